@@ -1,0 +1,74 @@
+"""The ``refocus`` command line: one sub-command module per concern.
+
+Each module registers its sub-commands with :func:`add_parsers` and returns an
+exit code from its handler; this module only dispatches and turns deliberate
+errors into one-line messages (exit 1) instead of tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from refocus_dsl.errors import RefocusError
+
+EPILOG = """\
+examples:
+  refocus check program.rf --layout table.json      validate a program statically
+  refocus run table.png program.rf -o out.png       apply a program to an image
+  refocus detect chart.png --overlay boxes.png      find columns, rows, bars, panels
+  refocus ask table.png "Which year earned most?"   the ReFocus loop (offline planner without a model)
+  refocus plugins                                   list the edit tools and where they come from
+
+Run `refocus COMMAND --help` for each command's options and examples.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from refocus_dsl.cli import _detect, _lang, _loop
+
+    parser = argparse.ArgumentParser(
+        prog="refocus",
+        description="Let a multimodal model think by editing table and chart images, safely.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (_lang, _detect, _loop):
+        module.add_parsers(sub)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"refocus-dsl {version('refocus-dsl')}"
+    except PackageNotFoundError:
+        return "refocus-dsl (not installed)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        code: int = handler(args)
+    except RefocusError as exc:
+        print(f"refocus {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"refocus {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

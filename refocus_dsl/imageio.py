@@ -1,0 +1,96 @@
+"""Reading images safely: bounded size, known modes, clear errors.
+
+Every path by which an image enters the package goes through
+:func:`load_image`, so the pixel limit and the mode rules hold everywhere.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from refocus_dsl.errors import ImageError, LimitError
+
+DEFAULT_MAX_PIXELS = 40_000_000
+"""Largest image accepted, in pixels (40 megapixels)."""
+
+_KEPT_MODES = {"RGB", "RGBA", "L", "LA"}
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """An image ready for editing, and what was done to get it there."""
+
+    image: Image.Image
+    original_mode: str
+    notes: tuple[str, ...] = ()
+
+
+def check_pixels(width: int, height: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> None:
+    if width <= 0 or height <= 0:
+        raise ImageError(f"image has no pixels ({width}x{height})")
+    if width * height > max_pixels:
+        raise LimitError(
+            f"image is {width}x{height} = {width * height:,} pixels, over the limit of "
+            f"{max_pixels:,}; shrink it or raise max_pixels"
+        )
+
+
+def normalize_image(image: Image.Image, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedImage:
+    """Convert an in-memory image to a mode the edit tools handle, saying what changed."""
+    check_pixels(image.width, image.height, max_pixels)
+    notes: list[str] = []
+    mode = image.mode
+    if getattr(image, "is_animated", False):
+        notes.append(f"animated image with {getattr(image, 'n_frames', '?')} frames: using the first")
+        image.seek(0)
+    if mode in _KEPT_MODES:
+        out = image.copy()
+    elif mode == "P" or mode == "PA":
+        has_alpha = "transparency" in image.info or mode == "PA"
+        out = image.convert("RGBA" if has_alpha else "RGB")
+        notes.append(f"palette image converted to {out.mode}")
+    elif mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        import numpy as np
+
+        arr = np.asarray(image, dtype=np.float64)
+        hi = float(arr.max()) if arr.size else 0.0
+        scale = 255.0 / 65535.0 if hi > 255 else 1.0
+        out = Image.fromarray(np.clip(np.rint(arr * scale), 0, 255).astype(np.uint8), "L")
+        notes.append(f"{mode} image converted to 8-bit L")
+    elif mode == "1":
+        out = image.convert("L")
+        notes.append("1-bit image converted to L")
+    else:  # CMYK, YCbCr, LAB, HSV, F, RGBX ...
+        out = image.convert("RGB")
+        notes.append(f"{mode} image converted to RGB")
+    return LoadedImage(out, mode, tuple(notes))
+
+
+def load_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedImage:
+    """Open and fully decode an image file (or bytes), within ``max_pixels``."""
+    name = "<bytes>" if isinstance(source, bytes) else str(source)
+    try:
+        fp: io.BytesIO | Path = io.BytesIO(source) if isinstance(source, bytes) else Path(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(fp) as im:
+                check_pixels(im.width, im.height, max_pixels)
+                im.load()
+                return normalize_image(im, max_pixels)
+    except (LimitError, ImageError) as exc:
+        raise type(exc)(f"{name}: {exc}") from None
+    except FileNotFoundError:
+        raise ImageError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise ImageError(f"{name}: is a directory, not an image") from None
+    except UnidentifiedImageError:
+        raise ImageError(f"{name}: not an image Pillow can read") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise LimitError(f"{name}: {exc}") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise ImageError(f"{name}: cannot decode image ({exc})") from None
