@@ -1,0 +1,233 @@
+"""The tool registry: every edit tool, found through the ``refocus_dsl.plugins`` entry points.
+
+The built-in tools are registered exactly like a third party's, so the checker,
+the language reference and the model's prompt see one uniform set of
+declarations. Loading is strict: a plugin written for another API version, a
+tool name two distributions both claim, a plugin that fails to import or is not
+a :class:`~refocus_dsl.plugin.Plugin`, and a malformed tool declaration all
+raise :class:`~refocus_dsl.errors.PluginError` naming the distribution and the
+reason; nothing is silently skipped.
+
+:func:`default_registry` is the one piece of global mutable state: the entry
+points are read once per process and the result cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import keyword
+import math
+import re
+from collections.abc import Iterable
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any
+
+from refocus_dsl.colors import parse_color
+from refocus_dsl.errors import PluginError
+from refocus_dsl.plugin import (
+    ALL_TARGET_KINDS,
+    PLUGIN_API_VERSION,
+    REQUIRED,
+    Param,
+    Plugin,
+    ToolSpec,
+)
+
+ENTRY_POINT_GROUP = "refocus_dsl.plugins"
+"""The entry-point group plugins register under (``name = "module:PLUGIN"``)."""
+
+RESERVED_NAMES: frozenset[str] = frozenset(ALL_TARGET_KINDS) | {"display"}
+"""Names a tool may not take: the target queries and the paper's ``display``."""
+
+_IDENT = re.compile(r"[a-z_][a-z0-9_]*\Z")
+_PARAM_TYPES = frozenset({"color", "number", "integer", "string", "boolean", "enum"})
+LOCAL_SOURCE = "<local>"
+
+
+def _is_identifier(name: object) -> bool:
+    return isinstance(name, str) and bool(_IDENT.match(name)) and not keyword.iskeyword(name)
+
+
+def _check_value(param: Param, value: Any) -> str | None:
+    """Why ``value`` is not a valid value of ``param`` (None when it is)."""
+    t = param.type
+    if t == "color":
+        if not isinstance(value, str) or parse_color(value) is None:
+            return f"{value!r} is not a colour name or #rrggbb[aa]"
+        return None
+    if t == "boolean":
+        return None if isinstance(value, bool) else f"{value!r} is not a boolean"
+    if t == "string":
+        return None if isinstance(value, str) else f"{value!r} is not a string"
+    if t == "enum":
+        if value not in param.choices:
+            return f"{value!r} is not one of its choices {list(param.choices)}"
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{value!r} is not a number"
+    if t == "integer" and not isinstance(value, int):
+        return f"{value!r} is not an integer"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value!r} is not finite"
+    if param.min is not None and value < param.min:
+        return f"{value!r} is below its minimum {param.min}"
+    if param.max is not None and value > param.max:
+        return f"{value!r} is above its maximum {param.max}"
+    return None
+
+
+def validate_tool(spec: object) -> list[str]:
+    """Every problem with one tool declaration (empty when it is sound)."""
+    if not isinstance(spec, ToolSpec):
+        return [f"{spec!r:.60} is not a ToolSpec"]
+    problems: list[str] = []
+    where = f"tool {spec.name!r}"
+    if not _is_identifier(spec.name):
+        problems.append(f"{where}: name must be a lower-case identifier ([a-z_][a-z0-9_]*)")
+    elif spec.name in RESERVED_NAMES or spec.name.startswith("focus_on_"):
+        problems.append(f"{where}: name is reserved by the language")
+    if not isinstance(spec.summary, str) or not spec.summary.strip():
+        problems.append(f"{where}: needs a one-line summary")
+    elif "\n" in spec.summary.strip():
+        problems.append(f"{where}: summary must be one line")
+    if not callable(spec.apply):
+        problems.append(f"{where}: apply is not callable")
+    kinds = set(spec.targets)
+    if not kinds:
+        problems.append(f"{where}: accepts no target kind")
+    elif not kinds <= ALL_TARGET_KINDS:
+        problems.append(
+            f"{where}: unknown target kinds {sorted(kinds - ALL_TARGET_KINDS)}; "
+            f"known: {sorted(ALL_TARGET_KINDS)}"
+        )
+    seen: set[str] = set()
+    for p in spec.params:
+        if not isinstance(p, Param):
+            problems.append(f"{where}: parameter {p!r:.40} is not a Param")
+            continue
+        pw = f"{where} parameter {p.name!r}"
+        if not _is_identifier(p.name):
+            problems.append(f"{pw}: name must be a lower-case identifier")
+        if p.name in seen:
+            problems.append(f"{pw}: declared twice")
+        seen.add(p.name)
+        if p.type not in _PARAM_TYPES:
+            problems.append(f"{pw}: unknown type {p.type!r}; known: {sorted(_PARAM_TYPES)}")
+            continue
+        if p.type == "enum" and not p.choices:
+            problems.append(f"{pw}: an enum needs choices")
+        if p.type != "enum" and p.choices:
+            problems.append(f"{pw}: only enum parameters have choices")
+        if (p.min is not None or p.max is not None) and p.type not in ("number", "integer"):
+            problems.append(f"{pw}: only number and integer parameters have a range")
+        if p.min is not None and p.max is not None and p.min > p.max:
+            problems.append(f"{pw}: min {p.min} is above max {p.max}")
+        if p.default is not REQUIRED:
+            why = _check_value(p, p.default)
+            if why is not None:
+                problems.append(f"{pw}: default {why}")
+    return problems
+
+
+class Registry:
+    """Tools by name, each with the distribution (and version) that provided it."""
+
+    def __init__(self) -> None:
+        self._tools: dict[str, ToolSpec] = {}
+        self._sources: dict[str, tuple[str, str]] = {}
+
+    def register(self, plugin: Plugin, *, source: str = LOCAL_SOURCE, version: str = "") -> None:
+        """Add every tool of ``plugin``, or none of them (raising PluginError)."""
+        origin = f"{source} {version}".strip()
+        if not isinstance(plugin, Plugin):
+            raise PluginError(f"plugin from {origin} is not a refocus_dsl.plugin.Plugin object")
+        if plugin.api_version != PLUGIN_API_VERSION:
+            raise PluginError(
+                f"plugin {plugin.name or '(unnamed)'} from {origin} was written for plugin API "
+                f"version {plugin.api_version!r}, but this refocus-dsl provides version "
+                f"{PLUGIN_API_VERSION}; upgrade or downgrade that package"
+            )
+        problems: list[str] = []
+        names: set[str] = set()
+        for spec in plugin.tools:
+            problems.extend(validate_tool(spec))
+            if isinstance(spec, ToolSpec):
+                if spec.name in names:
+                    problems.append(f"tool {spec.name!r} is declared twice in this plugin")
+                names.add(spec.name)
+                if spec.name in self._tools:
+                    other, other_version = self._sources[spec.name]
+                    first = f"{other} {other_version}".strip()
+                    problems.append(
+                        f"tool {spec.name!r} is provided by both {first} and {origin}; "
+                        "uninstall one of them"
+                    )
+        if not plugin.tools:
+            problems.append("it declares no tools")
+        if problems:
+            raise PluginError(f"plugin from {origin}: " + "; ".join(problems))
+        for spec in plugin.tools:
+            self._tools[spec.name] = spec
+            self._sources[spec.name] = (source, version)
+
+    def get(self, name: str) -> ToolSpec | None:
+        return self._tools.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    def __len__(self) -> int:
+        return len(self._tools)
+
+    def names(self) -> list[str]:
+        return sorted(self._tools)
+
+    def tools(self) -> list[ToolSpec]:
+        """Every tool, sorted by name (so generated docs and prompts are stable)."""
+        return [self._tools[n] for n in sorted(self._tools)]
+
+    def source_of(self, name: str) -> tuple[str, str]:
+        """``(distribution, version)`` that provided tool ``name``; KeyError if unknown."""
+        return self._sources[name]
+
+    @classmethod
+    def from_entry_points(cls, eps: Iterable[EntryPoint] | None = None) -> Registry:
+        """A fresh registry of every plugin in the entry-point group (or of ``eps``)."""
+        registry = cls()
+        found = list(entry_points(group=ENTRY_POINT_GROUP) if eps is None else eps)
+        found.sort(key=lambda ep: (_dist_of(ep)[0], ep.name))
+        for ep in found:
+            load_entry_point(registry, ep)
+        return registry
+
+
+def _dist_of(ep: EntryPoint) -> tuple[str, str]:
+    dist = getattr(ep, "dist", None)
+    if dist is None:
+        return ("<unknown distribution>", "")
+    return (str(dist.name or "<unknown distribution>"), str(dist.version or ""))
+
+
+def load_entry_point(registry: Registry, ep: EntryPoint) -> None:
+    """Import one entry point's plugin and register it; every failure names the package."""
+    dist, version = _dist_of(ep)
+    where = f"{dist} {version}".strip()
+    try:
+        obj = ep.load()
+    except Exception as exc:  # noqa: BLE001 - a plugin may fail in any way; report, never skip
+        raise PluginError(
+            f"plugin {ep.name!r} from {where} (entry point {ep.name} = {ep.value}) failed to load: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    if not isinstance(obj, Plugin):
+        raise PluginError(
+            f"plugin {ep.name!r} from {where} (entry point {ep.name} = {ep.value}) is a "
+            f"{type(obj).__name__}, not a refocus_dsl.plugin.Plugin object"
+        )
+    registry.register(obj, source=dist, version=version)
+
+
+@functools.cache
+def default_registry() -> Registry:
+    """Every installed plugin, loaded once per process (a failure is raised, not cached)."""
+    return Registry.from_entry_points()
