@@ -1,0 +1,45 @@
+"""``crop``: cut the image down to the target; later statements' boxes follow the cut."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from refocus_dsl.plugin import EditContext, Param, Plugin, ToolSpec, Transform
+
+from ._common import clip
+
+
+def crop_box(ctx: EditContext) -> tuple[int, int, int, int]:
+    """The union of the target boxes grown by ``margin`` and cut to the canvas."""
+    boxes = ctx.targets.boxes
+    margin = int(ctx.params["margin"])
+    union = (
+        min(b[0] for b in boxes) - margin,
+        min(b[1] for b in boxes) - margin,
+        max(b[2] for b in boxes) + margin,
+        max(b[3] for b in boxes) + margin,
+    )
+    box = clip(union, *ctx.canvas.size)
+    assert box is not None  # the interpreter passes only boxes on the canvas
+    return box
+
+
+def apply(ctx: EditContext) -> Image.Image | None:
+    box = crop_box(ctx)
+    ctx.transform = Transform(offset_x=box[0], offset_y=box[1])
+    return ctx.canvas.crop(box)
+
+
+CROP = ToolSpec(
+    name="crop",
+    summary=(
+        "Cut the image down to the smallest rectangle around the target boxes (plus a margin); "
+        "later statements still name things of the original image."
+    ),
+    apply=apply,
+    params=(Param("margin", "integer", 8, "pixels kept around the target on every side", 0, 1000),),
+    example='crop(subplots(2), margin=4)',
+    changes_geometry=True,
+)
+
+PLUGIN = Plugin(tools=(CROP,), name="crop")

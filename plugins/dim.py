@@ -1,0 +1,42 @@
+"""``dim``: fade the rest of the group, a softer ``keep_only`` that leaves it legible."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from refocus_dsl.colors import color_channels
+from refocus_dsl.plugin import EditContext, Param, Plugin, ToolSpec
+
+from ._common import blend_lut, keep_region
+
+
+def apply(ctx: EditContext) -> Image.Image | None:
+    canvas = ctx.canvas
+    region = keep_region(ctx.targets, canvas.width, canvas.height)
+    if region is None:
+        ctx.notes.append("dim: nothing outside the target to dim")
+        return None
+    ext, mask = region
+    color = ctx.params["color"]
+    mode = canvas.mode
+    amount = float(ctx.params["amount"])
+    lut = blend_lut(amount, color_channels(color, mode), mode in ("RGBA", "LA"))
+    canvas.paste(canvas.crop(ext).point(lut), ext, mask)
+    return None
+
+
+DIM = ToolSpec(
+    name="dim",
+    summary=(
+        "Fade what keep_only would mask towards a colour by an amount: "
+        "round((1 - amount) * pixel + amount * colour); the target and header row stay."
+    ),
+    apply=apply,
+    params=(
+        Param("amount", "number", 0.6, "how far to fade: 0 not at all, 1 solid colour", 0.0, 1.0),
+        Param("color", "color", "white", "colour faded towards"),
+    ),
+    example='dim(bars("China", "India"), amount=0.7)',
+)
+
+PLUGIN = Plugin(tools=(DIM,), name="dim")

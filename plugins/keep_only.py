@@ -1,0 +1,35 @@
+"""``keep_only``: mask every sibling that was not named (the paper's ``_with_mask``)."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from refocus_dsl.colors import pixel_for_mode
+from refocus_dsl.plugin import EditContext, Param, Plugin, ToolSpec
+
+from ._common import keep_region
+
+
+def apply(ctx: EditContext) -> Image.Image | None:
+    canvas = ctx.canvas
+    region = keep_region(ctx.targets, canvas.width, canvas.height)
+    if region is None:
+        ctx.notes.append("keep_only: nothing outside the target to mask")
+        return None
+    ext, mask = region
+    canvas.paste(pixel_for_mode(ctx.params["fill"], canvas.mode), ext, mask)
+    return None
+
+
+KEEP_ONLY = ToolSpec(
+    name="keep_only",
+    summary=(
+        "Mask every other column, row, bar or panel of the same group with a solid colour; "
+        "the named ones, the table's header row and everything outside the group stay."
+    ),
+    apply=apply,
+    params=(Param("fill", "color", "white", "colour the masked pixels become"),),
+    example='keep_only(columns("Year", "Earning"))',
+)
+
+PLUGIN = Plugin(tools=(KEEP_ONLY,), name="keep_only")
