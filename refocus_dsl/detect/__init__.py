@@ -1,0 +1,144 @@
+"""``detect_layout``: image in, :class:`~refocus_dsl.layout.Layout` out.
+
+One entry point for every kind. ``kind="auto"`` asks
+:func:`refocus_dsl.detect.classify.classify_kind` (tables when that module is
+absent). Each kind's detector is a function ``detect_<kind>(image, ocr) ->
+Layout`` in its own module; this module only loads the image, consults the
+cache, times the work, counts OCR calls and records them in ``Layout.detector``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from refocus_dsl.cache import LayoutCache, default_cache
+from refocus_dsl.errors import LayoutError
+from refocus_dsl.imageio import LoadedImage, load_image, normalize_image
+from refocus_dsl.layout import Layout
+from refocus_dsl.ocr import OcrEngine, get_ocr
+
+DETECTOR_VERSION = "1"
+"""Bumped whenever detection output can change; part of every cache key."""
+
+KINDS = ("auto", "table", "chart", "figure")
+
+Detector = Callable[[Image.Image, OcrEngine], Layout]
+
+__all__ = ["DETECTOR_VERSION", "KINDS", "detect_layout", "classify"]
+
+
+def _detector(kind: str) -> tuple[Detector, str]:
+    """The detect function for ``kind`` and its module's VERSION."""
+    module_name = {"table": "table", "chart": "chart", "figure": "figure"}[kind]
+    try:
+        module = import_module(f"refocus_dsl.detect.{module_name}")
+    except ImportError as exc:
+        raise LayoutError(f"no {kind} detector is installed ({exc})") from None
+    fn: Detector = getattr(module, f"detect_{kind}")
+    return fn, str(getattr(module, "VERSION", "0"))
+
+
+def classify(image: Image.Image) -> tuple[str, str]:
+    """(kind, how it was decided) for ``kind="auto"``."""
+    try:
+        module = import_module("refocus_dsl.detect.classify")
+    except ImportError:
+        return "table", "no classifier installed: assumed a table"
+    fn: Callable[[Image.Image], str] = module.classify_kind
+    kind = fn(image)
+    if kind not in ("table", "chart", "figure"):
+        return "table", f"classifier said {kind!r}: assumed a table"
+    return kind, "classified automatically"
+
+
+def _as_image(image: Image.Image | str | Path | LoadedImage) -> LoadedImage:
+    if isinstance(image, LoadedImage):
+        return image
+    if isinstance(image, Image.Image):
+        return normalize_image(image)
+    return load_image(image)
+
+
+def _versions() -> str:
+    parts = [f"detect={DETECTOR_VERSION}"]
+    for kind in ("table", "chart", "figure"):
+        try:
+            module = import_module(f"refocus_dsl.detect.{kind}")
+        except ImportError:
+            continue
+        parts.append(f"{kind}={getattr(module, 'VERSION', '0')}")
+    return ",".join(parts)
+
+
+def detect_layout(
+    image: Image.Image | str | Path | LoadedImage,
+    kind: str = "auto",
+    *,
+    ocr: OcrEngine | str | None = None,
+    cache: LayoutCache | bool | None = None,
+) -> Layout:
+    """Detect the layout of a table, bar chart or multi-panel figure from pixels.
+
+    ``ocr``: an engine, a backend name, or None for the fastest available.
+    ``cache``: None for the process-wide cache (memory + disk), False for none,
+    or a :class:`~refocus_dsl.cache.LayoutCache`.
+    """
+    if kind not in KINDS:
+        raise LayoutError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
+    loaded = _as_image(image)
+    img = loaded.image
+    engine = ocr if ocr is not None and not isinstance(ocr, str) else get_ocr(ocr or "auto")
+    store: LayoutCache | None
+    if cache is None or cache is True:
+        store = default_cache()
+    elif cache is False:
+        store = None
+    else:
+        store = cache
+    key = LayoutCache.key(img, kind, _versions(), engine.name) if store is not None else ""
+    if store is not None:
+        hit = store.get(key)
+        if hit is not None:
+            det = dict(hit.detector or {})
+            det["cache"] = "hit"
+            return dataclasses.replace(hit, detector=det)
+
+    t0 = time.perf_counter()
+    calls0, secs0 = engine.calls, engine.seconds
+    notes = list(loaded.notes)
+    chosen = kind
+    if kind == "auto":
+        chosen, how = classify(img)
+        notes.append(f"kind {chosen}: {how}")
+    t_cls = time.perf_counter() - t0
+    fn, version = _detector(chosen)
+    layout = fn(img, engine)
+    total = time.perf_counter() - t0
+    detector: dict[str, Any] = dict(layout.detector or {})
+    detector.update(
+        {
+            "name": "refocus-dsl",
+            "version": f"{DETECTOR_VERSION}/{chosen}-{version}",
+            "ocr": {"backend": engine.name, "version": engine.version},
+            "ocr_calls": engine.calls - calls0,
+            "seconds": {
+                "total": round(total, 4),
+                "classify": round(t_cls, 4),
+                "ocr": round(engine.seconds - secs0, 4),
+                **{k: v for k, v in dict(detector.get("seconds", {})).items() if k != "total"},
+            },
+        }
+    )
+    layout = dataclasses.replace(
+        layout, notes=tuple(notes) + tuple(layout.notes), detector=detector
+    )
+    if store is not None:
+        store.put(key, layout)
+    return layout
