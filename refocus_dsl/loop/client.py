@@ -1,0 +1,234 @@
+"""Talking to the chat endpoint: one request, retried the way servers ask for.
+
+Retries use exponential backoff with jitter on 429, 5xx, timeouts, dropped
+connections and unreadable responses; any other 4xx fails at once (retrying a
+bad request only burns quota). Each request has its own timeout. The openai
+client's own retries are switched off so that the policy, the count of
+retries and the latency recorded per turn are ours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import openai
+
+from refocus_dsl.errors import ModelError
+from refocus_dsl.loop.config import EndpointConfig
+
+Messages = Sequence[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens as the server reported them (0 when it did not)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+        )
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "total_tokens": self.total_tokens,
+        }
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One model reply. ``text`` is None when the server sent no message content."""
+
+    text: str | None
+    usage: Usage
+    latency_s: float
+    retries: int
+    finish_reason: str | None = None
+    model: str | None = None
+    errors: tuple[str, ...] = ()
+    """The transient failures that were retried, in order (for the trace)."""
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def _retry_after(exc: openai.APIStatusError) -> float | None:
+    try:
+        value = exc.response.headers.get("retry-after")
+        return None if value is None else max(0.0, float(value))
+    except (ValueError, AttributeError):
+        return None
+
+
+def _classify(exc: Exception) -> _Retry:
+    """Turn an openai error into a retry reason, or raise ModelError when it is final."""
+    if isinstance(exc, openai.APITimeoutError):
+        return _Retry("timeout")
+    if isinstance(exc, openai.APIConnectionError):
+        return _Retry(f"connection error: {exc}")
+    if isinstance(exc, openai.APIStatusError):
+        code = exc.status_code
+        if code == 429 or code >= 500 or code == 408:
+            return _Retry(f"HTTP {code}", _retry_after(exc))
+        raise ModelError(f"the endpoint refused the request: HTTP {code}: {_short(exc)}") from None
+    if isinstance(exc, (openai.APIResponseValidationError, ValueError)):
+        return _Retry(f"unreadable response: {_short(exc)}")
+    raise ModelError(f"model request failed: {_short(exc)}") from None
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def backoff_delay(
+    attempt: int, config: EndpointConfig, retry_after: float | None, rng: Callable[[], float]
+) -> float:
+    """Delay before retry ``attempt`` (0-based): doubling, capped, jittered to 50-100%."""
+    base = min(config.backoff_max_s, config.backoff_s * (2.0**attempt))
+    delay = base * (0.5 + 0.5 * rng())
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, config.backoff_max_s))
+    return delay
+
+
+def _completion(response: Any, started: float, retries: int, errors: list[str]) -> Completion:
+    choices = getattr(response, "choices", None) or []
+    text: str | None = None
+    finish: str | None = None
+    if choices:
+        message = getattr(choices[0], "message", None)
+        content = getattr(message, "content", None)
+        text = content if isinstance(content, str) else None
+        finish = getattr(choices[0], "finish_reason", None)
+    usage = getattr(response, "usage", None)
+    prompt = getattr(usage, "prompt_tokens", 0) or 0
+    completion = getattr(usage, "completion_tokens", 0) or 0
+    return Completion(
+        text=text,
+        usage=Usage(int(prompt), int(completion)),
+        latency_s=time.perf_counter() - started,
+        retries=retries,
+        finish_reason=finish if isinstance(finish, str) else None,
+        model=getattr(response, "model", None),
+        errors=tuple(errors),
+    )
+
+
+def _request_args(config: EndpointConfig, messages: Messages) -> dict[str, Any]:
+    args: dict[str, Any] = {"model": config.model, "messages": list(messages)}
+    if config.temperature is not None:
+        args["temperature"] = config.temperature
+    if config.max_tokens is not None:
+        args["max_tokens"] = config.max_tokens
+    return args
+
+
+class ChatClient:
+    """Blocking client: ``complete(messages) -> Completion`` with our retry policy."""
+
+    def __init__(
+        self,
+        config: EndpointConfig,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.config = config
+        self._sleep = sleep
+        self._rng = rng
+        self._client = openai.OpenAI(
+            api_key=config.api_key or "not-needed",
+            base_url=config.base_url,
+            timeout=config.timeout_s,
+            max_retries=0,
+        )
+
+    def complete(self, messages: Messages) -> Completion:
+        started = time.perf_counter()
+        errors: list[str] = []
+        args = _request_args(self.config, messages)
+        for attempt in range(self.config.max_retries + 1):
+            try:
+                response = self._client.chat.completions.create(
+                    **cast(Any, args), timeout=self.config.timeout_s
+                )
+                return _completion(response, started, attempt, errors)
+            except openai.OpenAIError as exc:
+                retry = _classify(exc)
+            except ValueError as exc:  # a body that is not JSON
+                retry = _classify(exc)
+            errors.append(retry.reason)
+            if attempt < self.config.max_retries:
+                self._sleep(backoff_delay(attempt, self.config, retry.retry_after, self._rng))
+        raise ModelError(
+            f"{self.config.describe()}: gave up after {len(errors)} attempts "
+            f"(last: {errors[-1] if errors else 'unknown'})"
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class AsyncChatClient:
+    """The same policy for asyncio (used by ``refocus eval`` to keep N requests in flight)."""
+
+    def __init__(
+        self,
+        config: EndpointConfig,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.config = config
+        self._sleep = sleep
+        self._rng = rng
+        self._client = openai.AsyncOpenAI(
+            api_key=config.api_key or "not-needed",
+            base_url=config.base_url,
+            timeout=config.timeout_s,
+            max_retries=0,
+        )
+
+    async def complete(self, messages: Messages) -> Completion:
+        started = time.perf_counter()
+        errors: list[str] = []
+        args = _request_args(self.config, messages)
+        for attempt in range(self.config.max_retries + 1):
+            try:
+                response = await self._client.chat.completions.create(
+                    **cast(Any, args), timeout=self.config.timeout_s
+                )
+                return _completion(response, started, attempt, errors)
+            except openai.OpenAIError as exc:
+                retry = _classify(exc)
+            except ValueError as exc:
+                retry = _classify(exc)
+            errors.append(retry.reason)
+            if attempt < self.config.max_retries:
+                await self._sleep(backoff_delay(attempt, self.config, retry.retry_after, self._rng))
+        raise ModelError(
+            f"{self.config.describe()}: gave up after {len(errors)} attempts "
+            f"(last: {errors[-1] if errors else 'unknown'})"
+        )
+
+    async def close(self) -> None:
+        await self._client.close()

@@ -1,0 +1,289 @@
+"""One question's conversation, as a state machine without I/O.
+
+The dialogue says what to send next (:meth:`Dialogue.api_messages`) and takes
+each reply (:meth:`Dialogue.feed`); the sync and async drivers in ``ask.py``
+only move messages. Per reply: a program is parsed and checked against the
+layout; diagnostics go back verbatim; a clean program runs and the edited
+image goes back with the original. An answer ends the dialogue; after
+``max_turns`` replies the model is asked once more for a final answer without
+tools. Empty, malformed, two-block and refusing replies get a short,
+specific nudge and use up a turn, so every dialogue is bounded.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from PIL import Image
+
+from refocus_dsl.diagnostics import Diagnostic
+from refocus_dsl.layout import Box, Layout
+from refocus_dsl.loop.client import Completion, Usage
+from refocus_dsl.loop.images import ImageRef, png_bytes
+from refocus_dsl.loop.language import Outcome, evaluate
+from refocus_dsl.loop.prompt import Prompt
+from refocus_dsl.loop.replies import ParsedReply, parse_reply
+
+if TYPE_CHECKING:
+    from refocus_dsl.limits import Limits
+    from refocus_dsl.registry import Registry
+
+Part = str | ImageRef
+Status = Literal["answered", "no_answer", "refused", "offline", "error"]
+
+MAX_REFUSALS = 2
+"""Consecutive refusals after which the dialogue stops (status ``refused``)."""
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Literal["system", "user", "assistant"]
+    parts: tuple[Part, ...]
+
+    def to_api(self) -> dict[str, Any]:
+        if self.role != "user":
+            return {
+                "role": self.role,
+                "content": "".join(p for p in self.parts if isinstance(p, str)),
+            }
+        content: list[dict[str, Any]] = []
+        for p in self.parts:
+            if isinstance(p, str):
+                content.append({"type": "text", "text": p})
+            else:
+                content.append({"type": "image_url", "image_url": {"url": p.uri}})
+        return {"role": "user", "content": content}
+
+    def to_trace(self) -> dict[str, Any]:
+        """Like :meth:`to_api`, but images are file names in the trace folder."""
+        content: list[dict[str, Any]] = []
+        for p in self.parts:
+            if isinstance(p, str):
+                content.append({"type": "text", "text": p})
+            else:
+                content.append({"type": "image", "file": p.name})
+        return {"role": self.role, "content": content}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One model reply and what the loop did with it."""
+
+    index: int
+    kind: str
+    """ReplyKind, or "final" for the answer requested after the last turn, or "planner"."""
+    reply: str
+    thought: str = ""
+    program: str | None = None
+    language: str | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    diagnostics_text: str = ""
+    run_error: str = ""
+    steps: tuple[Any, ...] = ()
+    boxes: tuple[Box, ...] = ()
+    edited_image: Image.Image | None = field(default=None, repr=False, compare=False)
+    edited_file: str | None = None
+    answer: str | None = None
+    usage: Usage = Usage()
+    latency_s: float = 0.0
+    own_s: float = 0.0
+    """Our own time for this turn: parse, check, run and PNG encoding."""
+    retries: int = 0
+    retry_errors: tuple[str, ...] = ()
+    finish_reason: str | None = None
+    note: str = ""
+
+    @property
+    def edited(self) -> bool:
+        return self.edited_image is not None
+
+
+def _nudge(parsed: ParsedReply) -> str:
+    if parsed.kind == "empty":
+        return (
+            "Your reply was empty. Reply with THOUGHT, then either one ```refocus block "
+            "or a line ANSWER: <answer> followed by TERMINATE."
+        )
+    if parsed.kind == "two_programs":
+        return (
+            f"Your reply had {parsed.blocks} program blocks; nothing was run. Send exactly one "
+            "block per reply (put all edits in it), or answer with ANSWER: <answer>."
+        )
+    if parsed.kind == "refusal":
+        return (
+            "This is an ordinary question about the data in a table or chart image. Please "
+            "answer it: edit the image with one program block, or reply ANSWER: <answer>."
+        )
+    return (
+        f"I could not use your reply ({parsed.note}). Reply with THOUGHT, then either one "
+        "```refocus block or a line ANSWER: <answer> followed by TERMINATE."
+    )
+
+
+class Dialogue:
+    """State of one question's conversation; not thread-safe, one per question."""
+
+    def __init__(
+        self,
+        *,
+        image: Image.Image,
+        question: str,
+        layout: Layout | None,
+        prompt: Prompt,
+        max_turns: int,
+        registry: Registry | None = None,
+        limits: Limits | None = None,
+        original_png: bytes | None = None,
+    ) -> None:
+        self.image = image
+        self.question = question
+        self.layout = layout
+        self.prompt = prompt
+        self.max_turns = max_turns
+        self.registry = registry
+        self.limits = limits
+        self.original = ImageRef("input.png", original_png or png_bytes(image))
+        self.images: dict[str, ImageRef] = {self.original.name: self.original}
+        self.messages: list[Message] = [
+            Message("system", (prompt.system,)),
+            Message("user", (prompt.question, self.original)),
+        ]
+        self.turns: list[Turn] = []
+        self.answer: str | None = None
+        self.status: Status | None = None
+        self.final_requested = False
+        self._refusals = 0
+
+    @property
+    def done(self) -> bool:
+        return self.status is not None
+
+    def api_messages(self) -> list[dict[str, Any]]:
+        return [m.to_api() for m in self.messages]
+
+    @property
+    def paper(self) -> bool:
+        return self.prompt.style == "paper"
+
+    # ------------------------------------------------------------------ replies
+
+    def feed(self, completion: Completion) -> Turn:
+        """Take one reply; append what to send next, or finish."""
+        started = time.perf_counter()
+        parsed = parse_reply(completion.text)
+        index = len(self.turns)
+        self.messages.append(Message("assistant", (completion.text or "",)))
+        base: dict[str, Any] = dict(
+            index=index,
+            kind=parsed.kind,
+            reply=completion.text or "",
+            thought=parsed.thought,
+            answer=parsed.answer,
+            usage=completion.usage,
+            latency_s=completion.latency_s,
+            retries=completion.retries,
+            retry_errors=completion.errors,
+            finish_reason=completion.finish_reason,
+            note=parsed.note,
+        )
+        if self.final_requested:
+            base["kind"] = "final"
+            if parsed.program is not None:
+                base["note"] = "a program after the last turn was not run"
+            self._finish("answered" if parsed.answer else "no_answer", parsed.answer)
+            return self._record(Turn(**base), started)
+        if parsed.kind == "answer":
+            self._finish("answered", parsed.answer)
+            return self._record(Turn(**base), started)
+        if parsed.kind == "program" and parsed.program is not None:
+            self._refusals = 0
+            outcome = evaluate(parsed.program, self.image, self.layout, self.registry, self.limits)
+            parts, edited_file = self._observation(outcome, index)
+            turn = Turn(
+                **base,
+                program=parsed.program,
+                language=parsed.language,
+                diagnostics=outcome.diagnostics,
+                diagnostics_text=outcome.diagnostics_text,
+                run_error=outcome.error,
+                steps=outcome.steps,
+                boxes=outcome.boxes,
+                edited_image=outcome.image,
+                edited_file=edited_file,
+            )
+        else:
+            if parsed.kind == "refusal":
+                self._refusals += 1
+                if self._refusals >= MAX_REFUSALS:
+                    self._finish("refused", None)
+                    return self._record(Turn(**base), started)
+            else:
+                self._refusals = 0
+            parts = [_nudge(parsed)]
+            turn = Turn(**base)
+        if len(self.turns) + 1 >= self.max_turns:
+            parts.append(
+                f"\n\nYou have used all {self.max_turns} turns. Do not write another program. "
+                "Answer now from the images you have, as FINAL ANSWER: <answer>."
+            )
+            self.final_requested = True
+        self.messages.append(Message("user", tuple(parts)))
+        return self._record(turn, started)
+
+    def _observation(self, outcome: Outcome, index: int) -> tuple[list[Part], str | None]:
+        if outcome.image is None:
+            problem = outcome.diagnostics_text.rstrip()
+            if outcome.error:
+                problem = (problem + "\n" if problem else "") + f"error: {outcome.error}"
+            head = (
+                "OBSERVATION: Execution error."
+                if self.paper
+                else "OBSERVATION: the program has errors and did not run:"
+            )
+            return (
+                [
+                    f"{head}\n{problem}\n\nFix the program and send it again in one "
+                    + ("```python" if self.paper else "```refocus")
+                    + " block, or answer with ANSWER: <answer>."
+                ],
+                None,
+            )
+        name = f"turn{index + 1}.png"
+        ref = ImageRef(name, png_bytes(outcome.image))
+        self.images[name] = ref
+        warnings = (
+            "\nWarnings (the program still ran):\n" + outcome.diagnostics_text.rstrip()
+            if outcome.diagnostics_text
+            else ""
+        )
+        if self.paper:
+            head = "OBSERVATION: Execution success. The output is as follows:" + warnings
+        else:
+            head = (
+                "OBSERVATION: the program ran. The edited image follows, then the original."
+                + warnings
+            )
+        return (
+            [
+                head,
+                ref,
+                "The original image:",
+                self.original,
+                "If you can answer now, reply with ANSWER: <answer> and TERMINATE; "
+                "otherwise send another program.",
+            ],
+            name,
+        )
+
+    def _finish(self, status: Status, answer: str | None) -> None:
+        self.status = status
+        self.answer = answer
+
+    def _record(self, turn: Turn, started: float) -> Turn:
+        from dataclasses import replace
+
+        turn = replace(turn, own_s=time.perf_counter() - started)
+        self.turns.append(turn)
+        return turn

@@ -1,0 +1,281 @@
+"""The offline planner: choose what to focus on from the question and the layout alone.
+
+No model is involved. Question words, numbers and years are matched against
+column headers, row labels (and cell texts), category labels and panel names;
+matching forgives case, punctuation, plurals, thousands separators and small
+spelling differences (OCR slips). The plan is written as a refocus program,
+so it goes through the same checker and interpreter as a model's program.
+It serves ``ask`` without an endpoint, ``refocus plan``, and as the baseline in
+evaluations.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from refocus_dsl.layout import Box, Layout
+
+FocusKind = Literal["columns", "rows", "bars", "subplots"]
+
+STOPWORDS = frozenset(
+    """a an the of in on at to for from by with and or is are was were be been what which who
+    whom whose how many much does do did than that this these those its it as per between
+    across over under during total value values number numbers amount""".split()
+)
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+", re.UNICODE)
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_YEAR_RANGE = re.compile(
+    r"\b((?:1[5-9]|2[0-9])\d\d)\s*(?:-|–|to|and|through|until|till)\s*((?:1[5-9]|2[0-9])\d\d)\b",
+    re.IGNORECASE,
+)
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+}
+_PANEL_WORDS = r"(?:panel|subplot|sub-plot|plot|chart|graph|figure|subfigure|image)"
+FUZZY_RATIO = 0.85
+"""difflib ratio above which two words of five letters or more count as the same."""
+
+
+@dataclass(frozen=True)
+class Focus:
+    kind: FocusKind
+    label: str
+    index: int
+    box: Box | None
+    matched: str
+    """The words of the question that matched."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    question: str
+    program: str
+    """A refocus program, or "" when nothing in the question names part of the image."""
+    focus: tuple[Focus, ...]
+    reasons: tuple[str, ...]
+
+    @property
+    def boxes(self) -> tuple[Box, ...]:
+        return tuple(f.box for f in self.focus if f.box is not None)
+
+
+def singular(word: str) -> str:
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, singular word and number tokens (``2,000`` is ``2000``)."""
+    text = _THOUSANDS.sub("", text.lower().replace("&", " and "))
+    return [singular(t) for t in _TOKEN.findall(text)]
+
+
+def _same(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if a[0].isdigit() or b[0].isdigit():
+        try:
+            return float(a) == float(b)
+        except ValueError:
+            return False
+    if min(len(a), len(b)) < 5:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= FUZZY_RATIO
+
+
+def match_label(label: str, question_tokens: Sequence[str]) -> str | None:
+    """The question words that name ``label``, or None.
+
+    All of the label's content words must occur in the question (three in
+    four for labels of four or more content words), in any order.
+    """
+    words = tokens(label)
+    content = [w for w in words if w not in STOPWORDS] or words
+    if not content:
+        return None
+    hits: list[str] = []
+    for w in content:
+        hit = next((q for q in question_tokens if _same(w, q)), None)
+        if hit is not None:
+            hits.append(hit)
+    need = len(content) if len(content) < 4 else -(-3 * len(content) // 4)
+    if len(hits) < need:
+        return None
+    if len(content) == 1 and content[0] in STOPWORDS:
+        return None
+    return " ".join(hits)
+
+
+def _year_ranges(question: str) -> list[tuple[int, int]]:
+    text = _THOUSANDS.sub("", question)
+    out = []
+    for m in _YEAR_RANGE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        out.append((min(a, b), max(a, b)))
+    return out
+
+
+def _in_range(label: str, ranges: Iterable[tuple[int, int]]) -> bool:
+    s = label.strip()
+    return bool(re.fullmatch(r"(1[5-9]|2[0-9])\d\d", s)) and any(
+        a <= int(s) <= b for a, b in ranges
+    )
+
+
+def _drop_subsumed(found: list[Focus]) -> list[Focus]:
+    """Keep "Gold medals" and drop "Gold" when both matched the same words."""
+    keep = []
+    for f in found:
+        mine = set(tokens(f.label))
+        if any(g is not f and g.kind == f.kind and mine < set(tokens(g.label)) for g in found):
+            continue
+        keep.append(f)
+    return keep
+
+
+def _lit(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _args(labels: Iterable[str]) -> str:
+    seen: list[str] = []
+    for label in labels:
+        if label not in seen:
+            seen.append(label)
+    return ", ".join(_lit(s) for s in seen)
+
+
+def _match_all(
+    kind: FocusKind, items: Iterable[tuple[int, str, Box | None]], q: Sequence[str], question: str
+) -> list[Focus]:
+    ranges = _year_ranges(question)
+    found = []
+    for index, label, box in items:
+        if not label.strip():
+            continue
+        hit = match_label(label, q)
+        if hit is None and ranges and _in_range(label, ranges):
+            hit = f"{label} (in a year range)"
+        if hit is not None:
+            found.append(Focus(kind, label, index, box, hit))
+    return _drop_subsumed(found)
+
+
+def _subplot_numbers(
+    question: str, count: int, titles: Sequence[str | None]
+) -> list[tuple[int, str]]:
+    q = question.lower()
+    out: list[tuple[int, str]] = []
+    for m in re.finditer(r"\(([a-z])\)|\b" + _PANEL_WORDS + r"\s*\(?([a-z]|\d+)\)?(?![\w])", q):
+        tag = m.group(1) or m.group(2)
+        n = int(tag) if tag.isdigit() else ord(tag) - ord("a") + 1
+        out.append((n, m.group(0)))
+    for word, n in ORDINALS.items():
+        if re.search(rf"\b{word}\s+{_PANEL_WORDS}", q):
+            out.append((n, word))
+    for i, title in enumerate(titles):
+        if title and re.fullmatch(r"\(?[a-z]\)?", title.strip().lower()):
+            continue  # bare letters are handled above
+        if title and match_label(title, tokens(question)):
+            out.append((i + 1, title))
+    return sorted({(n, w) for n, w in out if 1 <= n <= count})
+
+
+def plan(question: str, layout: Layout | None) -> Plan:
+    """What to focus on for ``question``, as a program for ``layout``'s image."""
+    if layout is None:
+        return Plan(question, "", (), ("no layout: nothing to name",))
+    q = tokens(question)
+    reasons: list[str] = []
+    lines: list[str] = []
+    focus: list[Focus] = []
+    if layout.table is not None and layout.table.columns:
+        table = layout.table
+        columns = _match_all(
+            "columns", ((c.index, c.header, c.bbox) for c in table.columns), q, question
+        )
+        body = [r for r in table.rows if not r.is_header]
+        rows = _match_all("rows", ((r.index, r.label, r.bbox) for r in body), q, question)
+        # A value named in another column (a year, a name) points at its row and column.
+        by_row = {r.index: r for r in body}
+        by_col = {c.index: c for c in table.columns}
+        named_rows = {f.index for f in rows}
+        for cell in table.cells:
+            row = by_row.get(cell.row)
+            if row is None or cell.col == 0 or cell.row in named_rows or not row.label.strip():
+                continue
+            words = tokens(cell.text)
+            if not words or all(w in STOPWORDS for w in words):
+                continue
+            hit = match_label(cell.text, q)
+            if hit is not None and (len(words) > 1 or len(words[0]) >= 3):
+                rows.append(Focus("rows", row.label, row.index, row.bbox, f"{hit} (a cell)"))
+                named_rows.add(cell.row)
+                col = by_col.get(cell.col)
+                if col is not None and all(f.index != col.index for f in columns):
+                    columns.append(
+                        Focus("columns", col.header, col.index, col.bbox, f"{hit} (a cell)")
+                    )
+        if columns and len(columns) < len(table.columns):
+            kept = sorted(columns, key=lambda f: f.index)
+            if rows and all(f.index != 0 for f in kept) and table.columns[0].header.strip():
+                first = table.columns[0]
+                kept.insert(
+                    0, Focus("columns", first.header, first.index, first.bbox, "row labels")
+                )
+            lines.append(f"keep_only(columns({_args(f.label for f in kept)}))")
+            focus.extend(kept)
+            reasons.append("columns named: " + ", ".join(f"{f.label} ({f.matched})" for f in kept))
+        if rows and len(rows) < len(body):
+            rows.sort(key=lambda f: f.index)
+            lines.append(f'draw_box(rows({_args(f.label for f in rows)}), color="red", width=3)')
+            focus.extend(rows)
+            reasons.append("rows named: " + ", ".join(f"{f.label} ({f.matched})" for f in rows))
+    if layout.chart is not None and layout.chart.categories:
+        cats = layout.chart.categories
+        bars = _match_all(
+            "bars", ((c.index, c.label, c.region or c.bar_bbox) for c in cats), q, question
+        )
+        if bars and len(bars) < len(cats):
+            bars.sort(key=lambda f: f.index)
+            lines.append(f'draw_box(bars({_args(f.label for f in bars)}), color="red", width=3)')
+            focus.extend(bars)
+            reasons.append(
+                "categories named: " + ", ".join(f"{f.label} ({f.matched})" for f in bars)
+            )
+    if len(layout.subplots) > 1:
+        subs = _subplot_numbers(question, len(layout.subplots), [s.title for s in layout.subplots])
+        if subs:
+            numbers = sorted({n for n, _ in subs})
+            lines.append(f"keep_only(subplots({', '.join(str(n) for n in numbers)}))")
+            for n, word in subs:
+                s = layout.subplots[n - 1]
+                focus.append(Focus("subplots", str(n), s.index, s.bbox, word))
+            reasons.append("panels named: " + ", ".join(f"{n} ({w})" for n, w in subs))
+    if not lines:
+        reasons.append("nothing in the question names a column, row, category or panel")
+    return Plan(question, "\n".join(lines) + ("\n" if lines else ""), tuple(focus), tuple(reasons))

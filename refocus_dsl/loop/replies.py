@@ -1,0 +1,152 @@
+"""Reading a model's reply: thought, at most one program block, an answer.
+
+Replies follow the ReFocus paper's THOUGHT / ACTION / ANSWER style. A program
+is a fenced block tagged ``refocus`` (or ``python``/``py``, as the paper's
+prompts and its fine-tuned model write, or untagged). The text is data: the
+program is only ever handed to the parser. Everything that is not a clean
+reply is classified so the loop can answer it and the trace can show it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+ReplyKind = Literal["program", "answer", "empty", "malformed", "two_programs", "refusal"]
+
+MAX_REPLY_CHARS = 200_000
+"""Longer replies are cut before parsing (the checker bounds programs separately)."""
+
+PROGRAM_LANGUAGES = frozenset({"refocus", "python", "py", "python3", "dsl", ""})
+
+_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+.-]*)[^\n]*\n(.*?)```", re.DOTALL)
+_OPEN_FENCE = re.compile(r"```")
+_ANSWER = re.compile(
+    r"^[ \t>*_#]*(FINAL[ \t]+ANSWER|ANSWER)[ \t*_]*[:\uff1a][ \t]*(.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_TERMINATE = re.compile(r"\bTERMINATE\b")
+_THOUGHT_PREFIX = re.compile(r"^[ \t*_#]*(THOUGHT|ACTION)[ \t]*\d*[ \t*_]*:?[ \t*_]*", re.I | re.M)
+_REFUSAL = re.compile(
+    r"\b(I'?m sorry|I am sorry|I apologi[sz]e|I can(?:no|')t (?:help|assist|comply|answer|do)"
+    r"|I (?:am|'m) (?:unable|not able) to|I won'?t be able to|I must decline)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ParsedReply:
+    """What one reply says. ``program`` is the text of the single program block, if any."""
+
+    kind: ReplyKind
+    text: str
+    thought: str
+    program: str | None = None
+    language: str | None = None
+    answer: str | None = None
+    terminate: bool = False
+    blocks: int = 0
+    note: str = ""
+
+
+def _clean_answer(raw: str) -> str:
+    text = _TERMINATE.sub("", raw).strip().strip("*_`").strip()
+    # "2011." -> "2011", but keep "U.S." and "etc." readable abbreviations.
+    if text.endswith(".") and not text.endswith(".."):
+        last = text.rsplit(None, 1)[-1]
+        if last.count(".") == 1 or re.fullmatch(r"[-+]?[\d,]*\.?\d+\.", last):
+            text = text[:-1].rstrip()
+    return text
+
+
+def _find_answer(prose: str) -> str | None:
+    matches = list(_ANSWER.finditer(prose))
+    if not matches:
+        return None
+    finals = [m for m in matches if m.group(1).upper().startswith("FINAL")]
+    match = finals[-1] if finals else matches[-1]
+    value = match.group(2)
+    if not _clean_answer(value):
+        # "ANSWER:" on its own line, the answer on the next non-empty line
+        rest = prose[match.end() :].lstrip("\n")
+        for line in rest.splitlines():
+            if line.strip() and not _ANSWER.match(line):
+                value = line
+                break
+    answer = _clean_answer(value)
+    return answer or None
+
+
+def parse_reply(text: str | None) -> ParsedReply:
+    """Classify one reply; never raises, whatever the text."""
+    if text is None or not text.strip():
+        return ParsedReply("empty", text or "", "", note="the reply was empty")
+    note = ""
+    if len(text) > MAX_REPLY_CHARS:
+        text = text[:MAX_REPLY_CHARS]
+        note = f"reply cut at {MAX_REPLY_CHARS} characters"
+    blocks = [(m.group(1).lower(), m.group(2)) for m in _FENCE.finditer(text)]
+    prose = _FENCE.sub("\n", text)
+    unterminated = len(_OPEN_FENCE.findall(prose)) > 0
+    programs = [(lang, body) for lang, body in blocks if lang in PROGRAM_LANGUAGES]
+    answer = _find_answer(prose)
+    terminate = bool(_TERMINATE.search(prose))
+    thought_lines = [line for line in prose.splitlines() if not _ANSWER.match(line)]
+    thought = _THOUGHT_PREFIX.sub("", "\n".join(thought_lines))
+    thought = _TERMINATE.sub("", thought).strip()
+    if len(programs) > 1:
+        return ParsedReply(
+            "two_programs",
+            text,
+            thought,
+            answer=answer,
+            terminate=terminate,
+            blocks=len(programs),
+            note=f"{len(programs)} program blocks in one reply",
+        )
+    if len(programs) == 1:
+        lang, body = programs[0]
+        if not body.strip():
+            return ParsedReply(
+                "malformed",
+                text,
+                thought,
+                answer=answer,
+                blocks=1,
+                note="the program block is empty",
+            )
+        extra = "an answer was also given before seeing the edit" if answer else note
+        return ParsedReply(
+            "program",
+            text,
+            thought,
+            program=body,
+            language=lang or None,
+            answer=answer,
+            terminate=terminate,
+            blocks=1,
+            note=extra,
+        )
+    if answer is not None:
+        return ParsedReply("answer", text, thought, answer=answer, terminate=terminate, note=note)
+    if unterminated:
+        return ParsedReply(
+            "malformed", text, thought, note="a code block was opened but not closed"
+        )
+    if blocks:
+        langs = ", ".join(sorted({lang or "untagged" for lang, _ in blocks}))
+        return ParsedReply(
+            "malformed",
+            text,
+            thought,
+            blocks=len(blocks),
+            note=f"a code block tagged {langs} is not a program (use ```refocus)",
+        )
+    if _REFUSAL.search(prose):
+        return ParsedReply("refusal", text, thought, note="the model declined")
+    if terminate:
+        return ParsedReply(
+            "malformed", text, thought, terminate=True, note="TERMINATE without ANSWER:"
+        )
+    return ParsedReply("malformed", text, thought, note="no program block and no ANSWER: line")

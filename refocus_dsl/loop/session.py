@@ -1,0 +1,317 @@
+"""``ask``: one question about one image, answered by a model that edits the image.
+
+The same dialogue runs under a blocking driver (:func:`ask`) and an asyncio
+driver (:func:`ask_async`, used by ``refocus eval`` to keep many questions in
+flight). With no endpoint configured, the offline planner writes the program
+and no answer is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image
+
+from refocus_dsl.errors import LayoutError, ModelError, RefocusError
+from refocus_dsl.imageio import load_image, normalize_image
+from refocus_dsl.layout import Layout, load_layout
+from refocus_dsl.loop.client import AsyncChatClient, ChatClient, Usage
+from refocus_dsl.loop.config import EndpointConfig, resolve_config
+from refocus_dsl.loop.dialogue import Dialogue, Message, Status, Turn
+from refocus_dsl.loop.errors import LoopError
+from refocus_dsl.loop.images import ImageRef, png_bytes
+from refocus_dsl.loop.prompt import PROMPT_STYLES, build_prompt
+
+if TYPE_CHECKING:
+    from refocus_dsl.limits import Limits
+    from refocus_dsl.registry import Registry
+
+NO_MODEL_MESSAGE = "no answer without a model"
+ImageInput = str | Path | bytes | Image.Image
+LayoutInput = Layout | str | Path | Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class AskResult:
+    """Everything one question produced. ``answer`` is None when the model gave none."""
+
+    question: str
+    answer: str | None
+    status: Status
+    turns: tuple[Turn, ...]
+    usage: Usage
+    image: Image.Image = field(repr=False)
+    layout: Layout | None = field(repr=False)
+    layout_source: str = "none"
+    model: str | None = None
+    base_url: str | None = None
+    prompt_style: str = "dsl"
+    max_turns: int = 4
+    elapsed_s: float = 0.0
+    message: str = ""
+    error: str = ""
+    notes: tuple[str, ...] = ()
+    messages: tuple[Message, ...] = field(default=(), repr=False)
+    images: Mapping[str, ImageRef] = field(default_factory=dict, repr=False)
+    trace_dir: Path | None = None
+
+    @property
+    def edited_images(self) -> tuple[Image.Image, ...]:
+        return tuple(t.edited_image for t in self.turns if t.edited_image is not None)
+
+    @property
+    def programs(self) -> tuple[str, ...]:
+        return tuple(t.program for t in self.turns if t.program is not None)
+
+    @property
+    def edits(self) -> int:
+        """Programs that ran and produced an edited image."""
+        return sum(1 for t in self.turns if t.edited)
+
+    @property
+    def hit_max_turns(self) -> bool:
+        return any(t.kind == "final" for t in self.turns)
+
+    @property
+    def own_s(self) -> float:
+        return sum(t.own_s for t in self.turns)
+
+    @property
+    def model_s(self) -> float:
+        return sum(t.latency_s for t in self.turns)
+
+
+def _image(source: ImageInput) -> Image.Image:
+    if isinstance(source, Image.Image):
+        return normalize_image(source).image
+    return load_image(source).image
+
+
+def resolve_layout(
+    image: Image.Image, layout: LayoutInput, *, detect: bool = True
+) -> tuple[Layout | None, str, tuple[str, ...]]:
+    """The layout to use, where it came from, and notes on what went wrong."""
+    if isinstance(layout, Layout):
+        found, source = layout, "given"
+    elif layout is not None:
+        found, source = load_layout(layout), "given"
+    elif not detect:
+        return None, "none", ("no layout given and detection is off",)
+    else:
+        try:
+            from refocus_dsl.detect import detect_layout
+        except ImportError as exc:
+            return None, "none", (f"layout detection unavailable ({exc})",)
+        try:
+            found, source = detect_layout(image), "detected"
+        except RefocusError as exc:
+            return None, "none", (f"layout detection failed: {exc}",)
+    if (found.width, found.height) != (image.width, image.height):
+        raise LayoutError(
+            f"the layout is for a {found.width}x{found.height} image, this image is "
+            f"{image.width}x{image.height}"
+        )
+    return found, source, tuple(found.notes)
+
+
+def _check_args(max_turns: int, prompt_style: str) -> None:
+    if prompt_style not in PROMPT_STYLES:
+        raise LoopError(
+            f"unknown prompt style {prompt_style!r}; choose from {', '.join(PROMPT_STYLES)}"
+        )
+    if not 1 <= max_turns <= 50:
+        raise LoopError(f"max turns must be between 1 and 50, got {max_turns}")
+
+
+def default_max_turns(limits: Limits | None = None) -> int:
+    try:
+        from refocus_dsl.limits import Limits as _Limits
+    except ImportError:  # pragma: no cover - the front-end always ships limits
+        return 4
+    return int(getattr(limits if limits is not None else _Limits(), "max_turns", 4))
+
+
+@dataclass
+class Prepared:
+    """What a question needs before the first request (shared by both drivers)."""
+
+    question: str
+    image: Image.Image
+    layout: Layout | None
+    layout_source: str
+    notes: tuple[str, ...]
+    dialogue: Dialogue
+    config: EndpointConfig
+    started: float
+
+
+def prepare(
+    image: ImageInput,
+    question: str,
+    config: EndpointConfig,
+    *,
+    layout: LayoutInput = None,
+    max_turns: int = 4,
+    prompt_style: str = "dsl",
+    registry: Registry | None = None,
+    limits: Limits | None = None,
+    detect: bool = True,
+) -> Prepared:
+    started = time.perf_counter()
+    _check_args(max_turns, prompt_style)
+    if not question.strip():
+        raise LoopError("the question is empty")
+    img = _image(image)
+    found, source, notes = resolve_layout(img, layout, detect=detect)
+    prompt = build_prompt(prompt_style, question, found, registry)
+    dialogue = Dialogue(
+        image=img,
+        question=question,
+        layout=found,
+        prompt=prompt,
+        max_turns=max_turns,
+        registry=registry,
+        limits=limits,
+    )
+    return Prepared(question, img, found, source, notes, dialogue, config, started)
+
+
+def finish(prepared: Prepared, error: str = "", trace_dir: str | Path | None = None) -> AskResult:
+    d = prepared.dialogue
+    status: Status = "error" if error else (d.status or "no_answer")
+    usage = Usage()
+    for t in d.turns:
+        usage = usage + t.usage
+    result = AskResult(
+        question=prepared.question,
+        answer=d.answer,
+        status=status,
+        turns=tuple(d.turns),
+        usage=usage,
+        image=prepared.image,
+        layout=prepared.layout,
+        layout_source=prepared.layout_source,
+        model=prepared.config.model,
+        base_url=prepared.config.base_url,
+        prompt_style=d.prompt.style,
+        max_turns=d.max_turns,
+        elapsed_s=time.perf_counter() - prepared.started,
+        error=error,
+        notes=prepared.notes,
+        messages=tuple(d.messages),
+        images=dict(d.images),
+    )
+    if trace_dir is not None:
+        from refocus_dsl.loop.trace import write_trace
+
+        result = write_trace(result, trace_dir)
+    return result
+
+
+def ask(
+    image: ImageInput,
+    question: str,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    max_turns: int | None = None,
+    layout: LayoutInput = None,
+    trace_dir: str | Path | None = None,
+    prompt_style: str = "dsl",
+    registry: Registry | None = None,
+    limits: Limits | None = None,
+    config: EndpointConfig | None = None,
+    timeout_s: float | None = None,
+    max_retries: int | None = None,
+    backoff_s: float | None = None,
+    detect: bool = True,
+    notify: Callable[[str], None] | None = None,
+) -> AskResult:
+    """Answer ``question`` about ``image`` with the ReFocus loop.
+
+    The endpoint comes from ``config``, else the arguments, else the
+    environment (``OPENAI_BASE_URL``, ``OPENAI_API_KEY``, ``REFOCUS_MODEL``).
+    Without one, the offline planner edits the image and the answer is None.
+    Endpoint failures that retries cannot fix raise :class:`ModelError`
+    (after the trace, marked incomplete, is written).
+    """
+    turns = max_turns if max_turns is not None else default_max_turns(limits)
+    cfg = config or resolve_config(
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        timeout_s=timeout_s,
+        max_retries=max_retries,
+        backoff_s=backoff_s,
+    )
+    if cfg is None:
+        from refocus_dsl.loop.offline import offline_ask
+
+        (notify or _stderr)(
+            "refocus: no model endpoint configured (--base-url / OPENAI_BASE_URL, or "
+            "OPENAI_API_KEY); using the offline planner: it edits the image but gives no answer"
+        )
+        return offline_ask(
+            image,
+            question,
+            layout=layout,
+            trace_dir=trace_dir,
+            registry=registry,
+            limits=limits,
+            detect=detect,
+            prompt_style=prompt_style,
+            max_turns=turns,
+        )
+    prepared = prepare(
+        image,
+        question,
+        cfg,
+        layout=layout,
+        max_turns=turns,
+        prompt_style=prompt_style,
+        registry=registry,
+        limits=limits,
+        detect=detect,
+    )
+    client = ChatClient(cfg)
+    try:
+        while not prepared.dialogue.done:
+            completion = client.complete(prepared.dialogue.api_messages())
+            prepared.dialogue.feed(completion)
+    except ModelError as exc:
+        finish(prepared, error=str(exc), trace_dir=trace_dir)
+        raise
+    finally:
+        client.close()
+    return finish(prepared, trace_dir=trace_dir)
+
+
+async def ask_async(
+    prepared: Prepared,
+    client: AsyncChatClient,
+    *,
+    trace_dir: str | Path | None = None,
+) -> AskResult:
+    """Drive a prepared dialogue with an async client; endpoint failure gives status "error"."""
+    try:
+        while not prepared.dialogue.done:
+            completion = await client.complete(prepared.dialogue.api_messages())
+            # parse, check, run and encode off the event loop, so other questions keep flowing
+            await asyncio.to_thread(prepared.dialogue.feed, completion)
+    except ModelError as exc:
+        return await asyncio.to_thread(finish, prepared, str(exc), trace_dir)
+    return await asyncio.to_thread(finish, prepared, "", trace_dir)
+
+
+def _stderr(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+__all__ = ["AskResult", "ask", "ask_async", "prepare", "finish", "png_bytes"]
