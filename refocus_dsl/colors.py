@@ -7,8 +7,9 @@ cannot name a colour that the checker accepts and a tool does not know.
 
 Tools receive colours as :data:`Rgba` tuples and turn them into a pixel value
 for the canvas mode with :func:`pixel_for_mode`; greyscale canvases use the
-colour's luminance (ITU-R 601-2, ``(299 R + 587 G + 114 B) / 1000`` rounded
-half up, which is what Pillow's ``convert("L")`` gives).
+colour's luminance, exactly as Pillow's ``convert("L")`` computes it (ITU-R
+601-2 weights 0.299, 0.587, 0.114 in 16-bit fixed point:
+``(19595 R + 38470 G + 7471 B + 32768) >> 16``).
 """
 
 from __future__ import annotations
@@ -68,9 +69,9 @@ def parse_color(text: str) -> Rgba | None:
 
 
 def luminance(rgb: tuple[int, ...]) -> int:
-    """Grey value of a colour: ITU-R 601-2 weights, rounded half up (as Pillow does)."""
+    """Grey value of a colour: ITU-R 601-2 weights in Pillow's fixed point (as ``convert("L")``)."""
     r, g, b = rgb[0], rgb[1], rgb[2]
-    return (299 * r + 587 * g + 114 * b + 500) // 1000
+    return (19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16
 
 
 def pixel_for_mode(color: Rgba, mode: str) -> Pixel:
