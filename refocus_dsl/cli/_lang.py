@@ -1,15 +1,373 @@
-"""Sub-commands (placeholder until implemented)."""
+"""The language sub-commands: ``check``, ``run``, ``plugins``, ``docs``, ``prompt``.
+
+Each handler returns an exit code (0 fine, 1 the program or input has errors);
+deliberate errors propagate as :class:`~refocus_dsl.errors.RefocusError` and
+the dispatcher prints them as one line. Output that is data goes to stdout
+(with ``--json`` as JSON); progress and notes go to stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+from pathlib import Path
 from typing import Any
+
+from refocus_dsl.errors import ImageError, RefocusError
+
+RAW = argparse.RawDescriptionHelpFormatter
+
+CHECK_EPILOG = """\
+examples:
+  refocus check program.rf                       syntax, tools, arguments, ranges
+  refocus check program.rf --layout table.json   ... and every label against the layout
+  refocus check -e 'keep_only(columns("Year"))' --layout table.json
+  echo 'mask(region(0, 0, 0.5, 1))' | refocus check -
+  refocus check program.rf --json                diagnostics as JSON (for tools and models)
+
+exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
+"""
+
+RUN_EPILOG = """\
+examples:
+  refocus run table.png program.rf --layout table.json -o out.png
+  refocus run table.png -e 'highlight(rows("1996"), color="yellow")' -o out.png
+  refocus run chart.png program.rf -o out.png --trace trace.json
+  refocus run table.png program.rf -o out.png --json     trace as JSON on stdout
+
+Without --layout the layout is detected from the pixels. The program is checked
+first; a program with errors is not run (exit 1, diagnostics as for `check`).
+"""
+
+PLUGINS_EPILOG = """\
+examples:
+  refocus plugins            name, summary and providing package of every edit tool
+  refocus plugins --json     the same with every parameter's type, default and range
+"""
+
+DOCS_EPILOG = """\
+examples:
+  refocus docs                       write docs/language.md
+  refocus docs -o -                  print the language reference
+  refocus docs -o reference.md
+"""
+
+PROMPT_EPILOG = """\
+examples:
+  refocus prompt             the tool section of the model's prompt, from the plugins
+"""
 
 
 def add_parsers(sub: Any) -> None:
     """Register this module's sub-commands on sub (an argparse subparsers action)."""
-    del sub
+    p = sub.add_parser(
+        "check",
+        help="check a program without running it",
+        description="Check a program statically: syntax, tools, arguments, types, ranges, "
+        "and (with --layout) every label it names.",
+        epilog=CHECK_EPILOG,
+        formatter_class=RAW,
+    )
+    _program_args(p)
+    p.add_argument("--layout", metavar="L.json", help="layout to check labels against")
+    p.add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser(
+        "run",
+        help="apply a program to an image",
+        description="Check a program, then apply its edits in order to the image.",
+        epilog=RUN_EPILOG,
+        formatter_class=RAW,
+    )
+    p.add_argument("image", metavar="IMAGE", help="input image (PNG, JPEG, ...)")
+    _program_args(p)
+    p.add_argument("--layout", metavar="L.json", help="layout of IMAGE (default: detect it)")
+    p.add_argument("-o", "--output", metavar="OUT.png", required=True, help="edited image")
+    p.add_argument("--trace", metavar="T.json", help="write the trace of every statement")
+    p.add_argument("--json", action="store_true", help="print the result (trace) as JSON")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser(
+        "plugins",
+        help="list the edit tools and the packages that provide them",
+        description="List every edit tool found through the refocus_dsl.plugins entry points.",
+        epilog=PLUGINS_EPILOG,
+        formatter_class=RAW,
+    )
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_plugins)
+
+    p = sub.add_parser(
+        "docs",
+        help="write the language reference (docs/language.md)",
+        description="Generate the language reference from the installed plugins.",
+        epilog=DOCS_EPILOG,
+        formatter_class=RAW,
+    )
+    p.add_argument(
+        "-o", "--output", metavar="PATH", default="docs/language.md",
+        help="where to write it ('-' for stdout; default: docs/language.md)",
+    )
+    p.set_defaults(handler=cmd_docs)
+
+    p = sub.add_parser(
+        "prompt",
+        help="print the tool section of the model's prompt",
+        description="Print the tool section of the model's prompt, generated from the plugins.",
+        epilog=PROMPT_EPILOG,
+        formatter_class=RAW,
+    )
+    p.set_defaults(handler=cmd_prompt)
 
 
-def _unused(args: argparse.Namespace) -> int:
+def _program_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "program", metavar="PROGRAM",
+        help="program file, '-' for standard input, or the program text with -e",
+    )
+    p.add_argument(
+        "-e", "--expr", action="store_true", help="PROGRAM is the program text itself"
+    )
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def read_program(args: argparse.Namespace) -> tuple[str, str]:
+    """``(text, name for messages)`` of the program the user pointed at."""
+    if args.expr:
+        return str(args.program), "<expr>"
+    if args.program == "-":
+        return sys.stdin.read(), "<stdin>"
+    path = Path(args.program)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RefocusError(f"cannot read program {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8"), str(path)
+    except UnicodeDecodeError as exc:
+        raise RefocusError(f"program {path} is not UTF-8 text ({exc.reason})") from None
+
+
+def _render_module() -> Any:
+    for name in ("refocus_dsl.render", "refocus_dsl.diagnostics"):
+        try:
+            module = import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, "render_text"):
+            return module
+    raise RefocusError("no diagnostics renderer is installed")  # pragma: no cover
+
+
+def render_text(diagnostics: Sequence[Any], source: str, filename: str) -> str:
+    return str(_render_module().render_text(list(diagnostics), source, filename))
+
+
+def diagnostics_json(diagnostics: Sequence[Any], source: str = "") -> Any:
+    """Diagnostics as JSON values (the front-end's own JSON rendering)."""
+    fn = _render_module().diagnostics_to_json
+    try:
+        value = fn(list(diagnostics), source)
+    except TypeError:
+        value = fn(list(diagnostics))
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _load_layout(path: str | None) -> Any:
+    if path is None:
+        return None
+    from refocus_dsl.layout import load_layout
+
+    return load_layout(path)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=1, ensure_ascii=False))
+
+
+def _summary(diagnostics: Sequence[Any]) -> str:
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = len(diagnostics) - errors
+    return f"{errors} error(s), {warnings} warning(s)"
+
+
+def _check_text(text: str, layout: Any) -> list[Any]:
+    from refocus_dsl.checker import check
+
+    return list(check(text, layout=layout))
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    text, name = read_program(args)
+    layout = _load_layout(args.layout)
+    diagnostics = _check_text(text, layout)
+    has_errors = any(d.is_error for d in diagnostics)
+    if args.json:
+        _print_json(
+            {
+                "file": name,
+                "ok": not has_errors,
+                "layout": args.layout,
+                "diagnostics": diagnostics_json(diagnostics, text),
+            }
+        )
+    elif diagnostics:
+        print(render_text(diagnostics, text, name).rstrip("\n"))
+        print(f"{name}: {_summary(diagnostics)}", file=sys.stderr)
+    else:
+        checked = "labels checked against the layout"
+        if layout is None:
+            checked = "no layout given, labels not checked"
+        print(f"{name}: no problems ({checked})", file=sys.stderr)
+    return 1 if has_errors else 0
+
+
+def _layout_for(args: argparse.Namespace, loaded: Any) -> Any:
+    if args.layout is not None:
+        return _load_layout(args.layout)
+    try:
+        detect = import_module("refocus_dsl.detect")
+    except ImportError:
+        detect = None
+    fn = getattr(detect, "detect_layout", None)
+    if fn is None:
+        raise RefocusError(
+            "no --layout given and layout detection is not installed; "
+            "pass --layout L.json (a refocus-layout/1 document)"
+        )
+    print(f"refocus run: detecting the layout of {args.image} ...", file=sys.stderr)
+    return fn(loaded)
+
+
+def _refuse(args: argparse.Namespace, diagnostics: Sequence[Any], text: str, name: str) -> int:
+    if args.json:
+        _print_json({"ok": False, "file": name, "diagnostics": diagnostics_json(diagnostics, text)})
+    else:
+        print(render_text(diagnostics, text, name).rstrip("\n"))
+        print(f"{name}: {_summary(diagnostics)}; nothing was run", file=sys.stderr)
+    return 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from refocus_dsl.imageio import load_image
+    from refocus_dsl.interpreter import execute
+    from refocus_dsl.parser import parse
+
+    text, name = read_program(args)
+    out_path = Path(args.output)
+    # Syntax, tools and arguments first: no point detecting a layout for a broken program.
+    diagnostics = _check_text(text, None)
+    if any(d.is_error for d in diagnostics):
+        return _refuse(args, diagnostics, text, name)
+    loaded = load_image(args.image)
+    layout = _layout_for(args, loaded)
+    if layout is not None:
+        diagnostics = _check_text(text, layout)
+        if any(d.is_error for d in diagnostics):
+            return _refuse(args, diagnostics, text, name)
+    program = parse(text)
+    notes = [f"{d.code}: {d.message}" for d in diagnostics]
+    result = execute(program, loaded, layout, notes=notes)
+    try:
+        result.image.save(out_path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ImageError(f"cannot write {out_path}: {exc}") from None
+    if args.trace:
+        try:
+            Path(args.trace).write_text(result.trace_json() + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise RefocusError(f"cannot write trace {args.trace}: {exc.strerror or exc}") from None
+    if args.json:
+        doc = result.to_dict()
+        doc.update({"ok": True, "file": name, "output": str(out_path)})
+        doc["diagnostics"] = diagnostics_json(diagnostics, text)
+        _print_json(doc)
+    else:
+        for note in result.notes:
+            print(f"note: {note}", file=sys.stderr)
+        w, h = result.image.size
+        print(
+            f"wrote {out_path} ({w}x{h} {result.image.mode}, {len(result.trace)} edit(s))",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    from refocus_dsl.docs_gen import signature
+    from refocus_dsl.plugin import REQUIRED
+    from refocus_dsl.registry import default_registry
+
+    registry = default_registry()
+    rows: list[dict[str, Any]] = []
+    for tool in registry.tools():
+        dist, version = registry.source_of(tool.name)
+        rows.append(
+            {
+                "name": tool.name,
+                "summary": tool.summary,
+                "distribution": dist,
+                "version": version,
+                "signature": signature(tool),
+                "targets": sorted(tool.targets),
+                "changes_geometry": tool.changes_geometry,
+                "example": tool.example,
+                "params": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "required": p.default is REQUIRED,
+                        "default": None if p.default is REQUIRED else p.default,
+                        "min": p.min,
+                        "max": p.max,
+                        "choices": list(p.choices),
+                        "doc": p.doc,
+                    }
+                    for p in tool.params
+                ],
+            }
+        )
+    if args.json:
+        _print_json(rows)
+        return 0
+    width = max((len(r["name"]) for r in rows), default=4)
+    for r in rows:
+        print(f"{r['name']:<{width}}  {r['distribution']} {r['version']}".rstrip())
+        print(f"{'':<{width}}  {r['summary']}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from refocus_dsl.docs_gen import language_reference
+    from refocus_dsl.registry import default_registry
+
+    text = language_reference(default_registry())
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    path = Path(args.output)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise RefocusError(f"cannot write {path}: {exc.strerror or exc}") from None
+    print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_prompt(args: argparse.Namespace) -> int:
+    del args
+    from refocus_dsl.docs_gen import prompt_tool_section
+    from refocus_dsl.registry import default_registry
+
+    sys.stdout.write(prompt_tool_section(default_registry()))
     return 0

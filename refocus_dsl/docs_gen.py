@@ -1,0 +1,256 @@
+"""The language reference and the prompt's tool section, generated from the registry.
+
+Both are pure functions of the registered tool declarations, so a new plugin
+appears in ``docs/language.md`` (``refocus docs``) and in the model's prompt
+(``refocus prompt``) with no change here; a test keeps the committed reference
+equal to what :func:`language_reference` writes for the built-in tools.
+"""
+
+from __future__ import annotations
+
+from refocus_dsl.colors import COLOR_NAMES
+from refocus_dsl.plugin import ALL_TARGET_KINDS, REQUIRED, Param, ToolSpec
+from refocus_dsl.registry import Registry
+
+TARGET_KINDS: tuple[tuple[str, str, str], ...] = (
+    (
+        "columns",
+        'columns("Year", "Earning")',
+        "Table columns, named by their header text. Siblings: every column of the table; "
+        "the header row is protected.",
+    ),
+    (
+        "rows",
+        'rows("1996", "1997")',
+        "Table rows, named by the text of their first cell. Siblings: every body row; "
+        "header rows are protected, so keep_only(rows(...)) keeps the header.",
+    ),
+    (
+        "cells",
+        'cells(row="1996", col="Earning")',
+        "Table cells at the crossing of named rows and columns; either may be a list of "
+        "labels, and either may be left out to mean all of them.",
+    ),
+    (
+        "bars",
+        'bars("China", "India")',
+        "Bar-chart categories, named by their tick labels; each covers the category's band "
+        "across the plot area, tick label included. Siblings: every category.",
+    ),
+    (
+        "subplots",
+        "subplots(1, 3)",
+        "Panels of a multi-panel figure, counted from 1 in reading order (row by row, left "
+        "to right). Siblings: every panel.",
+    ),
+    (
+        "region",
+        "region(0.1, 0.2, 0.5, 0.6)",
+        "A rectangle given as fractions of the image: x1, y1, x2, y2, each in 0..1, with "
+        "x1 < x2 and y1 < y2. Needs no layout. Has no siblings: keep_only masks the rest of "
+        "the image.",
+    ),
+    (
+        "text",
+        'text("Total")',
+        "Wherever the layout shows that text (a header, a row label, a category or a title). "
+        "Has no siblings.",
+    ),
+)
+"""Every target query: name, example, meaning (the checker and targets.py implement them)."""
+
+PAPER_CALLS = (
+    ("focus_on_columns_with_mask(image_1, [...], columns_bbox)", 'keep_only(columns(...))'),
+    ("focus_on_rows_with_mask(image_1, [...], rows_bbox)", "keep_only(rows(...))"),
+    ("focus_on_x_values_with_mask(image_1, [...], x_values_bbox)", "keep_only(bars(...))"),
+    ("focus_on_y_values_with_mask(image_1, [...], y_values_bbox)", "keep_only(bars(...))"),
+    ("focus_on_*_with_draw(...)", 'draw_box(..., color="red", width=5)'),
+    ("focus_on_*_with_highlight(...)", 'highlight(..., color="red", alpha=0.196)'),
+)
+
+
+def _default(p: Param) -> str:
+    if p.default is REQUIRED:
+        return "required"
+    if isinstance(p.default, bool):
+        return "true" if p.default else "false"
+    if isinstance(p.default, str):
+        return f'"{p.default}"'
+    return str(p.default)
+
+
+def _range(p: Param) -> str:
+    if p.type == "enum":
+        return " | ".join(p.choices)
+    if p.min is None and p.max is None:
+        return ""
+    lo = "" if p.min is None else _num(p.min)
+    hi = "" if p.max is None else _num(p.max)
+    return f"{lo}..{hi}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def signature(tool: ToolSpec) -> str:
+    """``name(target, param=default, ...)`` as a model would write the call."""
+    parts = ["target"]
+    for p in tool.params:
+        parts.append(p.name if p.default is REQUIRED else f"{p.name}={_default(p)}")
+    return f"{tool.name}({', '.join(parts)})"
+
+
+def _kinds(tool: ToolSpec) -> str:
+    if set(tool.targets) == set(ALL_TARGET_KINDS):
+        return "any"
+    return ", ".join(k for k, _, _ in TARGET_KINDS if k in tool.targets)
+
+
+def _tool_section(tool: ToolSpec, registry: Registry) -> list[str]:
+    dist, version = registry.source_of(tool.name)
+    lines = [f"### `{tool.name}`", "", tool.summary, ""]
+    lines.append(f"    {signature(tool)}")
+    lines.append("")
+    lines.append(f"Targets: {_kinds(tool)}. From: `{dist}`.")
+    if tool.changes_geometry:
+        lines.append(
+            "Changes the image size; later statements still name things of the original image "
+            "and their boxes are mapped onto the new canvas (a target left outside it is "
+            "skipped with a note)."
+        )
+    lines.append("")
+    if tool.params:
+        lines.append("| parameter | type | default | range | meaning |")
+        lines.append("|---|---|---|---|---|")
+        for p in tool.params:
+            lines.append(
+                f"| `{p.name}` | {p.type} | `{_default(p)}` | {_range(p)} | {p.doc} |"
+            )
+        lines.append("")
+    if tool.example:
+        lines.append("Example:")
+        lines.append("")
+        lines.append(f"    {tool.example}")
+        lines.append("")
+    return lines
+
+
+_INTRO = """\
+# The refocus language
+
+<!-- Generated by `refocus docs` from the installed plugins' declarations.
+     Do not edit by hand: change the tool declarations and run `refocus docs`. -->
+
+A program is a few statements, one edit each, applied in order to one canvas:
+
+    # keep only two columns, then box two rows
+    keep_only(columns("Year", "Earning"))
+    draw_box(rows("4", "5"), color="red", width=4)
+
+## Syntax
+
+- One call of an edit tool per statement; statements usually go one per line and may
+  end with `;`. `#` starts a comment (except in a colour literal such as `#ff0000`).
+- The first argument of every tool is a **target** (below). Other parameters are given
+  by keyword (`color="red"`) or, in declared order, by position.
+- Values: strings in single or double quotes (with backslash escapes; any Unicode),
+  integers, decimal numbers, `true`/`false` (or `True`/`False`), lists `[...]`,
+  colours.
+- Colours: `#rrggbb`, `#rrggbbaa`, or one of these names (quoted or bare):
+  {colors}.
+  On greyscale images a colour counts as its luminance (as Pillow's `convert("L")`).
+  In `highlight`, the colour's own alpha (from `#rrggbbaa`) multiplies `alpha`.
+- There are no variables, loops, arithmetic, attribute access or imports: every
+  program terminates and its cost is known before it runs.
+
+## Targets
+
+Targets are layout queries. Labels match after whitespace and case normalisation; an
+unknown label is an error that lists the nearest candidates. All coordinates refer to
+the original image, also after a `crop`.
+
+| target | example | meaning |
+|---|---|---|
+{targets}
+
+## Edit semantics
+
+For a target with boxes T on image I giving I' (boxes are half-open pixel
+rectangles, clipped to the image):
+
+- Every edit is pure and deterministic: the same program, image and layout give the
+  same bytes. Image size and mode are kept (RGB, RGBA, L and LA; palette, 16-bit and
+  other modes are converted first and the run says so). The alpha channel of RGBA and
+  LA images is only changed by tools that set pixels to a colour (`mask`, `keep_only`,
+  `draw_box`, `underline`), which write the colour's alpha.
+- Overlapping target boxes act as their union: `highlight` blends each pixel of the
+  union once (not once per box); filling tools give the same result either way.
+- Blends compute `round((1 - a) * I + a * c)` per colour channel in double precision,
+  rounding halves to even (Python's `round`).
+
+## Tools
+
+"""
+
+_PAPER = """\
+## Paper-compatible calls
+
+The ReFocus paper's twelve calls run unchanged (and are never executed as Python):
+`focus_on_{{columns,rows,x_values,y_values}}_with_{{mask,draw,highlight}}(image_1, ["A", "B"],
+columns_bbox)`, also as `img = focus_on_...(...)`, chained on an earlier result, and
+followed by `display(img)`. They mean:
+
+| paper call | same as |
+|---|---|
+{rows}
+
+The bbox argument names `columns_bbox`, `rows_bbox`, `x_values_bbox` and `y_values_bbox`
+stand for the image's layout. Anything else in such a block (imports, loops, attribute
+access, other calls) is a diagnostic, never executed.
+
+## Diagnostics
+
+Every problem is reported with a stable code, a span and, where it helps, a
+suggestion: E1xx parse, E2xx names and labels, E3xx types and values, E4xx limits,
+Wxxx warnings. See [diagnostics.md](diagnostics.md) for the full list.
+"""
+
+
+def language_reference(registry: Registry) -> str:
+    """The whole Markdown reference: syntax, targets, semantics, every tool, paper calls."""
+    colors = ", ".join(f"`{n}`" for n in COLOR_NAMES)
+    targets = "\n".join(f"| `{k}` | `{ex}` | {doc} |" for k, ex, doc in TARGET_KINDS)
+    out = _INTRO.format(colors=colors, targets=targets).splitlines()
+    for tool in registry.tools():
+        out.extend(_tool_section(tool, registry))
+    rows = "\n".join(f"| `{a}` | `{b}` |" for a, b in PAPER_CALLS)
+    out.extend(_PAPER.format(rows=rows).splitlines())
+    return "\n".join(out).rstrip() + "\n"
+
+
+def prompt_tool_section(registry: Registry) -> str:
+    """Compact text for the model's prompt: targets, then one block per tool."""
+    lines = [
+        "Write a program: one edit per line, each `tool(target, param=value, ...)`.",
+        "Targets:",
+    ]
+    for _kind, example, _doc in TARGET_KINDS:
+        lines.append(f"  {example}")
+    lines.append("  (subplots are counted from 1; region takes fractions of the image, 0..1)")
+    names = ", ".join(sorted(set(COLOR_NAMES) - _ALIASES))
+    lines.append(f"Colours: a name ({names}) or #rrggbb.")
+    lines.append("Tools:")
+    for tool in registry.tools():
+        ranges = [
+            f"{p.name} {_range(p)}" for p in tool.params if _range(p)
+        ]
+        extra = f" [{'; '.join(ranges)}]" if ranges else ""
+        lines.append(f"  {signature(tool)}{extra}")
+        lines.append(f"    {tool.summary}")
+        if tool.example:
+            lines.append(f"    e.g. {tool.example}")
+    return "\n".join(lines) + "\n"
+
+
+_ALIASES = frozenset({"grey", "lightgrey", "darkgrey"})
