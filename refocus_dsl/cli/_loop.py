@@ -1,15 +1,300 @@
-"""Sub-commands (placeholder until implemented)."""
+"""Sub-commands of the model loop: ask, plan, eval, report, export-vcot."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 from typing import Any
+
+_FMT = argparse.RawDescriptionHelpFormatter
+
+ASK_EPILOG = """\
+examples:
+  refocus ask table.png "Which year had the highest earning?"
+      offline (no endpoint configured): the planner edits the image, no answer
+  OPENAI_BASE_URL=http://localhost:8000/v1 refocus ask chart.png "What is China's value?" \\
+      --model Qwen2-VL-7B-Instruct --trace-dir traces/q1
+      any OpenAI-compatible server (vLLM, Ollama, LM Studio); the trace folder
+      keeps every message, program and edited image
+  OPENAI_API_KEY=... refocus ask table.png "..." --model gpt-4o --prompt-style paper
+      the ReFocus paper's own prompt and focus_on_* calls
+  refocus ask chart.png "..." --layout chart.json --json
+      use a known layout instead of detecting one; print the result as JSON
+
+endpoint: --base-url, else OPENAI_BASE_URL; key: OPENAI_API_KEY; model: --model,
+else REFOCUS_MODEL, else gpt-4o.
+"""
+
+PLAN_EXAMPLES = """\
+examples:
+  refocus plan table.png "What was the cost in 2011?"        print the planner's program
+  refocus plan chart.png "Compare China and India" -o focus.png   also write the edited image
+  refocus plan chart.png "..." --layout chart.json --json      the plan as JSON
+"""
+
+EVAL_EXAMPLES = """\
+examples:
+  refocus eval questions.jsonl --out runs/gpt4o --concurrency 8
+  refocus eval questions.jsonl --out runs/gold --layouts gold --metric exact
+  refocus eval questions.jsonl --out runs/x --limit 20      do 20 now; rerun to resume
+
+dataset lines: {"id": "q1", "image": "img/q1.png", "question": "...", "answer": "42",
+                "layout": "img/q1.json" (optional), "dataset": "...", "type": "..."}
+paths are relative to the dataset file. Without an endpoint the offline planner runs.
+"""
+
+REPORT_EXAMPLES = """\
+examples:
+  refocus report runs/gpt4o -o report.html          every trace in an eval folder
+  refocus report traces/q1 traces/q2 -o two.html    chosen trace folders
+"""
+
+VCOT_EXAMPLES = """\
+examples:
+  refocus export-vcot runs/gpt4o -o train.jsonl
+      one line per correctly answered question: query, answer, focus_areas,
+      conversations (response + images per turn); image paths relative to train.jsonl
+"""
 
 
 def add_parsers(sub: Any) -> None:
     """Register this module's sub-commands on sub (an argparse subparsers action)."""
-    del sub
+    p = sub.add_parser(
+        "ask",
+        help="answer a question about an image with the ReFocus loop",
+        description="Ask a multimodal model a question about a table or chart image; the "
+        "model edits the image (mask, highlight, box) through the refocus language before "
+        "answering.",
+        epilog=ASK_EPILOG,
+        formatter_class=_FMT,
+    )
+    p.add_argument("image", help="the table or chart image (PNG, JPEG, ...)")
+    p.add_argument("question")
+    _endpoint_args(p)
+    p.add_argument("--max-turns", type=int, default=None, help="model turns (default 4)")
+    p.add_argument("--trace-dir", help="write the trace folder here")
+    p.add_argument("--layout", help="a refocus-layout/1 JSON file instead of detection")
+    p.add_argument("--prompt-style", choices=("dsl", "paper"), default="dsl")
+    p.add_argument("-o", "--output", help="write the last edited image here (PNG)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=_ask)
+
+    p = sub.add_parser(
+        "plan",
+        help="the offline planner: what to focus on, as a program",
+        description="Match the question's words, numbers and years to the layout's column "
+        "headers, row labels and category labels and write a refocus program. No model.",
+        epilog=PLAN_EXAMPLES,
+        formatter_class=_FMT,
+    )
+    p.add_argument("image")
+    p.add_argument("question")
+    p.add_argument("--layout", help="a refocus-layout/1 JSON file instead of detection")
+    p.add_argument("-o", "--output", help="write the edited image here (PNG)")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.set_defaults(handler=_plan)
+
+    p = sub.add_parser(
+        "eval",
+        help="run ask over a JSONL dataset, concurrently and resumably",
+        description="Evaluate the loop on a dataset; one trace folder per question, a "
+        "summary with relaxed (ChartQA) and exact-match accuracy by dataset and question "
+        "type, turns, edits and tokens.",
+        epilog=EVAL_EXAMPLES,
+        formatter_class=_FMT,
+    )
+    p.add_argument("dataset", help="JSONL: id, image, question, answer, optional layout")
+    p.add_argument("--out", default="refocus-eval", help="output folder (default refocus-eval)")
+    p.add_argument("--concurrency", type=int, default=4, help="questions in flight (default 4)")
+    p.add_argument("--layouts", choices=("detected", "gold"), default="detected")
+    p.add_argument("--metric", choices=("relaxed", "exact"), default="relaxed")
+    p.add_argument("--max-turns", type=int, default=4)
+    p.add_argument("--prompt-style", choices=("dsl", "paper"), default="dsl")
+    p.add_argument("--limit", type=int, help="run at most N new questions this time")
+    p.add_argument("--judge", action="store_true", help="also ask the model to judge answers")
+    p.add_argument("--no-resume", action="store_true", help="redo questions already done")
+    _endpoint_args(p)
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(handler=_eval)
+
+    p = sub.add_parser(
+        "report",
+        help="one self-contained HTML page from trace folders",
+        description="Render traces as the paper's figures: image, thought, program, edited "
+        "image, answer, right or wrong. Images are embedded; the page needs no other file.",
+        epilog=REPORT_EXAMPLES,
+        formatter_class=_FMT,
+    )
+    p.add_argument("traces", nargs="+", help="trace folders, or folders of trace folders")
+    p.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    p.add_argument("--title", default="refocus report")
+    p.set_defaults(handler=_report)
+
+    p = sub.add_parser(
+        "export-vcot",
+        help="training data (the paper's VCoT format) from correct traces",
+        description="Write one JSON line per correctly answered question: query, answer, "
+        "focus_areas (boxes), conversations (each turn's response and images).",
+        epilog=VCOT_EXAMPLES,
+        formatter_class=_FMT,
+    )
+    p.add_argument("traces", nargs="+", help="trace folders, or folders of trace folders")
+    p.add_argument("-o", "--output", required=True, help="the JSONL file to write")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    p.set_defaults(handler=_export)
 
 
-def _unused(args: argparse.Namespace) -> int:
+def _endpoint_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="model name (else REFOCUS_MODEL, else gpt-4o)")
+    p.add_argument("--base-url", help="OpenAI-compatible endpoint (else OPENAI_BASE_URL)")
+    p.add_argument("--timeout", type=float, default=None, help="seconds per request (120)")
+    p.add_argument("--retries", type=int, default=None, help="retries on 429/5xx/timeout (4)")
+
+
+def _config(args: argparse.Namespace) -> Any:
+    from refocus_dsl.loop.config import resolve_config
+
+    return resolve_config(
+        model=args.model, base_url=args.base_url, timeout_s=args.timeout, max_retries=args.retries
+    )
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from refocus_dsl.loop.session import ask
+    from refocus_dsl.loop.trace import turn_to_dict
+
+    result = ask(
+        args.image,
+        args.question,
+        config=_config(args),
+        max_turns=args.max_turns,
+        layout=args.layout,
+        trace_dir=args.trace_dir,
+        prompt_style=args.prompt_style,
+    )
+    if args.output and result.edited_images:
+        result.edited_images[-1].save(args.output, format="PNG")
+    if args.json:
+        doc = {
+            "question": result.question,
+            "answer": result.answer,
+            "status": result.status,
+            "message": result.message,
+            "model": result.model,
+            "layout_source": result.layout_source,
+            "turns": [
+                {k: v for k, v in turn_to_dict(t).items() if k != "steps"} for t in result.turns
+            ],
+            "usage": result.usage.to_dict(),
+            "elapsed_s": round(result.elapsed_s, 3),
+            "trace_dir": str(result.trace_dir) if result.trace_dir else None,
+            "notes": list(result.notes),
+        }
+        print(json.dumps(doc, indent=1, ensure_ascii=False))
+        return 0
+    for t in result.turns:
+        print(f"--- turn {t.index + 1} ({t.kind})")
+        if t.thought:
+            print(f"thought: {t.thought}")
+        if t.program:
+            print(t.program.rstrip())
+        if t.diagnostics_text:
+            print(t.diagnostics_text.rstrip())
+        if t.run_error:
+            print(f"error: {t.run_error}")
+        if t.edited:
+            print(f"(edited image{': ' + t.edited_file if t.edited_file else ''})")
+    print(f"answer: {result.answer if result.answer is not None else result.message or '(none)'}")
+    if result.trace_dir:
+        print(f"trace: {result.trace_dir}", file=sys.stderr)
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from refocus_dsl.loop.language import evaluate
+    from refocus_dsl.loop.planner import plan
+    from refocus_dsl.loop.session import _image, resolve_layout
+
+    image = _image(args.image)
+    layout, source, notes = resolve_layout(image, args.layout)
+    p = plan(args.question, layout)
+    outcome = evaluate(p.program, image, layout) if p.program else None
+    if args.output:
+        if outcome is None or outcome.image is None:
+            print("refocus plan: nothing to focus on; no image written", file=sys.stderr)
+        else:
+            outcome.image.save(args.output, format="PNG")
+    if args.json:
+        doc = {
+            "question": p.question,
+            "program": p.program,
+            "focus": [
+                {
+                    "kind": f.kind,
+                    "label": f.label,
+                    "index": f.index,
+                    "box": f.box,
+                    "matched": f.matched,
+                }
+                for f in p.focus
+            ],
+            "reasons": list(p.reasons),
+            "layout_source": source,
+            "diagnostics": outcome.diagnostics_text if outcome else "",
+            "notes": list(notes),
+        }
+        print(json.dumps(doc, indent=1, ensure_ascii=False))
+        return 0
+    for reason in p.reasons:
+        print(f"# {reason}")
+    sys.stdout.write(p.program)
+    if outcome is not None and outcome.diagnostics_text:
+        print(outcome.diagnostics_text, file=sys.stderr)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from refocus_dsl.loop.evaluate import EvalOptions, format_summary, run_eval
+
+    options = EvalOptions(
+        out=Path(args.out),
+        concurrency=args.concurrency,
+        layouts=args.layouts,
+        metric=args.metric,
+        max_turns=args.max_turns,
+        prompt_style=args.prompt_style,
+        limit=args.limit,
+        judge=args.judge,
+        resume=not args.no_resume,
+    )
+    summary = run_eval(args.dataset, _config(args), options)
+    if args.json:
+        print(json.dumps(summary, indent=1))
+    else:
+        print(format_summary(summary))
+        print(f"summary: {Path(args.out) / 'summary.json'}", file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from refocus_dsl.loop.report import write_report
+
+    n = write_report(args.traces, args.output, args.title)
+    print(f"wrote {args.output}: {n} questions", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from refocus_dsl.loop.vcot import export_vcot
+
+    count = export_vcot(args.traces, args.output)
+    if args.json:
+        print(json.dumps(count.__dict__))
+    else:
+        print(
+            f"wrote {args.output}: {count.written} questions "
+            f"(left out: {count.wrong} answered wrongly, {count.unscored} without a gold answer)"
+        )
     return 0

@@ -114,7 +114,7 @@ def evaluate(
 ) -> Outcome:
     """Parse, check against the layout, and (only when clean) run one program."""
     from refocus_dsl.checker import check
-    from refocus_dsl.interpreter import run
+    from refocus_dsl.interpreter import execute
     from refocus_dsl.parser import parse
 
     try:
@@ -127,7 +127,8 @@ def evaluate(
     if any(d.is_error for d in diags):
         return Outcome(source, diags, text)
     try:
-        result = run(program, image, layout, registry=registry)
+        # already checked above: execute skips the second check that run() would do
+        result = execute(program, image, layout, registry=registry, limits=limits)
     except ProgramError as exc:
         more = tuple(exc.diagnostics)
         return Outcome(source, diags + more, render(diags + more, source))

@@ -1,0 +1,430 @@
+"""``refocus eval``: run ``ask`` over a JSONL dataset, concurrently, resumably.
+
+Each line is ``{"id", "image", "question", "answer"}`` with optional
+``layout`` (a path or an inline layout document, used with ``--layouts gold``),
+``dataset`` and ``type``. Paths are relative to the JSONL file. Every
+question gets a trace folder under the output folder; a folder whose trace
+is complete is skipped on the next run, so an interrupted evaluation resumes
+where it stopped. Questions run as asyncio tasks under a semaphore, so with
+``concurrency`` N exactly N requests are in flight while work remains.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from refocus_dsl.errors import RefocusError
+from refocus_dsl.loop.client import AsyncChatClient
+from refocus_dsl.loop.config import EndpointConfig
+from refocus_dsl.loop.errors import LoopError
+from refocus_dsl.loop.metrics import exact_match, question_type, relaxed_match
+from refocus_dsl.loop.trace import is_complete, load_trace, update_trace, write_trace
+
+LayoutChoice = Literal["detected", "gold"]
+Metric = Literal["relaxed", "exact"]
+MAX_CONCURRENCY = 256
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    image: Path
+    question: str
+    answer: str
+    layout: Path | Mapping[str, Any] | None = None
+    dataset: str = ""
+    type: str = ""
+
+    @property
+    def folder(self) -> str:
+        return safe_folder_name(self.id)
+
+
+def safe_folder_name(item_id: str) -> str:
+    """A folder name for an id: readable when the id is tame, hashed when it is not."""
+    clean = re.sub(r"[^A-Za-z0-9_.-]", "_", item_id)[:80].strip(".") or "item"
+    if clean != item_id:
+        clean += "-" + hashlib.sha1(item_id.encode()).hexdigest()[:8]
+    return clean
+
+
+def load_dataset(path: str | Path) -> list[Item]:
+    """Read and validate a dataset file; errors name the line."""
+    source = Path(path)
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise LoopError(f"cannot read dataset {source}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise LoopError(f"{source}: not UTF-8 text") from None
+    base = source.parent
+    items: list[Item] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LoopError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise LoopError(f"{where}: expected an object")
+        for key in ("image", "question", "answer"):
+            if not isinstance(row.get(key), (str, int, float)) or isinstance(row.get(key), bool):
+                raise LoopError(f"{where}: missing or invalid {key!r}")
+        item_id = str(row.get("id", f"line{number}"))
+        if item_id in seen:
+            raise LoopError(f"{where}: duplicate id {item_id!r}")
+        seen.add(item_id)
+        raw_layout = row.get("layout")
+        layout: Path | Mapping[str, Any] | None
+        if isinstance(raw_layout, str):
+            layout = base / raw_layout
+        elif isinstance(raw_layout, dict):
+            layout = raw_layout
+        else:
+            layout = None
+        answer = str(row["answer"])
+        items.append(
+            Item(
+                id=item_id,
+                image=base / str(row["image"]),
+                question=str(row["question"]),
+                answer=answer,
+                layout=layout,
+                dataset=str(row.get("dataset") or source.stem),
+                type=str(row.get("type") or row.get("question_type") or question_type(answer)),
+            )
+        )
+    if not items:
+        raise LoopError(f"{source}: no questions")
+    return items
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    out: Path
+    concurrency: int = 4
+    layouts: LayoutChoice = "detected"
+    metric: Metric = "relaxed"
+    max_turns: int = 4
+    prompt_style: str = "dsl"
+    limit: int | None = None
+    """Run at most this many new questions (the rest wait for the next run)."""
+    judge: bool = False
+    resume: bool = True
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise LoopError(f"concurrency must be 1..{MAX_CONCURRENCY}, got {self.concurrency}")
+        if self.layouts not in ("detected", "gold"):
+            raise LoopError(f"--layouts must be detected or gold, got {self.layouts!r}")
+        if self.metric not in ("relaxed", "exact"):
+            raise LoopError(f"metric must be relaxed or exact, got {self.metric!r}")
+
+
+@dataclass
+class Progress:
+    total: int
+    done: int = 0
+    skipped: int = 0
+    correct: int = 0
+    scored: int = 0
+    errors: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def score(answer: str | None, gold: str) -> dict[str, bool]:
+    return {"relaxed": relaxed_match(answer, gold), "exact": exact_match(answer, gold)}
+
+
+JUDGE_PROMPT = """\
+You grade answers to questions about charts and tables.
+Question: {question}
+Gold answer: {gold}
+Model answer: {answer}
+Does the model answer mean the same as the gold answer (numbers may differ by rounding)?
+Reply with exactly one word: yes or no."""
+
+
+async def judge(
+    client: AsyncChatClient, question: str, gold: str, answer: str | None
+) -> dict[str, Any]:
+    """The paper's optional model judge, through the same endpoint."""
+    if answer is None:
+        return {"verdict": False, "reply": "(no answer)"}
+    text = JUDGE_PROMPT.format(question=question, gold=gold, answer=answer)
+    completion = await client.complete([{"role": "user", "content": text}])
+    reply = (completion.text or "").strip()
+    return {
+        "verdict": reply.lower().lstrip("*\"' ").startswith("yes"),
+        "reply": reply[:200],
+        "usage": completion.usage.to_dict(),
+    }
+
+
+async def _one(
+    item: Item,
+    config: EndpointConfig | None,
+    client: AsyncChatClient | None,
+    options: EvalOptions,
+    progress: Progress,
+    say: Callable[[str], None],
+) -> None:
+    from refocus_dsl.loop.session import ask_async, prepare
+
+    folder = options.out / item.folder
+    layout: Any = None
+    detect = True
+    if options.layouts == "gold":
+        layout = item.layout
+    extra: dict[str, Any] = {
+        "id": item.id,
+        "gold_answer": item.answer,
+        "dataset": item.dataset,
+        "question_type": item.type,
+        "layouts": options.layouts,
+        "image_source": str(item.image),
+    }
+    if options.layouts == "gold" and layout is None:
+        extra["layout_note"] = "no gold layout for this question; detected one"
+    try:
+        if config is None or client is None:
+            from refocus_dsl.loop.offline import offline_ask
+
+            result = await asyncio.to_thread(
+                offline_ask,
+                item.image,
+                item.question,
+                layout=layout,
+                detect=detect,
+                prompt_style=options.prompt_style,
+                max_turns=options.max_turns,
+            )
+        else:
+            prepared = await asyncio.to_thread(
+                prepare,
+                item.image,
+                item.question,
+                config,
+                layout=layout,
+                max_turns=options.max_turns,
+                prompt_style=options.prompt_style,
+                detect=detect,
+            )
+            result = await ask_async(prepared, client)
+    except RefocusError as exc:
+        progress.done += 1
+        progress.errors += 1
+        say(f"[{progress.done}/{progress.total}] {item.id}: error: {exc}")
+        return
+    scores = score(result.answer, item.answer) if result.status != "offline" else {}
+    extra["scores"] = scores
+    extra["correct"] = scores.get(options.metric) if scores else None
+    if options.judge and client is not None and result.status != "error":
+        try:
+            verdict = await judge(client, item.question, item.answer, result.answer)
+        except RefocusError as exc:
+            verdict = {"verdict": None, "reply": f"judge failed: {exc}"}
+        extra["judge"] = verdict
+    await asyncio.to_thread(write_trace, result, folder, extra)
+    progress.done += 1
+    if result.status == "error":
+        progress.errors += 1
+    if extra["correct"] is not None:
+        progress.scored += 1
+        progress.correct += bool(extra["correct"])
+    acc = f" acc {progress.correct}/{progress.scored}" if progress.scored else ""
+    mark = {True: "right", False: "wrong", None: "-"}[extra["correct"]]
+    say(
+        f"[{progress.done}/{progress.total}] {item.id}: {result.status}, {mark}, "
+        f"{len(result.turns)} turns, {result.edits} edits{acc}"
+    )
+
+
+async def run_eval_async(
+    items: Sequence[Item],
+    config: EndpointConfig | None,
+    options: EvalOptions,
+    say: Callable[[str], None] = _say,
+) -> dict[str, Any]:
+    options.out.mkdir(parents=True, exist_ok=True)
+    todo: list[Item] = []
+    skipped = 0
+    for item in items:
+        if options.resume and is_complete(options.out / item.folder):
+            skipped += 1
+        else:
+            todo.append(item)
+    if options.limit is not None:
+        todo = todo[: max(0, options.limit)]
+    if skipped:
+        say(f"resuming: {skipped} of {len(items)} questions already have a complete trace")
+    if config is None:
+        say("refocus eval: no model endpoint configured; the offline planner runs (no answers)")
+    progress = Progress(total=len(todo))
+    client = AsyncChatClient(config) if config is not None else None
+    semaphore = asyncio.Semaphore(options.concurrency)
+
+    async def guarded(item: Item) -> None:
+        async with semaphore:
+            await _one(item, config, client, options, progress, say)
+
+    try:
+        await asyncio.gather(*(guarded(item) for item in todo))
+    finally:
+        if client is not None:
+            await client.close()
+    summary = summarize(options.out, items, options.metric)
+    summary["run"] = {
+        "new": progress.done,
+        "resumed": skipped,
+        "errors": progress.errors,
+        "seconds": round(time.perf_counter() - progress.started, 3),
+        "concurrency": options.concurrency,
+        "model": config.model if config is not None else None,
+    }
+    (options.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    return summary
+
+
+def run_eval(
+    dataset: str | Path,
+    config: EndpointConfig | None,
+    options: EvalOptions,
+    say: Callable[[str], None] = _say,
+) -> dict[str, Any]:
+    """Blocking entry point (what the CLI calls)."""
+    items = load_dataset(dataset)
+    return asyncio.run(run_eval_async(items, config, options, say))
+
+
+def _rate(hits: int, n: int) -> float | None:
+    return round(hits / n, 4) if n else None
+
+
+def summarize(out: Path, items: Sequence[Item], metric: Metric = "relaxed") -> dict[str, Any]:
+    """Accuracy by dataset and question type, turns, edits and tokens, from the traces on disk."""
+    groups: dict[str, dict[str, list[bool]]] = {
+        "dataset": defaultdict(list),
+        "type": defaultdict(list),
+    }
+    relaxed: list[bool] = []
+    exact: list[bool] = []
+    judged: list[bool] = []
+    turns: list[int] = []
+    edits: list[int] = []
+    status: Counter[str] = Counter()
+    tokens = Counter[str]()
+    missing = 0
+    for item in items:
+        folder = out / item.folder
+        if not is_complete(folder):
+            missing += 1
+            continue
+        doc = load_trace(folder)
+        status[str(doc.get("status"))] += 1
+        t = doc.get("turns") or []
+        turns.append(len(t))
+        edits.append(sum(1 for x in t if x.get("edited_image")))
+        for key, val in (doc.get("usage") or {}).items():
+            if isinstance(val, int):
+                tokens[key] += val
+        scores = doc.get("scores") or {}
+        if not scores:
+            continue
+        relaxed.append(bool(scores.get("relaxed")))
+        exact.append(bool(scores.get("exact")))
+        ok = bool(scores.get(metric))
+        groups["dataset"][item.dataset].append(ok)
+        groups["type"][item.type].append(ok)
+        verdict = (doc.get("judge") or {}).get("verdict")
+        if isinstance(verdict, bool):
+            judged.append(verdict)
+    n = len(turns)
+    return {
+        "questions": len(items),
+        "complete": n,
+        "incomplete": missing,
+        "metric": metric,
+        "accuracy": {
+            "relaxed": _rate(sum(relaxed), len(relaxed)),
+            "exact": _rate(sum(exact), len(exact)),
+            "judge": _rate(sum(judged), len(judged)),
+            "scored": len(relaxed),
+        },
+        "by_dataset": {
+            k: {"n": len(v), "accuracy": _rate(sum(v), len(v))}
+            for k, v in sorted(groups["dataset"].items())
+        },
+        "by_type": {
+            k: {"n": len(v), "accuracy": _rate(sum(v), len(v))}
+            for k, v in sorted(groups["type"].items())
+        },
+        "status": dict(sorted(status.items())),
+        "turns_per_question": round(sum(turns) / n, 3) if n else None,
+        "edits_per_question": round(sum(edits) / n, 3) if n else None,
+        "tokens": {
+            "prompt": tokens["prompt_tokens"],
+            "completion": tokens["completion_tokens"],
+            "total": tokens["total_tokens"],
+            "per_question": round(tokens["total_tokens"] / n, 1) if n else None,
+        },
+    }
+
+
+def format_summary(summary: Mapping[str, Any]) -> str:
+    """The summary as a few aligned lines for a terminal."""
+    acc = summary["accuracy"]
+
+    def pct(v: Any) -> str:
+        return "n/a" if v is None else f"{100 * v:.1f}%"
+
+    lines = [
+        f"questions {summary['questions']}, complete {summary['complete']}, "
+        f"incomplete {summary['incomplete']}",
+        f"accuracy ({summary['metric']}): relaxed {pct(acc['relaxed'])}, exact "
+        f"{pct(acc['exact'])}, judge {pct(acc['judge'])} over {acc['scored']} scored",
+    ]
+    for title, key in (("by dataset", "by_dataset"), ("by question type", "by_type")):
+        if summary[key]:
+            lines.append(f"{title}:")
+            for name, row in summary[key].items():
+                lines.append(f"  {name:<24} n={row['n']:<5} {pct(row['accuracy'])}")
+    lines.append(
+        f"turns/question {summary['turns_per_question']}, edits/question "
+        f"{summary['edits_per_question']}, status {summary['status']}"
+    )
+    tok = summary["tokens"]
+    lines.append(
+        f"tokens: prompt {tok['prompt']}, completion {tok['completion']}, total {tok['total']}"
+        f" ({tok['per_question']} per question)"
+    )
+    return "\n".join(lines)
+
+
+__all__ = [
+    "EvalOptions",
+    "Item",
+    "format_summary",
+    "load_dataset",
+    "run_eval",
+    "run_eval_async",
+    "summarize",
+    "update_trace",
+]
