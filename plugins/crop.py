@@ -1,4 +1,4 @@
-"""``crop``: cut the image down to the target; later statements' boxes follow the cut."""
+"""``crop`` and ``zoom``: cut the image down to the target; later statements' boxes follow."""
 
 from __future__ import annotations
 
@@ -42,4 +42,29 @@ CROP = ToolSpec(
     changes_geometry=True,
 )
 
-PLUGIN = Plugin(tools=(CROP,), name="crop")
+def apply_zoom(ctx: EditContext) -> Image.Image | None:
+    x1, y1, x2, y2 = crop_box(ctx)
+    scale = float(ctx.params["scale"])
+    size = (max(1, round((x2 - x1) * scale)), max(1, round((y2 - y1) * scale)))
+    ctx.transform = Transform(
+        offset_x=x1, offset_y=y1, scale_x=size[0] / (x2 - x1), scale_y=size[1] / (y2 - y1)
+    )
+    return ctx.canvas.crop((x1, y1, x2, y2)).resize(size, Image.Resampling.LANCZOS)
+
+
+ZOOM = ToolSpec(
+    name="zoom",
+    summary=(
+        "Crop to the target boxes (plus a margin) and enlarge the result by a scale factor, "
+        "to make small text legible; later statements still name things of the original image."
+    ),
+    apply=apply_zoom,
+    params=(
+        Param("scale", "number", 2.0, "enlargement factor (Lanczos resampling)", 1.0, 4.0),
+        Param("margin", "integer", 8, "pixels kept around the target on every side", 0, 1000),
+    ),
+    example='zoom(cells(row="1996", col="Earning"), scale=3)',
+    changes_geometry=True,
+)
+
+PLUGIN = Plugin(tools=(CROP, ZOOM), name="crop")

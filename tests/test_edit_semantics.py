@@ -327,3 +327,27 @@ def test_every_tool_is_deterministic_and_leaves_its_input_alone(
     assert img.tobytes() == before
     assert first.tobytes() == second.tobytes()
     assert (first.size, first.mode) == (img.size, img.mode)
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), img=images(), margin=st.integers(0, 10), scale=st.floats(1, 4))
+def test_zoom_crops_then_enlarges_and_maps_boxes(
+    data: st.DataObject, img: Image.Image, margin: int, scale: float
+) -> None:
+    boxes = data.draw(boxes_in(*img.size, min_size=1))
+    spec = tool("zoom")
+    assert spec.changes_geometry
+    ctx = EditContext(canvas=img.copy(), targets=TargetSet("region", tuple(boxes)),
+                      params={"margin": margin, "scale": scale})
+    out = spec.apply(ctx)
+    w, h = img.size
+    x1 = max(0, min(b[0] for b in boxes) - margin)
+    y1 = max(0, min(b[1] for b in boxes) - margin)
+    x2 = min(w, max(b[2] for b in boxes) + margin)
+    y2 = min(h, max(b[3] for b in boxes) + margin)
+    size = (max(1, round((x2 - x1) * scale)), max(1, round((y2 - y1) * scale)))
+    assert out is not None and out.mode == img.mode and out.size == size
+    expected = img.crop((x1, y1, x2, y2)).resize(size, Image.Resampling.LANCZOS)
+    assert out.tobytes() == expected.tobytes()
+    assert ctx.transform is not None
+    assert ctx.transform.map_box((x1, y1, x2, y2)) == (0, 0, *size)
