@@ -224,6 +224,7 @@ def plan(question: str, layout: Layout | None) -> Plan:
         by_row = {r.index: r for r in body}
         by_col = {c.index: c for c in table.columns}
         named_rows = {f.index for f in rows}
+        ranges = _year_ranges(question)
         for cell in table.cells:
             row = by_row.get(cell.row)
             if row is None or cell.col == 0 or cell.row in named_rows or not row.label.strip():
@@ -232,6 +233,8 @@ def plan(question: str, layout: Layout | None) -> Plan:
             if not words or all(w in STOPWORDS for w in words):
                 continue
             hit = match_label(cell.text, q)
+            if hit is None and _in_range(cell.text, ranges):
+                hit = f"{cell.text.strip()} (in a year range)"
             if hit is not None and (len(words) > 1 or len(words[0]) >= 3):
                 rows.append(Focus("rows", row.label, row.index, row.bbox, f"{hit} (a cell)"))
                 named_rows.add(cell.row)

@@ -10,7 +10,7 @@ reply is classified so the loop can answer it and the trace can show it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 ReplyKind = Literal["program", "answer", "empty", "malformed", "two_programs", "refusal"]
@@ -82,10 +82,15 @@ def parse_reply(text: str | None) -> ParsedReply:
     """Classify one reply; never raises, whatever the text."""
     if text is None or not text.strip():
         return ParsedReply("empty", text or "", "", note="the reply was empty")
-    note = ""
     if len(text) > MAX_REPLY_CHARS:
-        text = text[:MAX_REPLY_CHARS]
-        note = f"reply cut at {MAX_REPLY_CHARS} characters"
+        cut = _classify(text[:MAX_REPLY_CHARS])
+        why = f"reply cut at {MAX_REPLY_CHARS} characters"
+        return replace(cut, note=f"{cut.note}; {why}" if cut.note else why)
+    return _classify(text)
+
+
+def _classify(text: str) -> ParsedReply:
+    note = ""
     blocks = [(m.group(1).lower(), m.group(2)) for m in _FENCE.finditer(text)]
     prose = _FENCE.sub("\n", text)
     unterminated = len(_OPEN_FENCE.findall(prose)) > 0

@@ -1,0 +1,138 @@
+"""refocus eval (concurrency, resume), the HTML report and the VCoT export."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from loop_helpers import table_image_and_layout
+from scripted_server import Reply, ScriptedServer
+
+from refocus_dsl.loop.config import EndpointConfig
+from refocus_dsl.loop.evaluate import EvalOptions, load_dataset, run_eval_async
+from refocus_dsl.loop.report import write_report
+from refocus_dsl.loop.trace import load_trace
+from refocus_dsl.loop.vcot import export_vcot
+
+PROGRAM = '```refocus\nkeep_only(columns("Year", "Earning"))\n```'
+HOSTILE_THOUGHT = "THOUGHT: <script>alert('x')</script> & <img src=x onerror=alert(1)>"
+
+
+def _dataset(tmp_path: Path, n: int) -> Path:
+    image, layout = table_image_and_layout()
+    image.save(tmp_path / "table.png")
+    (tmp_path / "table.json").write_text(layout.to_json())
+    lines = []
+    for i in range(n):
+        row: dict[str, Any] = {
+            "id": f"q{i}",
+            "image": "table.png",
+            "question": f"Question number {i}: which year earned most?",
+            "answer": "2011" if i % 3 else "1996",
+            "layout": "table.json",
+            "dataset": "tables" if i % 2 else "charts",
+        }
+        lines.append(json.dumps(row))
+    path = tmp_path / "data.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _replier(delay: float) -> Any:
+    def reply(body: dict[str, Any]) -> Reply:
+        users = [m for m in body["messages"] if m["role"] == "user"]
+        if len(users) == 1:
+            return Reply(text=f"{HOSTILE_THOUGHT}\n{PROGRAM}", delay_s=delay, expect_images=1)
+        return Reply(text="ANSWER: 2011", delay_s=delay, expect_images=2)
+
+    return reply
+
+
+def _cfg(server: ScriptedServer) -> EndpointConfig:
+    return EndpointConfig(model="scripted", base_url=server.base_url, api_key="k", backoff_s=0.001)
+
+
+def test_eval_concurrency_resume_report_and_vcot(tmp_path: Path) -> None:
+    data = _dataset(tmp_path, 6)
+    items = load_dataset(data)
+    out = tmp_path / "run"
+    said: list[str] = []
+    with ScriptedServer(_replier(0.15)) as s:
+        opts = EvalOptions(out=out, concurrency=3, layouts="gold", limit=2)
+        first = asyncio.run(run_eval_async(items, _cfg(s), opts, said.append))
+    assert s.problems == []
+    assert first["complete"] == 2 and first["incomplete"] == 4
+    assert len(s.requests) == 2 * 2, "--limit 2 ran two questions"
+    # an interrupted question leaves an incomplete trace: it must be redone
+    (out / "q2").mkdir()
+    (out / "q2" / "trace.json").write_text(
+        json.dumps({"schema": "refocus-trace/1", "complete": False})
+    )
+    with ScriptedServer(_replier(0.15)) as s2:
+        opts = EvalOptions(out=out, concurrency=3, layouts="gold")
+        summary = asyncio.run(run_eval_async(items, _cfg(s2), opts, said.append))
+    assert s2.problems == []
+    assert len(s2.requests) == 2 * 4, "only the four unfinished questions ran"
+    assert 1 < s2.max_in_flight <= 3
+    assert summary["complete"] == 6 and summary["run"]["resumed"] == 2
+    assert summary["accuracy"]["relaxed"] == round(4 / 6, 4)
+    assert summary["by_dataset"]["tables"]["n"] == 3
+    assert summary["turns_per_question"] == 2 and summary["edits_per_question"] == 1
+    assert summary["tokens"]["total"] == 6 * 240
+    assert any("resuming: 2 of 6" in line for line in said)
+    assert json.loads((out / "summary.json").read_text())["complete"] == 6
+    doc = load_trace(out / "q0")
+    assert (
+        doc["correct"] is False and doc["gold_answer"] == "1996" and doc["layout_source"] == "given"
+    )
+
+    page = tmp_path / "report.html"
+    assert write_report([out], page) == 6
+    html = page.read_text()
+    assert "<script>" not in html and "onerror=alert" not in html.replace(
+        "onerror=alert(1)&gt;", ""
+    )
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert html.count("data:image/png;base64,") == 12
+    assert 'src="turn' not in html and 'src="input' not in html
+    assert html.count("badge right") == 4 and html.count("badge wrong") == 2
+
+    train = tmp_path / "train.jsonl"
+    count = export_vcot([out], train)
+    assert (count.written, count.wrong, count.unscored) == (4, 2, 0)
+    rows = [json.loads(line) for line in train.read_text().splitlines()]
+    assert {r["id"] for r in rows} == {"q1", "q2", "q4", "q5"}
+    for r in rows:
+        assert r["query"].startswith("Question number") and r["answer"] == "2011"
+        assert r["focus_areas"] and all(len(b) == 4 for b in r["focus_areas"])
+        assert [len(c["images"]) for c in r["conversations"]] == [1, 0]
+        assert (train.parent / r["conversations"][0]["images"][0]).is_file()
+        assert (train.parent / r["image"]).is_file()
+
+
+def test_eval_without_endpoint_runs_the_planner(tmp_path: Path) -> None:
+    data = _dataset(tmp_path, 2)
+    out = tmp_path / "offline"
+    said: list[str] = []
+    summary = asyncio.run(
+        run_eval_async(load_dataset(data), None, EvalOptions(out=out, layouts="gold"), said.append)
+    )
+    assert summary["complete"] == 2 and summary["accuracy"]["scored"] == 0
+    assert summary["status"] == {"offline": 2}
+    assert any("offline planner" in line for line in said)
+
+
+def test_dataset_errors_name_the_line(tmp_path: Path) -> None:
+    import pytest
+
+    from refocus_dsl.loop.errors import LoopError
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "image": "x.png", "question": "q", "answer": "1"}\n{"id": "b"}\n')
+    with pytest.raises(LoopError, match=r"bad.jsonl:2: missing or invalid 'image'"):
+        load_dataset(bad)
+    bad.write_text("not json\n")
+    with pytest.raises(LoopError, match="bad.jsonl:1: not valid JSON"):
+        load_dataset(bad)
