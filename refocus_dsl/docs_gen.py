@@ -93,6 +93,11 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def signature(tool: ToolSpec) -> str:
     """``name(target, param=default, ...)`` as a model would write the call."""
     parts = ["target"]
@@ -125,7 +130,7 @@ def _tool_section(tool: ToolSpec, registry: Registry) -> list[str]:
         lines.append("|---|---|---|---|---|")
         for p in tool.params:
             lines.append(
-                f"| `{p.name}` | {p.type} | `{_default(p)}` | {_range(p)} | {p.doc} |"
+                f"| `{p.name}` | {p.type} | `{_default(p)}` | {_cell(_range(p))} | {_cell(p.doc)} |"
             )
         lines.append("")
     if tool.example:
