@@ -50,7 +50,10 @@ def test_a_new_tool_appears_in_reference_and_prompt() -> None:
     assert '| `direction` | enum | `"horizontal"` | horizontal \\| vertical |  |' in text
     assert "From: `stripes`." in text
     prompt = prompt_tool_section(reg)
-    line = 'stripe(target, pitch=4, direction="horizontal") [pitch 2..40; direction horizontal | vertical]'
+    line = (
+        'stripe(target, pitch=4, direction="horizontal") '
+        "[pitch 2..40; direction horizontal | vertical]"
+    )
     assert line in prompt
     assert "Paint stripes over the target." in prompt
     assert 'e.g. stripe(rows("1996"), pitch=6)' in prompt
