@@ -1,0 +1,300 @@
+"""Bars from pixels: solid rectangles of one colour that stand on a common baseline.
+
+Why this shape of algorithm: bars are axis-aligned flat fills, so every row
+through a bar has a run of one colour with the same start and end. Grouping
+identical runs over consecutive rows yields rectangles in a few vectorised
+numpy passes (no connected-component library needed). A rectangle is a bar
+when one of its ends lies on the baseline shared by most rectangles (or it is
+stacked on such a bar), its colour is not the page's, and most of that
+colour's pixels are in such rectangles (so background gaps between bars and
+legend swatches, which are mostly elsewhere, are not bars).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from refocus_dsl.detect._raster import I32, I64, Palette, U8, colour_distance
+
+Orientation = Literal["vertical", "horizontal"]
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A solid fill: palette colour index and half-open pixel box."""
+
+    colour: int
+    x1: int
+    y1: int
+    x2: int
+    y2: int
+
+    @property
+    def w(self) -> int:
+        return self.x2 - self.x1
+
+    @property
+    def h(self) -> int:
+        return self.y2 - self.y1
+
+    @property
+    def area(self) -> int:
+        return self.w * self.h
+
+
+@dataclass(frozen=True)
+class Bars:
+    """Bars found for one orientation: the baseline coordinate and the bars on it."""
+
+    orientation: Orientation
+    baseline: int
+    bars: tuple[Rect, ...]
+    score: float
+    colours: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One category's bars (a single bar, a stack, or a group of side-by-side bars)."""
+
+    lo: int  # cross-axis start (x for vertical bars, y for horizontal)
+    hi: int
+    bars: tuple[Rect, ...]
+
+    @property
+    def centre(self) -> float:
+        return (self.lo + self.hi) / 2.0
+
+    def box(self) -> tuple[int, int, int, int]:
+        return (
+            min(b.x1 for b in self.bars),
+            min(b.y1 for b in self.bars),
+            max(b.x2 for b in self.bars),
+            max(b.y2 for b in self.bars),
+        )
+
+
+def _runs(labels: I32, min_len: int) -> tuple[I64, I64, I64, I64]:
+    """All horizontal runs of one label: (row, x1, x2, label) arrays, label >= 0."""
+    h, w = labels.shape
+    padded = np.concatenate([labels, np.full((h, 1), -2, dtype=np.int32)], axis=1).ravel()
+    change = np.flatnonzero(padded[1:] != padded[:-1]) + 1
+    starts = np.concatenate([np.zeros(1, dtype=np.int64), change])
+    ends = np.concatenate([change, np.array([padded.size], dtype=np.int64)])
+    vals = padded[starts]
+    keep = (vals >= 0) & (ends - starts >= min_len)
+    starts, ends, vals = starts[keep], ends[keep], vals[keep]
+    rows = starts // (w + 1)
+    x1 = starts % (w + 1)
+    return rows, x1, x1 + (ends - starts), vals.astype(np.int64)
+
+
+def _group_runs(rows: I64, x1: I64, x2: I64, vals: I64) -> list[tuple[int, int, int, int, int]]:
+    """Runs with the same (label, x1, x2) on consecutive rows -> (label, x1, y1, x2, y2)."""
+    if rows.size == 0:
+        return []
+    order = np.lexsort((rows, x2, x1, vals))
+    r, a, b, v = rows[order], x1[order], x2[order], vals[order]
+    new = np.ones(r.size, dtype=bool)
+    new[1:] = (v[1:] != v[:-1]) | (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (r[1:] != r[:-1] + 1)
+    idx = np.flatnonzero(new)
+    last = np.concatenate([idx[1:] - 1, np.array([r.size - 1])])
+    return [
+        (int(v[i]), int(a[i]), int(r[i]), int(b[i]), int(r[j]) + 1)
+        for i, j in zip(idx.tolist(), last.tolist(), strict=True)
+    ]
+
+
+def find_rects(
+    labels: I32, excluded: set[int], min_side: int = 3, min_area: int = 12
+) -> list[Rect]:
+    """Solid rectangles of one palette colour, rejoined across thin interruptions."""
+    rows, x1, x2, vals = _runs(labels, 1)
+    keep = np.ones(vals.size, dtype=bool)
+    for c in excluded:
+        keep &= vals != c
+    raw = _group_runs(rows[keep], x1[keep], x2[keep], vals[keep])
+    # Rejoin pieces split vertically (gridline or text across a bar): same colour and columns.
+    raw.sort(key=lambda t: (t[0], t[1], t[3], t[2]))
+    merged: list[list[int]] = []
+    for c, a, y1, b, y2 in raw:
+        if merged:
+            m = merged[-1]
+            if m[0] == c and m[1] == a and m[3] == b and 0 <= y1 - m[4]:
+                gap = y1 - m[4]
+                # Text inside a bar leaves the bar's two edges intact; a gap between
+                # two bars does not.
+                if gap <= 2 or (
+                    gap <= 60
+                    and b - a >= 6
+                    and float(np.mean(labels[m[4] : y1, a] == c)) >= 0.9
+                    and float(np.mean(labels[m[4] : y1, b - 1] == c)) >= 0.9
+                    and float(np.mean(labels[m[4] : y1, a:b] == c)) >= 0.3
+                ):
+                    m[4] = y2
+                    continue
+        merged.append([c, a, y1, b, y2])
+    # Rejoin pieces split horizontally (vertical gridline over a horizontal bar).
+    merged.sort(key=lambda t: (t[0], t[2], t[4], t[1]))
+    joined: list[list[int]] = []
+    for c, a, y1, b, y2 in merged:
+        if joined:
+            m = joined[-1]
+            if m[0] == c and m[2] == y1 and m[4] == y2 and 0 <= a - m[3] <= 2:
+                m[3] = b
+                continue
+        joined.append([c, a, y1, b, y2])
+    out = [
+        Rect(c, a, y1, b, y2)
+        for c, a, y1, b, y2 in joined
+        if (b - a) >= 1 and (y2 - y1) >= 1 and max(b - a, y2 - y1) >= min_side
+        and (b - a) * (y2 - y1) >= min_area
+    ]
+    return out
+
+
+def excluded_colours(pal: Palette, rgb: U8, page: tuple[int, int, int]) -> set[int]:
+    """Palette colours that are page or near-white: never bar fills."""
+    out: set[int] = set()
+    for i, col in enumerate(pal.colours):
+        arr = np.asarray([[col]], dtype=np.uint8)
+        if int(colour_distance(arr, page)[0, 0]) < 16 or min(col) >= 244:
+            out.add(i)
+    del rgb
+    return out
+
+
+def _cross(r: Rect, o: Orientation) -> tuple[int, int]:
+    return (r.x1, r.x2) if o == "vertical" else (r.y1, r.y2)
+
+
+def _value(r: Rect, o: Orientation) -> tuple[int, int]:
+    return (r.y1, r.y2) if o == "vertical" else (r.x1, r.x2)
+
+
+def bars_for(
+    rects: list[Rect], o: Orientation, counts: tuple[int, ...], size: tuple[int, int]
+) -> Bars:
+    """The best baseline for orientation ``o`` and the bars standing on it."""
+    width, height = size
+    cross_limit = 0.5 * (width if o == "vertical" else height)
+    cands = [
+        r
+        for r in rects
+        if _cross(r, o)[1] - _cross(r, o)[0] >= 3
+        and _cross(r, o)[1] - _cross(r, o)[0] <= cross_limit
+    ]
+    if not cands:
+        return Bars(o, 0, (), 0.0, ())
+    ends = np.asarray([e for r in cands for e in _value(r, o)], dtype=np.int64)
+    weights = np.asarray([r.area for r in cands for _ in (0, 1)], dtype=np.float64)
+    hist = np.bincount(ends, weights=weights)
+    smooth = np.convolve(hist, np.ones(5), mode="same")
+    peaks: list[int] = []
+    for base in np.argsort(-smooth).tolist():
+        if smooth[base] <= 0 or len(peaks) >= 6:
+            break
+        if all(abs(base - p) > 4 for p in peaks):
+            peaks.append(int(base))
+    solid: dict[int, int] = {}
+    for r in rects:
+        solid[r.colour] = solid.get(r.colour, 0) + r.area
+    best: Bars = Bars(o, 0, (), 0.0, ())
+    for base in peaks:
+        on = [r for r in cands if min(abs(e - base) for e in _value(r, o)) <= 2]
+        # Stacked segments: touch an accepted bar's far end with the same cross extent.
+        accepted = list(on)
+        frontier = list(on)
+        rest = [r for r in cands if r not in set(on)]
+        while frontier and rest:
+            nxt = []
+            for r in rest:
+                rc, rv = _cross(r, o), _value(r, o)
+                for f in frontier:
+                    fc, fv = _cross(f, o), _value(f, o)
+                    if abs(rc[0] - fc[0]) <= 3 and abs(rc[1] - fc[1]) <= 3 and (
+                        abs(rv[0] - fv[1]) <= 3 or abs(rv[1] - fv[0]) <= 3
+                    ):
+                        nxt.append(r)
+                        break
+            rest = [r for r in rest if r not in nxt]
+            accepted.extend(nxt)
+            frontier = nxt
+        # A bar colour has most of its pixels in bars; background gaps and text do not.
+        area: dict[int, int] = {}
+        for r in accepted:
+            area[r.colour] = area.get(r.colour, 0) + r.area
+        good = {c for c, a in area.items() if a >= 0.5 * solid[c]}
+        bars = tuple(r for r in accepted if r.colour in good)
+        # Drop near-duplicates and rectangles inside other bars (text holes).
+        bars = tuple(
+            r
+            for r in bars
+            if not any(
+                q is not r and q.x1 <= r.x1 and q.y1 <= r.y1 and q.x2 >= r.x2 and q.y2 >= r.y2
+                and q.area > r.area
+                for q in bars
+            )
+        )
+        if not bars:
+            continue
+        mid = float(np.median([_cross(r, o)[1] - _cross(r, o)[0] for r in bars]))
+        bars = tuple(r for r in bars if _cross(r, o)[1] - _cross(r, o)[0] >= 0.25 * mid)
+        thick = np.asarray([_cross(r, o)[1] - _cross(r, o)[0] for r in bars], dtype=np.float64)
+        on_base = sum(1 for r in bars if min(abs(e - base) for e in _value(r, o)) <= 2)
+        spread = float(np.std(thick) / max(float(np.mean(thick)), 1.0))
+        # Glyph strokes of tick labels also line up; bars are big.
+        big = min(1.0, float(np.median([r.area for r in bars])) / (0.002 * width * height))
+        score = on_base * (1.0 - min(spread, 0.9)) * big
+        if score > best.score:
+            best = Bars(o, int(base), bars, score, tuple(sorted(good)))
+    return best
+
+
+def group_bars(bars: Bars) -> list[Group]:
+    """Bars -> categories: stacks merged, side-by-side series bars grouped by gaps and colours."""
+    o = bars.orientation
+    items = sorted(bars.bars, key=lambda r: _cross(r, o))
+    stacks: list[list[Rect]] = []
+    for r in items:
+        lo, hi = _cross(r, o)
+        if stacks:
+            slo = min(_cross(q, o)[0] for q in stacks[-1])
+            shi = max(_cross(q, o)[1] for q in stacks[-1])
+            overlap = min(hi, shi) - max(lo, slo)
+            if overlap >= 0.5 * min(hi - lo, shi - slo):
+                stacks[-1].append(r)
+                continue
+        stacks.append([r])
+    if not stacks:
+        return []
+    spans = [(min(_cross(q, o)[0] for q in s), max(_cross(q, o)[1] for q in s)) for s in stacks]
+    thick = float(np.median([hi - lo for lo, hi in spans]))
+    n_colours = len({r.colour for r in bars.bars})
+    gaps = [spans[i + 1][0] - spans[i][1] for i in range(len(spans) - 1)]
+    groups: list[list[int]] = [[0]]
+    if n_colours <= 1 or all(len(s) > 1 for s in stacks):
+        groups = [[i] for i in range(len(stacks))]
+    else:
+        # Series bars of one category sit closer together than categories do.
+        big_gap = max(gaps) if gaps else 0
+        small_gap = min(gaps) if gaps else 0
+        if big_gap - small_gap > 3:
+            split_at = max(2.0, 0.35 * thick, (big_gap + small_gap) / 2.0)
+        else:  # even spacing: every stack is a category (colour repeats still split)
+            split_at = min(small_gap - 1.0, max(2.0, 0.35 * thick))
+        for i in range(1, len(stacks)):
+            colours = {q.colour for k in groups[-1] for q in stacks[k]}
+            new_colours = {q.colour for q in stacks[i]}
+            if gaps[i - 1] > split_at or colours & new_colours:
+                groups.append([i])
+            else:
+                groups[-1].append(i)
+    out = []
+    for g in groups:
+        rs = tuple(q for k in g for q in stacks[k])
+        out.append(Group(spans[g[0]][0], spans[g[-1]][1], rs))
+    return out

@@ -1,0 +1,212 @@
+"""Tick labels: find the label strip beside the bars, undo its rotation, OCR only that.
+
+Why: OCR is the dominant cost, and whole-image OCR reads value labels, legends
+and footers that are not categories. The strip next to the category axis is
+small; its ink tells whether the text is horizontal, at 45 degrees or at 90
+degrees (the rotation whose row profile is sharpest), so the strip is turned
+back before OCR and the word boxes are turned forward again afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from refocus_dsl.layout import Box
+from refocus_dsl.ocr import OcrEngine, Word
+
+BoolArr = npt.NDArray[np.bool_]
+
+ANGLES = (0, 45, 90, -45)
+"""Text rotations tried (counter-clockwise degrees, as plotting libraries name them)."""
+
+_JUNK = re.compile(r"^[\W_]+$")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One label's text with its box in image pixels and where its tick may be."""
+
+    text: str
+    bbox: Box
+    confidence: float
+    centre: float  # cross-axis coordinate of the box centre
+    end: float  # cross-axis coordinate of the end nearest the axis (rotated labels)
+    lines: int = 1
+
+
+def ink(gray_strip: npt.NDArray[np.int16]) -> tuple[BoolArr, int]:
+    """Ink mask of a strip (pixels far from its commonest grey) and that background grey."""
+    if gray_strip.size == 0:
+        return np.zeros(gray_strip.shape, dtype=bool), 255
+    hist = np.bincount(gray_strip.ravel().clip(0, 255), minlength=256)
+    bg = int(np.argmax(hist))
+    return np.abs(gray_strip - bg) > 60, bg
+
+
+def bands(profile: npt.NDArray[np.int64], min_ink: int = 1) -> list[tuple[int, int]]:
+    """Runs of indices where ``profile >= min_ink``: (start, end) half-open."""
+    on = profile >= min_ink
+    if not on.any():
+        return []
+    d = np.diff(np.concatenate([[0], on.astype(np.int8), [0]]))
+    starts = np.flatnonzero(d == 1)
+    ends = np.flatnonzero(d == -1)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def text_block(
+    profile: npt.NDArray[np.int64], max_gap: int | None = None
+) -> tuple[int, int, int] | None:
+    """The first block of ink along a profile: (start, end, first line height).
+
+    Lines closer than ``max_gap`` (default: about one line height) belong to the block.
+    """
+    runs = bands(profile)
+    if not runs:
+        return None
+    first_h = runs[0][1] - runs[0][0]
+    gap_limit = max_gap if max_gap is not None else max(4, min(14, int(round(first_h * 0.9))))
+    start, end = runs[0]
+    for s, e in runs[1:]:
+        if s - end > gap_limit:
+            break
+        end = e
+    return start, end, first_h
+
+
+def line_height(mask: BoolArr, angle: int) -> float:
+    """Typical height of the text lines after turning the ink by ``-angle``.
+
+    Level text gives thin lines (one glyph high); text seen at the wrong angle
+    gives bands as tall as the labels are long.
+    """
+    if not mask.any():
+        return float("inf")
+    img = Image.fromarray((mask * 255).astype(np.uint8), "L")
+    if angle:
+        img = img.rotate(-angle, resample=Image.Resampling.NEAREST, expand=True)
+    prof = (np.asarray(img, dtype=np.uint8) > 0).sum(axis=1).astype(np.int64)
+    raw = bands(prof, 2)
+    if not raw:
+        return float("inf")
+    runs = [raw[0]]
+    for s, e in raw[1:]:  # glyphs of one word are a pixel or two apart
+        if s - runs[-1][1] <= 2:
+            runs[-1] = (runs[-1][0], e)
+        else:
+            runs.append((s, e))
+    heights = np.asarray([e - s for s, e in runs], dtype=np.float64)
+    weights = np.asarray([prof[s:e].sum() for s, e in runs], dtype=np.float64)
+    order = np.argsort(heights)
+    cum = np.cumsum(weights[order])
+    return float(heights[order][int(np.searchsorted(cum, cum[-1] / 2.0))])
+
+
+def estimate_angle(mask: BoolArr) -> int:
+    """The text rotation of a label strip: the turn giving the thinnest lines (0 on doubt)."""
+    scores = {a: line_height(mask, a) for a in ANGLES}
+    best = min(scores, key=lambda a: scores[a])
+    if best == 0 or scores[best] >= 0.75 * scores[0]:
+        return 0
+    # Turned labels are several glyphs long across the strip; short level labels
+    # ("6+", "1") seen sideways are not.
+    need = 2.5 if best == 90 else 2.0
+    return best if mask.shape[0] >= need * scores[best] else 0
+
+
+def _rot_point(
+    u: float, v: float, a_deg: float, src: tuple[int, int], dst: tuple[int, int]
+) -> tuple[float, float]:
+    """Map a point of an image rotated by ``a_deg`` (PIL, expand=True) back to the source."""
+    a = math.radians(a_deg)
+    cu, cv = u - dst[0] / 2.0, v - dst[1] / 2.0
+    dx = cu * math.cos(a) - cv * math.sin(a)
+    dy = cu * math.sin(a) + cv * math.cos(a)
+    return dx + src[0] / 2.0, dy + src[1] / 2.0
+
+
+def read_strip(
+    ocr: OcrEngine, strip: Image.Image, angle: int, scale: float
+) -> tuple[list[Word], tuple[int, int], tuple[int, int]]:
+    """OCR a strip (dark text on light, mode L) after turning its text level.
+
+    Returns the words in the turned frame and the two sizes needed to map back.
+    """
+    turned = strip.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    words = ocr.words(turned, psm=11, scale=scale)
+    return words, strip.size, turned.size
+
+
+def to_source_box(
+    box: tuple[float, float, float, float], angle: int, src: tuple[int, int], dst: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    """The source-frame bounding box of a box in the turned frame."""
+    if angle == 0:
+        return box
+    pts = [
+        _rot_point(x, y, -angle, src, dst)
+        for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3]))
+    ]
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def clean_words(words: list[Word]) -> list[Word]:
+    """Drop OCR noise: empty, punctuation-only, or very unsure single characters."""
+    out = []
+    for w in words:
+        t = w.text.strip()
+        if not t or (_JUNK.match(t) and t not in "&+%$*#@"):
+            continue
+        if len(t) == 1 and not t.isalnum() and t not in "&+%$*#@":
+            continue
+        if w.confidence < 10 and len(t) <= 2:
+            continue
+        out.append(Word(t, w.bbox, w.confidence, w.line_id))
+    return out
+
+
+def line_phrases(words: list[Word]) -> list[list[Word]]:
+    """Words on one text line with word-sized gaps between them form a phrase."""
+    if not words:
+        return []
+    ws = sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2.0)
+    lines: list[list[Word]] = []
+    for w in ws:
+        cy = (w.bbox[1] + w.bbox[3]) / 2.0
+        h = max(1, w.bbox[3] - w.bbox[1])
+        placed = False
+        for line in lines:
+            ly1 = min(x.bbox[1] for x in line)
+            ly2 = max(x.bbox[3] for x in line)
+            lh = max(1, ly2 - ly1)
+            if abs(cy - (ly1 + ly2) / 2.0) <= 0.45 * max(h, lh):
+                line.append(w)
+                placed = True
+                break
+        if not placed:
+            lines.append([w])
+    phrases: list[list[Word]] = []
+    for line in lines:
+        line.sort(key=lambda w: w.bbox[0])
+        h = float(np.median([w.bbox[3] - w.bbox[1] for w in line]))
+        cur = [line[0]]
+        for w in line[1:]:
+            if w.bbox[0] - cur[-1].bbox[2] <= max(4.0, 0.9 * h):
+                cur.append(w)
+            else:
+                phrases.append(cur)
+                cur = [w]
+        phrases.append(cur)
+    return phrases
+
+
+def join_text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)

@@ -1,0 +1,111 @@
+"""Pixels as numpy arrays: flattening alpha, the page colour, a colour palette.
+
+Chart and figure detection work on flat-coloured synthetic graphics, so a
+coarse colour quantisation (32 levels a channel) groups each fill into one
+label while anti-aliased edges fall into rare bins and are ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+U8 = npt.NDArray[np.uint8]
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+
+_SHIFT = 3  # 256 >> 3 = 32 levels a channel
+_LEVELS = 256 >> _SHIFT
+
+
+def to_rgb_array(image: Image.Image) -> U8:
+    """RGB uint8 array of ``image``; transparent pixels become white (how viewers show them)."""
+    if image.mode == "RGB":
+        return np.asarray(image, dtype=np.uint8)
+    if image.mode in ("RGBA", "LA", "PA", "P"):
+        rgba = image.convert("RGBA")
+        page = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        page.alpha_composite(rgba)
+        return np.asarray(page.convert("RGB"), dtype=np.uint8)
+    return np.asarray(image.convert("RGB"), dtype=np.uint8)
+
+
+def gray(rgb: U8) -> npt.NDArray[np.int16]:
+    """Integer luminance (0..255), cheap and exact enough for ink masks."""
+    r = rgb[..., 0].astype(np.int32)
+    g = rgb[..., 1].astype(np.int32)
+    b = rgb[..., 2].astype(np.int32)
+    return ((r * 77 + g * 150 + b * 29) >> 8).astype(np.int16)
+
+
+def border_colour(rgb: U8) -> tuple[int, int, int]:
+    """Most common colour on the image's outermost pixel ring: the page."""
+    edge = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.int64)
+    packed = (edge[:, 0] << 16) | (edge[:, 1] << 8) | edge[:, 2]
+    values, counts = np.unique(packed, return_counts=True)
+    top = int(values[int(np.argmax(counts))])
+    return (top >> 16) & 255, (top >> 8) & 255, top & 255
+
+
+def colour_distance(rgb: U8, colour: tuple[int, int, int]) -> npt.NDArray[np.int16]:
+    """Largest per-channel difference from ``colour`` (Chebyshev), per pixel."""
+    ref = np.asarray(colour, dtype=np.int16)
+    return np.abs(rgb.astype(np.int16) - ref).max(axis=-1).astype(np.int16)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Per-pixel colour labels: ``labels[y, x]`` is a palette index or -1 (rare colour)."""
+
+    labels: I32
+    colours: tuple[tuple[int, int, int], ...]
+    counts: tuple[int, ...]
+
+
+def palette(rgb: U8, min_count: int) -> Palette:
+    """Label every pixel with its frequent colour (bins of 8 levels, neighbouring bins merged)."""
+    q = (rgb >> _SHIFT).astype(np.int32)
+    packed = (q[..., 0] * _LEVELS + q[..., 1]) * _LEVELS + q[..., 2]
+    hist = np.bincount(packed.ravel(), minlength=_LEVELS**3)
+    big = np.flatnonzero(hist >= min_count)
+    big_set = {int(b) for b in big}
+    # A bin next to a much fuller bin is that fill's spill (noise, a bin edge): fold it in.
+    # One step only, so a gradient of anti-aliased greys never chains into one colour.
+    target: dict[int, int] = {}
+    for b in big_set:
+        r, g, bl = b // (_LEVELS * _LEVELS), (b // _LEVELS) % _LEVELS, b % _LEVELS
+        best, best_n = b, int(hist[b]) * 4
+        for dr, dg, db in ((1, 0, 0), (0, 1, 0), (0, 0, 1), (-1, 0, 0), (0, -1, 0), (0, 0, -1)):
+            nr, ng, nb = r + dr, g + dg, bl + db
+            if not (0 <= nr < _LEVELS and 0 <= ng < _LEVELS and 0 <= nb < _LEVELS):
+                continue
+            n = (nr * _LEVELS + ng) * _LEVELS + nb
+            if n in big_set and int(hist[n]) > best_n:
+                best, best_n = n, int(hist[n])
+        target[b] = best
+    roots = sorted({t for b, t in target.items() if target.get(t, t) == t})
+    index = {r: i for i, r in enumerate(roots)}
+    lut = np.full(_LEVELS**3, -1, dtype=np.int32)
+    counts = [0] * len(roots)
+    sums = np.zeros((len(roots), 3), dtype=np.float64)
+    for b, t in target.items():
+        if t not in index:  # its target folds elsewhere: keep it as its own colour
+            continue
+        i = index[t]
+        lut[b] = i
+        counts[i] += int(hist[b])
+    labels = lut[packed]
+    if roots:
+        flat = labels.ravel()
+        keep = flat >= 0
+        for c in range(3):
+            sums[:, c] = np.bincount(
+                flat[keep], weights=rgb[..., c].ravel()[keep], minlength=len(roots)
+            )
+    colours = tuple(
+        tuple(int(round(v / max(n, 1))) for v in sums[i]) for i, n in enumerate(counts)
+    )
+    return Palette(labels, colours, tuple(counts))  # type: ignore[arg-type]

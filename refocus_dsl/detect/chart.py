@@ -1,0 +1,405 @@
+"""Bar-chart layouts from pixels: orientation, plot area, categories with bars and labels.
+
+Pipeline (each step in its own helper module):
+
+1. :mod:`._bars` finds solid rectangles by colour and keeps those standing on a
+   shared baseline (or stacked on such a bar); the orientation whose baseline
+   carries the most, most regular bars wins.
+2. Bars are grouped into categories (stacks; side-by-side series bars).
+3. :mod:`._labels` finds the tick-label strip beyond the baseline, detects its
+   rotation, OCRs only that strip, and turns the words into label phrases.
+4. Labels and bar groups are matched one-to-one along the category axis; a
+   label with no bar (a zero or missing value) is still a category, with
+   ``bar_bbox`` null; a bar with no readable label is kept with an empty label
+   and a note.
+5. Regions are the bands between midpoints, across the plot area, extended
+   to cover the tick labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from refocus_dsl.detect._bars import Bars, Group, Rect, bars_for, excluded_colours, find_rects
+from refocus_dsl.detect._bars import group_bars as _group_bars
+from refocus_dsl.detect._labels import (
+    Phrase,
+    bands,
+    clean_words,
+    estimate_angle,
+    ink,
+    join_text,
+    line_phrases,
+    read_strip,
+    text_block,
+    to_source_box,
+)
+from refocus_dsl.detect._raster import border_colour, gray, palette, to_rgb_array
+from refocus_dsl.layout import Box, Category, Chart, Layout
+from refocus_dsl.ocr import OcrEngine, Word
+
+VERSION = "1"
+
+
+@dataclass(frozen=True)
+class _Strip:
+    box: Box  # in image pixels
+    angle: int
+    phrases: tuple[Phrase, ...]
+
+
+def _find_bars(rgb: np.ndarray) -> tuple[Bars, list[Rect]]:  # type: ignore[type-arg]
+    h, w = rgb.shape[:2]
+    pal = palette(rgb, max(30, h * w // 20000))
+    page = border_colour(rgb)
+    rects = find_rects(pal.labels, excluded_colours(pal, rgb, page))
+    bv = bars_for(rects, "vertical", pal.counts, (w, h))
+    bh = bars_for(rects, "horizontal", pal.counts, (w, h))
+    return (bv if bv.score >= bh.score else bh), rects
+
+
+def _norm_strip(g: np.ndarray, box: Box) -> tuple[Image.Image, np.ndarray]:  # type: ignore[type-arg]
+    """The strip as dark-on-light grey for OCR, and its ink mask."""
+    x1, y1, x2, y2 = box
+    sub = g[y1:y2, x1:x2]
+    mask, bg = ink(sub)
+    arr = sub.clip(0, 255).astype(np.uint8)
+    if bg < 128:
+        arr = 255 - arr
+    return Image.fromarray(arr, "L"), mask
+
+
+def _skip_ticks(mask: np.ndarray, axis: int) -> int:  # type: ignore[type-arg]
+    """Rows (axis 0) or columns (axis 1) of tick marks and axis line right at the start."""
+    prof = mask.sum(axis=1 - axis)
+    runs = bands(prof)
+    if not runs:
+        return 0
+    s, e = runs[0]
+    if s > 4 or e - s > 9:
+        return 0
+    part = mask[s:e, :] if axis == 0 else mask[:, s:e].T
+    # Along the strip, ticks are short marks and the axis a full line: no glyph-like runs.
+    full = part.any(axis=0)
+    line_like = full.mean() > 0.6
+    widths = [b - a for a, b in bands(full.astype(np.int64))]
+    sparse = float(part.sum()) / max(1, e - s) < 0.02 * part.shape[1]
+    if line_like or sparse or (widths and max(widths) <= 3):
+        return e
+    return 0
+
+
+def _phrases_from_words(
+    words: list[Word], angle: int, src: tuple[int, int], dst: tuple[int, int],
+    origin: tuple[int, int], vertical: bool,
+) -> list[Phrase]:
+    out: list[Phrase] = []
+    for ph in line_phrases(clean_words(words)):
+        x1 = min(w.bbox[0] for w in ph)
+        y1 = min(w.bbox[1] for w in ph)
+        x2 = max(w.bbox[2] for w in ph)
+        y2 = max(w.bbox[3] for w in ph)
+        sx1, sy1, sx2, sy2 = to_source_box((x1, y1, x2, y2), angle, src, dst)
+        box = (
+            int(np.floor(sx1)) + origin[0],
+            int(np.floor(sy1)) + origin[1],
+            int(np.ceil(sx2)) + origin[0],
+            int(np.ceil(sy2)) + origin[1],
+        )
+        conf = float(np.mean([w.confidence for w in ph]))
+        if vertical:
+            centre = (box[0] + box[2]) / 2.0
+            end = float(box[2]) if angle == 45 else float(box[0]) if angle == -45 else centre
+        else:
+            centre = (box[1] + box[3]) / 2.0
+            end = centre
+        out.append(Phrase(join_text(ph), box, conf, centre, end))
+    return out
+
+
+def _read_labels(
+    img: Image.Image, g: np.ndarray, bars: Bars, groups: list[Group], spacing: float,  # type: ignore[type-arg]
+    ocr: OcrEngine,
+) -> _Strip | None:
+    h, w = g.shape
+    lo = groups[0].lo - spacing
+    hi = groups[-1].hi + spacing
+    if bars.orientation == "vertical":
+        y0 = max(bars.baseline, max(r.y2 for r in bars.bars)) + 1
+        cap = min(h, y0 + max(40, int(0.4 * h)))
+        x1, x2 = max(0, int(lo)), min(w, int(hi))
+        if cap - y0 < 4 or x2 - x1 < 4:
+            return None
+        _, mask = _norm_strip(g, (x1, y0, x2, cap))
+        skip = _skip_ticks(mask, 0)
+        block = text_block(mask[skip:].sum(axis=1))
+        if block is None:
+            return None
+        bs, be, _ = block
+        top, bottom = y0 + skip + bs, y0 + skip + be
+        angle = estimate_angle(mask[skip + bs : skip + be])
+        if angle == 45:
+            x1 = 0
+        elif angle == -45:
+            x2 = w
+        if angle != 0:  # rotated text runs on without line gaps: re-measure its end
+            _, mask2 = _norm_strip(g, (x1, top, x2, cap))
+            blk = text_block(mask2.sum(axis=1), max_gap=6)
+            if blk is not None:
+                bottom = top + blk[1]
+        box = (x1, max(0, top - 2), x2, min(h, bottom + 2))
+    else:
+        x_end = min(bars.baseline, min(r.x1 for r in bars.bars)) - 1
+        y1, y2 = max(0, int(lo)), min(h, int(hi))
+        if x_end < 4 or y2 - y1 < 4:
+            return None
+        _, mask = _norm_strip(g, (0, y1, x_end, y2))
+        rev = mask[:, ::-1]
+        skip = _skip_ticks(rev, 1)
+        row_runs = bands(mask.sum(axis=1))
+        line_h = float(np.median([e - s for s, e in row_runs])) if row_runs else 10.0
+        block = text_block(rev[:, skip:].sum(axis=0), max_gap=max(6, int(1.6 * line_h)))
+        if block is None:
+            return None
+        bs, be, _ = block
+        left, right = x_end - skip - be, x_end - skip - bs
+        box = (max(0, left - 3), y1, min(w, right + 3), y2)
+        angle = 0
+    strip, mask = _norm_strip(g, box)
+    # Axis lines and gridlines crossing the strip are not text: leave them out of the
+    # line-height estimate.
+    mask = mask & ~(mask.mean(axis=0, keepdims=True) > 0.5) & ~(mask.mean(axis=1, keepdims=True) > 0.5)
+    turned = Image.fromarray((mask * 255).astype(np.uint8), "L")
+    if angle:
+        turned = turned.rotate(-angle, resample=Image.Resampling.NEAREST, expand=True)
+    runs = bands((np.asarray(turned) > 0).sum(axis=1))
+    heights = [e - s for s, e in runs if e - s >= 4]
+    line_h = float(np.median(heights)) if heights else 12.0
+    scale = float(min(3.0, max(1.0, 24.0 / max(line_h, 1.0))))
+    words, src, dst = read_strip(ocr, strip, angle, scale)
+    phrases = _phrases_from_words(
+        words, angle, src, dst, (box[0], box[1]), bars.orientation == "vertical"
+    )
+    del img
+    return _Strip(box, angle, tuple(phrases))
+
+
+def _merge_wrapped(phrases: list[Phrase], vertical: bool) -> list[Phrase]:
+    """Vertical bars, level labels: lines stacked under one another are one wrapped label."""
+    if not vertical:
+        return phrases
+    out: list[Phrase] = []
+    for p in sorted(phrases, key=lambda p: (p.bbox[1], p.bbox[0])):
+        ph = p.bbox[3] - p.bbox[1]
+        for i, q in enumerate(out):
+            qw = q.bbox[2] - q.bbox[0]
+            pw = p.bbox[2] - p.bbox[0]
+            gap = p.bbox[1] - q.bbox[3]
+            if -2 <= gap <= 1.2 * ph and abs(p.centre - q.centre) <= 0.35 * max(qw, pw, 1):
+                box = (
+                    min(p.bbox[0], q.bbox[0]),
+                    q.bbox[1],
+                    max(p.bbox[2], q.bbox[2]),
+                    p.bbox[3],
+                )
+                out[i] = Phrase(
+                    q.text + " " + p.text,
+                    box,
+                    min(p.confidence, q.confidence),
+                    (box[0] + box[2]) / 2.0,
+                    (box[0] + box[2]) / 2.0,
+                    q.lines + 1,
+                )
+                break
+        else:
+            out.append(p)
+    return out
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+@dataclass
+class _Cat:
+    pos: float
+    label: Phrase | None
+    group: Group | None
+
+
+def _match(
+    groups: list[Group], phrases: list[Phrase], spacing: float, vertical: bool, angle: int
+) -> tuple[list[_Cat], list[str]]:
+    """One category per tick label, bars matched one-to-one by position along the axis."""
+    notes: list[str] = []
+    centres = [g.centre for g in groups]
+
+    def anchor(p: Phrase, use_end: bool) -> float:
+        return p.end if use_end else p.centre
+
+    use_end = False
+    if vertical and angle in (45, -45) and phrases:
+        d_c = sum(min(abs(p.centre - c) for c in centres) for p in phrases)
+        d_e = sum(min(abs(p.end - c) for c in centres) for p in phrases)
+        use_end = d_e < d_c
+    reach = 0.5 * spacing
+    # Which group each phrase is nearest to.
+    claims: dict[int, list[Phrase]] = {}
+    loose: list[Phrase] = []
+    for p in phrases:
+        a = anchor(p, use_end)
+        k = int(np.argmin([abs(a - c) for c in centres]))
+        if abs(a - centres[k]) <= reach:
+            claims.setdefault(k, []).append(p)
+        else:
+            loose.append(p)
+    cats: list[_Cat] = []
+    for k, grp in enumerate(groups):
+        ps = claims.get(k, [])
+        if not ps:
+            cats.append(_Cat(grp.centre, None, grp))
+            continue
+        if vertical:
+            # Keep the closest phrase as the label; others (value text) are loose.
+            ps.sort(key=lambda p: abs(anchor(p, use_end) - grp.centre))
+            best = ps[0]
+            loose.extend(ps[1:]) if not vertical else None
+            cats.append(_Cat(grp.centre, best, grp))
+        else:
+            # Horizontal bars: lines of a wrapped label stack beside one bar.
+            ps.sort(key=lambda p: p.bbox[1])
+            box = _union([p.bbox for p in ps])
+            text = " ".join(p.text for p in ps)
+            conf = float(min(p.confidence for p in ps))
+            c = (box[1] + box[3]) / 2.0
+            cats.append(_Cat(grp.centre, Phrase(text, box, conf, c, c, len(ps)), grp))
+    # Labels with no bar: a zero or missing value still has a tick label.
+    lo = groups[0].lo - 0.75 * spacing
+    hi = groups[-1].hi + 0.75 * spacing
+    extra: list[Phrase] = []
+    for p in loose:
+        a = anchor(p, use_end)
+        if not (lo <= a <= hi) or p.confidence < 40 or not any(ch.isalnum() for ch in p.text):
+            continue
+        if len(groups) >= 2:
+            off = (a - centres[0]) / spacing
+            if abs(off - round(off)) > 0.3:
+                continue
+        if any(abs(a - c.pos) < 0.5 * spacing for c in cats):
+            continue
+        extra.append(p)
+    if not vertical:  # consecutive loose lines close together are one wrapped label
+        extra.sort(key=lambda p: p.bbox[1])
+        merged: list[Phrase] = []
+        for p in extra:
+            if merged and p.bbox[1] - merged[-1].bbox[3] <= 0.5 * (p.bbox[3] - p.bbox[1]):
+                q = merged[-1]
+                box = _union([q.bbox, p.bbox])
+                c = (box[1] + box[3]) / 2.0
+                merged[-1] = Phrase(q.text + " " + p.text, box, min(q.confidence, p.confidence),
+                                    c, c, q.lines + 1)
+            else:
+                merged.append(p)
+        extra = merged
+    for p in extra:
+        cats.append(_Cat(anchor(p, use_end), p, None))
+    if extra:
+        notes.append(f"{len(extra)} tick label(s) with no bar found (zero or missing values?)")
+    unlabeled = sum(1 for c in cats if c.label is None)
+    if unlabeled:
+        notes.append(f"{unlabeled} bar group(s) without a readable tick label (label left empty)")
+    cats.sort(key=lambda c: c.pos)
+    return cats, notes
+
+
+def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
+    """Detect a bar chart's layout (see the module docstring for how)."""
+    rgb = to_rgb_array(image)
+    h, w = rgb.shape[:2]
+    bars, rects = _find_bars(rgb)
+    groups = _group_bars(bars)
+    if not groups:
+        return Layout(
+            width=w, height=h, kind="chart", chart=Chart(type="bar"),
+            notes=("no bars found: not a bar chart, or bars too thin or too faint",),
+            confidence=0.0,
+        )
+    vertical = bars.orientation == "vertical"
+    centres = [gp.centre for gp in groups]
+    thick = float(np.median([gp.hi - gp.lo for gp in groups]))
+    spacing = float(np.median(np.diff(centres))) if len(groups) >= 2 else 2.0 * thick
+    g = gray(rgb)
+    strip = _read_labels(image, g, bars, groups, spacing, ocr)
+    phrases = _merge_wrapped(list(strip.phrases), vertical) if strip is not None else []
+    cats, notes = _match(groups, phrases, spacing, vertical, strip.angle if strip else 0)
+    if strip is None:
+        notes.append("no tick-label strip found beside the category axis")
+    elif strip.angle:
+        notes.append(f"tick labels rotated {strip.angle} degrees")
+    # Plot area: bars, baseline, and long thin lines (axes, gridlines) across the bars.
+    bar_box = _union([(r.x1, r.y1, r.x2, r.y2) for r in bars.bars])
+    span_lo, span_hi = groups[0].lo, groups[-1].hi
+    lines = [
+        r for r in rects
+        if (vertical and r.h <= 3 and r.x1 <= span_hi and r.x2 >= span_lo
+            and r.w >= 0.6 * (span_hi - span_lo))
+        or (not vertical and r.w <= 3 and r.y1 <= span_hi and r.y2 >= span_lo
+            and r.h >= 0.6 * (span_hi - span_lo))
+    ]
+    pos = [c.pos for c in cats]
+    bounds = [pos[0] - (pos[1] - pos[0]) / 2.0 if len(pos) > 1 else pos[0] - spacing / 2.0]
+    bounds += [(a + b) / 2.0 for a, b in zip(pos, pos[1:], strict=False)]
+    bounds += [pos[-1] + (pos[-1] - pos[-2]) / 2.0 if len(pos) > 1 else pos[-1] + spacing / 2.0]
+    if vertical:
+        px1 = min([int(round(bounds[0]))] + [r.x1 for r in lines])
+        px2 = max([int(round(bounds[-1]))] + [r.x2 for r in lines])
+        py1 = min([bar_box[1]] + [r.y1 for r in lines])
+        py2 = max(bar_box[3], bars.baseline + 1)
+    else:
+        py1 = min([int(round(bounds[0]))] + [r.y1 for r in lines])
+        py2 = max([int(round(bounds[-1]))] + [r.y2 for r in lines])
+        px1 = min(bar_box[0], bars.baseline)
+        px2 = max([bar_box[2]] + [r.x2 for r in lines])
+    plot: Box = (max(0, px1), max(0, py1), min(w, px2), min(h, py2))
+    categories = []
+    for i, c in enumerate(cats):
+        b1 = int(round(max(bounds[i], 0)))
+        b2 = int(round(min(bounds[i + 1], w if vertical else h)))
+        lb = c.label.bbox if c.label is not None else None
+        if vertical:
+            region = (b1, plot[1], b2, max(plot[3], lb[3] if lb else plot[3]))
+        else:
+            region = (min(plot[0], lb[0] if lb else plot[0]), b1, plot[2], b2)
+        bar_bbox = c.group.box() if c.group is not None else None
+        categories.append(
+            Category(
+                index=i,
+                label=c.label.text if c.label is not None else "",
+                label_bbox=lb,
+                bar_bbox=bar_bbox,
+                region=region,
+            )
+        )
+    n_pairs = sum(1 for c in cats if c.label is not None and c.group is not None)
+    conf_ocr = float(np.mean([c.label.confidence for c in cats if c.label is not None] or [0.0]))
+    confidence = (n_pairs / max(1, len(cats))) * min(1.0, conf_ocr / 90.0)
+    chart = Chart(
+        type="bar",
+        orientation=bars.orientation,
+        plot_bbox=plot,
+        title=None,
+        categories=tuple(categories),
+    )
+    return Layout(
+        width=w, height=h, kind="chart", chart=chart, notes=tuple(notes),
+        confidence=round(confidence, 3),
+        detector={"bars": len(bars.bars), "label_angle": strip.angle if strip else None},
+    )
