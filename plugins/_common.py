@@ -47,20 +47,45 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def disjoint_rects(boxes: Sequence[Box]) -> list[Box]:
-    """The union of ``boxes`` as non-overlapping rectangles (a sweep over x).
+def _subtract(ivs: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted disjoint intervals minus sorted disjoint intervals."""
+    out: list[tuple[int, int]] = []
+    for a, b in ivs:
+        for c, d in cuts:
+            if d <= a or c >= b:
+                continue
+            if c > a:
+                out.append((a, c))
+            a = max(a, d)
+            if a >= b:
+                break
+        if a < b:
+            out.append((a, b))
+    return out
 
-    Used where an edit must touch each pixel of the union exactly once (a blend
-    applied twice would darken overlaps).
+
+def region_rects(add: Sequence[Box], sub: Sequence[Box] = ()) -> list[Box]:
+    """The union of ``add`` minus the union of ``sub``, as non-overlapping rectangles.
+
+    A sweep over x: between consecutive box edges every box either covers the
+    whole slab or none of it, so each slab is a set of y-intervals; runs of
+    slabs with the same intervals merge into one rectangle. Used where an edit
+    must touch each pixel once (a blend applied twice would darken overlaps)
+    and to paint regions with solid fills instead of slow masked pastes.
     """
-    bs = [b for b in boxes if b[2] > b[0] and b[3] > b[1]]
-    if len(bs) <= 1:
-        return bs
-    xs = sorted({b[0] for b in bs} | {b[2] for b in bs})
+    adds = [b for b in add if b[2] > b[0] and b[3] > b[1]]
+    subs = [b for b in sub if b[2] > b[0] and b[3] > b[1]]
+    if not subs and len(adds) <= 1:
+        return adds
+    if not adds:
+        return []
+    xs = sorted({x for b in (*adds, *subs) for x in (b[0], b[2])})
     out: list[Box] = []
     open_runs: dict[tuple[int, int], int] = {}  # y-interval -> x where its run started
     for xa, xb in zip(xs[:-1], xs[1:], strict=True):
-        ivs = _merge([(b[1], b[3]) for b in bs if b[0] <= xa and b[2] >= xb])
+        ivs = _merge([(b[1], b[3]) for b in adds if b[0] <= xa and b[2] >= xb])
+        if ivs and subs:
+            ivs = _subtract(ivs, _merge([(b[1], b[3]) for b in subs if b[0] <= xa and b[2] >= xb]))
         current = set(ivs)
         for iv in list(open_runs):
             if iv not in current:
@@ -70,6 +95,11 @@ def disjoint_rects(boxes: Sequence[Box]) -> list[Box]:
     for iv, start in open_runs.items():
         out.append((start, iv[0], xs[-1], iv[1]))
     return out
+
+
+def disjoint_rects(boxes: Sequence[Box]) -> list[Box]:
+    """The union of ``boxes`` as non-overlapping rectangles."""
+    return region_rects(boxes)
 
 
 def fill(canvas: Image.Image, boxes: Iterable[Box], color: Rgba) -> None:
@@ -102,35 +132,25 @@ def blend(canvas: Image.Image, boxes: Sequence[Box], color: Rgba, alpha: float) 
         canvas.paste(canvas.crop(r).point(lut), r)
 
 
-def keep_region(targets: TargetSet, width: int, height: int) -> tuple[Box, Image.Image] | None:
-    """What ``keep_only`` covers: ``(extent, mask)`` with mask 255 where pixels change.
+def keep_region(targets: TargetSet, width: int, height: int) -> list[Box]:
+    """What ``keep_only`` covers, as non-overlapping rectangles (empty when nothing).
 
     Inside the group's extent (the whole canvas when there is none): the sibling
     boxes not named, or, for targets without siblings (region, text), the whole
-    extent; minus every named box and every protected box. None when empty.
+    extent; minus every named box and every protected box.
     """
     ext: Box | None = (0, 0, width, height)
     if targets.extent is not None:
         ext = clip(targets.extent, width, height)
     if ext is None:
-        return None
-    ex1, ey1, ex2, ey2 = ext
-    mask = Image.new("L", (ex2 - ex1, ey2 - ey1), 0)
-    named = set(targets.boxes)
+        return []
     if targets.siblings:
-        others = [s for s in targets.siblings if s not in named]
-        if not others:
-            return None
-        for s in others:
-            c = clip(s, width, height)
-            if c is not None:
-                mask.paste(255, (c[0] - ex1, c[1] - ey1, c[2] - ex1, c[3] - ey1))
+        named = set(targets.boxes)
+        add = [_intersect(s, ext) for s in targets.siblings if s not in named]
     else:
-        mask.paste(255, (0, 0, ex2 - ex1, ey2 - ey1))
-    for b in (*targets.boxes, *targets.protected):
-        c = clip(b, width, height)
-        if c is not None:
-            mask.paste(0, (c[0] - ex1, c[1] - ey1, c[2] - ex1, c[3] - ey1))
-    if mask.getbbox() is None:
-        return None
-    return ext, mask
+        add = [ext]
+    return region_rects(add, [*targets.boxes, *targets.protected])
+
+
+def _intersect(a: Box, b: Box) -> Box:
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 from PIL import Image
 
-from refocus_dsl.colors import color_channels
 from refocus_dsl.plugin import EditContext, Param, Plugin, ToolSpec
 
-from ._common import blend_lut, keep_region
+from ._common import blend, keep_region
 
 
 def apply(ctx: EditContext) -> Image.Image | None:
     canvas = ctx.canvas
-    region = keep_region(ctx.targets, canvas.width, canvas.height)
-    if region is None:
+    rects = keep_region(ctx.targets, canvas.width, canvas.height)
+    if not rects:
         ctx.notes.append("dim: nothing outside the target to dim")
-        return None
-    ext, mask = region
-    color = ctx.params["color"]
-    mode = canvas.mode
-    amount = float(ctx.params["amount"])
-    lut = blend_lut(amount, color_channels(color, mode), mode in ("RGBA", "LA"))
-    canvas.paste(canvas.crop(ext).point(lut), ext, mask)
+    blend(canvas, rects, ctx.params["color"], float(ctx.params["amount"]))
     return None
 
 

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from PIL import Image
 
-from refocus_dsl.colors import pixel_for_mode
 from refocus_dsl.plugin import EditContext, Param, Plugin, ToolSpec
 
-from ._common import keep_region
+from ._common import fill, keep_region
 
 
 def apply(ctx: EditContext) -> Image.Image | None:
     canvas = ctx.canvas
-    region = keep_region(ctx.targets, canvas.width, canvas.height)
-    if region is None:
+    rects = keep_region(ctx.targets, canvas.width, canvas.height)
+    if not rects:
         ctx.notes.append("keep_only: nothing outside the target to mask")
-        return None
-    ext, mask = region
-    canvas.paste(pixel_for_mode(ctx.params["fill"], canvas.mode), ext, mask)
+    fill(canvas, rects, ctx.params["fill"])
     return None
 
 
