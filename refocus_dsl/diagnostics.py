@@ -7,8 +7,13 @@ checker, the CLI and the model loop all show a problem the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from refocus_dsl.ast import Span
 
 
 class Severity(str, Enum):
@@ -37,3 +42,42 @@ class Diagnostic:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+def diagnostic_at(
+    span: Span,
+    code: str,
+    message: str,
+    *,
+    severity: Severity = Severity.ERROR,
+    suggestions: tuple[str, ...] = (),
+    note: str = "",
+) -> Diagnostic:
+    """A diagnostic covering ``span`` (a node's or token's :class:`~refocus_dsl.ast.Span`)."""
+    return Diagnostic(
+        code=code,
+        message=message,
+        line=span.line,
+        column=span.column,
+        end_line=span.end_line,
+        end_column=span.end_column,
+        severity=severity,
+        suggestions=suggestions,
+        note=note,
+    )
+
+
+def render_text(
+    diagnostics: Sequence[Diagnostic], source: str, filename: str = "<input>"
+) -> str:
+    """Diagnostics as text with the source line and a caret (see :mod:`refocus_dsl.render`)."""
+    from refocus_dsl.render import render_text as _render_text
+
+    return _render_text(diagnostics, source, filename)
+
+
+def diagnostics_to_json(diagnostics: Sequence[Diagnostic], source: str) -> list[dict[str, Any]]:
+    """Diagnostics as JSON-ready dicts (see :mod:`refocus_dsl.render`)."""
+    from refocus_dsl.render import diagnostics_to_json as _to_json
+
+    return _to_json(diagnostics, source)

@@ -1,0 +1,568 @@
+"""Static checking: every problem of a program, with codes, spans and suggestions.
+
+``check(source, layout=None, registry=None, limits=None)`` takes program text
+(whose parse errors become diagnostics) or a parsed :class:`~refocus_dsl.ast.Program`
+and returns every diagnostic, sorted by position: unknown tools and keyword
+arguments, wrong types and arity, values outside the ranges the tool declares,
+targets the tool does not accept, empty targets, labels the layout does not
+have (with the nearest candidates), and programs over a limit. Without a
+layout, everything but the labels is checked. Nothing is run.
+
+Diagnostic codes (stable; ``docs/diagnostics.md`` lists the same table):
+
+====  =====================================================================
+E101  syntax error: unexpected token (the message says what was expected)
+E102  unterminated string
+E103  unexpected or control character
+E104  Python that is not part of the language (import, loops, attributes,
+      indexing, arithmetic, dictionaries, string prefixes)
+E105  unbalanced brackets (never closed, unmatched, mismatched)
+E106  invalid literal (bad escape, number too long)
+E109  too many syntax errors; parsing stopped
+E201  unknown tool
+E202  unknown keyword argument
+E203  unknown label (column, row, bar, subplot title, text)
+E204  unknown target kind
+E205  the layout lacks what the target needs (no table, chart, panels, position)
+E206  ordinal out of range for the layout
+E207  unknown variable (paper calls)
+E208  wrong bbox dictionary for a paper call
+E301  wrong type of argument
+E302  missing argument (target or required parameter)
+E303  too many positional arguments
+E304  value out of range
+E305  value not one of the allowed choices
+E306  target kind not accepted by this tool
+E307  empty target
+E308  empty region
+E309  argument given twice
+E310  a call where a value belongs (a tool inside a tool, a call as a value)
+E311  unknown colour
+E401  program text over Limits.max_source_bytes
+E402  more statements than Limits.max_statements
+E403  more targets than Limits.max_targets
+E404  brackets nested deeper than Limits.max_nesting
+E405  string longer than Limits.max_string_length
+W101  keep_only names every sibling, so nothing is masked
+W102  a label named twice in one target
+W103  the program has no statements
+W104  an integer row ordinal where a row also starts with that number
+W105  a paper call starts again from an older image; earlier edits stay
+====  =====================================================================
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from refocus_dsl.ast import (
+    Boolean,
+    Call,
+    Color,
+    Expr,
+    Float,
+    Integer,
+    ListLit,
+    Name,
+    Program,
+    String,
+)
+from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
+from refocus_dsl.limits import DEFAULT_LIMITS, Limits, how_to_raise
+from refocus_dsl.targets import TARGET_KINDS, _index, check_target, nearest
+
+if TYPE_CHECKING:
+    from refocus_dsl.layout import Layout
+    from refocus_dsl.plugin import Param, ToolSpec
+
+__all__ = ["check", "CODES", "ToolLookup"]
+
+CODES: dict[str, str] = {
+    "E101": "syntax error: unexpected token (the message says what was expected)",
+    "E102": "unterminated string",
+    "E103": "unexpected or control character",
+    "E104": "Python that is not part of the language (import, loops, attributes, indexing, "
+    "arithmetic, dictionaries, string prefixes)",
+    "E105": "unbalanced brackets (never closed, unmatched, mismatched)",
+    "E106": "invalid literal (bad escape, number too long)",
+    "E109": "too many syntax errors; parsing stopped",
+    "E201": "unknown tool",
+    "E202": "unknown keyword argument",
+    "E203": "unknown label (column, row, bar, subplot title, text)",
+    "E204": "unknown target kind",
+    "E205": "the layout lacks what the target needs (no table, chart, panels, position)",
+    "E206": "ordinal out of range for the layout",
+    "E207": "unknown variable (paper calls)",
+    "E208": "wrong bbox dictionary for a paper call",
+    "E301": "wrong type of argument",
+    "E302": "missing argument (target or required parameter)",
+    "E303": "too many positional arguments",
+    "E304": "value out of range",
+    "E305": "value not one of the allowed choices",
+    "E306": "target kind not accepted by this tool",
+    "E307": "empty target",
+    "E308": "empty region",
+    "E309": "argument given twice",
+    "E310": "a call where a value belongs (a tool inside a tool, a call as a value)",
+    "E311": "unknown colour",
+    "E401": "program text over Limits.max_source_bytes",
+    "E402": "more statements than Limits.max_statements",
+    "E403": "more targets than Limits.max_targets",
+    "E404": "brackets nested deeper than Limits.max_nesting",
+    "E405": "string longer than Limits.max_string_length",
+    "W101": "keep_only names every sibling, so nothing is masked",
+    "W102": "a label named twice in one target",
+    "W103": "the program has no statements",
+    "W104": "an integer row ordinal where a row also starts with that number",
+    "W105": "a paper call starts again from an older image; earlier edits stay",
+}
+"""Every diagnostic code and what it means."""
+
+
+class ToolLookup(Protocol):
+    """What the checker needs of a registry (``refocus_dsl.registry.Registry`` has it)."""
+
+    def get(self, name: str) -> ToolSpec | None: ...
+
+    def tools(self) -> list[ToolSpec]: ...
+
+
+def _err(
+    diags: list[Diagnostic], node: Any, code: str, message: str, *suggestions: str, span: Any = None
+) -> None:
+    diags.append(
+        diagnostic_at(
+            span if span is not None else node.span,
+            code,
+            message,
+            suggestions=tuple(s for s in suggestions if s),
+        )
+    )
+
+
+def _did_you_mean(word: str, options: Sequence[str]) -> str:
+    close = nearest(word, options)
+    return ("did you mean " + " or ".join(close) + "?") if close else ""
+
+
+def _what(expr: Expr) -> str:
+    if isinstance(expr, String):
+        return f'the string "{expr.value[:30]}"'
+    if isinstance(expr, Boolean):
+        return "a boolean"
+    if isinstance(expr, (Integer, Float)):
+        return (
+            f"the number {expr.value:g}" if isinstance(expr, Float) else f"the number {expr.value}"
+        )
+    if isinstance(expr, Color):
+        return f"the colour {expr.value}"
+    if isinstance(expr, Name):
+        return f"the name {expr.name}"
+    if isinstance(expr, ListLit):
+        return "a list"
+    return f"a call of {expr.name}(...)"
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+class _Checker:
+    __slots__ = ("layout", "registry", "limits", "diags", "count", "over", "images", "_specs")
+
+    def __init__(self, layout: Layout | None, registry: ToolLookup, limits: Limits) -> None:
+        self.layout = layout
+        self.registry = registry
+        self.limits = limits
+        self.diags: list[Diagnostic] = []
+        self.count = 0
+        self.over = False
+        self.images = {"image_1"}
+        self._specs: dict[str, tuple[ToolSpec, dict[str, Param]] | None] = {}
+
+    def spec(self, name: str) -> tuple[ToolSpec, dict[str, Param]] | None:
+        try:
+            return self._specs[name]
+        except KeyError:
+            spec = self.registry.get(name)
+            entry = (spec, {p.name: p for p in spec.params}) if spec is not None else None
+            self._specs[name] = entry
+            return entry
+
+    # ------------------------------------------------------------ statements
+
+    def statement(self, call: Call) -> None:
+        entry = self.spec(call.name)
+        if entry is None:
+            self.unknown_tool(call)
+            return
+        spec, by_name = entry
+        args = call.args
+        if not args:
+            _err(
+                self.diags,
+                call,
+                "E302",
+                f"{call.name} needs a target as its first argument",
+                f"e.g. {spec.example}" if spec.example else "",
+            )
+        else:
+            self.target(call, spec, args[0])
+        params = spec.params
+        bound: dict[str, Expr] = {}
+        for i, arg in enumerate(args[1:]):
+            if i >= len(params):
+                names = ", ".join(p.name for p in params)
+                _err(
+                    self.diags,
+                    arg,
+                    "E303",
+                    f"{call.name} takes a target and at most {len(params)} more arguments"
+                    + (f" ({names})" if names else ""),
+                    "pass the others by name, e.g. "
+                    + (f"{params[0].name}=..." if params else f'{call.name}(columns("..."))'),
+                )
+                break
+            bound[params[i].name] = arg
+        for kw in call.keywords:
+            p = by_name.get(kw.name)
+            if p is None:
+                pnames = [q.name for q in params]
+                _err(
+                    self.diags,
+                    kw,
+                    "E202",
+                    f"{call.name} has no argument named {kw.name}",
+                    _did_you_mean(kw.name, pnames),
+                    f"its arguments are: {', '.join(pnames)}"
+                    if pnames
+                    else f"{call.name} takes only a target",
+                    span=kw.name_span,
+                )
+            elif kw.name in bound:
+                _err(self.diags, kw, "E309", f"{call.name} got {kw.name} twice")
+            else:
+                bound[kw.name] = kw.value
+        for p in params:
+            expr = bound.get(p.name)
+            if expr is None:
+                if _is_required(p):
+                    _err(
+                        self.diags,
+                        call,
+                        "E302",
+                        f"{call.name} is missing its {p.name} argument",
+                        f"add {p.name}=...",
+                        span=call.name_span,
+                    )
+            else:
+                self.value(call.name, p, expr)
+
+    def unknown_tool(self, call: Call) -> None:
+        name = call.name
+        if name in TARGET_KINDS:
+            tools = [t.name for t in self.registry.tools()]
+            example = "highlight" if "highlight" in tools else (tools[0] if tools else "tool")
+            _err(
+                self.diags,
+                call,
+                "E201",
+                f"{name}(...) is a target, not an edit: say what to do with it",
+                f"e.g. {example}({name}(...))",
+                span=call.name_span,
+            )
+            self.target_only(call)
+            return
+        tools = [t.name for t in self.registry.tools()]
+        _err(
+            self.diags,
+            call,
+            "E201",
+            f'unknown tool "{name}"',
+            _did_you_mean(name, tools),
+            "tools are: " + ", ".join(tools),
+            span=call.name_span,
+        )
+        if call.args and isinstance(call.args[0], Call) and call.args[0].name in TARGET_KINDS:
+            self.target_only(call.args[0])
+
+    def target_only(self, target: Call) -> None:
+        self.count_targets(target, check_target(target, self.layout, self.diags).count)
+
+    def count_targets(self, target: Call, count: int) -> None:
+        self.count += count
+        if self.count > self.limits.max_targets and not self.over:
+            self.over = True
+            _err(
+                self.diags,
+                target,
+                "E403",
+                f"program names {self.count} targets; the limit is {self.limits.max_targets} "
+                "(Limits.max_targets)",
+                how_to_raise("max_targets"),
+            )
+
+    def target(self, call: Call, spec: ToolSpec, target: Expr) -> None:
+        if isinstance(target, Call):
+            kind = target.name
+            if kind in TARGET_KINDS:
+                if kind not in spec.targets:
+                    accepted = [k for k in TARGET_KINDS if k in spec.targets]
+                    _err(
+                        self.diags,
+                        target,
+                        "E306",
+                        f"{call.name} does not take {kind}(...)",
+                        f"{call.name} takes " + ", ".join(f"{k}(...)" for k in accepted),
+                        span=target.name_span,
+                    )
+                want = call.name == "keep_only" and self.layout is not None
+                result = check_target(target, self.layout, self.diags, resolve=want)
+                self.count_targets(target, result.count)
+                ts = result.targets
+                if ts is not None and ts.siblings and set(ts.siblings) <= set(ts.boxes):
+                    self.diags.append(
+                        diagnostic_at(
+                            target.span,
+                            "W101",
+                            f"keep_only names every {kind[:-1] if kind.endswith('s') else kind} "
+                            f"of the group, so nothing is masked",
+                            severity=Severity.WARNING,
+                            suggestions=("name only the ones that matter",),
+                        )
+                    )
+                return
+            if self.registry.get(kind) is not None:
+                _err(
+                    self.diags,
+                    target,
+                    "E310",
+                    f"{kind}(...) is a tool; a tool call cannot be the target of {call.name}",
+                    "write one statement per edit",
+                    span=target.name_span,
+                )
+                return
+            _err(
+                self.diags,
+                target,
+                "E204",
+                f'unknown target kind "{kind}"',
+                _did_you_mean(kind, list(TARGET_KINDS)),
+                "targets are: " + ", ".join(f"{k}(...)" for k in TARGET_KINDS),
+                span=target.name_span,
+            )
+            return
+        suggestion = ""
+        if isinstance(target, String):
+            suggestion = f'did you mean {self.guess_kind(target.value)}("{target.value}")?'
+        elif isinstance(target, Name) and len(call.args) > 1 and isinstance(call.args[1], Call):
+            suggestion = (
+                f"the image is implicit: write {call.name}({call.args[1].name}(...)) "
+                f"without {target.name}"
+            )
+        _err(
+            self.diags,
+            target,
+            "E301",
+            f"the first argument of {call.name} must be a target such as columns(...), "
+            f"rows(...), bars(...) or region(...); got {_what(target)}",
+            suggestion,
+        )
+
+    def guess_kind(self, label: str) -> str:
+        if self.layout is not None:
+            idx = _index(self.layout)
+            for kind, labels in (
+                ("columns", idx.column_labels),
+                ("rows", idx.row_labels),
+                ("bars", idx.category_labels),
+            ):
+                if labels.find(label):
+                    return kind
+            return "text"
+        return "columns"
+
+    # ------------------------------------------------------------ values
+
+    def value(self, tool: str, p: Param, expr: Expr) -> None:
+        t = p.type
+        diags = self.diags
+        if isinstance(expr, Call):
+            _err(
+                diags,
+                expr,
+                "E310",
+                f"{p.name} of {tool} cannot be a call of {expr.name}(...)",
+                f"give {p.name} a {t} value",
+            )
+            return
+        if t == "number" or t == "integer":
+            if isinstance(expr, (Integer, Float)):
+                v = expr.value
+                if t == "integer" and isinstance(expr, Float):
+                    _err(
+                        diags,
+                        expr,
+                        "E301",
+                        f"{p.name} of {tool} must be a whole number, got {v:g}",
+                        f"write {int(v)}" if math.isfinite(v) and v == int(v) else "",
+                    )
+                    return
+                if not math.isfinite(v):
+                    _err(diags, expr, "E304", f"{p.name} of {tool} must be a finite number")
+                    return
+                lo, hi = p.min, p.max
+                if (lo is not None and v < lo) or (hi is not None and v > hi):
+                    rng = (
+                        f"between {_num(lo)} and {_num(hi)}"
+                        if lo is not None and hi is not None
+                        else f"at least {_num(lo)}"
+                        if lo is not None
+                        else f"at most {_num(hi or 0)}"
+                    )
+                    hint = ""
+                    if hi == 1 and lo == 0 and 1 < v <= 255:
+                        hint = f"{p.name} is a fraction; {_num(v)}/255 is {v / 255:.3f}"
+                    _err(
+                        diags,
+                        expr,
+                        "E304",
+                        f"{p.name} of {tool} must be {rng}, got {_num(v)}",
+                        hint,
+                    )
+                return
+            hint = ""
+            if isinstance(expr, String):
+                try:
+                    float(expr.value)
+                    hint = f"write {expr.value.strip()} without quotes"
+                except ValueError:
+                    pass
+            kind = "a whole number" if t == "integer" else "a number"
+            _err(diags, expr, "E301", f"{p.name} of {tool} must be {kind}, got {_what(expr)}", hint)
+            return
+        if t == "color":
+            if isinstance(expr, Color):
+                return
+            from refocus_dsl.colors import COLOR_NAMES, parse_color
+
+            if isinstance(expr, (String, Name)):
+                text = expr.value if isinstance(expr, String) else expr.name
+                if parse_color(text) is not None:
+                    return
+                names = list(COLOR_NAMES)
+                _err(
+                    diags,
+                    expr,
+                    "E311",
+                    f'unknown colour "{text}"',
+                    _did_you_mean(text, names),
+                    "colours are: " + ", ".join(names) + ", or #rrggbb / #rrggbbaa",
+                )
+                return
+            _err(
+                diags,
+                expr,
+                "E301",
+                f"{p.name} of {tool} must be a colour, got {_what(expr)}",
+                'e.g. color="red" or color="#ff8800"',
+            )
+            return
+        if t == "boolean":
+            if not isinstance(expr, Boolean):
+                _err(
+                    diags,
+                    expr,
+                    "E301",
+                    f"{p.name} of {tool} must be True or False, got {_what(expr)}",
+                )
+            return
+        if t == "string":
+            if not isinstance(expr, String):
+                hint = f'write "{expr.name}" in quotes' if isinstance(expr, Name) else ""
+                _err(
+                    diags,
+                    expr,
+                    "E301",
+                    f"{p.name} of {tool} must be a string, got {_what(expr)}",
+                    hint,
+                )
+            return
+        if t == "enum":
+            if isinstance(expr, (String, Name)):
+                text = expr.value if isinstance(expr, String) else expr.name
+                if text in p.choices:
+                    return
+                _err(
+                    diags,
+                    expr,
+                    "E305",
+                    f'{p.name} of {tool} cannot be "{text}"',
+                    _did_you_mean(text, list(p.choices)),
+                    "choices are: " + ", ".join(p.choices),
+                )
+                return
+            _err(
+                diags,
+                expr,
+                "E301",
+                f"{p.name} of {tool} must be one of "
+                + ", ".join(p.choices)
+                + f"; got {_what(expr)}",
+            )
+            return
+
+
+def _is_required(p: Param) -> bool:
+    from refocus_dsl.plugin import REQUIRED
+
+    return p.default is REQUIRED
+
+
+def check(
+    source: str | Program,
+    layout: Layout | None = None,
+    registry: ToolLookup | None = None,
+    limits: Limits | None = None,
+) -> list[Diagnostic]:
+    """Every problem of ``source`` (text or a parsed Program), sorted by position.
+
+    ``layout`` enables label checks; ``registry`` defaults to the installed
+    plugins (:func:`refocus_dsl.registry.default_registry`).
+    """
+    lim = limits if limits is not None else DEFAULT_LIMITS
+    if isinstance(source, str):
+        from refocus_dsl.parser import parse_with_diagnostics
+
+        program, diags = parse_with_diagnostics(source, lim)
+        if program is None:
+            return diags
+    else:
+        program = source
+        diags = []
+    if registry is None:
+        from refocus_dsl.registry import default_registry
+
+        registry = default_registry()
+    checker = _Checker(layout, registry, lim)
+    for stmt in program.statements:
+        checker.statement(stmt.call)
+    if not program.statements and not any(d.severity is Severity.ERROR for d in diags):
+        checker.diags.append(
+            Diagnostic(
+                "W103",
+                "the program has no statements: the image stays as it is",
+                1,
+                1,
+                1,
+                1,
+                severity=Severity.WARNING,
+                suggestions=('write one edit per line, e.g. highlight(columns("Year"))',),
+            )
+        )
+    if checker.diags:
+        diags = diags + checker.diags
+        diags.sort(key=lambda d: (d.line, d.column))
+    return diags

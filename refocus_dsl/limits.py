@@ -1,0 +1,60 @@
+"""Limits: every bound on what a program (and the loop around it) may cost.
+
+A model writes the programs, so nothing it writes may be unbounded: the text,
+the number of statements, the labels named, the nesting of brackets and the
+length of strings all have defaults here, and going over one is an E4xx
+diagnostic that names the limit and how to raise it (never a hang or a crash).
+Pass your own ``Limits(...)`` to ``parse``, ``check`` or ``run`` to change them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from refocus_dsl.imageio import DEFAULT_MAX_PIXELS
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one program (and the model loop); every field has a default."""
+
+    max_source_bytes: int = 64 * 1024
+    """Program text, in UTF-8 bytes; checked before parsing (E401)."""
+    max_statements: int = 50
+    """Statements in one program (E402)."""
+    max_targets: int = 200
+    """Labels, ordinals, cells and regions named in one program, all targets together (E403)."""
+    max_nesting: int = 16
+    """Depth of nested brackets, ``(`` and ``[`` together (E404)."""
+    max_string_length: int = 1000
+    """Characters in one string literal (E405)."""
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    """Largest image accepted, in pixels (used by the interpreter)."""
+    max_turns: int = 4
+    """Edit turns the model loop allows before it must answer."""
+    max_errors: int = 20
+    """Syntax errors reported before the parser stops looking (E109)."""
+
+    def __post_init__(self) -> None:
+        for name in (
+            "max_source_bytes",
+            "max_statements",
+            "max_targets",
+            "max_nesting",
+            "max_string_length",
+            "max_pixels",
+            "max_turns",
+            "max_errors",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"Limits.{name} must be a positive integer, got {value!r}")
+
+
+DEFAULT_LIMITS = Limits()
+"""The limits used when a caller passes none."""
+
+
+def how_to_raise(field: str) -> str:
+    """The sentence every E4xx message ends with."""
+    return f"raise it with Limits({field}=...)"
