@@ -1,0 +1,130 @@
+"""Pixel analysis for tables: rules, shaded bands, ink, text lines, gaps.
+
+Everything here is numpy on a grey image; no OCR. The idea is that of a
+person's eye: long thin lines and changes of background colour are structure
+(row or column boundaries), everything else that differs clearly from its local
+background is ink (text, small pictures), and white space that runs through
+every body row between ink is a column gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+U8 = npt.NDArray[np.uint8]
+I16 = npt.NDArray[np.int16]
+B = npt.NDArray[np.bool_]
+Span = tuple[int, int]  # half-open [a, b)
+
+STRUCT_DIFF = 10
+"""Grey difference from the page that counts as "not page" for rules and bands."""
+INK_DIFF = 60
+"""Grey difference from the local background that counts as ink (text)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A thin line: ``pos`` its first pixel, ``width`` its thickness, ``span`` its extent."""
+
+    pos: int
+    width: int
+    span: Span
+
+    @property
+    def end(self) -> int:
+        return self.pos + self.width
+
+
+@dataclass(frozen=True)
+class Band:
+    """Rows [y1, y2) whose background differs from the page (a shaded row or header)."""
+
+    y1: int
+    y2: int
+    grey: float
+
+
+def page_background(grey: U8) -> int:
+    """The most common grey value on the image border."""
+    border = np.concatenate([grey[0, :], grey[-1, :], grey[:, 0], grey[:, -1]])
+    return int(np.bincount(border, minlength=256).argmax())
+
+
+def runs(flags: npt.NDArray[np.bool_]) -> list[Span]:
+    """Maximal runs of True in a 1-D array, as half-open spans."""
+    if flags.size == 0:
+        return []
+    f = np.concatenate([[False], flags.astype(bool), [False]])
+    d = np.diff(f.astype(np.int8))
+    starts = np.nonzero(d == 1)[0]
+    ends = np.nonzero(d == -1)[0]
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+
+
+def longest_dense_runs(
+    mask: B, gap: int
+) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+]:
+    """Per row of ``mask``: the longest run of True allowing holes of up to ``gap`` pixels.
+
+    Returns (x1, x2, length, count) arrays (count = True pixels inside the run).
+    """
+    h = mask.shape[0]
+    x1 = np.zeros(h, np.int64)
+    x2 = np.zeros(h, np.int64)
+    length = np.zeros(h, np.int64)
+    count = np.zeros(h, np.int64)
+    ys, xs = np.nonzero(mask)
+    if ys.size == 0:
+        return x1, x2, length, count
+    brk = np.ones(ys.size, bool)
+    brk[1:] = (ys[1:] != ys[:-1]) | (xs[1:] - xs[:-1] > gap + 1)
+    starts = np.nonzero(brk)[0]
+    ends = np.concatenate([starts[1:], [ys.size]]) - 1
+    seg_len = xs[ends] - xs[starts] + 1
+    seg_cnt = ends - starts + 1
+    seg_y = ys[starts]
+    order = np.lexsort((seg_len, seg_y))  # by row, longest last
+    last = np.ones(order.size, bool)
+    last[:-1] = seg_y[order][1:] != seg_y[order][:-1]
+    best = order[last]
+    yb = seg_y[best]
+    x1[yb] = xs[starts[best]]
+    x2[yb] = xs[ends[best]] + 1
+    length[yb] = seg_len[best]
+    count[yb] = seg_cnt[best]
+    return x1, x2, length, count
+
+
+def find_rules(not_page: B, min_len: int, max_width: int = 4) -> list[Rule]:
+    """Thin horizontal lines in ``not_page`` at least ``min_len`` long (transpose for vertical)."""
+    x1, x2, length, count = longest_dense_runs(not_page, gap=2)
+    dense = (length >= min_len) & (count >= 0.9 * np.maximum(length, 1))
+    out = []
+    for a, b in runs(dense):
+        if b - a <= max_width:
+            out.append(Rule(a, b - a, (int(x1[a:b].min()), int(x2[a:b].max()))))
+    return out
+
+
+def smooth_min(values: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.float64]:
+    """Running minimum over a window of ``2k+1`` (for robust gap finding)."""
+    if k <= 0:
+        return values
+    pad = np.pad(values, k, mode="edge")
+    win = np.lib.stride_tricks.sliding_window_view(pad, 2 * k + 1)
+    out: npt.NDArray[np.float64] = win.min(axis=1)
+    return out
+
+
+def gaps(occupied: npt.NDArray[np.bool_], lo: int, hi: int) -> list[Span]:
+    """Runs of False strictly inside [lo, hi) (not touching the ends), half-open."""
+    out = []
+    for a, b in runs(~occupied[lo:hi]):
+        if a > 0 and b < hi - lo:
+            out.append((a + lo, b + lo))
+    return out
