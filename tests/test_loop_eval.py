@@ -30,7 +30,7 @@ def _dataset(tmp_path: Path, n: int) -> Path:
             "id": f"q{i}",
             "image": "table.png",
             "question": f"Question number {i}: which year earned most?",
-            "answer": "2011" if i % 3 else "1996",
+            "answer": "2011" if i % 3 else "1200",
             "layout": "table.json",
             "dataset": "tables" if i % 2 else "charts",
         }
@@ -85,7 +85,7 @@ def test_eval_concurrency_resume_report_and_vcot(tmp_path: Path) -> None:
     assert json.loads((out / "summary.json").read_text())["complete"] == 6
     doc = load_trace(out / "q0")
     assert (
-        doc["correct"] is False and doc["gold_answer"] == "1996" and doc["layout_source"] == "given"
+        doc["correct"] is False and doc["gold_answer"] == "1200" and doc["layout_source"] == "given"
     )
 
     page = tmp_path / "report.html"

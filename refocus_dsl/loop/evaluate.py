@@ -228,10 +228,11 @@ async def _one(
                 detect=detect,
             )
             result = await ask_async(prepared, client)
-    except RefocusError as exc:
+    except Exception as exc:  # noqa: BLE001 - one broken question must not end the run
         progress.done += 1
         progress.errors += 1
-        say(f"[{progress.done}/{progress.total}] {item.id}: error: {exc}")
+        kind = "" if isinstance(exc, RefocusError) else f"{type(exc).__name__}: "
+        say(f"[{progress.done}/{progress.total}] {item.id}: error: {kind}{exc}")
         return
     scores = score(result.answer, item.answer) if result.status != "offline" else {}
     extra["scores"] = scores

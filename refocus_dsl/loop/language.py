@@ -98,10 +98,8 @@ def collect_boxes(steps: Any) -> tuple[Box, ...]:
 
 def render(diagnostics: Sequence[Diagnostic], source: str, filename: str = "program") -> str:
     """The text rendering with carets, exactly as ``refocus check`` prints it."""
-    try:
-        from refocus_dsl.render import render_text
-    except ImportError:  # pragma: no cover - depends on where the front-end put it
-        from refocus_dsl.diagnostics import render_text  # type: ignore[attr-defined,no-redef]
+    from refocus_dsl.diagnostics import render_text
+
     return str(render_text(list(diagnostics), source, filename))
 
 

@@ -25,7 +25,7 @@ FocusKind = Literal["columns", "rows", "bars", "subplots"]
 STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or is are was were be been what which who
     whom whose how many much does do did than that this these those its it as per between
-    across over under during total value values number numbers amount""".split()
+    across over under during value number amount""".split()
 )
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+", re.UNICODE)
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -33,6 +33,7 @@ _YEAR_RANGE = re.compile(
     r"\b((?:1[5-9]|2[0-9])\d\d)\s*(?:-|–|to|and|through|until|till)\s*((?:1[5-9]|2[0-9])\d\d)\b",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"(1[5-9]|2[0-9])\d\d")
 ORDINALS = {
     "first": 1,
     "second": 2,
@@ -95,6 +96,7 @@ def tokens(text: str) -> list[str]:
 
 
 def _same(a: str, b: str) -> bool:
+    """Label word ``a`` names question word ``b``."""
     if a == b:
         return True
     if a[0].isdigit() or b[0].isdigit():
@@ -102,6 +104,9 @@ def _same(a: str, b: str) -> bool:
             return float(a) == float(b)
         except ValueError:
             return False
+    # a tick label cut at the image edge or by OCR: "lary" for "ancillary"
+    if len(a) >= 4 and len(b) >= len(a) + 2 and (b.endswith(a) or b.startswith(a)):
+        return True
     if min(len(a), len(b)) < 5:
         return False
     return difflib.SequenceMatcher(None, a, b).ratio() >= FUZZY_RATIO
@@ -123,7 +128,11 @@ def match_label(label: str, question_tokens: Sequence[str]) -> str | None:
         if hit is not None:
             hits.append(hit)
     need = len(content) if len(content) < 4 else -(-3 * len(content) // 4)
+    years = [w for w in content if _YEAR.fullmatch(w)]
     if len(hits) < need:
+        # OCR adds noise around a year ("2015 Year", ";sf 2017"): the year decides
+        if years and len(content) <= 3 and all(y in question_tokens for y in years):
+            return " ".join(years)
         return None
     if len(content) == 1 and content[0] in STOPWORDS:
         return None

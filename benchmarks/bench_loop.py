@@ -1,0 +1,132 @@
+"""Benchmark of the model loop's own costs, against the scripted server.
+
+1. One ask turn's own time (parse, check against the layout, run, PNG-encode
+   the edited image) on an 800x600 bar chart. Target: at most 30 ms. The
+   model's latency is excluded: the scripted server answers at once, and the
+   figure is what the dialogue spends between receiving a reply and being
+   ready to send the next request.
+2. ``refocus eval`` with concurrency 8 against a server that takes 0.3 s per
+   reply: the server counts the most requests it had in flight at once
+   (target: 8).
+
+Run: python benchmarks/bench_loop.py [--repeat 40] [--items 32]
+Figures are medians; on a shared machine they are inflated by other load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from loop_helpers import chart_image_and_layout, table_image_and_layout  # noqa: E402
+from scripted_server import Reply, ScriptedServer  # noqa: E402
+
+from refocus_dsl.loop import ask  # noqa: E402
+from refocus_dsl.loop.config import EndpointConfig  # noqa: E402
+from refocus_dsl.loop.evaluate import EvalOptions, load_dataset, run_eval_async  # noqa: E402
+
+PROGRAM = (
+    "THOUGHT 0: box the two bars.\n```refocus\n"
+    'draw_box(bars("China", "India"), color="red", width=4)\n'
+    'highlight(bars("Japan"))\n```'
+)
+
+
+def _ms(values: list[float]) -> str:
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+    return f"median {1000 * statistics.median(values):6.2f} ms, p95 {1000 * p95:6.2f} ms"
+
+
+def bench_turn(repeat: int) -> None:
+    from refocus_dsl.checker import check
+    from refocus_dsl.interpreter import execute
+    from refocus_dsl.loop.images import png_bytes
+    from refocus_dsl.parser import parse
+
+    image, layout = chart_image_and_layout(800, 600)
+    source = PROGRAM.split("```refocus\n")[1].split("```")[0]
+    own: list[float] = []
+    with ScriptedServer(
+        lambda body: Reply(text=PROGRAM if len(body["messages"]) == 2 else "ANSWER: 15")
+    ) as s:
+        cfg = EndpointConfig(model="m", base_url=s.base_url, api_key="k")
+        ask(image, "warm-up", config=cfg, layout=layout)
+        for _ in range(repeat):
+            result = ask(image, "What is China minus India?", config=cfg, layout=layout)
+            assert result.turns[0].edited, result.turns[0].diagnostics_text
+            own.append(result.turns[0].own_s)
+    parse_check, run, encode = [], [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        program = parse(source)
+        check(program, layout=layout)
+        t1 = time.perf_counter()
+        out = execute(program, image, layout)
+        t2 = time.perf_counter()
+        png_bytes(out.image)
+        t3 = time.perf_counter()
+        parse_check.append(t1 - t0)
+        run.append(t2 - t1)
+        encode.append(t3 - t2)
+    print("one ask turn, own time, 800x600 chart, 2-statement program:")
+    print(f"  whole turn (reply parse + parse + check + run + encode): {_ms(own)}  target <= 30 ms")
+    print(f"    parse + check : {_ms(parse_check)}")
+    print(f"    run           : {_ms(run)}")
+    print(f"    PNG encode    : {_ms(encode)}")
+
+
+def bench_eval(items: int, delay: float, concurrency: int) -> None:
+    image, layout = table_image_and_layout()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        image.save(root / "t.png")
+        (root / "t.json").write_text(layout.to_json())
+        with open(root / "d.jsonl", "w") as f:
+            for i in range(items):
+                row = {"id": f"q{i}", "image": "t.png", "question": f"q{i}?", "answer": "2011",
+                       "layout": "t.json"}  # fmt: skip
+                f.write(json.dumps(row) + "\n")
+
+        def reply(body: dict[str, object]) -> Reply:
+            return Reply(text="ANSWER: 2011", delay_s=delay)
+
+        with ScriptedServer(reply) as s:
+            cfg = EndpointConfig(model="m", base_url=s.base_url, api_key="k")
+            opts = EvalOptions(out=root / "out", concurrency=concurrency, layouts="gold")
+            t0 = time.perf_counter()
+            summary = asyncio.run(
+                run_eval_async(load_dataset(root / "d.jsonl"), cfg, opts, lambda _: None)
+            )
+            elapsed = time.perf_counter() - t0
+    serial = items * delay
+    print(f"eval, {items} questions, server delay {delay} s, concurrency {concurrency}:")
+    print(f"  max requests in flight: {s.max_in_flight} (target {concurrency})")
+    print(f"  wall time {elapsed:.2f} s (serial would be >= {serial:.1f} s); "
+          f"{summary['complete']} complete")  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--repeat", type=int, default=40)
+    ap.add_argument("--items", type=int, default=32)
+    ap.add_argument("--delay", type=float, default=0.3)
+    ap.add_argument("--concurrency", type=int, default=8)
+    args = ap.parse_args()
+    bench_turn(args.repeat)
+    bench_eval(args.items, args.delay, args.concurrency)
+
+
+if __name__ == "__main__":
+    main()
