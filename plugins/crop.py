@@ -39,6 +39,10 @@ CROP = ToolSpec(
     apply=apply,
     params=(Param("margin", "integer", 8, "pixels kept around the target on every side", 0, 1000),),
     example='crop(subplots(2), margin=4)',
+    details=(
+        "The new image is the smallest rectangle holding every target box, grown by `margin` "
+        "pixels on each side and cut to the image; its pixels are copied unchanged."
+    ),
     changes_geometry=True,
 )
 
@@ -64,6 +68,10 @@ ZOOM = ToolSpec(
         Param("margin", "integer", 8, "pixels kept around the target on every side", 0, 1000),
     ),
     example='zoom(cells(row="1996", col="Earning"), scale=3)',
+    details=(
+        "The rectangle crop would keep, resized by `scale` (each side rounded to whole pixels) "
+        "with Lanczos resampling."
+    ),
     changes_geometry=True,
 )
 

@@ -30,6 +30,11 @@ DIM = ToolSpec(
         Param("color", "color", "white", "colour faded towards"),
     ),
     example='dim(bars("China", "India"), amount=0.7)',
+    details=(
+        "The pixels keep_only would fill (the group's other members inside its extent, never "
+        "the named or protected boxes) are blended towards `color`: each colour channel becomes "
+        "`round((1 - amount) * I + amount * c)`; alpha channels are unchanged."
+    ),
 )
 
 PLUGIN = Plugin(tools=(DIM,), name="dim")

@@ -37,6 +37,10 @@ DRAW_BOX = ToolSpec(
         Param("width", "integer", 3, "outline thickness in pixels, drawn inside the box", 1, 50),
     ),
     example='draw_box(rows("4", "5"), color="red", width=4)',
+    details=(
+        "For each target box, the pixels within `width` pixels of its edges, inside the box, "
+        "become `color`; a box narrower than twice the width is filled. No other pixel changes."
+    ),
 )
 
 PLUGIN = Plugin(tools=(DRAW_BOX,), name="draw_box")

@@ -27,6 +27,13 @@ KEEP_ONLY = ToolSpec(
     apply=apply,
     params=(Param("fill", "color", "white", "colour the masked pixels become"),),
     example='keep_only(columns("Year", "Earning"))',
+    details=(
+        "Inside the group's extent (the table, the plot area with its category bands, the "
+        "whole image for panels, regions and text), the pixels of the group's other members "
+        "(for region and text targets, which have no group: the rest of the extent) become "
+        "`fill`. Pixels in the named boxes, in protected boxes (the table's header rows) and "
+        "outside the extent are unchanged. Naming every member masks nothing (warning W101)."
+    ),
 )
 
 PLUGIN = Plugin(tools=(KEEP_ONLY,), name="keep_only")

@@ -20,6 +20,11 @@ MASK = ToolSpec(
     apply=apply,
     params=(Param("fill", "color", "white", "colour the covered pixels become"),),
     example='mask(columns("Notes"))',
+    details=(
+        "Every pixel inside a target box becomes `fill` (on RGBA and LA images including the "
+        "colour's alpha); every other pixel is unchanged. Overlapping boxes are simply filled; "
+        "masking twice changes nothing more, and masks of disjoint targets commute."
+    ),
 )
 
 PLUGIN = Plugin(tools=(MASK,), name="mask")

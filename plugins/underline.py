@@ -28,6 +28,11 @@ UNDERLINE = ToolSpec(
         Param("width", "integer", 3, "line thickness in pixels", 1, 50),
     ),
     example='underline(text("Total"), color="blue")',
+    details=(
+        "For each target box `(x1, y1, x2, y2)`, the pixels with `x1 <= x < x2` and "
+        "`y2 <= y < y2 + width` (cut to the image) become `color`: the line sits directly under "
+        "the box, outside it. No other pixel changes."
+    ),
 )
 
 PLUGIN = Plugin(tools=(UNDERLINE,), name="underline")

@@ -12,61 +12,45 @@ from refocus_dsl.colors import COLOR_NAMES
 from refocus_dsl.plugin import ALL_TARGET_KINDS, REQUIRED, Param, ToolSpec
 from refocus_dsl.registry import Registry
 
-TARGET_KINDS: tuple[tuple[str, str, str], ...] = (
-    (
-        "columns",
-        'columns("Year", "Earning")',
-        "Table columns, named by their header text. Siblings: every column of the table; "
-        "the header row is protected.",
-    ),
-    (
-        "rows",
-        'rows("1996", "1997")',
-        "Table rows, named by the text of their first cell. Siblings: every body row; "
-        "header rows are protected, so keep_only(rows(...)) keeps the header.",
-    ),
-    (
-        "cells",
-        'cells(row="1996", col="Earning")',
-        "Table cells at the crossing of named rows and columns; either may be a list of "
-        "labels, and either may be left out to mean all of them.",
-    ),
-    (
-        "bars",
-        'bars("China", "India")',
-        "Bar-chart categories, named by their tick labels; each covers the category's band "
-        "across the plot area, tick label included. Siblings: every category.",
-    ),
-    (
-        "subplots",
-        "subplots(1, 3)",
-        "Panels of a multi-panel figure, counted from 1 in reading order (row by row, left "
-        "to right). Siblings: every panel.",
-    ),
-    (
-        "region",
-        "region(0.1, 0.2, 0.5, 0.6)",
-        "A rectangle given as fractions of the image: x1, y1, x2, y2, each in 0..1, with "
-        "x1 < x2 and y1 < y2. Needs no layout. Has no siblings: keep_only masks the rest of "
-        "the image.",
-    ),
-    (
-        "text",
-        'text("Total")',
-        "Wherever the layout shows that text (a header, a row label, a category or a title). "
-        "Has no siblings.",
-    ),
-)
-"""Every target query: name, example, meaning (the checker and targets.py implement them)."""
+GROUP_NOTES: dict[str, str] = {
+    "columns": "Group: every column of the table; the header row is protected.",
+    "rows": "Group: every body row; header rows are protected, so keep_only(rows(...)) "
+    "keeps the header.",
+    "cells": "Group: every body cell; the header row is protected.",
+    "bars": "Each bar is its category's band across the plot, tick label included. "
+    "Group: every category.",
+    "subplots": "Group: every panel.",
+    "region": "Needs no layout. No group: keep_only masks the rest of the image.",
+    "text": "No group: keep_only masks the rest of the image.",
+}
+"""What each target kind's group is, i.e. what keep_only and dim act on."""
 
-PAPER_CALLS = (
-    ("focus_on_columns_with_mask(image_1, [...], columns_bbox)", 'keep_only(columns(...))'),
-    ("focus_on_rows_with_mask(image_1, [...], rows_bbox)", "keep_only(rows(...))"),
-    ("focus_on_x_values_with_mask(image_1, [...], x_values_bbox)", "keep_only(bars(...))"),
-    ("focus_on_y_values_with_mask(image_1, [...], y_values_bbox)", "keep_only(bars(...))"),
-    ("focus_on_*_with_draw(...)", 'draw_box(..., color="red", width=5)'),
-    ("focus_on_*_with_highlight(...)", 'highlight(..., color="red", alpha=0.196)'),
-)
+
+def target_rows() -> list[tuple[str, str, str, str]]:
+    """``(kind, signature, example, meaning)`` of every target query, from targets.py."""
+    from refocus_dsl.targets import TARGET_KINDS
+
+    return [
+        (k.name, k.signature, k.example, f"{k.summary[:1].upper()}{k.summary[1:]}. "
+         + GROUP_NOTES.get(k.name, ""))
+        for k in TARGET_KINDS.values()
+    ]
+
+
+def paper_rows() -> list[tuple[str, str]]:
+    """The twelve paper calls and the native statement each one is lowered to (compat.py)."""
+    from refocus_dsl.compat import HIGHLIGHT_ALPHA, PAPER_FUNCTIONS
+
+    effects = {
+        "mask": "keep_only({t})",
+        "draw": 'draw_box({t}, color="red", width=5)',
+        "highlight": f'highlight({{t}}, color="red", alpha={HIGHLIGHT_ALPHA!r})',
+    }
+    rows = []
+    for name, (group, effect, kind) in PAPER_FUNCTIONS.items():
+        call = f'{name}(image_1, ["A", "B"], {group}_bbox)'
+        rows.append((call, effects[effect].format(t=f'{kind}("A", "B")')))
+    return rows
 
 
 def _default(p: Param) -> str:
@@ -109,12 +93,14 @@ def signature(tool: ToolSpec) -> str:
 def _kinds(tool: ToolSpec) -> str:
     if set(tool.targets) == set(ALL_TARGET_KINDS):
         return "any"
-    return ", ".join(k for k, _, _ in TARGET_KINDS if k in tool.targets)
+    return ", ".join(sorted(tool.targets))
 
 
 def _tool_section(tool: ToolSpec, registry: Registry) -> list[str]:
     dist, version = registry.source_of(tool.name)
     lines = [f"### `{tool.name}`", "", tool.summary, ""]
+    if tool.details.strip():
+        lines.extend([tool.details.strip(), ""])
     lines.append(f"    {signature(tool)}")
     lines.append("")
     lines.append(f"Targets: {_kinds(tool)}. From: `{dist}`.")
@@ -175,6 +161,9 @@ Targets are layout queries. Labels match after whitespace and case normalisation
 unknown label is an error that lists the nearest candidates. All coordinates refer to
 the original image, also after a `crop`.
 
+Labels may also be given as a list (`columns(["A", "B"])`, as the paper writes), and an
+integer is an ordinal counted from 1 (`columns(2)`, `rows(1)` is the first body row).
+
 | target | example | meaning |
 |---|---|---|
 {targets}
@@ -204,7 +193,7 @@ _PAPER = """\
 The ReFocus paper's twelve calls run unchanged (and are never executed as Python):
 `focus_on_{{columns,rows,x_values,y_values}}_with_{{mask,draw,highlight}}(image_1, ["A", "B"],
 columns_bbox)`, also as `img = focus_on_...(...)`, chained on an earlier result, and
-followed by `display(img)`. They mean:
+followed by `display(img)`. Row masks keep the header row, as in the paper. They mean:
 
 | paper call | same as |
 |---|---|
@@ -225,11 +214,13 @@ Wxxx warnings. See [diagnostics.md](diagnostics.md) for the full list.
 def language_reference(registry: Registry) -> str:
     """The whole Markdown reference: syntax, targets, semantics, every tool, paper calls."""
     colors = ", ".join(f"`{n}`" for n in COLOR_NAMES)
-    targets = "\n".join(f"| `{k}` | `{ex}` | {doc} |" for k, ex, doc in TARGET_KINDS)
+    targets = "\n".join(
+        f"| `{sig}` | `{ex}` | {_cell(doc.strip())} |" for _k, sig, ex, doc in target_rows()
+    )
     out = _INTRO.format(colors=colors, targets=targets).splitlines()
     for tool in registry.tools():
         out.extend(_tool_section(tool, registry))
-    rows = "\n".join(f"| `{a}` | `{b}` |" for a, b in PAPER_CALLS)
+    rows = "\n".join(f"| `{a}` | `{b}` |" for a, b in paper_rows())
     out.extend(_PAPER.format(rows=rows).splitlines())
     return "\n".join(out).rstrip() + "\n"
 
@@ -240,9 +231,10 @@ def prompt_tool_section(registry: Registry) -> str:
         "Write a program: one edit per line, each `tool(target, param=value, ...)`.",
         "Targets:",
     ]
-    for _kind, example, _doc in TARGET_KINDS:
-        lines.append(f"  {example}")
-    lines.append("  (subplots are counted from 1; region takes fractions of the image, 0..1)")
+    from refocus_dsl.targets import TARGET_KINDS
+
+    for kind in TARGET_KINDS.values():
+        lines.append(f"  {kind.example}  # {kind.summary}")
     names = ", ".join(sorted(set(COLOR_NAMES) - _ALIASES))
     lines.append(f"Colours: a name ({names}) or #rrggbb.")
     lines.append("Tools:")

@@ -140,6 +140,9 @@ class ToolSpec:
     changes_geometry: bool = False
     """True for tools (crop, zoom) whose output canvas differs in size; the
     interpreter then maps later statements' boxes and uses the returned image."""
+    details: str = ""
+    """Optional Markdown paragraph for the language reference: the exact pixel
+    semantics, edge cases (overlaps, modes). Not sent to the model."""
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,8 @@ def validate_tool(spec: object) -> list[str]:
         problems.append(f"{where}: needs a one-line summary")
     elif "\n" in spec.summary.strip():
         problems.append(f"{where}: summary must be one line")
+    if not isinstance(spec.details, str) or not isinstance(spec.example, str):
+        problems.append(f"{where}: example and details must be text")
     if not callable(spec.apply):
         problems.append(f"{where}: apply is not callable")
     kinds = set(spec.targets)
