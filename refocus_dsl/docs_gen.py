@@ -106,9 +106,10 @@ def _tool_section(tool: ToolSpec, registry: Registry) -> list[str]:
     lines.append(f"Targets: {_kinds(tool)}. From: `{dist}`.")
     if tool.changes_geometry:
         lines.append(
-            "Changes the image size; later statements still name things of the original image "
-            "and their boxes are mapped onto the new canvas (a target left outside it is "
-            "skipped with a note)."
+            "Changes the image size. Later statements still name things of the original image; "
+            "their boxes are mapped onto the new canvas, so an edit before or after the crop "
+            "gives the same pixels. A later target left entirely outside is a note, not an "
+            "error (the edit runs with nothing named; a later crop or zoom is skipped)."
         )
     lines.append("")
     if tool.params:

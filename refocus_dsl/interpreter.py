@@ -10,9 +10,12 @@ program, image and layout give the same bytes.
 Coordinates. Every target names things of the *original* image (its layout,
 or fractions of its size for ``region``). After a tool that changes geometry
 (``crop``), later targets are mapped through the accumulated
-:class:`~refocus_dsl.plugin.Transform` and clipped to the new canvas; a target
-left with no box on the canvas is skipped with a note (not an error: the
-program was valid, the crop just left that part out).
+:class:`~refocus_dsl.plugin.Transform` and clipped to the new canvas, so an
+edit followed by a crop gives the same pixels as the crop followed by the edit.
+A target left with no box on the canvas is not an error (the program was
+valid; the crop left that part out) but a note: the tool still runs, with no
+named boxes (``mask`` then changes nothing, ``keep_only`` masks the rest of the
+group that is still visible), except geometry tools, which are skipped.
 """
 
 from __future__ import annotations
@@ -276,13 +279,15 @@ def execute(
         resolved = resolve(call.args[0], layout, width0, height0)
         targets = place_targets(resolved, transform, canvas.width, canvas.height)
         step_notes: list[str] = []
-        skipped = not targets.boxes
-        if skipped:
+        skipped = False
+        if not targets.boxes:
             where = "the image" if transform.is_identity else "the cropped image"
+            skipped = spec.changes_geometry
+            what = "skipped" if skipped else "nothing named is left to edit"
             step_notes.append(
-                f"statement {number} ({call.name}): its target lies outside {where}; skipped"
+                f"statement {number} ({call.name}): its target lies outside {where}; {what}"
             )
-        else:
+        if not skipped:
             ctx = EditContext(canvas=canvas, targets=targets, params=values, layout=layout)
             canvas, transform = _apply(spec, ctx, reg, transform, max_pixels)
             step_notes.extend(f"statement {number}: {n}" for n in ctx.notes)

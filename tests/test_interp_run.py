@@ -213,12 +213,23 @@ def test_crop_maps_later_boxes_into_the_cropped_canvas() -> None:
     assert result.trace[0].canvas_size == (60, 80)
 
 
-def test_a_target_left_outside_the_crop_is_skipped_with_a_note() -> None:
+def test_a_target_left_outside_the_crop_is_a_note_not_an_error() -> None:
     img = noise()
-    result = run('crop(columns("A"), margin=0)\nmask(columns("C"))', img, table_layout())
+    layout = table_layout()
+    result = run('crop(columns("A"), margin=0)\nmask(columns("C"))', img, layout)
     assert np.array_equal(a(result.image), a(img)[:, 30:60])
-    assert result.trace[1].skipped and result.trace[1].boxes == ()
+    assert result.trace[1].boxes == () and not result.trace[1].skipped
     assert any("outside the cropped image" in n for n in result.notes)
+
+    # keep_only still masks what is visible of the group: as if it ran before the crop
+    kept = run('crop(columns("A"), margin=0)\nkeep_only(columns("C"))', img, layout)
+    exp = a(img)[:, 30:60].copy()
+    exp[ROWS[0][3]:, :] = WHITE
+    assert np.array_equal(a(kept.image), exp)
+
+    # a second crop with nothing of its target left is skipped
+    twice = run('crop(columns("A"), margin=0)\ncrop(columns("C"))', img, layout)
+    assert twice.trace[1].skipped and twice.image.size == (30, 80)
 
 
 def test_zoom_scales_later_boxes() -> None:
