@@ -231,5 +231,17 @@ def load_entry_point(registry: Registry, ep: EntryPoint) -> None:
 
 @functools.cache
 def default_registry() -> Registry:
-    """Every installed plugin, loaded once per process (a failure is raised, not cached)."""
-    return Registry.from_entry_points()
+    """Every installed plugin, loaded once per process (a failure is raised, not cached).
+
+    Even the built-in tools come from entry points, so an empty registry means
+    the package metadata is missing or stale (a source tree never installed):
+    that is an error with the fix, not an empty language.
+    """
+    registry = Registry.from_entry_points()
+    if len(registry) == 0:
+        raise PluginError(
+            f"no edit tools are installed (no entry points in the {ENTRY_POINT_GROUP!r} group); "
+            "install refocus-dsl with pip (for a source checkout: pip install -e .) so that "
+            "its built-in tools are registered"
+        )
+    return registry

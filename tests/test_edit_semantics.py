@@ -21,7 +21,7 @@ from refocus_dsl.plugin import EditContext, TargetSet, ToolSpec
 from refocus_dsl.registry import default_registry
 
 MODES = ("RGB", "RGBA", "L", "LA")
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=150, deadline=None)
 
 Rgba = tuple[int, int, int, int]
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from refocus_dsl.interpreter import run
 
-SETTINGS = settings(max_examples=40, deadline=None)
+SETTINGS = settings(max_examples=80, deadline=None)
 
 
 @st.composite

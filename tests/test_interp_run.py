@@ -325,3 +325,8 @@ def test_paper_highlight_matches_the_papers_pillow_overlay_within_one_level() ->
     diff = np.abs(a(ours.image).astype(int) - a(theirs).astype(int))
     assert diff.max() <= 1
     assert np.array_equal(a(ours.image)[:, :x1], a(img)[:, :x1])
+
+
+def test_zoom_beyond_the_pixel_limit_is_a_limit_error() -> None:
+    with pytest.raises(LimitError):
+        run("zoom(region(0, 0, 1, 1), scale=4)", noise(), None, limits=Limits(max_pixels=W * H * 2))

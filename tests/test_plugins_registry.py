@@ -168,3 +168,17 @@ def test_entry_point_claiming_a_builtin_name(site: Path) -> None:
     with pytest.raises(PluginError) as err:
         Registry.from_entry_points()
     assert "refocus-dsl" in str(err.value) and "zz-masks 2.0" in str(err.value)
+
+
+def test_no_entry_points_at_all_is_an_error_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    import refocus_dsl.registry as registry_module
+
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: [])
+    registry_module.default_registry.cache_clear()
+    try:
+        with pytest.raises(PluginError, match="pip install -e"):
+            registry_module.default_registry()
+    finally:
+        monkeypatch.undo()
+        registry_module.default_registry.cache_clear()
+    assert BUILTINS <= set(registry_module.default_registry().names())
