@@ -251,3 +251,30 @@ def test_layout_size_mismatch_is_a_clear_error() -> None:
 
     with pytest.raises(LayoutError, match="layout is for"):
         ask(image, "q?", layout=replace(layout, width=999), base_url="http://127.0.0.1:9/v1")
+
+
+def test_direct_baseline_runs_no_program() -> None:
+    image, layout = table_image_and_layout()
+    with ScriptedServer([Reply(text=KEEP, expect_images=1)]) as s:
+        result = ask(image, "q?", config=_cfg(s), layout=layout, mode="direct")
+    assert s.problems == [] and len(s.requests) == 1
+    assert "refocus" not in s.requests[0]["messages"][0]["content"]
+    assert result.status == "no_answer" and result.edits == 0
+    assert "not run" in result.turns[0].note
+
+
+def test_long_diagnostics_are_cut() -> None:
+    image, layout = table_image_and_layout()
+    huge = "```refocus\n" + 'mask(rows("nope"))\n' * 45 + "```"
+    with ScriptedServer([Reply(text=huge), Reply(text="ANSWER: 1")]) as s:
+        result = ask(image, "q?", config=_cfg(s), layout=layout)
+    feedback = text_of(_last_user(s.requests[1]))
+    assert len(result.turns[0].diagnostics_text) > 6000
+    assert "more characters cut" in feedback and len(feedback) < 7000
+
+
+def test_top_level_exports() -> None:
+    import refocus_dsl
+
+    assert refocus_dsl.ask is ask
+    assert refocus_dsl.AskResult.__name__ == "AskResult"

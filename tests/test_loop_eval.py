@@ -136,3 +136,26 @@ def test_dataset_errors_name_the_line(tmp_path: Path) -> None:
     bad.write_text("not json\n")
     with pytest.raises(LoopError, match="bad.jsonl:1: not valid JSON"):
         load_dataset(bad)
+
+
+def test_planner_baseline_with_model_judge(tmp_path: Path) -> None:
+    data = _dataset(tmp_path, 3)
+
+    def reply(body: dict[str, Any]) -> Reply:
+        first = body["messages"][0]
+        if isinstance(first["content"], str) and "You grade answers" in first["content"]:
+            return Reply(text="Yes.")
+        return Reply(text="THOUGHT: the boxed row.\nANSWER: 2011", expect_images=2)
+
+    with ScriptedServer(reply) as s:
+        opts = EvalOptions(
+            out=tmp_path / "b", concurrency=2, layouts="gold", mode="planner", judge=True
+        )
+        summary = asyncio.run(run_eval_async(load_dataset(data), _cfg(s), opts, lambda _: None))
+    assert s.problems == []
+    assert len(s.requests) == 3 * 2, "one answer and one judgement per question"
+    doc = load_trace(tmp_path / "b" / "q1")
+    assert [t["kind"] for t in doc["turns"]] == ["planner", "answer"]
+    assert doc["turns"][0]["program"] and doc["turns"][0]["edited_image"] == "turn1.png"
+    assert doc["judge"]["verdict"] is True and doc["mode"] == "planner"
+    assert summary["accuracy"]["judge"] == 1.0 and summary["turns_per_question"] == 1

@@ -39,6 +39,7 @@ examples:
   refocus eval questions.jsonl --out runs/gpt4o --concurrency 8
   refocus eval questions.jsonl --out runs/gold --layouts gold --metric exact
   refocus eval questions.jsonl --out runs/x --limit 20      do 20 now; rerun to resume
+  refocus eval questions.jsonl --out runs/base --mode direct   the no-edit baseline
 
 dataset lines: {"id": "q1", "image": "img/q1.png", "question": "...", "answer": "42",
                 "layout": "img/q1.json" (optional), "dataset": "...", "type": "..."}
@@ -115,6 +116,13 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--limit", type=int, help="run at most N new questions this time")
     p.add_argument("--judge", action="store_true", help="also ask the model to judge answers")
     p.add_argument("--no-resume", action="store_true", help="redo questions already done")
+    p.add_argument(
+        "--mode",
+        choices=("refocus", "direct", "planner"),
+        default="refocus",
+        help="refocus (the model edits; default), or a baseline: direct (no edits) or "
+        "planner (the offline planner's edit, the model only answers)",
+    )
     _endpoint_args(p)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(handler=_eval)
@@ -268,6 +276,7 @@ def _eval(args: argparse.Namespace) -> int:
         limit=args.limit,
         judge=args.judge,
         resume=not args.no_resume,
+        mode=args.mode,
     )
     summary = run_eval(args.dataset, _config(args), options)
     if args.json:

@@ -122,6 +122,18 @@ def _nudge(parsed: ParsedReply) -> str:
     )
 
 
+MAX_FEEDBACK_CHARS = 6000
+"""Diagnostics sent back per turn are cut here (a 64 KiB program echoes its lines)."""
+
+
+def _capped(text: str) -> str:
+    if len(text) <= MAX_FEEDBACK_CHARS:
+        return text
+    return (
+        text[:MAX_FEEDBACK_CHARS] + f"\n... ({len(text) - MAX_FEEDBACK_CHARS} more characters cut)"
+    )
+
+
 class Dialogue:
     """State of one question's conversation; not thread-safe, one per question."""
 
@@ -136,7 +148,13 @@ class Dialogue:
         registry: Registry | None = None,
         limits: Limits | None = None,
         original_png: bytes | None = None,
+        tools: bool = True,
+        first_parts: tuple[Part, ...] | None = None,
+        pre_turns: tuple[Turn, ...] = (),
     ) -> None:
+        """``tools=False`` asks for an answer only (the baselines); ``first_parts``
+        replaces the images of the first message (the planner baseline sends its edit);
+        ``pre_turns`` are recorded before the model's (the planner's own turn)."""
         self.image = image
         self.question = question
         self.layout = layout
@@ -146,14 +164,19 @@ class Dialogue:
         self.limits = limits
         self.original = ImageRef("input.png", original_png or png_bytes(image))
         self.images: dict[str, ImageRef] = {self.original.name: self.original}
+        parts = first_parts if first_parts is not None else (self.original,)
+        for part in parts:
+            if isinstance(part, ImageRef):
+                self.images[part.name] = part
         self.messages: list[Message] = [
             Message("system", (prompt.system,)),
-            Message("user", (prompt.question, self.original)),
+            Message("user", (prompt.question, *parts)),
         ]
-        self.turns: list[Turn] = []
+        self.turns: list[Turn] = list(pre_turns)
         self.answer: str | None = None
         self.status: Status | None = None
-        self.final_requested = False
+        self.tools = tools
+        self.final_requested = not tools
         self._refusals = 0
 
     @property
@@ -189,7 +212,7 @@ class Dialogue:
             note=parsed.note,
         )
         if self.final_requested:
-            base["kind"] = "final"
+            base["kind"] = "final" if self.tools else parsed.kind
             if parsed.program is not None:
                 base["note"] = "a program after the last turn was not run"
             self._finish("answered" if parsed.answer else "no_answer", parsed.answer)
@@ -234,7 +257,7 @@ class Dialogue:
 
     def _observation(self, outcome: Outcome, index: int) -> tuple[list[Part], str | None]:
         if outcome.image is None:
-            problem = outcome.diagnostics_text.rstrip()
+            problem = _capped(outcome.diagnostics_text.rstrip())
             if outcome.error:
                 problem = (problem + "\n" if problem else "") + f"error: {outcome.error}"
             head = (
@@ -252,6 +275,7 @@ class Dialogue:
             )
         name = f"turn{index + 1}.png"
         ref = ImageRef(name, png_bytes(outcome.image))
+        _ = ref.uri  # base64 now, so the turn's own time counts all the encoding
         self.images[name] = ref
         warnings = (
             "\nWarnings (the program still ran):\n" + outcome.diagnostics_text.rstrip()

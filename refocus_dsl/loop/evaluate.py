@@ -124,12 +124,16 @@ class EvalOptions:
     """Run at most this many new questions (the rest wait for the next run)."""
     judge: bool = False
     resume: bool = True
+    mode: str = "refocus"
+    """``refocus``, or a baseline: ``direct`` (no edits) or ``planner`` (the planner's edit)."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.concurrency <= MAX_CONCURRENCY:
             raise LoopError(f"concurrency must be 1..{MAX_CONCURRENCY}, got {self.concurrency}")
         if self.layouts not in ("detected", "gold"):
             raise LoopError(f"--layouts must be detected or gold, got {self.layouts!r}")
+        if self.mode not in ("refocus", "direct", "planner"):
+            raise LoopError(f"mode must be refocus, direct or planner, got {self.mode!r}")
         if self.metric not in ("relaxed", "exact"):
             raise LoopError(f"metric must be relaxed or exact, got {self.metric!r}")
 
@@ -199,6 +203,7 @@ async def _one(
         "dataset": item.dataset,
         "question_type": item.type,
         "layouts": options.layouts,
+        "mode": options.mode,
         "image_source": str(item.image),
     }
     if options.layouts == "gold" and layout is None:
@@ -226,6 +231,7 @@ async def _one(
                 max_turns=options.max_turns,
                 prompt_style=options.prompt_style,
                 detect=detect,
+                mode=options.mode,
             )
             result = await ask_async(prepared, client)
     except Exception as exc:  # noqa: BLE001 - one broken question must not end the run
@@ -279,6 +285,9 @@ async def run_eval_async(
     if config is None:
         say("refocus eval: no model endpoint configured; the offline planner runs (no answers)")
     progress = Progress(total=len(todo))
+    from refocus_dsl.registry import default_registry
+
+    default_registry()  # load plugins once, before worker threads need them
     client = AsyncChatClient(config) if config is not None else None
     semaphore = asyncio.Semaphore(options.concurrency)
 
@@ -298,6 +307,7 @@ async def run_eval_async(
         "errors": progress.errors,
         "seconds": round(time.perf_counter() - progress.started, 3),
         "concurrency": options.concurrency,
+        "mode": options.mode,
         "model": config.model if config is not None else None,
     }
     (options.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
@@ -340,8 +350,8 @@ def summarize(out: Path, items: Sequence[Item], metric: Metric = "relaxed") -> d
             continue
         doc = load_trace(folder)
         status[str(doc.get("status"))] += 1
-        t = doc.get("turns") or []
-        turns.append(len(t))
+        t = [x for x in (doc.get("turns") or []) if isinstance(x, dict)]
+        turns.append(sum(1 for x in t if x.get("kind") != "planner"))
         edits.append(sum(1 for x in t if x.get("edited_image")))
         for key, val in (doc.get("usage") or {}).items():
             if isinstance(val, int):

@@ -347,3 +347,20 @@ def build_prompt(
 
     section = prompt_tool_section(registry if registry is not None else default_registry())
     return _dsl_prompt(layout, question, section)
+
+
+ANSWER_ONLY_SYSTEM = """\
+You answer questions about an image of a table or chart.
+Think briefly, then give the answer on a last line as: ANSWER: <answer>
+For several answers, separate them with " || ". Give numbers without units unless asked."""
+
+
+def build_answer_prompt(question: str, program: str | None = None) -> Prompt:
+    """The baselines' prompt: answer directly, or from the offline planner's edit."""
+    text = f"# USER REQUEST #: {question.strip()}"
+    if program:
+        text += (
+            "\n\nThe first image was edited to focus on what the question names "
+            f"(edits: {' '.join(program.split())}); the second image is the original."
+        )
+    return Prompt("dsl", ANSWER_ONLY_SYSTEM, text)

@@ -23,16 +23,17 @@ from refocus_dsl.imageio import load_image, normalize_image
 from refocus_dsl.layout import Layout, load_layout
 from refocus_dsl.loop.client import AsyncChatClient, ChatClient, Usage
 from refocus_dsl.loop.config import EndpointConfig, resolve_config
-from refocus_dsl.loop.dialogue import Dialogue, Message, Status, Turn
+from refocus_dsl.loop.dialogue import Dialogue, Message, Part, Status, Turn
 from refocus_dsl.loop.errors import LoopError
 from refocus_dsl.loop.images import ImageRef, png_bytes
-from refocus_dsl.loop.prompt import PROMPT_STYLES, build_prompt
+from refocus_dsl.loop.prompt import PROMPT_STYLES, build_answer_prompt, build_prompt
 
 if TYPE_CHECKING:
     from refocus_dsl.limits import Limits
     from refocus_dsl.registry import Registry
 
 NO_MODEL_MESSAGE = "no answer without a model"
+MODES: tuple[str, ...] = ("refocus", "direct", "planner")
 ImageInput = str | Path | bytes | Image.Image
 LayoutInput = Layout | str | Path | Mapping[str, Any] | None
 
@@ -162,14 +163,55 @@ def prepare(
     registry: Registry | None = None,
     limits: Limits | None = None,
     detect: bool = True,
+    mode: str = "refocus",
 ) -> Prepared:
+    """Load, find the layout, build the prompt and the dialogue.
+
+    ``mode``: ``refocus`` (the model edits), or a baseline: ``direct`` (answer
+    from the image, no tools) or ``planner`` (the offline planner's edit is
+    shown, the model only answers).
+    """
     started = time.perf_counter()
     _check_args(max_turns, prompt_style)
+    if mode not in MODES:
+        raise LoopError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
     if not question.strip():
         raise LoopError("the question is empty")
     img = _image(image)
     found, source, notes = resolve_layout(img, layout, detect=detect)
-    prompt = build_prompt(prompt_style, question, found, registry)
+    original = ImageRef("input.png", png_bytes(img))
+    first: tuple[Part, ...] | None = None
+    pre: tuple[Turn, ...] = ()
+    if mode == "refocus":
+        prompt = build_prompt(prompt_style, question, found, registry)
+    elif mode == "direct":
+        prompt = build_answer_prompt(question)
+    else:
+        from refocus_dsl.loop.language import evaluate
+        from refocus_dsl.loop.planner import plan
+
+        t0 = time.perf_counter()
+        p = plan(question, found)
+        outcome = evaluate(p.program, img, found, registry, limits) if p.program else None
+        edited = outcome.image if outcome is not None else None
+        if edited is not None and outcome is not None:
+            ref = ImageRef("turn1.png", png_bytes(edited))
+            first = (ref, original)
+            prompt = build_answer_prompt(question, p.program)
+        else:
+            prompt = build_answer_prompt(question)
+        pre = (
+            Turn(
+                index=0, kind="planner", reply="", thought="; ".join(p.reasons),
+                program=p.program or None, language="refocus",
+                diagnostics=outcome.diagnostics if outcome else (),
+                diagnostics_text=outcome.diagnostics_text if outcome else "",
+                run_error=outcome.error if outcome else "",
+                steps=outcome.steps if outcome else (), boxes=outcome.boxes if outcome else (),
+                edited_image=edited, edited_file="turn1.png" if edited is not None else None,
+                own_s=time.perf_counter() - t0, note="offline planner",
+            ),
+        )  # fmt: skip
     dialogue = Dialogue(
         image=img,
         question=question,
@@ -178,6 +220,10 @@ def prepare(
         max_turns=max_turns,
         registry=registry,
         limits=limits,
+        original_png=original.png,
+        tools=mode == "refocus",
+        first_parts=first,
+        pre_turns=pre,
     )
     return Prepared(question, img, found, source, notes, dialogue, config, started)
 
@@ -233,6 +279,7 @@ def ask(
     backoff_s: float | None = None,
     detect: bool = True,
     notify: Callable[[str], None] | None = None,
+    mode: str = "refocus",
 ) -> AskResult:
     """Answer ``question`` about ``image`` with the ReFocus loop.
 
@@ -240,7 +287,8 @@ def ask(
     environment (``OPENAI_BASE_URL``, ``OPENAI_API_KEY``, ``REFOCUS_MODEL``).
     Without one, the offline planner edits the image and the answer is None.
     Endpoint failures that retries cannot fix raise :class:`ModelError`
-    (after the trace, marked incomplete, is written).
+    (after the trace, marked incomplete, is written). ``mode`` ``direct`` and
+    ``planner`` are the baselines (no edits; the offline planner's edit).
     """
     turns = max_turns if max_turns is not None else default_max_turns(limits)
     cfg = config or resolve_config(
@@ -279,6 +327,7 @@ def ask(
         registry=registry,
         limits=limits,
         detect=detect,
+        mode=mode,
     )
     client = ChatClient(cfg)
     try:
