@@ -154,29 +154,17 @@ def read_program(args: argparse.Namespace) -> tuple[str, str]:
         raise RefocusError(f"program {path} is not UTF-8 text ({exc.reason})") from None
 
 
-def _render_module() -> Any:
-    for name in ("refocus_dsl.render", "refocus_dsl.diagnostics"):
-        try:
-            module = import_module(name)
-        except ImportError:
-            continue
-        if hasattr(module, "render_text"):
-            return module
-    raise RefocusError("no diagnostics renderer is installed")  # pragma: no cover
-
-
 def render_text(diagnostics: Sequence[Any], source: str, filename: str) -> str:
-    return str(_render_module().render_text(list(diagnostics), source, filename))
+    from refocus_dsl.render import render_text as render
+
+    return render(list(diagnostics), source, filename)
 
 
-def diagnostics_json(diagnostics: Sequence[Any], source: str = "") -> Any:
+def diagnostics_json(diagnostics: Sequence[Any], source: str = "") -> list[dict[str, Any]]:
     """Diagnostics as JSON values (the front-end's own JSON rendering)."""
-    fn = _render_module().diagnostics_to_json
-    try:
-        value = fn(list(diagnostics), source)
-    except TypeError:
-        value = fn(list(diagnostics))
-    return json.loads(value) if isinstance(value, str) else value
+    from refocus_dsl.render import diagnostics_to_json
+
+    return diagnostics_to_json(list(diagnostics), source)
 
 
 def _load_layout(path: str | None) -> Any:
