@@ -133,10 +133,10 @@ ACTION 0:
 highlight(columns("Earnings"))
 ```
 OBSERVATION: the program has errors:
-E203 at 1:19: no column named "Earnings" in this table
+E203 at program:1:19: no column named "Earnings" in this table
   highlight(columns("Earnings"))
                     ^^^^^^^^^^
-  did you mean "Earning"?
+  did you mean "Earning"? columns are: "Index", "Year", "Cost", "Earning"
 THOUGHT 1: The header is "Earning"; I fix the name.
 ACTION 1:
 ```refocus
