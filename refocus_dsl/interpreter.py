@@ -255,9 +255,9 @@ def execute(
     reg = registry if registry is not None else default_registry()
     max_pixels = _max_pixels(limits)
     run_notes = list(notes or ())
-    if isinstance(image, LoadedImage):
-        check_pixels(image.image.width, image.image.height, max_pixels)
-        loaded = LoadedImage(image.image.copy(), image.original_mode, image.notes)
+    if isinstance(image, LoadedImage):  # normalised already, unless built by hand: redo, cheaply
+        again = normalize_image(image.image, max_pixels)
+        loaded = LoadedImage(again.image, image.original_mode, image.notes + again.notes)
     else:
         loaded = normalize_image(image, max_pixels)
     run_notes.extend(loaded.notes)
