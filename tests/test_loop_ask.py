@@ -278,3 +278,30 @@ def test_top_level_exports() -> None:
 
     assert refocus_dsl.ask is ask
     assert refocus_dsl.AskResult.__name__ == "AskResult"
+
+
+def test_hostile_server_shapes_do_not_break_the_loop(tmp_path: Path) -> None:
+    image, layout = table_image_and_layout()
+
+    def raw(content: Any, usage: Any) -> bytes:
+        choice = {"index": 0, "message": {"role": "assistant", "content": content}}
+        return json.dumps({"choices": [choice], "usage": usage}).encode()
+
+    script = [
+        Reply(raw_body=raw([{"type": "text", "text": "hmm"}], {"prompt_tokens": "lots"})),
+        Reply(raw_body=b'{"error": {"message": "overloaded"}}'),
+        Reply(text="x" * 300_000),
+        Reply(text="THOUGHT: \ud800 <b>bold</b>\nANSWER: 2011 \ud800"),
+    ]
+    with ScriptedServer(script) as s:
+        result = ask(
+            image, "q?", config=_cfg(s), layout=layout, max_turns=5, trace_dir=tmp_path / "h"
+        )
+    assert [t.kind for t in result.turns] == ["malformed", "empty", "malformed", "answer"]
+    assert result.answer == "2011 ?"
+    assert len(result.turns[2].reply) == 200_000
+    assert result.usage.prompt_tokens == 2 * 100, "unreadable usage counts as 0"
+    from refocus_dsl.loop.report import write_report
+
+    assert write_report([tmp_path / "h"], tmp_path / "r.html") == 1
+    assert "&lt;b&gt;bold&lt;/b&gt;" in (tmp_path / "r.html").read_text()

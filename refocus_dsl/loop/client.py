@@ -110,25 +110,53 @@ def backoff_delay(
     return delay
 
 
+def _count(value: Any) -> int:
+    """A token count as the server sent it; anything that is not a count is 0."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return max(0, value)
+    if isinstance(value, float) and value == value and 0 <= value < 1e15:
+        return int(value)
+    return 0
+
+
+def _field(obj: Any, name: str) -> Any:
+    """``obj.name`` or ``obj[name]``: servers send shapes the client's models do not expect."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def _content_text(content: Any) -> str | None:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # a list of parts, as some servers send
+        texts = [_field(p, "text") for p in content]
+        joined = "".join(t for t in texts if isinstance(t, str))
+        return joined or None
+    return None
+
+
 def _completion(response: Any, started: float, retries: int, errors: list[str]) -> Completion:
-    choices = getattr(response, "choices", None) or []
+    choices = _field(response, "choices")
     text: str | None = None
-    finish: str | None = None
-    if choices:
-        message = getattr(choices[0], "message", None)
-        content = getattr(message, "content", None)
-        text = content if isinstance(content, str) else None
-        finish = getattr(choices[0], "finish_reason", None)
-    usage = getattr(response, "usage", None)
-    prompt = getattr(usage, "prompt_tokens", 0) or 0
-    completion = getattr(usage, "completion_tokens", 0) or 0
+    finish: Any = None
+    if isinstance(choices, list) and choices:
+        message = _field(choices[0], "message")
+        text = _content_text(_field(message, "content"))
+        finish = _field(choices[0], "finish_reason")
+    usage = _field(response, "usage")
+    model = _field(response, "model")
     return Completion(
         text=text,
-        usage=Usage(int(prompt), int(completion)),
+        usage=Usage(
+            _count(_field(usage, "prompt_tokens")), _count(_field(usage, "completion_tokens"))
+        ),
         latency_s=time.perf_counter() - started,
         retries=retries,
         finish_reason=finish if isinstance(finish, str) else None,
-        model=getattr(response, "model", None),
+        model=model if isinstance(model, str) else None,
         errors=tuple(errors),
     )
 

@@ -24,7 +24,7 @@ from refocus_dsl.loop.client import Completion, Usage
 from refocus_dsl.loop.images import ImageRef, png_bytes
 from refocus_dsl.loop.language import Outcome, evaluate
 from refocus_dsl.loop.prompt import Prompt
-from refocus_dsl.loop.replies import ParsedReply, parse_reply
+from refocus_dsl.loop.replies import MAX_REPLY_CHARS, ParsedReply, parse_reply
 
 if TYPE_CHECKING:
     from refocus_dsl.limits import Limits
@@ -122,6 +122,16 @@ def _nudge(parsed: ParsedReply) -> str:
     )
 
 
+def clean_text(text: str | None) -> str | None:
+    """A reply as we keep it: at most MAX_REPLY_CHARS, valid UTF-8 (lone surrogates
+    from a hostile server would otherwise break writing the trace)."""
+    if text is None:
+        return None
+    if len(text) > MAX_REPLY_CHARS:
+        text = text[:MAX_REPLY_CHARS]
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 MAX_FEEDBACK_CHARS = 6000
 """Diagnostics sent back per turn are cut here (a 64 KiB program echoes its lines)."""
 
@@ -195,13 +205,14 @@ class Dialogue:
     def feed(self, completion: Completion) -> Turn:
         """Take one reply; append what to send next, or finish."""
         started = time.perf_counter()
-        parsed = parse_reply(completion.text)
+        text = clean_text(completion.text)
+        parsed = parse_reply(text)
         index = len(self.turns)
-        self.messages.append(Message("assistant", (completion.text or "",)))
+        self.messages.append(Message("assistant", (text or "",)))
         base: dict[str, Any] = dict(
             index=index,
             kind=parsed.kind,
-            reply=completion.text or "",
+            reply=text or "",
             thought=parsed.thought,
             answer=parsed.answer,
             usage=completion.usage,
