@@ -77,6 +77,19 @@ def _horizontal_structure(
     solid = (rlen >= min_len) & (rcnt >= 0.95 * np.maximum(rlen, 1))
     b1, b2, blen, bcnt = longest_dense_runs(not_page, gap=16)
     dense = (blen >= min_len) & (bcnt >= 0.75 * np.maximum(blen, 1))
+    # a band's background is one colour: a long line of dense text is not a band
+    for a, b in runs(dense):
+        uni = [
+            (
+                np.abs(
+                    grey[y, b1[y] : b2[y]].astype(np.int16) - int(np.median(grey[y, b1[y] : b2[y]]))
+                )
+                <= 8
+            ).mean()
+            for y in range(a, b)
+        ]
+        if float(np.mean(uni)) < 0.6:
+            dense[a:b] = False
     rules: list[Rule] = []
     bands: list[tuple[int, int, float]] = []
     extents: list[tuple[int, int]] = []
@@ -85,7 +98,13 @@ def _horizontal_structure(
             continue
         xs1, xs2 = int(np.median(b1[a:b])), int(np.median(b2[a:b]))
         extents.append((xs1, xs2))
-        colour = np.median(grey[a:b, xs1:xs2].astype(np.float64), axis=1)
+        block = grey[a:b, xs1:xs2].astype(np.float64)
+        colour = np.median(block, axis=1)
+        # rows crossed by text are not uniform: they take the colour of the row above
+        uniform = (np.abs(block - colour[:, None]) <= 8).mean(axis=1) >= 0.85
+        for k in range(1, b - a):
+            if not uniform[k]:
+                colour[k] = colour[k - 1]
         seg_start = a
         for y in range(a + 1, b + 1):
             if y == b or abs(colour[y - a] - colour[y - 1 - a]) > 8:
@@ -109,9 +128,20 @@ def _horizontal_structure(
 
 
 def _row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int, page: int) -> F:
-    """Per image row, the background grey: the median across the table (text is a minority)."""
-    med: F = np.median(grey[:, x1:x2].astype(np.float64), axis=1)
-    return med
+    """Per image row, the background grey: the commonest value across the table.
+
+    The mode, not the median: a row through a long line of text can be mostly
+    ink, but its background is still the one value that repeats.
+    """
+    del page
+    block = grey[:, x1:x2].astype(np.int64)
+    h = block.shape[0]
+    if block.shape[1] == 0:
+        return np.full(h, 255.0)
+    idx = (np.arange(h, dtype=np.int64)[:, None] * 256 + block).ravel()
+    hist = np.bincount(idx, minlength=h * 256).reshape(h, 256)
+    out: F = hist.argmax(axis=1).astype(np.float64)
+    return out
 
 
 def _ink(
@@ -315,7 +345,8 @@ def _columns(
     Header rows (``head``) do not make gaps, but where a header's text is wider
     than the body's the boundary moves into what the header leaves free.
     """
-    a0, b0 = min(s[0] for s in spans), max(s[1] for s in spans)
+    every = [*spans, *head]
+    a0, b0 = min(s[0] for s in every), max(s[1] for s in every)
     text_cols = np.nonzero(ink[a0:b0, ex1:ex2].any(axis=0))[0]
     if text_cols.size == 0:
         return [], "none", ex1, ex2
@@ -324,18 +355,15 @@ def _columns(
     if len(inner) >= 2:
         return [r.pos + r.width // 2 for r in inner], "rules", ix1, ix2
     occ = _occupancy(ink, spans, ix1, ix2) > 0
-    head_occ = _occupancy(ink, head, ix1, ix2) > 0 if head else None
-    bounds = []
+    head_occ = _occupancy(ink, head, ix1, ix2) > 0 if head else np.zeros_like(occ)
+    both = occ | head_occ
+    # gaps free in every row, header included ...
+    mids = [(a + b) // 2 for a, b in gaps(both, 0, ix2 - ix1) if b - a >= min_gap]
+    # ... and body gaps that a spanning header crosses
     for a, b in gaps(occ, 0, ix2 - ix1):
-        if b - a < min_gap:
-            continue
-        mid = (a + b) // 2
-        if head_occ is not None and head_occ[a:b].any():
-            free = [(a + c, a + d) for c, d in runs(~head_occ[a:b]) if d - c >= 2]
-            if free:
-                c, d = max(free, key=lambda f: f[1] - f[0])
-                mid = (c + d) // 2
-        bounds.append(ix1 + mid)
+        if b - a >= min_gap and not any(a <= m < b for m in mids):
+            mids.append((a + b) // 2)
+    bounds = [ix1 + m for m in mids]
     for r in inner:
         mid = r.pos + r.width // 2
         if all(abs(mid - x) > min_gap for x in bounds):
@@ -344,7 +372,7 @@ def _columns(
 
 
 def _merge_sparse_columns(
-    ink: B, spans: Sequence[Span], bounds: Sequence[int], ix1: int, ix2: int
+    ink: B, spans: Sequence[Span], bounds: Sequence[int], ix1: int, ix2: int, n_head: int
 ) -> list[int]:
     """Drop boundaries that cut off a "column" with text in one row only.
 
@@ -360,7 +388,11 @@ def _merge_sparse_columns(
         changed = False
         xb = [ix1, *out, ix2]
         for j in range(len(xb) - 1):
-            support = sum(1 for a, b in spans if ink[a:b, xb[j] : xb[j + 1]].any())
+            support = sum(
+                2 if k < n_head else 1
+                for k, (a, b) in enumerate(spans)
+                if ink[a:b, xb[j] : xb[j + 1]].any()
+            )
             if support > 1:
                 continue
 
@@ -523,7 +555,7 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
     n_gaps = len(lines) - 1
     struct_cut = [bound_between(lines[i][1], lines[i + 1][0]) for i in range(n_gaps)]
     n_struct = sum(1 for c in struct_cut if c is not None)
-    ruled = n_struct >= 2 and n_struct >= 0.5 * n_gaps
+    ruled = n_struct >= 3 and n_struct >= 0.3 * n_gaps
     same = _same_cell_gaps(ink, lines, [ix1, *col_bounds, ix2])
     spans: list[Span] = []
     cut_at: list[int | None] = []
@@ -551,7 +583,7 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
     head = spans[:n_header] if len(spans) - n_header >= 2 else []
     col_bounds, col_mode, ix1, ix2 = _columns(ink, body, v_rules, ex1, ex2, min_gap, head)
     if col_mode != "rules":
-        col_bounds = _merge_sparse_columns(ink, spans, col_bounds, ix1, ix2)
+        col_bounds = _merge_sparse_columns(ink, spans, col_bounds, ix1, ix2, len(head))
     all_cols = _columns(ink, spans, v_rules, ex1, ex2, min_gap)
     ix1, ix2 = min(ix1, all_cols[2]), max(ix2, all_cols[3])
 
