@@ -132,12 +132,13 @@ class ToolLookup(Protocol):
 def _err(
     diags: list[Diagnostic], node: Any, code: str, message: str, *suggestions: str, span: Any = None
 ) -> None:
+    hint = " ".join(s for s in suggestions if s)
     diags.append(
         diagnostic_at(
             span if span is not None else node.span,
             code,
             message,
-            suggestions=tuple(s for s in suggestions if s),
+            suggestions=(hint,) if hint else (),
         )
     )
 
@@ -200,6 +201,21 @@ class _Checker:
             return
         spec, by_name = entry
         args = call.args
+        if (
+            len(args) > 1
+            and isinstance(args[0], Name)
+            and isinstance(args[1], Call)
+            and args[1].name in TARGET_KINDS
+        ):
+            # highlight(image_1, columns("A")): the paper's habit of passing the image.
+            _err(
+                self.diags,
+                args[0],
+                "E301",
+                f"{call.name} takes no image argument: the image is implicit",
+                f"write {call.name}({args[1].name}(...)) without {args[0].name}",
+            )
+            args = args[1:]
         if not args:
             _err(
                 self.diags,
@@ -276,6 +292,10 @@ class _Checker:
             self.target_only(call)
             return
         tools = [t.name for t in self.registry.tools()]
+        if name.startswith("focus_on"):
+            from refocus_dsl.compat import PAPER_FUNCTIONS
+
+            tools = tools + sorted(PAPER_FUNCTIONS)
         _err(
             self.diags,
             call,
@@ -357,11 +377,6 @@ class _Checker:
         suggestion = ""
         if isinstance(target, String):
             suggestion = f'did you mean {self.guess_kind(target.value)}("{target.value}")?'
-        elif isinstance(target, Name) and len(call.args) > 1 and isinstance(call.args[1], Call):
-            suggestion = (
-                f"the image is implicit: write {call.name}({call.args[1].name}(...)) "
-                f"without {target.name}"
-            )
         _err(
             self.diags,
             target,
@@ -423,7 +438,7 @@ class _Checker:
                         else f"at most {_num(hi or 0)}"
                     )
                     hint = ""
-                    if hi == 1 and lo == 0 and 1 < v <= 255:
+                    if hi == 1 and lo == 0 and 2 <= v <= 255:
                         hint = f"{p.name} is a fraction; {_num(v)}/255 is {v / 255:.3f}"
                     _err(
                         diags,
@@ -467,7 +482,7 @@ class _Checker:
                 expr,
                 "E301",
                 f"{p.name} of {tool} must be a colour, got {_what(expr)}",
-                'e.g. color="red" or color="#ff8800"',
+                f'e.g. {p.name}="red" or {p.name}="#ff8800"',
             )
             return
         if t == "boolean":

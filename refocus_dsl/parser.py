@@ -61,7 +61,7 @@ _BOOLEANS = {"True": True, "False": False, "true": True, "false": False}
 _OPENERS = frozenset({"LPAR", "LSQB"})
 _CLOSERS = {"RPAR": "LPAR", "RSQB": "LSQB"}
 _BRACKET_TEXT = {"LPAR": "(", "RPAR": ")", "LSQB": "[", "RSQB": "]"}
-_MAX_NUMBER_CHARS = 100
+_MAX_NUMBER_CHARS = 4000  # Python refuses int() of longer digit strings
 _PY_KEYWORDS = frozenset(keyword.kwlist) - {"True", "False", "None"}
 
 
@@ -213,16 +213,16 @@ def _unescape(ctx: _Ctx, body: str, tok: Tok) -> str:
             code = int(hexa, 16)
             if code > 0x10FFFF:
                 problems.append(f"\\U{hexa} is beyond the last Unicode code point")
-                return ""
+                return m.group(0)
             if 0xD800 <= code <= 0xDFFF:
                 problems.append(f"{m.group(0)} is a lone surrogate, not a character")
-                return ""
+                return m.group(0)
             return chr(code)
         ch = m.group(4)
         if ch in "xuU":
             digits = {"x": 2, "u": 4, "U": 8}[ch]
             problems.append(f"\\{ch} must be followed by {digits} hex digits")
-            return ""
+            return m.group(0)
         return _SIMPLE_ESCAPES.get(ch, "\\" + ch)
 
     value = _ESCAPE.sub(one, body)
@@ -662,7 +662,10 @@ def _resync(
         if (
             kind == "NAME"
             and first_on_line
-            and _next_kind(text, end, token_re) in ("LPAR", "EQUAL")
+            and (
+                _next_kind(text, end, token_re) in ("LPAR", "EQUAL")
+                or text[pos:end] in _PY_KEYWORDS
+            )
         ):
             return pos, line, lstart
         first_on_line = False
@@ -786,7 +789,7 @@ def _parse_statements(ctx: _Ctx) -> None:
             continue
         # ---- syntax error: report, keep what parsed, resume at the next statement
         if not too_deep:
-            expected = {k for k in actions[stack[-1]] if k.isupper() or k == "$END"}
+            expected = _viable(actions, rules, end_state, stack)
             next_kind = _next_kind(text, end, token_re) if kind == "NAME" else None
             _syntax_error(ctx, tok, expected, prev, brackets, next_kind)
         _flush(ctx, actions, rules, end_state, stack, values)
@@ -799,17 +802,50 @@ def _parse_statements(ctx: _Ctx) -> None:
         prev = None
         pos, line, lstart = _resync(ctx, pos, line, lstart, token_re, first)
     if ctx.errors >= max_errors and pos < n:
+        last = text.count("\n") + 1
+        col = n - (text.rfind("\n") + 1) + 1
         ctx.diags.append(
             Diagnostic(
                 "E109",
                 f"too many syntax errors; stopped after {max_errors} (Limits.max_errors)",
-                line,
-                1,
-                line,
-                1,
+                last,
+                col,
+                last,
+                col,
                 severity=Severity.ERROR,
+                suggestions=(how_to_raise("max_errors"),),
             )
         )
+
+
+def _viable(
+    actions: tuple[dict[str, int], ...],
+    rules: tuple[tuple[str, int, Any], ...],
+    end_state: int,
+    stack: list[int],
+) -> set[str]:
+    """Terminals that can really come next. LALR merges lookaheads, so a state may
+    list tokens that only lead to an error after some reductions; simulate each."""
+    out: set[str] = set()
+    for term in actions[stack[-1]]:
+        if not (term.isupper() or term == "$END"):
+            continue
+        states = list(stack)
+        for _ in range(10_000):
+            act = actions[states[-1]].get(term)
+            if act is None:
+                break
+            if act >= 0:
+                out.add(term)
+                break
+            origin, size, _callback = rules[~act]
+            if size:
+                del states[-size:]
+            states.append(actions[states[-1]][origin])
+            if term == "$END" and states[-1] == end_state:
+                out.add(term)
+                break
+    return out
 
 
 def _flush(

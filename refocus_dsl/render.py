@@ -7,8 +7,8 @@ Text, one block per diagnostic (the form in DESIGN.md)::
                         ^^^^^^^^^^
       did you mean "Earning"? columns are: "Index", "Year", "Cost", "Earning"
 
-With a file name other than ``<input>`` the position reads ``prog.rf:1:19``.
-The caret lines up in a terminal: East Asian wide characters count two
+Each suggestion gets a line of its own. With a file name other than
+``<input>`` the position reads ``prog.rf:1:19``. The caret lines up in a terminal: East Asian wide characters count two
 columns, combining marks none, tabs become spaces to the next multiple of
 four, control characters show as ``?``. A very long line is shown as a window
 around the span. Lines are split on ``\\n`` only, as the parser counts them.
@@ -105,8 +105,8 @@ def render_one(d: Diagnostic, lines: list[str] | None, filename: str = "<input>"
         if shown.strip() or d.column > 1:
             out.append("  " + shown)
             out.append("  " + caret)
-    if d.suggestions:
-        out.append("  " + " ".join(d.suggestions))
+    for suggestion in d.suggestions:
+        out.append("  " + suggestion)
     if d.note:
         out.append("  note: " + d.note)
     return "\n".join(out)

@@ -182,7 +182,7 @@ def nearest(query: str, candidates: Sequence[str], n: int = 3) -> list[str]:
 def _listing(noun_plural: str, labels: Sequence[str]) -> str:
     shown = [f'"{lab}"' if lab else '""' for lab in labels[:_SHOW_ALL]]
     more = f", ... ({len(labels)} in all)" if len(labels) > _SHOW_ALL else ""
-    return f"{noun_plural} are: " + ", ".join(shown) + more
+    return f"{noun_plural}: " + ", ".join(shown) + more
 
 
 class _Labels:
@@ -494,18 +494,19 @@ def _missing_label(
     else:
         message = f'no {noun} named "{query}" in {where}'
     suggestions: list[str] = []
+    if other is not None and other[1].find(query):
+        kind = other[0]
+        what = "row starting with" if kind == "rows" else f"{_NOUNS[kind]} named"
+        suggestions.append(f'there is a {what} "{query}": write {kind}("{query}")')
     close = nearest(query, labels.labels)
-    shown = [lab for lab in labels.labels]
+    shown = list(labels.labels)
     parts = []
     if close:
         parts.append("did you mean " + " or ".join(f'"{c}"' for c in close) + "?")
-    if shown and len(shown) <= 40:
+    if shown:
         parts.append(_listing(plural, shown))
     if parts:
         suggestions.append(" ".join(parts))
-    if other is not None and other[1].find(query):
-        kind = other[0]
-        suggestions.append(f'there is a {_NOUNS[kind]} "{query}": write {kind}("{query}")')
     _err(a.diags, expr.span, "E203", message, *suggestions)
 
 
@@ -556,7 +557,7 @@ def _check_columns(a: _Analysis) -> None:
                     expr,
                     key,
                     "column",
-                    "columns",
+                    "columns are",
                     idx.column_labels,
                     "this table",
                     ("rows", idx.row_labels),
@@ -713,7 +714,7 @@ def _check_cells(a: _Analysis) -> None:
                     expr,
                     ckey,
                     "column",
-                    "columns",
+                    "columns are",
                     idx.column_labels,
                     "this table",
                     ("rows", idx.row_labels),
@@ -773,7 +774,9 @@ def _check_bars(a: _Analysis) -> None:
         else:
             hits = idx.category_labels.find(key)
             if not hits:
-                _missing_label(a, expr, key, "bar", "bars", idx.category_labels, "this chart", None)
+                _missing_label(
+                    a, expr, key, "bar", "bars are", idx.category_labels, "this chart", None
+                )
                 ok = False
             picked.extend(hits)
     for (expr, _key), i in zip(items, picked, strict=False):
@@ -830,7 +833,7 @@ def _check_subplots(a: _Analysis) -> None:
                     expr,
                     key,
                     "subplot",
-                    "subplot titles",
+                    "subplot titles are",
                     idx.subplot_titles,
                     "this figure",
                     None,
@@ -898,7 +901,7 @@ def _check_region(a: _Analysis) -> None:
         if not 0.0 <= v <= 1.0:
             size = a.width if name[0] == "x" else a.height
             hint = "region() takes fractions of the image (0..1)"
-            if v > 1 and size:
+            if v >= 2 and size:
                 side = "width" if name[0] == "x" else "height"
                 hint += f"; if {v:g} is in pixels, that is {min(v / size, 1.0):.3f} of the {side}"
             _err(

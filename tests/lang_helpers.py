@@ -1,0 +1,149 @@
+"""Shared fixtures of the language tests: a fixed tool registry and three small layouts.
+
+The registry mirrors the built-in tools' declarations but is fixed here, so the
+language tests (and their golden files) do not change when a plugin is added.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from refocus_dsl.layout import Layout, load_layout
+from refocus_dsl.plugin import REQUIRED, Param, ToolSpec
+
+
+def _noop(ctx: Any) -> None:
+    return None
+
+
+def _tool(name: str, *params: Param, targets: frozenset[str] | None = None) -> ToolSpec:
+    kw: dict[str, Any] = {} if targets is None else {"targets": targets}
+    return ToolSpec(
+        name=name,
+        summary=f"{name} for tests",
+        apply=_noop,
+        params=params,
+        example=f'{name}(columns("Year"))',
+        **kw,
+    )
+
+
+class FixedRegistry:
+    """The two methods the checker uses, over a fixed set of tools."""
+
+    def __init__(self, *tools: ToolSpec) -> None:
+        self._tools = {t.name: t for t in tools}
+
+    def get(self, name: str) -> ToolSpec | None:
+        return self._tools.get(name)
+
+    def tools(self) -> list[ToolSpec]:
+        return [self._tools[n] for n in sorted(self._tools)]
+
+
+REGISTRY = FixedRegistry(
+    _tool("keep_only", Param("fill", "color", "white")),
+    _tool("mask", Param("fill", "color", "white")),
+    _tool(
+        "highlight",
+        Param("color", "color", "yellow"),
+        Param("alpha", "number", 0.35, min=0.0, max=1.0),
+    ),
+    _tool("draw_box", Param("color", "color", "red"), Param("width", "integer", 3, min=1, max=50)),
+    _tool(
+        "underline",
+        Param("color", "color", "red"),
+        Param("width", "integer", 3, min=1, max=50),
+        targets=frozenset({"columns", "rows", "cells", "bars", "text"}),
+    ),
+    _tool(
+        "label",
+        Param("text", "string", REQUIRED),
+        Param("side", "enum", "top", choices=("top", "bottom", "left", "right")),
+        Param("bold", "boolean", False),
+    ),
+)
+
+HEADERS = ["Index", "Year", "Cost", "Earning"]
+ROW_LABELS = ["Index", "1996", "1997", "4", "5", "Total ($)"]
+
+
+def table_layout() -> Layout:
+    """An 800x500 table: 4 columns of 195 px, a header row and 5 body rows of 80 px."""
+    cols = [
+        {"index": i, "header": h, "bbox": [10 + i * 195, 10, 10 + (i + 1) * 195, 490]}
+        for i, h in enumerate(HEADERS)
+    ]
+    rows = [
+        {
+            "index": j,
+            "label": lab,
+            "is_header": j == 0,
+            "bbox": [10, 10 + j * 80, 790, 10 + (j + 1) * 80],
+        }
+        for j, lab in enumerate(ROW_LABELS)
+    ]
+    cells = [
+        {"row": 1, "col": 3, "text": "1,204", "bbox": [600, 92, 780, 168]},
+    ]
+    return load_layout(
+        {
+            "schema": "refocus-layout/1",
+            "image": {"width": 800, "height": 500},
+            "kind": "table",
+            "table": {"bbox": [10, 10, 790, 490], "columns": cols, "rows": rows, "cells": cells},
+            "subplots": [],
+        }
+    )
+
+
+CATEGORIES = ["China", "India", "United States", "Japan"]
+
+
+def chart_layout() -> Layout:
+    """A 600x400 vertical bar chart with four categories."""
+    cats = [
+        {
+            "index": i,
+            "label": lab,
+            "label_bbox": [60 + i * 130, 360, 150 + i * 130, 380],
+            "bar_bbox": [80 + i * 130, 100 + i * 40, 130 + i * 130, 350],
+            "region": [50 + i * 130, 40, 180 + i * 130, 385],
+        }
+        for i, lab in enumerate(CATEGORIES)
+    ]
+    cats[3]["region"] = None  # falls back to bar_bbox joined with label_bbox
+    return load_layout(
+        {
+            "schema": "refocus-layout/1",
+            "image": {"width": 600, "height": 400},
+            "kind": "chart",
+            "chart": {
+                "type": "bar",
+                "orientation": "vertical",
+                "plot_bbox": [50, 40, 570, 350],
+                "title": "Gain",
+                "categories": cats,
+            },
+            "subplots": [],
+        }
+    )
+
+
+def figure_layout() -> Layout:
+    """A 900x300 figure of three panels side by side."""
+    subs = [
+        {"index": i, "bbox": [i * 300, 0, (i + 1) * 300, 300], "title": t}
+        for i, t in enumerate(["(a) Accuracy", "(b) Loss", "(c) Time"])
+    ]
+    return load_layout(
+        {
+            "schema": "refocus-layout/1",
+            "image": {"width": 900, "height": 300},
+            "kind": "figure",
+            "subplots": subs,
+        }
+    )
+
+
+LAYOUTS = {"table": table_layout, "chart": chart_layout, "figure": figure_layout}
