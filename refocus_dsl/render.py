@@ -8,10 +8,11 @@ Text, one block per diagnostic (the form in DESIGN.md)::
       did you mean "Earning"? columns are: "Index", "Year", "Cost", "Earning"
 
 Each suggestion gets a line of its own. With a file name other than
-``<input>`` the position reads ``prog.rf:1:19``. The caret lines up in a terminal: East Asian wide characters count two
-columns, combining marks none, tabs become spaces to the next multiple of
-four, control characters show as ``?``. A very long line is shown as a window
-around the span. Lines are split on ``\\n`` only, as the parser counts them.
+``<input>`` the position reads ``prog.rf:1:19``. The caret lines up in a
+terminal: East Asian wide characters count two columns, combining marks
+none, tabs become spaces to the next multiple of four, control characters
+show as ``?``. A very long line is shown as a window around the span.
+Lines are split on ``\\n`` only, as the parser counts them.
 """
 
 from __future__ import annotations

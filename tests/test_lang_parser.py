@@ -74,7 +74,10 @@ def test_spans_point_at_the_text() -> None:
 
 
 def test_comments_blank_lines_semicolons_and_colour_after_comment() -> None:
-    src = "\n# deface the table\n#abcdef is a comment here\nmask(rows(1));;\n\nmask(rows(2), fill=#abcdef) # c\n"
+    src = (
+        "\n# deface the table\n#abcdef is a comment here\nmask(rows(1));;\n"
+        "\nmask(rows(2), fill=#abcdef) # c\n"
+    )
     p = parse(src)
     assert [s.call.args[0] for s in p.statements] == [
         Call("rows", (Integer(1),)),
@@ -121,7 +124,10 @@ def test_each_parse_error(text: str, code: str, words: str) -> None:
 
 
 def test_recovery_reports_every_broken_statement_and_keeps_the_good_ones() -> None:
-    src = 'keep_only(columns("A")\nhighlight(rows("1") "2")\nmask(rows("3"))\nbad stuff here\nmask(rows("4"))\n'
+    src = (
+        'keep_only(columns("A")\nhighlight(rows("1") "2")\nmask(rows("3"))\n'
+        'bad stuff here\nmask(rows("4"))\n'
+    )
     program, diags = parse_with_diagnostics(src)
     assert [(d.code, d.line) for d in diags] == [("E105", 1), ("E101", 2), ("E101", 4)]
     assert program is not None
