@@ -33,7 +33,8 @@ DIM = ToolSpec(
     details=(
         "The pixels keep_only would fill (the group's other members inside its extent, never "
         "the named or protected boxes) are blended towards `color`: each colour channel becomes "
-        "`round((1 - amount) * I + amount * c)`; alpha channels are unchanged."
+        "`round((1 - amount) * I + amount * c)` (the colour's own alpha is not used); alpha "
+        "channels are unchanged."
     ),
 )
 
