@@ -305,3 +305,27 @@ def test_hostile_server_shapes_do_not_break_the_loop(tmp_path: Path) -> None:
 
     assert write_report([tmp_path / "h"], tmp_path / "r.html") == 1
     assert "&lt;b&gt;bold&lt;/b&gt;" in (tmp_path / "r.html").read_text()
+
+
+def test_paper_variables_carry_over_turns() -> None:
+    image, layout = table_image_and_layout()
+    first = (
+        "```python\nimage_with_focused_columns = focus_on_columns_with_mask("
+        'image_1, ["Year", "Earning"], columns_bbox)\ndisplay(image_with_focused_columns)\n```'
+    )
+    second = (
+        "```python\nimg2 = focus_on_rows_with_draw("
+        'image_with_focused_columns, ["4"], rows_bbox)\ndisplay(img2)\n```'
+    )
+    script = [Reply(text=first), Reply(text=second), Reply(text="ANSWER: 2011")]
+    with ScriptedServer(script) as s:
+        result = ask(image, "q?", config=_cfg(s), layout=layout, prompt_style="paper")
+    assert [t.edited for t in result.turns] == [True, True, False]
+    a, b = result.edited_images
+    table = layout.table
+    assert table is not None
+    cost, row1 = table.columns[2].bbox, table.rows[1].bbox
+    cell = (cost[0], row1[1], cost[2], row1[3])  # masked in turn 1, far from row "4"
+    assert ImageChops.difference(a.crop(cell), image.crop(cell)).getbbox() is not None
+    assert ImageChops.difference(a.crop(cell), b.crop(cell)).getbbox() is None, "mask kept"
+    assert ImageChops.difference(a, b).getbbox() is not None, "and the row box added"

@@ -186,6 +186,7 @@ class Dialogue:
         self.answer: str | None = None
         self.status: Status | None = None
         self.tools = tools
+        self._ran: list[str] = []
         self.final_requested = not tools
         self._refusals = 0
 
@@ -233,7 +234,9 @@ class Dialogue:
             return self._record(Turn(**base), started)
         if parsed.kind == "program" and parsed.program is not None:
             self._refusals = 0
-            outcome = evaluate(parsed.program, self.image, self.layout, self.registry, self.limits)
+            outcome = self._evaluate(parsed.program)
+            if outcome.ok:
+                self._ran.append(parsed.program)
             parts, edited_file = self._observation(outcome, index)
             turn = Turn(
                 **base,
@@ -265,6 +268,19 @@ class Dialogue:
             self.final_requested = True
         self.messages.append(Message("user", tuple(parts)))
         return self._record(turn, started)
+
+    def _evaluate(self, program: str) -> Outcome:
+        """Check and run one program. A paper-style block may use an image variable
+        assigned in an earlier turn (the paper ran a Jupyter kernel that kept them):
+        when the only errors are such unknown variables, the earlier programs that
+        ran are replayed first, as the kernel would have."""
+        outcome = evaluate(program, self.image, self.layout, self.registry, self.limits)
+        errors = [d for d in outcome.diagnostics if d.is_error]
+        if outcome.ok or not self._ran or not errors or any(d.code != "E207" for d in errors):
+            return outcome
+        earlier = "".join(p if p.endswith("\n") else p + "\n" for p in self._ran)
+        replay = evaluate(earlier + program, self.image, self.layout, self.registry, self.limits)
+        return replay if replay.ok else outcome
 
     def _observation(self, outcome: Outcome, index: int) -> tuple[list[Part], str | None]:
         if outcome.image is None:
