@@ -213,7 +213,7 @@ def _source_of(program: ast.Program, stmt: ast.Statement) -> str:
 def run(
     program: ast.Program | str,
     image: Image.Image | LoadedImage,
-    layout: Layout | None,
+    layout: Layout | None = None,
     *,
     registry: Registry | None = None,
     limits: Limits | None = None,
@@ -243,7 +243,7 @@ def run(
 def execute(
     program: ast.Program,
     image: Image.Image | LoadedImage,
-    layout: Layout | None,
+    layout: Layout | None = None,
     *,
     registry: Registry | None = None,
     limits: Limits | None = None,

@@ -77,3 +77,23 @@ def test_same_program_same_bytes_and_input_untouched(
     assert first.image.tobytes() == second.image.tobytes()
     assert (first.image.size, first.image.mode) == (img.size, img.mode)
     assert len(first.trace) == len(program)
+
+
+finite = st.floats(-500, 500, allow_nan=False)
+scales = st.floats(0.25, 4, allow_nan=False)
+
+
+@settings(max_examples=100, deadline=None)
+@given(ox1=finite, oy1=finite, s1=scales, ox2=finite, oy2=finite, s2=scales, x=finite, y=finite)
+def test_composed_transforms_map_like_the_two_in_turn(
+    ox1: float, oy1: float, s1: float, ox2: float, oy2: float, s2: float, x: float, y: float
+) -> None:
+    from refocus_dsl.plugin import Transform
+
+    first = Transform(ox1, oy1, s1, s1 * 0.5)
+    second = Transform(ox2, oy2, s2, s2)
+    both = first.then(second)
+    bx, by = both.map_point(x, y)
+    ex, ey = second.map_point(*first.map_point(x, y))
+    assert abs(bx - ex) <= 1e-6 * max(1.0, abs(ex)) and abs(by - ey) <= 1e-6 * max(1.0, abs(ey))
+    assert Transform().then(first) == first and first.then(Transform()) == first
