@@ -78,6 +78,12 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--trace-dir", help="write the trace folder here")
     p.add_argument("--layout", help="a refocus-layout/1 JSON file instead of detection")
     p.add_argument("--prompt-style", choices=("dsl", "paper"), default="dsl")
+    p.add_argument(
+        "--mode",
+        choices=("refocus", "direct", "planner"),
+        default="refocus",
+        help="refocus (default), or a baseline: direct (no edits) or planner (its edit shown)",
+    )
     p.add_argument("-o", "--output", help="write the last edited image here (PNG)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=_ask)
@@ -181,6 +187,7 @@ def _ask(args: argparse.Namespace) -> int:
         layout=args.layout,
         trace_dir=args.trace_dir,
         prompt_style=args.prompt_style,
+        mode=args.mode,
     )
     if args.output and result.edited_images:
         result.edited_images[-1].save(args.output, format="PNG")
