@@ -351,3 +351,18 @@ def test_zoom_crops_then_enlarges_and_maps_boxes(
     assert out.tobytes() == expected.tobytes()
     assert ctx.transform is not None
     assert ctx.transform.map_box((x1, y1, x2, y2)) == (0, 0, *size)
+
+
+@settings(max_examples=30, deadline=None)
+@given(img=images(), alpha=st.floats(0, 1), color=colors)
+def test_fast_point_gives_the_bytes_of_pillows_point(
+    img: Image.Image, alpha: float, color: Rgba
+) -> None:
+    from refocus_plugins._common import blend_lut, point
+
+    from refocus_dsl.colors import color_channels
+
+    lut = blend_lut(alpha, color_channels(color, img.mode), img.mode in ("RGBA", "LA"))
+    fast = point(img, lut)
+    assert (fast.mode, fast.size) == (img.mode, img.size)
+    assert fast.tobytes() == img.point(list(lut)).tobytes()
