@@ -1,8 +1,11 @@
 """Pixel helpers shared by the built-in tools: boxes, unions, blends, the keep-only region.
 
 Every edit works on box slices of the canvas with Pillow's C routines (paste
-of a solid colour, ``point`` through a lookup table, paste through a mask), so
-no tool converts or copies the whole image: cost grows with the edited area.
+of a solid colour, ``point`` through a lookup table), so no tool converts or
+copies the whole image: cost grows with the edited area. Regions that are not
+rectangles (a union, a union minus kept boxes) are split into disjoint
+rectangles first; a masked paste would be exact too, but Pillow runs it pixel
+by pixel (milliseconds on a whole table).
 """
 
 from __future__ import annotations
