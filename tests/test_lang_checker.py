@@ -1,0 +1,105 @@
+"""The checker: every problem collected, with the right span and a useful suggestion."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lang_helpers import REGISTRY, table_layout
+
+from refocus_dsl.checker import CODES, check
+from refocus_dsl.diagnostics import Severity
+from refocus_dsl.limits import Limits
+from refocus_dsl.parser import parse
+
+TABLE = table_layout()
+
+
+def test_valid_program_has_no_diagnostics() -> None:
+    src = (
+        'keep_only(columns("Year", "Earning"))\n'
+        'draw_box(rows("1996"), "blue", 4)\n'
+        'highlight(cells(row=1, col="Cost"), color="#00ff0080", alpha=1)\n'
+        'label(text("1,204"), text="here", side=bottom, bold=True)\n'
+    )
+    assert check(src, TABLE, REGISTRY) == []
+
+
+def test_collects_every_problem_not_only_the_first() -> None:
+    src = (
+        'keep_only(columns("Earnings"))\n'
+        "highlight(rows(1), alpha=2, colour=red)\n"
+        "frobnicate(columns())\n"
+        'mask(region(0, 0, 0, 1), fill="sky")\n'
+    )
+    diags = check(src, TABLE, REGISTRY)
+    assert [(d.code, d.line) for d in diags] == [
+        ("E203", 1),
+        ("E304", 2),
+        ("E202", 2),
+        ("E201", 3),
+        ("E307", 3),
+        ("E308", 4),
+        ("E311", 4),
+    ]
+
+
+def test_unknown_label_span_and_suggestions() -> None:
+    src = 'keep_only(columns("Earnings", "Year"))'
+    (d,) = check(src, TABLE, REGISTRY)
+    assert (d.code, d.line, d.column, d.end_column) == ("E203", 1, 19, 29)
+    assert d.message == 'no column named "Earnings" in this table'
+    assert d.suggestions == (
+        'did you mean "Earning"? columns are: "Index", "Year", "Cost", "Earning"',
+    )
+
+
+def test_without_layout_everything_but_labels_is_checked() -> None:
+    src = 'keep_only(columns("Nope"))\nhighlight(rows("x"), alpha=3)\n'
+    assert [d.code for d in check(src, None, REGISTRY)] == ["E304"]
+
+
+def test_check_accepts_a_parsed_program() -> None:
+    program = parse('highlight(columns("Yeer"))')
+    assert [d.code for d in check(program, TABLE, REGISTRY)] == ["E203"]
+
+
+def test_targets_limit_counts_the_whole_program() -> None:
+    src = 'highlight(columns("Year", "Cost"))\nmask(rows(1, 2, 3))\n'
+    assert check(src, TABLE, REGISTRY, Limits(max_targets=5)) == []
+    diags = check(src, TABLE, REGISTRY, Limits(max_targets=4))
+    assert [(d.code, d.line) for d in diags] == [("E403", 2)]
+    assert "Limits(max_targets=...)" in diags[0].suggestions[0]
+
+
+def test_warnings_do_not_count_as_errors() -> None:
+    diags = check('keep_only(columns("Index", "Year", "Cost", "Earning"))', TABLE, REGISTRY)
+    assert [d.code for d in diags] == ["W101"]
+    assert diags[0].severity is Severity.WARNING and not diags[0].is_error
+    assert [d.code for d in check("", None, REGISTRY)] == ["W103"]
+
+
+def test_image_argument_is_explained_once() -> None:
+    diags = check('highlight(image_1, columns("Year"), alpha=0.2)', TABLE, REGISTRY)
+    assert [d.code for d in diags] == ["E301"]
+    assert "implicit" in diags[0].message
+
+
+def test_default_registry_is_used_when_none_is_given() -> None:
+    pytest.importorskip("refocus_dsl.registry")
+    assert check('highlight(columns("Year"))', TABLE) == []
+    assert [d.code for d in check("no_such_tool(columns('Year'))", TABLE)] == ["E201"]
+
+
+def test_docs_list_every_code() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| ([EW]\d{3}) \| (.+) \|$", doc, re.M))
+    assert table == CODES
+
+
+def test_checker_docstring_lists_every_code() -> None:
+    import refocus_dsl.checker as checker
+
+    assert checker.__doc__ is not None
+    assert set(re.findall(r"^([EW]\d{3})  ", checker.__doc__, re.M)) == set(CODES)
