@@ -102,3 +102,27 @@ def test_help_teaches_by_example(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "examples:" in capsys.readouterr().out
+
+
+def test_eval_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    img, lay = _files(tmp_path)
+    rows = [
+        {
+            "id": f"q{i}",
+            "image": "t.png",
+            "question": f"q{i}?",
+            "answer": "2011",
+            "layout": "t.json",
+        }
+        for i in range(3)
+    ]
+    (tmp_path / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with ScriptedServer(lambda body: Reply(text="ANSWER: 2011")) as s:
+        code = main(
+            ["eval", str(tmp_path / "d.jsonl"), "--out", str(tmp_path / "o"), "--layouts", "gold",
+             "--concurrency", "2", "--base-url", s.base_url, "--json"]
+        )  # fmt: skip
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert code == 0 and summary["accuracy"]["relaxed"] == 1.0 and summary["complete"] == 3
+    assert "[3/3]" in captured.err
