@@ -108,8 +108,9 @@ def _tool_section(tool: ToolSpec, registry: Registry) -> list[str]:
         lines.append(
             "Changes the image size. Later statements still name things of the original image; "
             "their boxes are mapped onto the new canvas and cut to it, so an area edit (mask, "
-            "keep_only, highlight, dim) gives the same pixels before or after the crop (an "
-            "outline is drawn on the cut box). A later target left entirely outside is a note, "
+            "keep_only, highlight, dim) gives the same pixels before or after a crop (an "
+            "outline is drawn on the cut box; zoom also resamples). A later target left "
+            "entirely outside is a note, "
             "not an "
             "error (the edit runs with nothing named; a later crop or zoom is skipped)."
         )
