@@ -44,8 +44,12 @@ def install_package_tree(project: Path, site: Path) -> tuple[str, str]:
     Reads the project's name, version and entry points from its pyproject.toml,
     copies its packages and writes the dist-info. Returns ``(name, version)``.
     """
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import pytest
 
+        tomllib = pytest.importorskip("tomli")
     meta = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     proj = meta["project"]
     eps = proj["entry-points"][GROUP]
