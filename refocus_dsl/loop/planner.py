@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from refocus_dsl.layout import Box, Layout
+from refocus_dsl.layout import Box, Category, Cell, Layout, Row
 
 FocusKind = Literal["columns", "rows", "bars", "subplots"]
 
@@ -166,6 +166,82 @@ def _drop_subsumed(found: list[Focus]) -> list[Focus]:
     return keep
 
 
+MAX_WORDS = frozenset(
+    "highest largest most maximum max greatest biggest top peak best longest".split()
+)
+MIN_WORDS = frozenset("lowest smallest least minimum min fewest worst shortest".split())
+
+
+def _superlative(question: str) -> str | None:
+    """``max`` or ``min`` when the question asks for an extreme ("the highest ...")."""
+    words = re.findall(r"[a-z]+", question.lower())
+    found = None
+    for i, w in enumerate(words):
+        if i > 0 and words[i - 1] in ("at", "second", "third"):
+            continue  # "at least 5", "second highest": not the extreme
+        if w in MAX_WORDS:
+            found = found or "max"
+        elif w in MIN_WORDS:
+            found = found or "min"
+    return found
+
+
+def _extreme_bar(
+    cats: Sequence[Category], orientation: str | None, want: str | None
+) -> Focus | None:
+    """The category whose bar is longest (or shortest), read from the layout's geometry."""
+    if want is None:
+        return None
+    sized = []
+    for c in cats:
+        if c.bar_bbox is None or not c.label.strip():
+            continue
+        x1, y1, x2, y2 = c.bar_bbox
+        sized.append((x2 - x1 if orientation == "horizontal" else y2 - y1, c))
+    if len(sized) < 2:
+        return None
+    sized.sort(key=lambda t: t[0], reverse=want == "max")
+    if sized[0][0] == sized[1][0]:
+        return None  # a tie: no single bar to point at
+    c = sized[0][1]
+    return Focus("bars", c.label, c.index, c.region or c.bar_bbox, f"the {want}imum bar")
+
+
+def _number(text: str) -> float | None:
+    t = _THOUSANDS.sub("", text).replace("$", "").replace("%", "").strip()
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def _is_measure(cells: Sequence[Cell], col: int) -> bool:
+    """A column of numbers that are not just years (the thing a superlative ranks)."""
+    values = [_number(c.text) for c in cells if c.col == col and c.row > 0]
+    numbers = [v for v in values if v is not None]
+    if len(numbers) < 2 or len(numbers) < len(values) / 2:
+        return False
+    return not all(v.is_integer() and 1500 <= v <= 2100 for v in numbers)
+
+
+def _extreme_row(cells: Sequence[Cell], body: Sequence[Row], col: int, want: str) -> Focus | None:
+    """The body row whose value in column ``col`` is largest (or smallest)."""
+    rows = {r.index: r for r in body if r.label.strip()}
+    values = []
+    for cell in cells:
+        if cell.col == col and cell.row in rows:
+            value = _number(cell.text)
+            if value is not None:
+                values.append((value, rows[cell.row]))
+    if len(values) < 2:
+        return None
+    values.sort(key=lambda t: t[0], reverse=want == "max")
+    if values[0][0] == values[1][0]:
+        return None
+    r = values[0][1]
+    return Focus("rows", r.label, r.index, r.bbox, f"the {want}imum value")
+
+
 def _lit(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -262,6 +338,13 @@ def plan(question: str, layout: Layout | None) -> Plan:
             lines.append(f"keep_only(columns({_args(f.label for f in kept)}))")
             focus.extend(kept)
             reasons.append("columns named: " + ", ".join(f"{f.label} ({f.matched})" for f in kept))
+        want = _superlative(question)
+        named = [f.index for f in columns if f.index != 0 and "(a cell)" not in f.matched]
+        measures = [c for c in named if _is_measure(table.cells, c)]
+        if not rows and want and len(measures) == 1:
+            extreme = _extreme_row(table.cells, body, measures[0], want)
+            if extreme is not None:
+                rows = [extreme]
         if rows and len(rows) < len(body):
             rows.sort(key=lambda f: f.index)
             lines.append(f'draw_box(rows({_args(f.label for f in rows)}), color="red", width=3)')
@@ -272,6 +355,10 @@ def plan(question: str, layout: Layout | None) -> Plan:
         bars = _match_all(
             "bars", ((c.index, c.label, c.region or c.bar_bbox) for c in cats), q, question
         )
+        if not bars:
+            extreme = _extreme_bar(cats, layout.chart.orientation, _superlative(question))
+            if extreme is not None:
+                bars = [extreme]
         if bars and len(bars) < len(cats):
             bars.sort(key=lambda f: f.index)
             lines.append(f'draw_box(bars({_args(f.label for f in bars)}), color="red", width=3)')
