@@ -81,3 +81,9 @@ def test_config_precedence() -> None:
     assert cfg is not None and cfg.base_url is None and cfg.model == "gpt-4o"
     with pytest.raises(ConfigError):
         EndpointConfig(model="m", timeout_s=0)
+
+
+def test_auth_failure_says_what_to_check() -> None:
+    with ScriptedServer([Reply(status=401, text="invalid key")]) as s:
+        with pytest.raises(ModelError, match="HTTP 401.*OPENAI_API_KEY"):
+            ChatClient(_config(s.base_url)).complete(MSG)

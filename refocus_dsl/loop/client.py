@@ -88,7 +88,14 @@ def _classify(exc: Exception) -> _Retry:
         code = exc.status_code
         if code == 429 or code >= 500 or code == 408:
             return _Retry(f"HTTP {code}", _retry_after(exc))
-        raise ModelError(f"the endpoint refused the request: HTTP {code}: {_short(exc)}") from None
+        hint = {
+            401: " (check OPENAI_API_KEY)",
+            403: " (check OPENAI_API_KEY and the model's access)",
+            404: " (check --base-url, which usually ends in /v1, and --model)",
+        }.get(code, "")
+        raise ModelError(
+            f"the endpoint refused the request: HTTP {code}: {_short(exc)}{hint}"
+        ) from None
     if isinstance(exc, (openai.APIResponseValidationError, ValueError)):
         return _Retry(f"unreadable response: {_short(exc)}")
     raise ModelError(f"model request failed: {_short(exc)}") from None
