@@ -63,7 +63,8 @@ def main() -> int:
     seconds: list[float] = []
     results = []
     for i, row in enumerate(rows, 1):
-        gold: Box = tuple(row["answer_bar_bbox"])  # type: ignore[assignment]
+        x1, y1, x2, y2 = (int(v) for v in row["answer_bar_bbox"])
+        gold: Box = (x1, y1, x2, y2)
         group = stats[row["dataset"]]
         group["questions"] += 1
         image = load_image(root / row["image"]).image

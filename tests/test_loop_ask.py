@@ -33,7 +33,8 @@ def _cfg(server: ScriptedServer, **kw: Any) -> EndpointConfig:
 
 
 def _last_user(request: dict[str, Any]) -> dict[str, Any]:
-    return [m for m in request["messages"] if m["role"] == "user"][-1]
+    users: list[dict[str, Any]] = [m for m in request["messages"] if m["role"] == "user"]
+    return users[-1]
 
 
 def test_two_turns_edit_then_answer(tmp_path: Path) -> None:
@@ -134,7 +135,8 @@ def test_paper_prompt_for_horizontal_chart_uses_y_values() -> None:
     from dataclasses import replace
 
     image, layout = chart_image_and_layout()
-    layout = replace(layout, chart=replace(layout.chart, orientation="horizontal"))  # type: ignore[arg-type]
+    assert layout.chart is not None
+    layout = replace(layout, chart=replace(layout.chart, orientation="horizontal"))
     with ScriptedServer([Reply(text="ANSWER: 45")]) as s:
         ask(image, "What is China's value?", config=_cfg(s), layout=layout, prompt_style="paper")
     system = s.requests[0]["messages"][0]["content"]
