@@ -34,6 +34,8 @@ from refocus_dsl.layout import Box, Cell, Column, Layout, Row, Table
 from refocus_dsl.ocr import OcrEngine, Word
 
 VERSION = "1"
+_MAX_STACK_PIXELS = 1_500_000
+"""Upper bound on the stacked OCR image (pixels): keeps one call within ~0.3 s."""
 _DEBUG = False
 
 F = npt.NDArray[np.float64]
@@ -59,7 +61,7 @@ def _grey(image: Image.Image) -> npt.NDArray[np.uint8]:
 
 
 def _horizontal_structure(
-    grey: npt.NDArray[np.uint8], not_page: B
+    grey: npt.NDArray[np.uint8], not_page: B, min_len: int | None = None
 ) -> tuple[list[Rule], list[tuple[int, int, float]], tuple[int, int] | None]:
     """Rules and shaded bands that run across most of the table, and their x-extent.
 
@@ -72,7 +74,8 @@ def _horizontal_structure(
     cols = np.nonzero(not_page.any(axis=0))[0]
     if cols.size == 0:
         return [], [], None
-    min_len = max(40, int(0.35 * (int(cols[-1]) - int(cols[0]) + 1)))
+    if min_len is None:
+        min_len = max(40, int(0.35 * (int(cols[-1]) - int(cols[0]) + 1)))
     r1, r2, rlen, rcnt = longest_dense_runs(not_page, gap=2)
     solid = (rlen >= min_len) & (rcnt >= 0.95 * np.maximum(rlen, 1))
     b1, b2, blen, bcnt = longest_dense_runs(not_page, gap=16)
@@ -110,7 +113,9 @@ def _horizontal_structure(
             if y == b or abs(colour[y - a] - colour[y - 1 - a]) > 8:
                 s, e = seg_start, y
                 if e - s <= 4:
-                    rules.append(Rule(s, e - s, (xs1, xs2)))
+                    own = (int(r1[s:e].min()), int(r2[s:e].max()))
+                    span = own if own[1] - own[0] > xs2 - xs1 else (xs1, xs2)
+                    rules.append(Rule(s, e - s, span))
                 else:
                     bands.append((s, e, float(np.median(colour[s - a : e - a]))))
                 seg_start = y
@@ -215,6 +220,9 @@ def _stack_ocr(
     if not regions:
         return {}
     scale = float(min(3.0, max(1.0, 30.0 / max(line_h, 1.0))))
+    area = sum((b[2] - b[0]) * (b[3] - b[1]) for b, _ in regions)
+    if area * scale * scale > _MAX_STACK_PIXELS:  # big text areas: no enlargement
+        scale = max(1.0, (_MAX_STACK_PIXELS / max(area, 1)) ** 0.5)
     pad = 12
     parts: list[tuple[npt.NDArray[np.uint8], Box, tuple[int, int]]] = []
     for box, key in regions:
@@ -351,17 +359,45 @@ def _columns(
     if text_cols.size == 0:
         return [], "none", ex1, ex2
     ix1, ix2 = ex1 + int(text_cols[0]), ex1 + int(text_cols[-1]) + 1
-    inner = [r for r in v_rules if ix1 < r.pos + r.width // 2 < ix2]
+    left = [r.pos for r in v_rules if r.pos <= ix1]
+    right = [r.pos for r in v_rules if r.pos >= ix2 - 1]
+    lo = min(left) if left else ix1
+    hi = max(right) if right else ix2
+    inner = [r for r in v_rules if lo < r.pos + r.width // 2 < hi and r.pos not in (lo, hi)]
     if len(inner) >= 2:
         return [r.pos + r.width // 2 for r in inner], "rules", ix1, ix2
+    # rows whose text runs across several column gaps (a note spanning the table) do not count
+    n = len(spans)
+    if n >= 5:
+        count = _occupancy(ink, spans, ix1, ix2)
+        cand = [g for g in gaps(count > max(1, n // 10), 0, ix2 - ix1) if g[1] - g[0] >= min_gap]
+        if len(cand) >= 2:
+            kept = [
+                sp
+                for sp in spans
+                if sum(1 for a, b in cand if ink[sp[0] : sp[1], ix1 + a : ix1 + b].any()) < 2
+            ]
+            if len(kept) >= max(2, n // 2):
+                spans = kept
     occ = _occupancy(ink, spans, ix1, ix2) > 0
     head_occ = _occupancy(ink, head, ix1, ix2) > 0 if head else np.zeros_like(occ)
     both = occ | head_occ
-    # gaps free in every row, header included ...
-    mids = [(a + b) // 2 for a, b in gaps(both, 0, ix2 - ix1) if b - a >= min_gap]
-    # ... and body gaps that a spanning header crosses
-    for a, b in gaps(occ, 0, ix2 - ix1):
-        if b - a >= min_gap and not any(a <= m < b for m in mids):
+    # gaps free in every row, header included; where the header splits one body gap
+    # in several (header text wider than the body's), only wide header gaps count ...
+    free_both = [g for g in gaps(both, 0, ix2 - ix1) if g[1] - g[0] >= min_gap]
+    mids: list[int] = []
+    width = ix2 - ix1
+    for a, b in runs(~occ):
+        inside = [g for g in free_both if a <= g[0] and g[1] <= b]
+        edge = a == 0 or b == width
+        if b - a < min_gap or (edge and not inside):
+            continue
+        if len(inside) > 1:
+            wide = [g for g in inside if g[1] - g[0] >= max(2 * min_gap, 12)]
+            inside = wide or [max(inside, key=lambda g: g[1] - g[0])]
+        if inside:
+            mids.extend((c + d) // 2 for c, d in inside)
+        else:  # ... and body gaps that a spanning header crosses
             mids.append((a + b) // 2)
     bounds = [ix1 + m for m in mids]
     for r in inner:
@@ -502,12 +538,13 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
         ex1, ex2 = extent
     row_bg = _row_background(grey, ex1, ex2, page)
     height_guess = max(10, int(not_page[:, ex1:ex2].any(axis=1).sum()))
-    v_rules = [
-        Rule(r.pos + ex1, r.width, r.span)
-        for r in find_rules(
-            not_page[:, ex1:ex2].T, min_len=max(20, int(0.5 * height_guess)), max_width=3
-        )
-    ]
+    # vertical rules: the same analysis on the transposed table area
+    v_found, _, _ = _horizontal_structure(
+        np.ascontiguousarray(grey[:, ex1:ex2].T),
+        np.ascontiguousarray(not_page[:, ex1:ex2].T),
+        min_len=max(20, int(0.5 * height_guess)),
+    )
+    v_rules = [Rule(r.pos + ex1, r.width, r.span) for r in v_found if r.width <= 3]
     if v_rules:
         longest_v = max(r.span[1] - r.span[0] for r in v_rules)
         v_rules = [r for r in v_rules if r.span[1] - r.span[0] >= 0.6 * longest_v]
@@ -596,13 +633,13 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
     left_rules = [r for r in v_rules if r.pos <= ix1]
     right_rules = [r for r in v_rules if r.pos >= ix2 - 1]
     if left_rules:
-        tx1 = max(r.pos for r in left_rules)
+        tx1 = min(r.pos for r in left_rules)
     elif extent is not None and extent[0] <= ix1:
         tx1 = extent[0]
     else:
         tx1 = max(0, ix1 - pad_h)
     if right_rules:
-        tx2 = min(r.end for r in right_rules)
+        tx2 = max(r.end for r in right_rules)
     elif extent is not None and extent[1] >= ix2:
         tx2 = extent[1]
     else:
@@ -730,7 +767,8 @@ def _build(
     for box, key in regions:
         ws = _clean_words(read.get(key, []))
         weak = not ws or min(x.confidence for x in ws) < 60
-        if weak and rereads < 16:
+        small = box[3] - box[1] <= 3 * line_h and box[2] - box[0] <= 40 * line_h
+        if weak and small and rereads < 12:
             rereads += 1
             bh = box[3] - box[1]
             psm = 7 if bh < 1.7 * line_h else 6
