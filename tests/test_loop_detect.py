@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from PIL import Image
@@ -10,6 +11,7 @@ from scripted_server import Reply, ScriptedServer, text_of
 
 from refocus_dsl.loop import ask
 from refocus_dsl.loop.config import EndpointConfig
+from refocus_dsl.loop.prompt import MAX_LISTED_LABELS, layout_labels
 
 
 def _bar_chart() -> Image.Image:
@@ -39,7 +41,9 @@ def test_detected_layout_reaches_the_prompt() -> None:
     assert s.problems == []
     assert result.layout_source == "detected" and result.layout is not None
     prompt = text_of([m for m in s.requests[0]["messages"] if m["role"] == "user"][0])
-    if result.layout.chart is not None:
-        for cat in result.layout.chart.categories:
-            assert cat.label in prompt
+    found = layout_labels(result.layout)
+    labels = [x for key in ("columns", "rows", "categories") for x in found.get(key, [])]
+    assert labels, "detection found something to name"
+    for label in labels[:MAX_LISTED_LABELS]:
+        assert json.dumps(label, ensure_ascii=False) in prompt
     assert result.answer == "Canada"
