@@ -39,9 +39,14 @@ class Prompt:
 
 
 def _quoted(labels: Sequence[str]) -> str:
-    shown = [json.dumps(label, ensure_ascii=False) for label in labels[:MAX_LISTED_LABELS]]
-    more = len(labels) - len(shown)
-    return ", ".join(shown) + (f", ... ({more} more)" if more > 0 else "")
+    readable = [label for label in labels if label.strip()]
+    blank = len(labels) - len(readable)
+    shown = [json.dumps(label, ensure_ascii=False) for label in readable[:MAX_LISTED_LABELS]]
+    more = len(readable) - len(shown)
+    text = ", ".join(shown) + (f", ... ({more} more)" if more > 0 else "")
+    if blank:
+        text += f" ({blank} without a readable label)"
+    return text
 
 
 def layout_labels(layout: Layout | None) -> dict[str, list[str]]:
