@@ -160,3 +160,17 @@ def test_help_teaches_by_example(capsys: pytest.CaptureFixture[str]) -> None:
             main([command, "--help"])
         assert exc.value.code == 0
         assert "examples:" in capsys.readouterr().out
+
+
+def test_run_with_only_region_targets_needs_no_detection(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_detection(image: object) -> Layout:
+        raise AssertionError("detection must not run for a region-only program")
+
+    monkeypatch.setattr("refocus_dsl.detect.detect_layout", no_detection)
+    code = main(["run", str(files / "table.png"), "-e", "mask(region(0, 0, 0.5, 1))", "-o",
+                 str(files / "o.png")])
+    img = Image.open(files / "o.png")
+    assert code == 0
+    assert img.getpixel((10, 30)) == (255, 255, 255) and img.getpixel((80, 30)) == (200, 100, 50)

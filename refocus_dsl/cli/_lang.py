@@ -38,8 +38,9 @@ examples:
   refocus run chart.png program.rf -o out.png --trace trace.json
   refocus run table.png program.rf -o out.png --json     trace as JSON on stdout
 
-Without --layout the layout is detected from the pixels. The program is checked
-first; a program with errors is not run (exit 1, diagnostics as for `check`).
+Without --layout the layout is detected from the pixels (not needed, and not
+done, when every target is a region(...)). The program is checked first; a
+program with errors is not run (exit 1, diagnostics as for `check`).
 """
 
 PLUGINS_EPILOG = """\
@@ -245,6 +246,14 @@ def _refuse(args: argparse.Namespace, diagnostics: Sequence[Any], text: str, nam
     return 1
 
 
+def _only_regions(program: Any) -> bool:
+    """True when every target is a region(...): such a program needs no layout (no OCR)."""
+    from refocus_dsl.ast import Call
+
+    targets = [st.call.args[0] if st.call.args else None for st in program.statements]
+    return all(isinstance(t, Call) and t.name == "region" for t in targets)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from refocus_dsl.imageio import load_image
     from refocus_dsl.interpreter import execute
@@ -256,13 +265,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     diagnostics = _check_text(text, None)
     if any(d.is_error for d in diagnostics):
         return _refuse(args, diagnostics, text, name)
+    program = parse(text)
     loaded = load_image(args.image)
-    layout = _layout_for(args, loaded)
+    layout = None
+    if args.layout is not None or not _only_regions(program):
+        layout = _layout_for(args, loaded)
     if layout is not None:
         diagnostics = _check_text(text, layout)
         if any(d.is_error for d in diagnostics):
             return _refuse(args, diagnostics, text, name)
-    program = parse(text)
     notes = [f"{d.code}: {d.message}" for d in diagnostics]
     result = execute(program, loaded, layout, notes=notes)
     try:
