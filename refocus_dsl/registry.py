@@ -216,7 +216,7 @@ def load_entry_point(registry: Registry, ep: EntryPoint) -> None:
     where = f"{dist} {version}".strip()
     try:
         obj = ep.load()
-    except Exception as exc:  # noqa: BLE001 - a plugin may fail in any way; report, never skip
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin may fail in any way
         raise PluginError(
             f"plugin {ep.name!r} from {where} (entry point {ep.name} = {ep.value}) failed to load: "
             f"{type(exc).__name__}: {exc}"

@@ -141,6 +141,13 @@ def test_entry_point_to_a_module_that_fails_to_import(site: Path) -> None:
     assert "ModuleNotFoundError" in msg and "tp_no_such_dependency" in msg
 
 
+def test_entry_point_that_exits_at_import_is_still_reported(site: Path) -> None:
+    write_dist(site, "exit-tools", "1.0", {"bye": "tp_bye:PLUGIN"},
+               {"tp_bye": "raise SystemExit(3)\n"})
+    with pytest.raises(PluginError, match=r"exit-tools 1\.0.*SystemExit"):
+        Registry.from_entry_points()
+
+
 def test_entry_point_to_something_that_is_not_a_plugin(site: Path) -> None:
     write_dist(site, "odd-tools", "1.0", {"odd": "tp_odd:apply"},
                {"tp_odd": "def apply(ctx):\n    return None\n"})
