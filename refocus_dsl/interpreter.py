@@ -329,7 +329,7 @@ def _apply(
         out = spec.apply(ctx)
     except RefocusError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a plugin may fail in any way; name it
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin may fail in any way
         raise PluginError(
             f"tool {spec.name!r} (from {source}) failed: {type(exc).__name__}: {exc}"
         ) from exc
