@@ -309,7 +309,7 @@ class _Checker:
             self.target_only(call.args[0])
 
     def target_only(self, target: Call) -> None:
-        self.count_targets(target, check_target(target, self.layout, self.diags).count)
+        self.count_targets(target, check_target(target, self.layout, self.diags).named)
 
     def count_targets(self, target: Call, count: int) -> None:
         self.count += count
@@ -340,7 +340,7 @@ class _Checker:
                     )
                 want = call.name == "keep_only" and self.layout is not None
                 result = check_target(target, self.layout, self.diags, resolve=want)
-                self.count_targets(target, result.count)
+                self.count_targets(target, result.named)
                 ts = result.targets
                 if ts is not None and ts.siblings and set(ts.siblings) <= set(ts.boxes):
                     self.diags.append(

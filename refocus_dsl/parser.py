@@ -891,6 +891,181 @@ def _reduce(ctx: _Ctx, children: list[Any], callback: Any) -> Any:
     return flat if callback is None else callback(ctx, flat)
 
 
+# ---------------------------------------------------------------- the fast path
+#
+# Most programs are valid. For them a recursive descent over the same
+# terminals builds the same AST in about half the time of the table-driven
+# loop; at the first thing it does not expect (any error, a "#..." colour
+# where a comment may be meant, anything unusual) it gives up and the
+# table-driven parser above parses the text from the start, so diagnostics
+# and recovery come from one place. A property test checks that both paths
+# give identical programs and diagnostics.
+
+
+class _GiveUp(Exception):
+    """The fast path met something it leaves to the table-driven parser."""
+
+
+_VALUE_KINDS = frozenset({"STRING", "INT", "FLOAT", "COLOR", "NAME"})
+
+
+def _tokens(text: str, token_re: re.Pattern[str]) -> list[Tok]:
+    pos = 0
+    line = 1
+    lstart = 0
+    out: list[Tok] = []
+    append = out.append
+    for m in token_re.finditer(text):
+        start, end = m.span()
+        if start != pos:  # finditer skipped a character no terminal matches
+            raise _GiveUp
+        kind = m.lastgroup
+        pos = end
+        if kind == "WS":
+            k = text.count("\n", start, pos)
+            if k:
+                line += k
+                lstart = text.rindex("\n", start, pos) + 1
+        elif kind != "COMMENT":
+            append((kind, start, pos, line, start - lstart + 1))  # type: ignore[arg-type]
+    if pos != len(text):
+        raise _GiveUp
+    append(("$END", pos, pos, line, pos - lstart + 1))
+    return out
+
+
+def _fast_parse(ctx: _Ctx) -> bool:
+    """Parse ``ctx.text`` if it is a plain valid program; False to use the full parser."""
+    token_re = _get_driver()[4]
+    errors_before = len(ctx.diags)
+    try:
+        toks = _tokens(ctx.text, token_re)
+        _Descent(ctx, toks).program()
+        if ctx.errors >= ctx.limits.max_errors:
+            raise _GiveUp
+    except _GiveUp:
+        del ctx.diags[errors_before:]
+        return False
+    return True
+
+
+class _Descent:
+    __slots__ = ("ctx", "toks", "i", "depth", "max_depth")
+
+    def __init__(self, ctx: _Ctx, toks: list[Tok]) -> None:
+        self.ctx = ctx
+        self.toks = toks
+        self.i = 0
+        self.depth = 0
+        self.max_depth = ctx.limits.max_nesting
+
+    def program(self) -> None:
+        toks = self.toks
+        ctx = self.ctx
+        text = ctx.text
+        statements = ctx.statements
+        while True:
+            tok = toks[self.i]
+            kind = tok[0]
+            if kind == "$END":
+                return
+            if kind == "SEMICOLON":
+                self.i += 1
+                continue
+            if kind != "NAME":
+                raise _GiveUp
+            nxt = toks[self.i + 1][0]
+            if nxt == "EQUAL":
+                name_tok = tok
+                self.i += 2
+                head = toks[self.i]
+                if head[0] != "NAME" or toks[self.i + 1][0] != "LPAR":
+                    raise _GiveUp
+                self.i += 2
+                call = self.call(head)
+                cs = call.span
+                span = _mk_span(
+                    name_tok[1], cs.end, name_tok[3], name_tok[4], cs.end_line, cs.end_column
+                )
+                statements.append(_mk_statement(call, text[name_tok[1] : name_tok[2]], span))
+            elif nxt == "LPAR":
+                self.i += 2
+                call = self.call(tok)
+                statements.append(_mk_statement(call, None, call.span))
+            else:
+                raise _GiveUp
+
+    def call(self, name_tok: Tok) -> Call:
+        """After ``NAME (``: arguments up to the closing ``)``."""
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise _GiveUp
+        toks = self.toks
+        ctx = self.ctx
+        args: list[Expr] = []
+        keywords: list[Keyword] = []
+        while True:
+            tok = toks[self.i]
+            kind = tok[0]
+            if kind == "RPAR":
+                self.i += 1
+                break
+            if kind == "NAME" and toks[self.i + 1][0] == "EQUAL":
+                self.i += 2
+                value = self.expr()
+                vs = value.span
+                span = _mk_span(tok[1], vs.end, tok[3], tok[4], vs.end_line, vs.end_column)
+                keywords.append(
+                    _mk_keyword(ctx.text[tok[1] : tok[2]], value, span, token_span(tok))
+                )
+            else:
+                args.append(self.expr())
+            sep = toks[self.i][0]
+            if sep == "COMMA":
+                self.i += 1
+            elif sep != "RPAR":
+                raise _GiveUp
+        self.depth -= 1
+        return _mk_call(
+            ctx.text[name_tok[1] : name_tok[2]],
+            tuple(args),
+            tuple(keywords),
+            _span2(name_tok, tok),
+            token_span(name_tok),
+        )
+
+    def expr(self) -> Expr:
+        toks = self.toks
+        tok = toks[self.i]
+        kind = tok[0]
+        if kind in _VALUE_KINDS:
+            if kind == "NAME" and toks[self.i + 1][0] == "LPAR":
+                self.i += 2
+                return self.call(tok)
+            self.i += 1
+            return _literal(self.ctx, tok)
+        if kind == "LSQB":
+            self.depth += 1
+            if self.depth > self.max_depth:
+                raise _GiveUp
+            self.i += 1
+            items: list[Expr] = []
+            while True:
+                t = toks[self.i]
+                if t[0] == "RSQB":
+                    self.i += 1
+                    break
+                items.append(self.expr())
+                sep = toks[self.i][0]
+                if sep == "COMMA":
+                    self.i += 1
+                elif sep != "RSQB":
+                    raise _GiveUp
+            self.depth -= 1
+            return _mk_leaf(ListLit, "items", tuple(items), _span2(tok, t))  # type: ignore[no-any-return]
+        raise _GiveUp
+
+
 # ---------------------------------------------------------------- public API
 
 
@@ -933,7 +1108,9 @@ def parse_with_diagnostics(
         )
         return None, diags
     ctx = _Ctx(text, lim, diags)
-    _parse_statements(ctx)
+    if not _fast_parse(ctx):
+        ctx = _Ctx(text, lim, diags)
+        _parse_statements(ctx)
     statements = ctx.statements
     if len(statements) > lim.max_statements:
         extra = statements[lim.max_statements]

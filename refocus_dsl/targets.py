@@ -44,7 +44,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from refocus_dsl.ast import Boolean, Call, Expr, Float, Integer, ListLit, Name, Span, String
 from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
@@ -132,12 +132,11 @@ _NOUNS = {"columns": "column", "rows": "row", "bars": "bar", "subplots": "subplo
 _SHOW_ALL = 12
 
 
-@dataclass(frozen=True)
-class TargetCheck:
+class TargetCheck(NamedTuple):
     """What checking one target found: how many things it names, and (with a layout,
     when asked and error-free) the resolved target set."""
 
-    count: int
+    named: int
     targets: TargetSet | None = None
 
 

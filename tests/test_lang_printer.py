@@ -148,3 +148,58 @@ def test_driver_accepts_exactly_what_lark_accepts(strict_lark: Any) -> None:
         assert ours_ok == lark_ok, (text, diags)
 
     run()
+
+
+def _spans(node: Any) -> list[Any]:
+    """Every (type, span) in a tree, spans included (AST equality ignores them)."""
+    import dataclasses
+
+    out: list[Any] = []
+    if isinstance(node, tuple):
+        for item in node:
+            out += _spans(item)
+    elif dataclasses.is_dataclass(node):
+        for f in dataclasses.fields(node):
+            value = getattr(node, f.name)
+            if f.name.endswith("span"):
+                out.append((type(node).__name__, f.name, value))
+            else:
+                out += _spans(value)
+    return out
+
+
+def _both_paths(text: str) -> None:
+    from refocus_dsl.parser import _Ctx, _fast_parse, _parse_statements
+
+    fast = _Ctx(text, BIG, [])
+    if not _fast_parse(fast):
+        return
+    full = _Ctx(text, BIG, [])
+    _parse_statements(full)
+    assert fast.statements == full.statements
+    assert [s.assign_to for s in fast.statements] == [s.assign_to for s in full.statements]
+    assert _spans(tuple(fast.statements)) == _spans(tuple(full.statements))
+    assert fast.diags == full.diags
+
+
+def test_fast_path_builds_what_the_table_driven_parser_builds(strict_lark: Any) -> None:
+    from hypothesis.extra.lark import from_lark
+
+    grammar_text = from_lark(
+        strict_lark,
+        explicit={
+            "COLOR": st.sampled_from(["#ff0000", "#00FF00cc"]),
+            "COMMENT": st.sampled_from(["# note\n", "#abcdef\n"]),
+            "WS": st.sampled_from([" ", "\n", "\t", "\u00a0", "\n  "]),
+        },
+    )
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.one_of(grammar_text, st.lists(_NEAR, max_size=25).map("".join)))
+    def run(text: str) -> None:
+        _both_paths(text)
+
+    run()
+    # and the cases it must hand over: colours where comments may be meant, limits
+    for text in ("#abcdef\nmask(rows(1))", "a(#abcdef)", 'a("\\x4")', "a(" * 20):
+        _both_paths(text)
