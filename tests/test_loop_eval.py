@@ -159,3 +159,13 @@ def test_planner_baseline_with_model_judge(tmp_path: Path) -> None:
     assert doc["turns"][0]["program"] and doc["turns"][0]["edited_image"] == "turn1.png"
     assert doc["judge"]["verdict"] is True and doc["mode"] == "planner"
     assert summary["accuracy"]["judge"] == 1.0 and summary["turns_per_question"] == 1
+
+
+def test_hostile_ids_stay_inside_the_output_folder() -> None:
+    from refocus_dsl.loop.evaluate import safe_folder_name
+
+    names = {safe_folder_name(i) for i in ("../../etc", "a/b", "..", "", "q 1", "q_1", "ü")}
+    assert len(names) == 7, "distinct ids keep distinct folders"
+    for name in names:
+        assert "/" not in name and "\\" not in name and not name.startswith(".") and name
+    assert safe_folder_name("q1") == "q1"
