@@ -24,7 +24,6 @@ from refocus_dsl.detect._grid import (
     STRUCT_DIFF,
     Rule,
     Span,
-    find_rules,
     gaps,
     longest_dense_runs,
     page_background,
@@ -171,6 +170,24 @@ def _lines(profile: npt.NDArray[np.int64], lo: int, hi: int, min_ink: int = 1) -
         else:
             out.append((a, b))
     return [s for s in out if s[1] - s[0] >= 2]
+
+
+def _line_height(ink: B, lines: Sequence[Span], x1: int, x2: int) -> float:
+    """Height of one line of text: the median over narrow vertical strips.
+
+    Whole-width lines merge the two lines of wrapped cells with their single-line
+    neighbours; a strip narrower than most cells sees single lines.
+    """
+    y0, y1 = lines[0][0], lines[-1][1]
+    heights: list[int] = []
+    step = max(40, (x2 - x1) // 12)
+    for x in range(x1, x2, step):
+        prof = ink[y0:y1, x : min(x2, x + step)].sum(axis=1).astype(np.int64)
+        heights.extend(b - a for a, b in _lines(prof, 0, y1 - y0))
+    whole = float(np.median([b - a for a, b in lines]))
+    if not heights:
+        return whole
+    return min(whole, float(np.percentile(heights, 75)))
 
 
 def _cores(profile: npt.NDArray[np.int64], lines: Sequence[Span]) -> list[Span]:
@@ -392,9 +409,9 @@ def _columns(
         edge = a == 0 or b == width
         if b - a < min_gap or (edge and not inside):
             continue
-        if len(inside) > 1:
+        if len(inside) > 1 or edge:
             wide = [g for g in inside if g[1] - g[0] >= max(2 * min_gap, 12)]
-            inside = wide or [max(inside, key=lambda g: g[1] - g[0])]
+            inside = wide or ([] if edge else [max(inside, key=lambda g: g[1] - g[0])])
         if inside:
             mids.extend((c + d) // 2 for c, d in inside)
         else:  # ... and body gaps that a spanning header crosses
@@ -557,7 +574,7 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
     lines = _lines(yprof, 0, h)
     if not lines:
         return _empty(w, h, "no text found in the table area")
-    line_h = float(np.median([b - a for a, b in lines]))
+    line_h = _line_height(ink, lines, ex1, ex2)
     min_gap = max(4.0, 0.55 * line_h)
 
     # ---- structural row boundaries (rules, band edges)
