@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,8 @@ GRAMMAR_NAME = "refocus.lark"
 
 def grammar_path() -> Path:
     """Where the grammar file is (package data first, then the source checkout)."""
+    from importlib import resources
+
     try:
         packaged = resources.files("refocus_dsl") / "grammar" / GRAMMAR_NAME
         if packaged.is_file():
@@ -114,9 +115,15 @@ def _build() -> Tables:
     finally:
         lark.lexer.has_interegular = saved
     table = lk.parser.parser.parser.parse_table
+    # Lark numbers states and orders rules differently from run to run (hash
+    # order); renumber both canonically so the generated module is stable.
+    lark_rules = sorted(
+        lk.rules,
+        key=lambda r: (str(r.origin.name), [str(x.name) for x in r.expansion], str(r.alias)),
+    )
     rule_index: dict[Any, int] = {}
     rules: list[Rule] = []
-    for r in lk.rules:
+    for r in lark_rules:
         rule_index[r] = len(rules)
         origin = str(r.origin.name)
         rules.append(
@@ -127,13 +134,26 @@ def _build() -> Tables:
                 inline=origin.startswith("_") and not r.alias,
             )
         )
-    n_states = max(table.states) + 1
-    actions: list[dict[str, int]] = [{} for _ in range(n_states)]
+    start0 = table.start_states["start"]
+    number: dict[Any, int] = {start0: 0}
+    queue = [start0]
+    for state in queue:
+        for symbol in sorted(table.states[state], key=str):
+            action, arg = table.states[state][symbol]
+            if action.name == "Shift" and arg not in number:
+                number[arg] = len(number)
+                queue.append(arg)
+    end0 = table.end_states["start"]
+    if end0 not in number:  # pragma: no cover - the end state is a goto target
+        number[end0] = len(number)
+    actions: list[dict[str, int]] = [{} for _ in range(len(number))]
     for state, acts in table.states.items():
-        row = actions[state]
+        if state not in number:
+            continue
+        row = actions[number[state]]
         for symbol, (action, arg) in acts.items():
             if action.name == "Shift":
-                row[str(symbol)] = int(arg)
+                row[str(symbol)] = number[arg]
             else:
                 row[str(symbol)] = -(rule_index[arg] + 1)
     # The lexer: Lark's terminal order (priority, then longest possible match,
@@ -146,21 +166,92 @@ def _build() -> Tables:
     return Tables(
         actions=tuple(actions),
         rules=tuple(rules),
-        start=int(table.start_states["start"]),
-        end=int(table.end_states["start"]),
+        start=0,
+        end=number[end0],
         token_re=token_re,
         terminals=frozenset(t.name for t in lk.terminals),
         ignore=frozenset(lk.ignore_tokens),
     )
 
 
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _from_cache(digest: str) -> Tables | None:
+    """The tables of :mod:`refocus_dsl._tables` if they were made from this very grammar."""
+    try:
+        from refocus_dsl import _tables as cache
+    except ImportError:  # pragma: no cover - the module ships with the package
+        return None
+    if getattr(cache, "GRAMMAR_SHA256", None) != digest:
+        return None
+    return Tables(
+        actions=tuple(dict(row) for row in cache.ACTIONS),
+        rules=tuple(Rule(*r) for r in cache.RULES),
+        start=cache.START,
+        end=cache.END,
+        token_re=re.compile(cache.TOKEN_PATTERN),
+        terminals=frozenset(cache.TERMINALS),
+        ignore=frozenset(cache.IGNORE),
+    )
+
+
 def tables() -> Tables:
-    """The grammar's tables, built on first use and kept for the process."""
+    """The grammar's tables, made on first use and kept for the process.
+
+    Lark's analysis (and Lark's import) costs ~60 ms, so the tables it made for
+    the current grammar are also kept in the generated module
+    ``refocus_dsl/_tables.py``, used only when its recorded SHA-256 matches the
+    grammar file read now; after any change to the grammar Lark builds them
+    again (and ``python -m refocus_dsl._grammar`` rewrites the module).
+    """
     global _tables
     t = _tables
     if t is None:
         with _lock:
             if _tables is None:
-                _tables = _build()
+                text = grammar_text()
+                _tables = _from_cache(_digest(text)) or _build()
             t = _tables
     return t
+
+
+def tables_module(t: Tables, digest: str) -> str:
+    """Python source of ``refocus_dsl/_tables.py`` for tables ``t`` (plain literals only)."""
+    lines = [
+        '"""Generated from grammar/refocus.lark by ``python -m refocus_dsl._grammar``.',
+        "",
+        "Do not edit. The LALR tables Lark computes for the grammar, used when GRAMMAR_SHA256",
+        'matches the grammar file (see refocus_dsl._grammar.tables)."""',
+        "",
+        "# ruff: noqa: E501",
+        "# fmt: off",
+        f"GRAMMAR_SHA256 = {digest!r}",
+        f"START = {t.start!r}",
+        f"END = {t.end!r}",
+        f"TOKEN_PATTERN = {t.token_re.pattern!r}",
+        f"TERMINALS = {sorted(t.terminals)!r}",
+        f"IGNORE = {sorted(t.ignore)!r}",
+        "RULES = [",
+    ]
+    lines += [f"    {(r.origin, r.size, r.name, r.inline)!r}," for r in t.rules]
+    lines.append("]")
+    lines.append("ACTIONS = [")
+    lines += [f"    {dict(sorted(row.items()))!r}," for row in t.actions]
+    lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+def write_tables_module(path: Path | None = None) -> Path:
+    """Rebuild the tables with Lark and write ``refocus_dsl/_tables.py``."""
+    text = grammar_text()
+    target = path or Path(__file__).resolve().parent / "_tables.py"
+    target.write_text(tables_module(_build(), _digest(text)), encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(f"wrote {write_tables_module()}")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from refocus_dsl.imageio import DEFAULT_MAX_PIXELS
+DEFAULT_MAX_PIXELS = 40_000_000
+"""Same as :data:`refocus_dsl.imageio.DEFAULT_MAX_PIXELS` (a test keeps them equal); not
+imported from there so that parsing does not load Pillow."""
 
 
 @dataclass(frozen=True)

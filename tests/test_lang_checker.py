@@ -103,3 +103,9 @@ def test_checker_docstring_lists_every_code() -> None:
 
     assert checker.__doc__ is not None
     assert set(re.findall(r"^([EW]\d{3})  ", checker.__doc__, re.M)) == set(CODES)
+
+
+def test_pixel_limit_default_is_the_image_loaders() -> None:
+    from refocus_dsl.imageio import DEFAULT_MAX_PIXELS
+
+    assert Limits().max_pixels == DEFAULT_MAX_PIXELS

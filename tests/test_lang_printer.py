@@ -203,3 +203,20 @@ def test_fast_path_builds_what_the_table_driven_parser_builds(strict_lark: Any) 
     # and the cases it must hand over: colours where comments may be meant, limits
     for text in ("#abcdef\nmask(rows(1))", "a(#abcdef)", 'a("\\x4")', "a(" * 20):
         _both_paths(text)
+
+
+def test_cached_tables_are_current_and_equal_to_a_fresh_build() -> None:
+    """refocus_dsl/_tables.py must be what Lark builds from the grammar now
+    (after editing the grammar: python -m refocus_dsl._grammar)."""
+    from refocus_dsl import _grammar
+
+    text = _grammar.grammar_text()
+    fresh = _grammar._build()
+    cached = _grammar._from_cache(_grammar._digest(text))
+    assert cached is not None, "refocus_dsl/_tables.py is stale: run python -m refocus_dsl._grammar"
+    assert cached == fresh
+    assert _grammar._from_cache("0" * 64) is None  # another grammar: not used
+    from pathlib import Path
+
+    module = Path(_grammar.__file__).with_name("_tables.py").read_text(encoding="utf-8")
+    assert module == _grammar.tables_module(fresh, _grammar._digest(text))
