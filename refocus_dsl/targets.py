@@ -44,12 +44,14 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from refocus_dsl.ast import Boolean, Call, Expr, Float, Integer, ListLit, Name, Span, String
 from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
 from refocus_dsl.layout import Box, Category, Column, Layout, Row, Subplot
-from refocus_dsl.plugin import TargetSet
+
+if TYPE_CHECKING:
+    from refocus_dsl.plugin import TargetSet
 
 __all__ = [
     "TargetKind",
@@ -567,7 +569,7 @@ def _check_columns(a: _Analysis) -> None:
     if ok and a.build:
         cols = idx.columns
         chosen = _dedupe(picked)
-        a.result = TargetSet(
+        a.result = _target_set(
             kind="columns",
             boxes=tuple(cols[i].bbox for i in chosen),
             labels=tuple(cols[i].header for i in chosen),
@@ -639,7 +641,7 @@ def _check_rows(a: _Analysis) -> None:
     _duplicates(a, items, [id(r) for r in picked])
     if ok and a.build:
         chosen = _dedupe_objs(picked)
-        a.result = TargetSet(
+        a.result = _target_set(
             kind="rows",
             boxes=tuple(r.bbox for r in chosen),
             labels=tuple(r.label for r in chosen),
@@ -737,7 +739,7 @@ def _check_cells(a: _Analysis) -> None:
                 box = idx.cell_box(r, c)
                 if box is not None:
                     siblings.append(box)
-        a.result = TargetSet(
+        a.result = _target_set(
             kind="cells",
             boxes=tuple(boxes),
             labels=tuple(labels),
@@ -791,7 +793,7 @@ def _check_bars(a: _Analysis) -> None:
     if ok and a.build:
         chosen = _dedupe(picked)
         boxes = [idx.category_boxes[i] for i in chosen]
-        a.result = TargetSet(
+        a.result = _target_set(
             kind="bars",
             boxes=tuple(b for b in boxes if b is not None),
             labels=tuple(idx.categories[i].label for i in chosen),
@@ -843,7 +845,7 @@ def _check_subplots(a: _Analysis) -> None:
     if ok and a.build:
         chosen = _dedupe(picked)
         subs = idx.subplots
-        a.result = TargetSet(
+        a.result = _target_set(
             kind="subplots",
             boxes=tuple(subs[i].bbox for i in chosen),
             labels=tuple(subs[i].title or str(i + 1) for i in chosen),
@@ -932,7 +934,7 @@ def _check_region(a: _Analysis) -> None:
         y1 = min(int(values["y1"] * h), h - 1)
         x2 = max(x1 + 1, min(w, math.ceil(values["x2"] * w)))
         y2 = max(y1 + 1, min(h, math.ceil(values["y2"] * h)))
-        a.result = TargetSet(
+        a.result = _target_set(
             kind="region",
             boxes=((x1, y1, x2, y2),),
             labels=(),
@@ -982,7 +984,7 @@ def _check_text(a: _Analysis) -> None:
                 found.append(b)
                 labels.append(t)
     if ok and a.build:
-        a.result = TargetSet(
+        a.result = _target_set(
             kind="text",
             boxes=tuple(found),
             labels=tuple(labels),
@@ -1001,6 +1003,13 @@ _CHECKERS = {
     "region": _check_region,
     "text": _check_text,
 }
+
+
+def _target_set(**fields: Any) -> TargetSet:
+    # plugin.py imports Pillow; load it when a target is resolved, not on import.
+    from refocus_dsl.plugin import TargetSet
+
+    return TargetSet(**fields)
 
 
 def _dedupe(items: list[int]) -> list[int]:
