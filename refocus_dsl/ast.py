@@ -36,7 +36,7 @@ _NOWHERE = Span.unknown()
 
 
 def _span() -> Span:
-    return field(default=_NOWHERE, compare=False, repr=False)  # type: ignore[no-any-return]
+    return field(default=_NOWHERE, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
