@@ -123,11 +123,14 @@ def test_paper_prompt_and_calls(tmp_path: Path) -> None:
     with ScriptedServer(script) as s:
         result = ask(image, "Which year?", config=_cfg(s), layout=layout, prompt_style="paper")
     assert s.problems == []
-    system = s.requests[0]["messages"][0]["content"]
-    assert "def focus_on_columns_with_mask" in system and "columns_bbox" in system
     user = text_of(_last_user(s.requests[0]))
-    assert 'The column headers are: ["Index", "Year", "Cost", "Earning"]' in user
-    assert "Execution success" in text_of(_last_user(s.requests[1]))
+    assert "def focus_on_columns_with_mask" in user and "columns_bbox" in user
+    assert 'The columns in the image are: ["Index", "Year", "Cost", "Earning"]' in user
+    assert 'The rows in the image start with: ["Index", "1", "2", "3", "4", "5"]' in user
+    assert user.rstrip().endswith("# RESULT #:")
+    feedback = _last_user(s.requests[1])
+    assert text_of(feedback).startswith("OBSERVATION: Execution success.")
+    assert "kind reminder that the original image" in text_of(feedback)
     assert result.answer == "2011" and result.edits == 1
 
 
@@ -139,9 +142,9 @@ def test_paper_prompt_for_horizontal_chart_uses_y_values() -> None:
     layout = replace(layout, chart=replace(layout.chart, orientation="horizontal"))
     with ScriptedServer([Reply(text="ANSWER: 45")]) as s:
         ask(image, "What is China's value?", config=_cfg(s), layout=layout, prompt_style="paper")
-    system = s.requests[0]["messages"][0]["content"]
-    assert "focus_on_y_values_with_mask" in system and "y_values_bbox" in system
-    assert 'The y values are: ["China", "India"' in text_of(_last_user(s.requests[0]))
+    user = text_of(_last_user(s.requests[0]))
+    assert "focus_on_y_values_with_mask" in user and "y_values_bbox" in user
+    assert 'The x values in the image are: []. The y values in the image are: ["China"' in user
 
 
 def test_max_turns_then_final_answer() -> None:
@@ -331,3 +334,15 @@ def test_paper_variables_carry_over_turns() -> None:
     assert ImageChops.difference(a.crop(cell), image.crop(cell)).getbbox() is not None
     assert ImageChops.difference(a.crop(cell), b.crop(cell)).getbbox() is None, "mask kept"
     assert ImageChops.difference(a, b).getbbox() is not None, "and the row box added"
+
+
+def test_paper_errors_and_inline_final_answer() -> None:
+    image, layout = table_image_and_layout()
+    bad = '```python\nimg = focus_on_columns_with_mask(image_1, ["Yeer"], columns_bbox)\n```'
+    final = "THOUGHT 1: ok.\nANSWER: The year is 2011. FINAL ANSWER: 2011. TERMINATE"
+    with ScriptedServer([Reply(text=bad), Reply(text=final)]) as s:
+        result = ask(image, "q?", config=_cfg(s), layout=layout, prompt_style="paper")
+    feedback = text_of(_last_user(s.requests[1]))
+    assert feedback.startswith("OBSERVATION: Execution error.")
+    assert 'did you mean "Year"?' in feedback and "^^^^^^" in feedback
+    assert result.answer == "2011"

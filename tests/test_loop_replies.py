@@ -36,6 +36,9 @@ def test_paper_python_block_is_a_program() -> None:
         ("**Final Answer:** U.S.", "U.S."),
         ("ANSWER:\nAlice || Bob\nTERMINATE", "Alice || Bob"),
         ("answer: 3.5", "3.5"),
+        ("ANSWER: Josh won 3 games. FINAL ANSWER: 3. TERMINATE", "3"),
+        ("ANSWER: x\nFINAL ANSWER:", "x"),
+        ("THOUGHT 1: so ANSWER: 7", "7"),
     ],
 )
 def test_answers(text: str, answer: str) -> None:
@@ -56,6 +59,7 @@ def test_answers(text: str, answer: str) -> None:
         ("```refocus\n\n```", "malformed"),
         ("I'm sorry, but I can't help with that.", "refusal"),
         ("All done. TERMINATE", "malformed"),
+        ("I need the answer: first the columns", "malformed"),
     ],
 )
 def test_bad_replies_are_classified(text: str | None, kind: str) -> None:

@@ -287,38 +287,46 @@ class Dialogue:
             problem = _capped(outcome.diagnostics_text.rstrip())
             if outcome.error:
                 problem = (problem + "\n" if problem else "") + f"error: {outcome.error}"
-            head = (
-                "OBSERVATION: Execution error."
-                if self.paper
-                else "OBSERVATION: the program has errors and did not run:"
-            )
-            return (
-                [
-                    f"{head}\n{problem}\n\nFix the program and send it again in one "
-                    + ("```python" if self.paper else "```refocus")
-                    + " block, or answer with ANSWER: <answer>."
-                ],
-                None,
-            )
+            if self.paper:
+                text = (
+                    f"OBSERVATION: Execution error. Output:\n{problem}\nPlease fix the error and "
+                    "generate the fixed code, in the next THOUGHT and ACTION."
+                )
+            else:
+                text = (
+                    f"OBSERVATION: the program has errors and did not run:\n{problem}\n\n"
+                    "Fix the program and send it again in one ```refocus block, or answer with "
+                    "ANSWER: <answer>."
+                )
+            return [text], None
         name = f"turn{index + 1}.png"
         ref = ImageRef(name, png_bytes(outcome.image))
         _ = ref.uri  # base64 now, so the turn's own time counts all the encoding
         self.images[name] = ref
         warnings = (
-            "\nWarnings (the program still ran):\n" + outcome.diagnostics_text.rstrip()
+            "\nWarnings (the program still ran):\n" + _capped(outcome.diagnostics_text.rstrip())
             if outcome.diagnostics_text
             else ""
         )
         if self.paper:
-            head = "OBSERVATION: Execution success. The output is as follows:" + warnings
-        else:
-            head = (
-                "OBSERVATION: the program ran. The edited image follows, then the original."
-                + warnings
+            return (
+                [
+                    "OBSERVATION: Execution success. The output is as follows:" + warnings,
+                    ref,
+                    "And a kind reminder that the original image is:",
+                    self.original,
+                    f"Answer the question {self.question.strip()} You can turn the image into "
+                    "text and answer with step of thinking. If you can get the answer, reply with "
+                    "ANSWER: <your answer> Please extract the final answer in FINAL ANSWER: "
+                    "<final answer> and ends with TERMINATE. Otherwise, please generate the next "
+                    "THOUGHT and ACTION.",
+                ],
+                name,
             )
         return (
             [
-                head,
+                "OBSERVATION: the program ran. The edited image follows, then the original."
+                + warnings,
                 ref,
                 "The original image:",
                 self.original,

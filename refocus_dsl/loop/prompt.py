@@ -226,28 +226,45 @@ def focus_on_rows_with_highlight(image, rows_to_focus_on, all_rows_bounding_boxe
     """Add a light transparent red highlight to the rows to focus on; always rows_bbox."""
 ```'''
 
-PAPER_CHART_TOOLS = '''\
-```python
-def focus_on_{axis}_values_with_mask(image, {axis}_values_to_focus_on, all_{axis}_values_bounding_boxes):
-    """Keep the bars of the {axis} values to focus on and mask all other bars.
+PAPER_CHART_TOOLS = "\n".join(
+    [
+        "```python",
+        *(
+            f'''def focus_on_{axis}_values_with_{how}(image, {axis}_values_to_focus_on, all_{axis}_values_bounding_boxes):
+    """{what} Especially useful for {kind} bar charts.
     Args:
         image (PIL.Image.Image): the input image
-        {axis}_values_to_focus_on (List[str]): the {axis}-axis labels to focus on
-        all_{axis}_values_bounding_boxes (Dict[Dict]]): always {axis}_values_bbox
+        {axis}_values_to_focus_on (List[str]): the {axis} values (axis labels) to focus on
+        all_{axis}_values_bounding_boxes (Dict[Dict]): always {axis}_values_bbox
+    Returns:
+        image_with_focused_{axis}_values (PIL.Image.Image)
     Example:
-        image_with_focused_bars = focus_on_{axis}_values_with_mask(image_1, ["2019", "2020"], {axis}_values_bbox)
-        display(image_with_focused_bars)
+        image_with_focused_{axis}_values = focus_on_{axis}_values_with_{how}(image_1, ["2005", "2006"], {axis}_values_bbox)
+        display(image_with_focused_{axis}_values)
     """
+'''
+            for axis, kind in (("x", "vertical"), ("y", "horizontal"))
+            for how, what in (
+                ("mask", "Keep the bars of the values to focus on and mask out all the others."),
+                ("draw", "Draw a red box around the bars of the values to focus on."),
+                (
+                    "highlight",
+                    "Add a light transparent red highlight to the bars of the values to focus on.",
+                ),
+            )
+        ),
+        "```",
+    ]
+)
 
-def focus_on_{axis}_values_with_draw(image, {axis}_values_to_focus_on, all_{axis}_values_bounding_boxes):
-    """Draw a red box around the bars of the {axis} values to focus on; always {axis}_values_bbox."""
+PAPER_SYSTEM = """You are a helpful multimodal AI assistant. Solve tasks using your vision, coding and language skills.
+You can suggest python code (in a python coding block) for the user to execute; the user replies with the text and image outputs of the code. In a dialogue, the variables your earlier code blocks assigned stay available.
+Do not include multiple code blocks in one response. If the result shows an error, fix it and send the full code again.
+For each turn, you should first do a "THOUGHT", based on the images and text you see.
+If you think you get the answer to the initial user request, reply with "ANSWER: <your answer>" and end with "TERMINATE".
+"""
 
-def focus_on_{axis}_values_with_highlight(image, {axis}_values_to_focus_on, all_{axis}_values_bounding_boxes):
-    """Highlight the bars of the {axis} values to focus on in light red; always {axis}_values_bbox."""
-```'''
-
-PAPER_REQUIREMENTS = """\
-# GOAL #: Based on the above tools, I want you to reason about how to solve the # USER REQUEST # and generate the actions step by step (each action is a python jupyter notebook code block) to solve the request.
+PAPER_GOAL = """# GOAL #: Based on the above tools, I want you to reason about how to solve the # USER REQUEST # and generate the actions step by step (each action is a python jupyter notebook code block) to solve the request.
 You may need to use the tools above to process the images and make decisions based on the visual outputs of the previous code blocks.
 Your visual ability is not perfect, so you should use these tools to assist you in reasoning about the images.
 
@@ -257,42 +274,80 @@ Your visual ability is not perfect, so you should use these tools to assist you 
 3. If you think you got the answer, use ANSWER: <your answer> Please extract the final answer in FINAL ANSWER: <final answer> and ends with TERMINATE.
 4. All images in the initial user request are stored in PIL Image objects named image_1, image_2, ..., image_n. You can use these images in your code blocks. Use display() function to show the image in the notebook for you too see.
 5. Use as few tools as possible. Only use the tools for the use cases written in the tool description. You can use multiple tools in a single action.
-6. If you have multiple answers, please separate them with || marks. For example, if the answer is 'Alice' and 'Bob', you should write 'Alice || Bob'.
-7. Each code block starts again from image_1: write all the calls you need in one block (only the listed tools and display() are available; nothing else in the block runs).
-8. If you do not think you have enough information to answer the question on the images returned by the tools, you should directly answer the question based on the original image.
+6. If you have multiple answers, please separate them with || marks. For example, if the answer is 'Alice' and 'Bob', you should write 'Alice||Bob'.
+7. If you do not think you have enough information to answer the question on the images returned by the tools, you should directly answer the question based on the original image.
+8. Only the listed tools and display() are available in a code block; nothing else in it is run.
 """
 
-PAPER_EXAMPLE_TABLE = """\
-# EXAMPLE:
-# USER REQUEST #: <A image here> Which Year has the highest Earning? The column headers are: ["Index", "Year", "Cost", "Earning"]. The row headers are: ["1", "2", "3", "4", "5"].
+_PAPER_OBSERVED = """OBSERVATION: Execution success. The output is as follows:
+<the image outputs of the previous code is here.>
+If you can get the answer, please reply with ANSWER: <your answer> Please extract the final answer in FINAL ANSWER: <final answer> and ends with TERMINATE. Otherwise, please generate the next THOUGHT and ACTION."""
+
+PAPER_EXAMPLE_TABLE = f"""# EXAMPLE: Simple question that does not require any tool
+# USER REQUEST #: <A image here> What is the title of this table?
+# USER Bounding Box Info: columns_bbox, where keys are column headers and values are column bounding boxes. rows_bbox, where keys are row headers and values are row bounding boxes. The columns in the image are: ["Grade", "Mentor", "Salary"]. The rows in the image start with: ["Grade", "A", "B", "C"].
+# USER IMAGE stored in image_1, as PIL image.
 # RESULT #:
-THOUGHT 0: To find the year with the highest earning, I need to focus on the Year and Earning columns.
+THOUGHT 0: The question does not require any tool. The title above the table is "Staff".
+ACTION 0: No action needed.
+ANSWER: The title of the table is "Staff". FINAL ANSWER: Staff. TERMINATE
+
+# EXAMPLE: Focus on specific columns and rows in the image
+# USER REQUEST #: <A image here> What is the sum of the earnings after 2006?
+# USER Bounding Box Info: columns_bbox, where keys are column headers and values are column bounding boxes. rows_bbox, where keys are row headers and values are row bounding boxes. The columns in the image are: ["Index", "Year", "Cost", "Earning"]. The rows in the image start with: ["Index", "0", "1", "2", "3", "4", "5"].
+# USER IMAGE stored in image_1, as PIL image.
+# RESULT #:
+THOUGHT 0: I need the 'Year' and 'Earning' columns, and the rows after 2006: the row of 2006 starts with "3", so the rows starting with "4" and "5".
 ACTION 0:
 ```python
 image_with_focused_columns = focus_on_columns_with_mask(image_1, ["Year", "Earning"], columns_bbox)
-display(image_with_focused_columns)
+image_with_focused_rows = focus_on_rows_with_draw(image_with_focused_columns, ["4", "5"], rows_bbox)
+display(image_with_focused_rows)
 ```
-OBSERVATION: Execution success. The output is as follows:
-<the image outputs of the previous code is here.>
-THOUGHT 1: The highest Earning is 1,520, in the Year 2011.
-ANSWER: 2011. TERMINATE
+{_PAPER_OBSERVED}
+THOUGHT 1: The earnings after 2006 are 165,498 and 198,765, which sum to 364,263.
+ACTION 1: No action needed.
+ANSWER: The sum of the earnings after 2006 is 364,263. FINAL ANSWER: 364263. TERMINATE
 """
 
-PAPER_EXAMPLE_CHART = """\
-# EXAMPLE:
-# USER REQUEST #: <A image here> What is the difference between the values of 2019 and 2020? The {axis} values are: ["2017", "2018", "2019", "2020"].
+PAPER_EXAMPLE_CHART = f"""# EXAMPLE: Focus on specific x values in a vertical bar chart
+# USER REQUEST #: <A image here> What is the annual gain in China?
+# USER Bounding Box Info: x_values_bbox, storing x values and coordinates. y_values_bbox, storing y values and coordinates. The x values in the image are: ["China", "USA", "UK"]. The y values in the image are: [].
+# USER IMAGE stored in image_1, as PIL image.
 # RESULT #:
-THOUGHT 0: I need to focus on the bars of 2019 and 2020.
+THOUGHT 0: This is a vertical bar chart; I focus on the x value 'China'.
 ACTION 0:
 ```python
-image_with_focused_bars = focus_on_{axis}_values_with_draw(image_1, ["2019", "2020"], {axis}_values_bbox)
-display(image_with_focused_bars)
+image_with_focused_x_values = focus_on_x_values_with_highlight(image_1, ["China"], x_values_bbox)
+display(image_with_focused_x_values)
 ```
-OBSERVATION: Execution success. The output is as follows:
-<the image outputs of the previous code is here.>
-THOUGHT 1: 2019 is 35 and 2020 is 42, so the difference is 7.
-ANSWER: 7. TERMINATE
+{_PAPER_OBSERVED}
+THOUGHT 1: The annual gain in China is $100,000.
+ACTION 1: No action needed.
+ANSWER: The annual gain in China is $100,000. FINAL ANSWER: 100000. TERMINATE
+
+# EXAMPLE: Focus on specific y values in a horizontal bar chart
+# USER REQUEST #: <A image here> How many games did Josh win?
+# USER Bounding Box Info: x_values_bbox, storing x values and coordinates. y_values_bbox, storing y values and coordinates. The x values in the image are: []. The y values in the image are: ["Josh", "Alice", "Bob"].
+# USER IMAGE stored in image_1, as PIL image.
+# RESULT #:
+THOUGHT 0: This is a horizontal bar chart; I focus on the y value 'Josh'.
+ACTION 0:
+```python
+image_with_focused_y_values = focus_on_y_values_with_draw(image_1, ["Josh"], y_values_bbox)
+display(image_with_focused_y_values)
+```
+{_PAPER_OBSERVED}
+THOUGHT 1: Josh won 3 games.
+ACTION 1: No action needed.
+ANSWER: Josh won 3 games. FINAL ANSWER: 3. TERMINATE
 """
+
+PAPER_NOW = (
+    "Now please generate only THOUGHT 0 and ACTION 0 in RESULT. If no action needed, also reply "
+    "with ANSWER: <your answer> Please extract the final answer in FINAL ANSWER: <final answer> "
+    "and ends with TERMINATE:\n# RESULT #:"
+)
 
 
 def paper_axis(layout: Layout | None) -> str:
@@ -302,38 +357,74 @@ def paper_axis(layout: Layout | None) -> str:
     return "x"
 
 
+def _pylist(labels: Sequence[str]) -> str:
+    return "[" + _quoted(labels) + "]" if labels else "[]"
+
+
 def _paper_prompt(layout: Layout | None, question: str) -> Prompt:
+    """The paper's message shapes: tools, goal and requirements, examples, then the request
+    with its "USER Bounding Box Info" line, all in the first user message."""
     is_chart = layout is not None and layout.chart is not None and layout.table is None
+    found = layout_labels(layout)
     if is_chart:
         axis = paper_axis(layout)
-        tools = PAPER_CHART_TOOLS.replace("{axis}", axis)
-        example = PAPER_EXAMPLE_CHART.replace("{axis}", axis)
-        labels = layout_labels(layout).get("categories", [])
-        request = f"{question.strip()} The {axis} values are: [{_quoted(labels)}]."
-        what = "a bar chart figure"
-    else:
-        tools = PAPER_TABLE_TOOLS
-        example = PAPER_EXAMPLE_TABLE
-        found = layout_labels(layout)
-        request = (
-            f"{question.strip()} The column headers are: [{_quoted(found.get('columns', []))}]. "
-            f"The row headers are: [{_quoted(found.get('rows', []))}]."
+        labels = found.get("categories", [])
+        xs, ys = (labels, []) if axis == "x" else ([], labels)
+        intro = (
+            "You will be given a chart figure: image_1 and a question.\n"
+            "Notice that you, as an AI assistant, are not good at answering questions when there "
+            "are too many unnecessary and irrelevant information.\n"
+            "If you are dealing with a vertical bar chart figure, you should determine which are "
+            "the relevant x values to the question, and specify them in a python list, using the "
+            "given x value names. If you are dealing with a horizontal bar chart figure, do the "
+            "same with the given y values."
         )
-        what = "a table figure"
-    system = (
-        "Here are some tools that can help you. All are python codes. They are in tools.py and "
-        "will be imported for you.\n"
-        f"You will be given {what}: image_1 and a question.\n"
-        "Notice that you, as an AI assistant, are not good at answering questions when there "
-        "are too many unnecessary and irrelevant information. You should determine which are "
-        "the relevant parts to the question, and specify them in a python list, using the "
-        "given headers or labels.\n"
-        "Below are the tools in tools.py:\n"
-        f"{tools}\n\n{PAPER_REQUIREMENTS}\n"
-        "Below are some examples of how to use the tools to solve the user requests.\n"
-        f"{example}"
+        tools, example = PAPER_CHART_TOOLS, PAPER_EXAMPLE_CHART
+        info = (
+            "# USER Bounding Box Info: x_values_bbox, storing x values and coordinates. "
+            "y_values_bbox, storing y values and coordinates. "
+            f"The x values in the image are: {_pylist(xs)}. The y values in the image are: {_pylist(ys)}."
+        )
+    else:
+        intro = (
+            "You will be given a table figure: image_1 and a question.\n"
+            "Notice that you, as an AI assistant, are not good at answering questions when there "
+            "are too many unnecessary and irrelevant information. You should determine which are "
+            "the relevant columns to the question, and specify them in a python list, using the "
+            "given column headers. You should also determine which are the relevant rows to the "
+            "question, and specify them in a python list, using the given row headers.\n"
+            "You could select the tools to focus on some columns / rows, or mask out some "
+            "columns / rows. Use whichever tool you think is more appropriate."
+        )
+        tools, example = PAPER_TABLE_TOOLS, PAPER_EXAMPLE_TABLE
+        starters: list[str] = []
+        if layout is not None and layout.table is not None:
+            starters = [r.label for r in layout.table.rows]
+        info = (
+            "# USER Bounding Box Info: columns_bbox, where keys are column headers and values are "
+            "column bounding boxes. rows_bbox, where keys are row headers and values are row "
+            f"bounding boxes. The columns in the image are: {_pylist(found.get('columns', []))}. "
+            f"The rows in the image start with: {_pylist(starters)}."
+        )
+    text = "\n".join(
+        [
+            "Here are some tools that can help you. All are python codes. They are in tools.py "
+            "and will be imported for you.",
+            intro,
+            "Below are the tools in tools.py:",
+            tools,
+            PAPER_GOAL,
+            "Below are some examples of how to use the tools to solve the user requests. You can "
+            "refer to them for help. You can also refer to the tool descriptions for more "
+            "information.\n",
+            example,
+            f"# USER REQUEST #: <A image here> {question.strip()}",
+            info,
+            "# USER IMAGE stored in image_1, as PIL image.",
+            PAPER_NOW,
+        ]
     )
-    return Prompt("paper", system, f"# USER REQUEST #: {request}\n# RESULT #:")
+    return Prompt("paper", PAPER_SYSTEM, text)
 
 
 def build_prompt(

@@ -60,22 +60,36 @@ def _clean_answer(raw: str) -> str:
     return text
 
 
+_FINAL_INLINE = re.compile(r"FINAL[ \t]+ANSWER[ \t*_]*[:\uff1a][ \t]*([^\n]*)", re.IGNORECASE)
+_ANSWER_INLINE = re.compile(r"\bANSWER[ \t*_]*[:\uff1a][ \t]*([^\n]*)")  # upper case only
+
+
 def _find_answer(prose: str) -> str | None:
+    """FINAL ANSWER: anywhere (the paper writes "ANSWER: ... FINAL ANSWER: 3. TERMINATE" on
+    one line), else the last ANSWER: line, else an ANSWER: inside a line."""
+    finals = list(_FINAL_INLINE.finditer(prose))
+    if finals:
+        answer = _clean_answer(finals[-1].group(1))
+        if answer:
+            return answer
     matches = list(_ANSWER.finditer(prose))
     if not matches:
-        return None
-    finals = [m for m in matches if m.group(1).upper().startswith("FINAL")]
-    match = finals[-1] if finals else matches[-1]
-    value = match.group(2)
-    if not _clean_answer(value):
-        # "ANSWER:" on its own line, the answer on the next non-empty line
-        rest = prose[match.end() :].lstrip("\n")
-        for line in rest.splitlines():
-            if line.strip() and not _ANSWER.match(line):
-                value = line
-                break
-    answer = _clean_answer(value)
-    return answer or None
+        inline = list(_ANSWER_INLINE.finditer(prose))
+        answer = _clean_answer(inline[-1].group(1)) if inline else ""
+        return answer or None
+    for match in reversed(matches):
+        value = match.group(2)
+        if not _clean_answer(value):
+            # "ANSWER:" on its own line, the answer on the next non-empty line
+            rest = prose[match.end() :].lstrip("\n")
+            for line in rest.splitlines():
+                if line.strip() and not _ANSWER.match(line):
+                    value = line
+                    break
+        answer = _clean_answer(value)
+        if answer:
+            return answer
+    return None
 
 
 def parse_reply(text: str | None) -> ParsedReply:
