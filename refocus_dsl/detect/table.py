@@ -412,6 +412,8 @@ def _columns(
         if len(inside) > 1 or edge:
             wide = [g for g in inside if g[1] - g[0] >= max(2 * min_gap, 12)]
             inside = wide or ([] if edge else [max(inside, key=lambda g: g[1] - g[0])])
+            if edge and not inside:
+                continue
         if inside:
             mids.extend((c + d) // 2 for c, d in inside)
         else:  # ... and body gaps that a spanning header crosses
