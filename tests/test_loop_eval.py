@@ -106,10 +106,16 @@ def test_eval_concurrency_resume_report_and_vcot(tmp_path: Path) -> None:
     assert {r["id"] for r in rows} == {"q1", "q2", "q4", "q5"}
     for r in rows:
         assert r["query"].startswith("Question number") and r["answer"] == "2011"
-        assert r["focus_areas"] and all(len(b) == 4 for b in r["focus_areas"])
-        assert [len(c["images"]) for c in r["conversations"]] == [1, 0]
-        assert (train.parent / r["conversations"][0]["images"][0]).is_file()
-        assert (train.parent / r["image"]).is_file()
+        assert r["focus_areas"] and all(
+            set(b) == {"x1", "y1", "x2", "y2"} for b in r["focus_areas"]
+        )
+        first, second = r["conversations"]
+        assert first["images"] == r["images"] and first["images"][0].endswith("input.png")
+        assert second["images"][0].endswith("turn1.png") and len(second["images"]) == 2
+        assert "ANSWER: 2011" in second["response"] and "keep_only" in first["response"]
+        assert all((train.parent / p).is_file() for p in second["images"])
+        assert list(r["columns_bbox"]) == ["Index", "Year", "Cost", "Earning"]
+        assert r["source"] in ("tables", "charts")
 
 
 def test_eval_without_endpoint_runs_the_planner(tmp_path: Path) -> None:

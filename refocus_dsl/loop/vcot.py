@@ -44,33 +44,81 @@ def _rel(path: Path | None, base: Path) -> str | None:
     return os.path.relpath(path.resolve(), base.resolve()).replace(os.sep, "/")
 
 
+def _box(b: Sequence[Any]) -> dict[str, int]:
+    """A box in the paper's format."""
+    return {"x1": int(b[0]), "y1": int(b[1]), "x2": int(b[2]), "y2": int(b[3])}
+
+
+def _bbox_dicts(doc: dict[str, Any]) -> dict[str, Any]:
+    """The paper's ``columns_bbox`` / ``rows_bbox`` or ``x_values_bbox`` / ``y_values_bbox``."""
+    layout = doc.get("layout")
+    if not isinstance(layout, dict):
+        return {}
+    out: dict[str, Any] = {}
+    table = layout.get("table")
+    if isinstance(table, dict):
+        out["columns_bbox"] = {
+            str(c.get("header")): _box(c["bbox"])
+            for c in table.get("columns") or []
+            if isinstance(c, dict) and _is_box(c.get("bbox"))
+        }
+        out["rows_bbox"] = {
+            str(r.get("label")): _box(r["bbox"])
+            for r in table.get("rows") or []
+            if isinstance(r, dict) and _is_box(r.get("bbox"))
+        }
+    chart = layout.get("chart")
+    if isinstance(chart, dict):
+        boxes: dict[str, dict[str, int]] = {}
+        for c in chart.get("categories") or []:
+            box = (c.get("region") or c.get("bar_bbox")) if isinstance(c, dict) else None
+            if box is not None and _is_box(box):
+                boxes[str(c.get("label"))] = _box(box)
+        horizontal = chart.get("orientation") == "horizontal"
+        out["x_values_bbox"] = {} if horizontal else boxes
+        out["y_values_bbox"] = boxes if horizontal else {}
+    return out
+
+
+def _is_box(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    )
+
+
 def vcot_record(folder: Path, doc: dict[str, Any], base: Path) -> dict[str, Any]:
+    """One training line. ``conversations[i]["images"]`` are the images the model had
+    just been shown when it wrote ``response`` i: the original for the first turn (the
+    paper's fine-tuning reads the input image from ``conversations[0]["images"]``), then
+    the edited image and the original after each edit."""
+    original = _rel(trace_image(folder, (doc.get("image") or {}).get("file", "input.png")), base)
+    seen: list[str] = [original] if original is not None else []
     conversations = []
-    focus: list[list[int]] = []
+    focus: list[dict[str, int]] = []
     for turn in doc.get("turns") or []:
         if not isinstance(turn, dict) or turn.get("kind") == "planner":
             continue
-        image = _rel(trace_image(folder, turn.get("edited_image")), base)
-        boxes = [b for b in (turn.get("boxes") or []) if isinstance(b, list) and len(b) == 4]
-        if image is not None:
-            focus.extend(boxes)
         conversations.append(
-            {
-                "response": turn.get("reply") or "",
-                "images": [image] if image is not None else [],
-                "program": turn.get("program"),
-            }
+            {"response": turn.get("reply") or "", "images": seen, "program": turn.get("program")}
         )
-    original = (doc.get("image") or {}).get("file", "input.png")
+        edited = _rel(trace_image(folder, turn.get("edited_image")), base)
+        if edited is not None:
+            focus.extend(_box(b) for b in (turn.get("boxes") or []) if _is_box(b))
+            seen = [edited] + ([original] if original is not None else [])
+        else:
+            seen = []
+    gold = doc.get("gold_answer")
     return {
         "id": doc.get("id") or folder.name,
-        "image": _rel(trace_image(folder, original), base),
         "query": doc.get("question"),
-        "answer": doc.get("gold_answer")
-        if doc.get("gold_answer") is not None
-        else doc.get("answer"),
+        "answer": gold if gold is not None else doc.get("answer"),
         "focus_areas": focus,
         "conversations": conversations,
+        "images": [original] if original is not None else [],
+        "source": doc.get("dataset") or "",
+        **_bbox_dicts(doc),
     }
 
 
