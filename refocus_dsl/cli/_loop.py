@@ -230,9 +230,9 @@ def _ask(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from refocus_dsl.loop.language import evaluate
     from refocus_dsl.loop.planner import plan
-    from refocus_dsl.loop.session import _image, resolve_layout
+    from refocus_dsl.loop.session import load_input_image, resolve_layout
 
-    image = _image(args.image)
+    image = load_input_image(args.image)
     layout, source, notes = resolve_layout(image, args.layout)
     p = plan(args.question, layout)
     outcome = evaluate(p.program, image, layout) if p.program else None

@@ -17,8 +17,8 @@ from refocus_dsl.loop.session import (
     AskResult,
     ImageInput,
     LayoutInput,
-    _check_args,
-    _image,
+    check_args,
+    load_input_image,
     resolve_layout,
 )
 
@@ -40,10 +40,10 @@ def offline_ask(
     max_turns: int = 4,
 ) -> AskResult:
     started = time.perf_counter()
-    _check_args(max_turns, prompt_style)
+    check_args(max_turns, prompt_style)
     if not question.strip():
         raise LoopError("the question is empty")
-    img = _image(image)
+    img = load_input_image(image)
     found, source, notes = resolve_layout(img, layout, detect=detect)
     t0 = time.perf_counter()
     p = plan(question, found)

@@ -88,7 +88,7 @@ class AskResult:
         return sum(t.latency_s for t in self.turns)
 
 
-def _image(source: ImageInput) -> Image.Image:
+def load_input_image(source: ImageInput) -> Image.Image:
     if isinstance(source, Image.Image):
         return normalize_image(source).image
     return load_image(source).image
@@ -121,7 +121,7 @@ def resolve_layout(
     return found, source, tuple(found.notes)
 
 
-def _check_args(max_turns: int, prompt_style: str) -> None:
+def check_args(max_turns: int, prompt_style: str) -> None:
     if prompt_style not in PROMPT_STYLES:
         raise LoopError(
             f"unknown prompt style {prompt_style!r}; choose from {', '.join(PROMPT_STYLES)}"
@@ -172,12 +172,12 @@ def prepare(
     shown, the model only answers).
     """
     started = time.perf_counter()
-    _check_args(max_turns, prompt_style)
+    check_args(max_turns, prompt_style)
     if mode not in MODES:
         raise LoopError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
     if not question.strip():
         raise LoopError("the question is empty")
-    img = _image(image)
+    img = load_input_image(image)
     found, source, notes = resolve_layout(img, layout, detect=detect)
     original = ImageRef("input.png", png_bytes(img))
     first: tuple[Part, ...] | None = None
