@@ -950,119 +950,119 @@ def _fast_parse(ctx: _Ctx) -> bool:
 
 
 class _Descent:
-    __slots__ = ("ctx", "toks", "i", "depth", "max_depth")
+    """Recursive descent over a token list; every method takes and returns the index."""
+
+    __slots__ = ("ctx", "text", "toks", "depth", "max_depth", "max_string")
 
     def __init__(self, ctx: _Ctx, toks: list[Tok]) -> None:
         self.ctx = ctx
+        self.text = ctx.text
         self.toks = toks
-        self.i = 0
         self.depth = 0
         self.max_depth = ctx.limits.max_nesting
+        self.max_string = ctx.limits.max_string_length
 
     def program(self) -> None:
         toks = self.toks
-        ctx = self.ctx
-        text = ctx.text
-        statements = ctx.statements
+        text = self.text
+        statements = self.ctx.statements
+        call = self.call
+        i = 0
         while True:
-            tok = toks[self.i]
+            tok = toks[i]
             kind = tok[0]
             if kind == "$END":
                 return
             if kind == "SEMICOLON":
-                self.i += 1
+                i += 1
                 continue
             if kind != "NAME":
                 raise _GiveUp
-            nxt = toks[self.i + 1][0]
-            if nxt == "EQUAL":
-                name_tok = tok
-                self.i += 2
-                head = toks[self.i]
-                if head[0] != "NAME" or toks[self.i + 1][0] != "LPAR":
+            nxt = toks[i + 1][0]
+            if nxt == "LPAR":
+                node, i = call(tok, i + 2)
+                statements.append(_mk_statement(node, None, node.span))
+            elif nxt == "EQUAL":
+                head = toks[i + 2]
+                if head[0] != "NAME" or toks[i + 3][0] != "LPAR":
                     raise _GiveUp
-                self.i += 2
-                call = self.call(head)
-                cs = call.span
-                span = _mk_span(
-                    name_tok[1], cs.end, name_tok[3], name_tok[4], cs.end_line, cs.end_column
-                )
-                statements.append(_mk_statement(call, text[name_tok[1] : name_tok[2]], span))
-            elif nxt == "LPAR":
-                self.i += 2
-                call = self.call(tok)
-                statements.append(_mk_statement(call, None, call.span))
+                node, i = call(head, i + 4)
+                cs = node.span
+                span = _mk_span(tok[1], cs.end, tok[3], tok[4], cs.end_line, cs.end_column)
+                statements.append(_mk_statement(node, text[tok[1] : tok[2]], span))
             else:
                 raise _GiveUp
 
-    def call(self, name_tok: Tok) -> Call:
+    def call(self, name_tok: Tok, i: int) -> tuple[Call, int]:
         """After ``NAME (``: arguments up to the closing ``)``."""
         self.depth += 1
         if self.depth > self.max_depth:
             raise _GiveUp
         toks = self.toks
-        ctx = self.ctx
+        text = self.text
         args: list[Expr] = []
         keywords: list[Keyword] = []
         while True:
-            tok = toks[self.i]
+            tok = toks[i]
             kind = tok[0]
             if kind == "RPAR":
-                self.i += 1
                 break
-            if kind == "NAME" and toks[self.i + 1][0] == "EQUAL":
-                self.i += 2
-                value = self.expr()
+            if kind == "NAME" and toks[i + 1][0] == "EQUAL":
+                value, i = self.expr(i + 2)
                 vs = value.span
                 span = _mk_span(tok[1], vs.end, tok[3], tok[4], vs.end_line, vs.end_column)
-                keywords.append(
-                    _mk_keyword(ctx.text[tok[1] : tok[2]], value, span, token_span(tok))
-                )
+                keywords.append(_mk_keyword(text[tok[1] : tok[2]], value, span, token_span(tok)))
             else:
-                args.append(self.expr())
-            sep = toks[self.i][0]
+                value, i = self.expr(i)
+                args.append(value)
+            sep = toks[i][0]
             if sep == "COMMA":
-                self.i += 1
+                i += 1
             elif sep != "RPAR":
                 raise _GiveUp
         self.depth -= 1
-        return _mk_call(
-            ctx.text[name_tok[1] : name_tok[2]],
+        node = _mk_call(
+            text[name_tok[1] : name_tok[2]],
             tuple(args),
             tuple(keywords),
             _span2(name_tok, tok),
             token_span(name_tok),
         )
+        return node, i + 1
 
-    def expr(self) -> Expr:
+    def expr(self, i: int) -> tuple[Expr, int]:
         toks = self.toks
-        tok = toks[self.i]
+        tok = toks[i]
         kind = tok[0]
+        if kind == "STRING":
+            start, end = tok[1], tok[2]
+            body = self.text[start + 1 : end - 1]
+            if "\\" in body or len(body) > self.max_string:
+                return _literal(self.ctx, tok), i + 1
+            return _mk_leaf(String, "value", body, token_span(tok)), i + 1
         if kind in _VALUE_KINDS:
-            if kind == "NAME" and toks[self.i + 1][0] == "LPAR":
-                self.i += 2
-                return self.call(tok)
-            self.i += 1
-            return _literal(self.ctx, tok)
+            if kind == "NAME" and toks[i + 1][0] == "LPAR":
+                return self.call(tok, i + 2)
+            return _literal(self.ctx, tok), i + 1
         if kind == "LSQB":
             self.depth += 1
             if self.depth > self.max_depth:
                 raise _GiveUp
-            self.i += 1
+            i += 1
             items: list[Expr] = []
             while True:
-                t = toks[self.i]
+                t = toks[i]
                 if t[0] == "RSQB":
-                    self.i += 1
                     break
-                items.append(self.expr())
-                sep = toks[self.i][0]
+                item, i = self.expr(i)
+                items.append(item)
+                sep = toks[i][0]
                 if sep == "COMMA":
-                    self.i += 1
+                    i += 1
                 elif sep != "RSQB":
                     raise _GiveUp
             self.depth -= 1
-            return _mk_leaf(ListLit, "items", tuple(items), _span2(tok, t))  # type: ignore[no-any-return]
+            return _mk_leaf(ListLit, "items", tuple(items), _span2(tok, t)), i + 1
         raise _GiveUp
 
 
