@@ -16,6 +16,10 @@ DEFAULT_MAX_PIXELS = 40_000_000
 imported from there so that parsing does not load Pillow."""
 
 
+MAX_NESTING = 200
+"""The highest ``max_nesting`` accepted."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds on one program (and the model loop); every field has a default."""
@@ -27,7 +31,8 @@ class Limits:
     max_targets: int = 200
     """Labels, ordinals, cells and regions named in one program, all targets together (E403)."""
     max_nesting: int = 16
-    """Depth of nested brackets, ``(`` and ``[`` together (E404)."""
+    """Depth of nested brackets, ``(`` and ``[`` together (E404); at most 200, so that
+    no pass over a program can exhaust Python's recursion limit."""
     max_string_length: int = 1000
     """Characters in one string literal (E405)."""
     max_pixels: int = DEFAULT_MAX_PIXELS
@@ -51,6 +56,8 @@ class Limits:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"Limits.{name} must be a positive integer, got {value!r}")
+        if self.max_nesting > MAX_NESTING:
+            raise ValueError(f"Limits.max_nesting is at most {MAX_NESTING}, got {self.max_nesting}")
 
 
 DEFAULT_LIMITS = Limits()

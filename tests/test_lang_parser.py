@@ -158,6 +158,20 @@ def test_limits_source_size_statements_nesting_strings() -> None:
 def test_limits_reject_nonsense() -> None:
     with pytest.raises(ValueError, match="max_statements"):
         Limits(max_statements=0)
+    with pytest.raises(ValueError, match="max_nesting"):
+        Limits(max_nesting=10_000)
+
+
+def test_deepest_allowed_nesting_parses_checks_and_prints() -> None:
+    from refocus_dsl.printer import format_program
+
+    lim = Limits(max_nesting=200)
+    deep = "mask(" + "f(" * 199 + ")" * 199 + ")\n"
+    program = parse(deep, lim)
+    assert format_program(program) == deep
+    check(deep, registry=REGISTRY, limits=lim)
+    listy = "mask(columns(" + "[" * 198 + '"A"' + "]" * 198 + "))"
+    check(listy, registry=REGISTRY, limits=lim)
 
 
 def test_deep_nesting_and_huge_input_are_diagnostics_not_crashes() -> None:

@@ -28,7 +28,7 @@ from refocus_dsl.limits import Limits
 from refocus_dsl.parser import parse, parse_with_diagnostics
 from refocus_dsl.printer import format_program
 
-BIG = Limits(max_nesting=1000, max_string_length=10**6, max_statements=10**4)
+BIG = Limits(max_nesting=200, max_string_length=10**6, max_statements=10**4)
 _RESERVED = {"True", "False", "true", "false", "display"}
 
 _FIRST = "abcxyzABCXYZ_"
