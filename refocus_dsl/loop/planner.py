@@ -104,12 +104,13 @@ def _same(a: str, b: str) -> bool:
             return float(a) == float(b)
         except ValueError:
             return False
-    # a tick label cut at the image edge or by OCR: "lary" for "ancillary"
-    if len(a) >= 4 and len(b) >= len(a) + 2 and (b.endswith(a) or b.startswith(a)):
-        return True
     if min(len(a), len(b)) < 5:
         return False
     return difflib.SequenceMatcher(None, a, b).ratio() >= FUZZY_RATIO
+
+
+def _cut(a: str, b: str) -> bool:
+    return len(a) >= 4 and len(b) >= len(a) + 2 and (b.endswith(a) or b.startswith(a))
 
 
 def match_label(label: str, question_tokens: Sequence[str]) -> str | None:
@@ -125,6 +126,10 @@ def match_label(label: str, question_tokens: Sequence[str]) -> str | None:
     hits: list[str] = []
     for w in content:
         hit = next((q for q in question_tokens if _same(w, q)), None)
+        if hit is None and len(content) > 1:
+            # a word of a longer label cut at the image edge or by OCR: "lary" for
+            # "ancillary" (never for one-word labels, where "sing" would match "singapore")
+            hit = next((q for q in question_tokens if _cut(w, q)), None)
         if hit is not None:
             hits.append(hit)
     need = len(content) if len(content) < 4 else -(-3 * len(content) // 4)
@@ -194,16 +199,16 @@ def _extreme_bar(
         return None
     sized = []
     for c in cats:
-        if c.bar_bbox is None or not c.label.strip():
+        if c.bar_bbox is None:
             continue
         x1, y1, x2, y2 = c.bar_bbox
         sized.append((x2 - x1 if orientation == "horizontal" else y2 - y1, c))
     if len(sized) < 2:
         return None
     sized.sort(key=lambda t: t[0], reverse=want == "max")
-    if sized[0][0] == sized[1][0]:
-        return None  # a tie: no single bar to point at
     c = sized[0][1]
+    if sized[0][0] == sized[1][0] or not c.label.strip():
+        return None  # a tie, or a bar whose label could not be read: nothing to name
     return Focus("bars", c.label, c.index, c.region or c.bar_bbox, f"the {want}imum bar")
 
 
@@ -226,7 +231,7 @@ def _is_measure(cells: Sequence[Cell], col: int) -> bool:
 
 def _extreme_row(cells: Sequence[Cell], body: Sequence[Row], col: int, want: str) -> Focus | None:
     """The body row whose value in column ``col`` is largest (or smallest)."""
-    rows = {r.index: r for r in body if r.label.strip()}
+    rows = {r.index: r for r in body}
     values = []
     for cell in cells:
         if cell.col == col and cell.row in rows:
@@ -236,9 +241,9 @@ def _extreme_row(cells: Sequence[Cell], body: Sequence[Row], col: int, want: str
     if len(values) < 2:
         return None
     values.sort(key=lambda t: t[0], reverse=want == "max")
-    if values[0][0] == values[1][0]:
-        return None
     r = values[0][1]
+    if values[0][0] == values[1][0] or not r.label.strip():
+        return None  # a tie, or a row without a label to name it by
     return Focus("rows", r.label, r.index, r.bbox, f"the {want}imum value")
 
 
