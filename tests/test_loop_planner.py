@@ -115,3 +115,14 @@ def test_superlatives_point_at_the_extreme() -> None:
         'draw_box(bars("China"), color="red", width=3)\n'
     )
     assert 'bars("Germany")' in plan("the minimum value?", chart).program
+
+
+def test_cut_words_only_inside_longer_labels() -> None:
+    assert match_label("lary businesses and refinery", tokens("ancillary businesses and refinery"))
+    assert match_label("sing", tokens("the rate in Singapore")) is None
+
+
+def test_unreadable_extreme_bar_is_not_replaced() -> None:
+    _, chart = chart_image_and_layout(labels=("", "India", "Brazil", "Germany", "Japan"))
+    assert plan("Which is the largest?", chart).program == "", "the tallest bar has no label"
+    assert 'bars("Germany")' in plan("Which is the smallest?", chart).program
