@@ -17,7 +17,8 @@ Kinds (ordinals count from 1, as a person counts):
 ``subplots(n, ...)``       panels by ordinal (reading order), or by title text
 ``region(x1,y1,x2,y2)``    fractions of the image, each in 0..1, non-empty
 ``text(s, ...)``           wherever the layout shows that text (cells, headers, row
-                           labels, categories, subplot titles)
+                           labels, categories, subplot titles): the pieces equal to
+                           it, or if there are none, the pieces containing it
 =========================  ===========================================================
 
 Any label argument may also be a list (``columns(["A", "B"])``), as the paper writes.
@@ -965,7 +966,10 @@ def _check_text(a: _Analysis) -> None:
         if not q:
             ok = False
             continue
-        hits = [(t, b) for t, b in texts if q in normalize_label(t)]
+        # Whole-text matches win; failing those, text that contains the query.
+        hits = [(t, b) for t, b in texts if q == normalize_label(t)]
+        if not hits:
+            hits = [(t, b) for t, b in texts if q in normalize_label(t)]
         if not hits:
             lq = loose_label(str(key))
             hits = [(t, b) for t, b in texts if lq in loose_label(t)]

@@ -128,3 +128,27 @@ def test_label_normalisation_and_nearest() -> None:
     assert loose_label("Earning ($)") == loose_label("earning $") == "earning"
     assert nearest("Earnngs", ["Index", "Year", "Earning"]) == ["Earning"]
     assert nearest("zzz", ["Index", "Year"]) == []
+
+
+def test_text_prefers_whole_matches_over_substrings() -> None:
+    from refocus_dsl.layout import load_layout
+
+    layout = load_layout(
+        {
+            "schema": "refocus-layout/1",
+            "image": {"width": 100, "height": 100},
+            "kind": "table",
+            "table": {
+                "bbox": [0, 0, 100, 100],
+                "columns": [],
+                "rows": [],
+                "cells": [
+                    {"row": 0, "col": 0, "text": "4", "bbox": [0, 0, 10, 10]},
+                    {"row": 0, "col": 1, "text": "1,204", "bbox": [10, 0, 20, 10]},
+                    {"row": 1, "col": 1, "text": "1,205", "bbox": [10, 10, 20, 20]},
+                ],
+            },
+        }
+    )
+    assert resolve(target('text("4")'), layout, 100, 100).boxes == ((0, 0, 10, 10),)
+    assert resolve(target('text("1,20")'), layout, 100, 100).labels == ("1,204", "1,205")
