@@ -98,6 +98,9 @@ def test_eval_concurrency_resume_report_and_vcot(tmp_path: Path) -> None:
     assert html.count("data:image/png;base64,") == 12
     assert 'src="turn' not in html and 'src="input' not in html
     assert html.count("badge right") == 4 and html.count("badge wrong") == 2
+    assert "accuracy (relaxed): relaxed 66.7%" in html, "the eval summary heads the page"
+    order = [html.index(f"<h2>q{i} ") for i in range(6)]
+    assert order == sorted(order)
 
     train = tmp_path / "train.jsonl"
     count = export_vcot([out], train)

@@ -141,7 +141,25 @@ def _question(folder: Path, doc: dict[str, Any]) -> str:
     return head + row + body + final + "</section>"
 
 
-def build_report(folders: Sequence[Path], title: str = "refocus report") -> str:
+def _summaries(paths: Sequence[str | Path]) -> str:
+    """The eval summaries (``summary.json``) of the folders given, as text blocks."""
+    import json
+
+    from refocus_dsl.loop.evaluate import format_summary
+
+    blocks = []
+    for p in map(Path, paths):
+        try:
+            doc = json.loads((p / "summary.json").read_text(encoding="utf-8"))
+            blocks.append(f"<h2>{_e(p.name)}</h2><pre>{_e(format_summary(doc))}</pre>")
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # no summary (or not ours): the page still shows every trace
+    return "".join(blocks)
+
+
+def build_report(
+    folders: Sequence[Path], title: str = "refocus report", summary_html: str = ""
+) -> str:
     docs: list[tuple[Path, dict[str, Any]]] = []
     for folder in folders:
         docs.append((folder, load_trace(folder)))
@@ -157,7 +175,7 @@ def build_report(folders: Sequence[Path], title: str = "refocus report") -> str:
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "img-src data:; style-src 'unsafe-inline'\">"
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{_e(title)}</h1><p>{len(docs)} questions &middot; {_e(acc)}</p>"
+        f"<h1>{_e(title)}</h1><p>{len(docs)} questions &middot; {_e(acc)}</p>" + summary_html
     )
     return head + "".join(_question(f, d) for f, d in docs) + "</body></html>\n"
 
@@ -169,7 +187,7 @@ def write_report(
     folders = find_traces(list(paths))
     if not folders:
         raise TraceError("no trace folders found in " + ", ".join(map(str, paths)))
-    page = build_report(folders, title)
+    page = build_report(folders, title, _summaries(paths))
     try:
         Path(out).write_text(page, encoding="utf-8")
     except OSError as exc:

@@ -189,6 +189,11 @@ def trace_image(directory: str | Path, name: Any) -> Path | None:
     return path if path.is_file() else None
 
 
+def _natural(path: Path) -> list[tuple[int, int | str]]:
+    """Sort key that puts q2 before q10."""
+    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", path.name) if t]
+
+
 def find_traces(paths: list[str | Path]) -> list[Path]:
     """Trace folders named directly, or found one level below (an eval output folder)."""
     found: list[Path] = []
@@ -196,7 +201,9 @@ def find_traces(paths: list[str | Path]) -> list[Path]:
         if (p / TRACE_FILE).is_file():
             found.append(p)
         elif p.is_dir():
-            found.extend(sorted(c for c in p.iterdir() if (c / TRACE_FILE).is_file()))
+            found.extend(
+                sorted((c for c in p.iterdir() if (c / TRACE_FILE).is_file()), key=_natural)
+            )
         else:
             raise TraceError(f"{p}: not a trace folder or a folder of traces")
     return found
