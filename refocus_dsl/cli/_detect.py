@@ -1,15 +1,181 @@
-"""Sub-commands (placeholder until implemented)."""
+"""Layout sub-commands: ``detect`` (one image) and ``eval-layout`` (a scored manifest).
+
+Data goes to stdout (a human summary, or JSON with ``--json``); progress and
+notes go to stderr. Deliberate errors propagate as
+:class:`~refocus_dsl.errors.RefocusError` and the dispatcher prints one line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 from typing import Any
+
+from refocus_dsl.layout import Layout
+
+RAW = argparse.RawDescriptionHelpFormatter
+
+DETECT_EPILOG = """\
+examples:
+  refocus detect table.png                          kind, columns and rows with their labels
+  refocus detect table.png --json > layout.json     the layout JSON (refocus-layout/1)
+  refocus detect chart.png --overlay boxes.png      draw what was found over the image
+  refocus detect table.png --kind table --ocr pytesseract --no-cache
+
+The layout is cached by image content and detector version (in memory and under
+$XDG_CACHE_HOME/refocus-dsl/layouts; REFOCUS_NO_CACHE=1 or --no-cache skips it).
+"""
+
+EVAL_EPILOG = """\
+examples:
+  refocus eval-layout data/tables/wtq/manifest.jsonl
+  refocus eval-layout manifest.jsonl --json > scores.json
+  refocus eval-layout manifest.jsonl --limit 20 --overlays /tmp/overlays
+
+A manifest has one JSON object a line: {"id", "image", "gold", "style", ...}, paths
+relative to the manifest's folder; gold files are refocus-layout/1 documents.
+Figures are given overall and per group (the manifest's `style`, else `dataset`,
+else its folder). Progress goes to stderr.
+"""
 
 
 def add_parsers(sub: Any) -> None:
-    """Register this module's sub-commands on sub (an argparse subparsers action)."""
-    del sub
+    """Register ``detect`` and ``eval-layout``."""
+    p = sub.add_parser(
+        "detect",
+        help="find the table grid, chart bars or figure panels in an image",
+        description="Detect the layout of a table, bar chart or multi-panel figure "
+        "from its pixels.",
+        epilog=DETECT_EPILOG,
+        formatter_class=RAW,
+    )
+    p.add_argument("image", help="image file (PNG, JPEG, ...)")
+    p.add_argument("--kind", choices=["auto", "table", "chart", "figure"], default="auto")
+    p.add_argument("--json", action="store_true", help="print the layout JSON")
+    p.add_argument(
+        "--overlay", metavar="OUT.png", help="write the image with the boxes drawn on it"
+    )
+    p.add_argument(
+        "--ocr", choices=["auto", "tesserocr", "pytesseract"], default="auto", help="OCR backend"
+    )
+    p.add_argument(
+        "--no-cache", action="store_true", help="detect afresh, do not read or write the cache"
+    )
+    p.set_defaults(handler=_detect)
+
+    e = sub.add_parser(
+        "eval-layout",
+        help="score detected layouts against gold layouts (a JSONL manifest)",
+        description="Detect every image of a manifest and score it against its gold layout.",
+        epilog=EVAL_EPILOG,
+        formatter_class=RAW,
+    )
+    e.add_argument("manifest", help="JSON Lines manifest")
+    e.add_argument("--json", action="store_true", help="print the report as JSON")
+    e.add_argument(
+        "--kind",
+        choices=["gold", "auto", "table", "chart", "figure"],
+        default="gold",
+        help="what to detect: the gold's kind (default), or auto-classify, or force one",
+    )
+    e.add_argument("--limit", type=int, metavar="N", help="only the first N images")
+    e.add_argument("--overlays", metavar="DIR", help="write an overlay image per input here")
+    e.add_argument("--ocr", choices=["auto", "tesserocr", "pytesseract"], default="auto")
+    e.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    e.set_defaults(handler=_eval)
 
 
-def _unused(args: argparse.Namespace) -> int:
+def summary(layout: Layout) -> str:
+    """A few lines a person can read: what was found, with headers and labels."""
+    lines = [f"kind: {layout.kind}  ({layout.width}x{layout.height})"]
+    t = layout.table
+    if t is not None:
+        n_head = len(t.header_rows)
+        lines.append(
+            f"table {list(t.bbox)}: {len(t.columns)} columns, {len(t.rows)} rows "
+            f"({n_head} header row{'s' if n_head != 1 else ''})"
+        )
+        for c in t.columns:
+            lines.append(f"  column {c.index}: {c.header!r}  {list(c.bbox)}")
+        for r in t.rows:
+            tag = " [header]" if r.is_header else ""
+            lines.append(f"  row {r.index}: {r.label!r}{tag}  {list(r.bbox)}")
+    ch = layout.chart
+    if ch is not None:
+        plot = list(ch.plot_bbox) if ch.plot_bbox else "?"
+        lines.append(
+            f"{ch.orientation or '?'} {ch.type} chart, plot {plot}"
+            + (f", title {ch.title!r}" if ch.title else "")
+        )
+        for cat in ch.categories:
+            bar = list(cat.bar_bbox) if cat.bar_bbox else None
+            lines.append(f"  category {cat.index}: {cat.label!r}  bar {bar}")
+    for sp in layout.subplots:
+        lines.append(
+            f"  panel {sp.index + 1}: {list(sp.bbox)}" + (f" {sp.title!r}" if sp.title else "")
+        )
+    if layout.confidence is not None:
+        lines.append(f"confidence: {layout.confidence:.2f}")
+    for note in layout.notes:
+        lines.append(f"note: {note}")
+    det = layout.detector or {}
+    secs = det.get("seconds", {})
+    if det:
+        ocr = det.get("ocr", {})
+        lines.append(
+            f"detector {det.get('version', '?')}, OCR {ocr.get('backend', '?')} "
+            f"({det.get('ocr_calls', '?')} calls), {secs.get('total', 0):.3f}s"
+            + (" (cached)" if det.get("cache") == "hit" else "")
+        )
+    return "\n".join(lines)
+
+
+def _detect(args: argparse.Namespace) -> int:
+    from refocus_dsl.detect import detect_layout
+    from refocus_dsl.imageio import load_image
+
+    loaded = load_image(args.image)
+    layout = detect_layout(loaded, args.kind, ocr=args.ocr, cache=False if args.no_cache else None)
+    if args.overlay:
+        from refocus_dsl.overlay import draw_overlay
+
+        out = Path(args.overlay)
+        try:
+            draw_overlay(loaded.image, layout).save(out)
+        except (OSError, ValueError) as exc:
+            from refocus_dsl.errors import ImageError
+
+            raise ImageError(f"cannot write overlay {out}: {exc}") from None
+        print(f"overlay written to {out}", file=sys.stderr)
+    if args.json:
+        print(layout.to_json(indent=1))
+    else:
+        print(summary(layout))
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from refocus_dsl.scoring import evaluate
+
+    if args.limit is not None and args.limit < 0:
+        print("refocus eval-layout: error: --limit must be >= 0", file=sys.stderr)
+        return 2
+
+    def progress(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    report = evaluate(
+        args.manifest,
+        kind=args.kind,
+        limit=args.limit,
+        ocr=args.ocr,
+        overlays=args.overlays,
+        progress=None if args.quiet else progress,
+    )
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=1, sort_keys=True, ensure_ascii=False))
+    else:
+        print(report.to_text())
     return 0

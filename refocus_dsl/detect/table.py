@@ -34,6 +34,8 @@ from refocus_dsl.ocr import OcrEngine, Word
 
 VERSION = "1"
 _MAX_STACK_PIXELS = 1_500_000
+_OCR_LINE_PX = 30.0
+"""Text lines are enlarged to about this height for OCR (tesseract reads 20-40 px best)."""
 """Upper bound on the stacked OCR image (pixels): keeps one call within ~0.3 s."""
 _DEBUG = False
 
@@ -214,12 +216,16 @@ class _Slot:
     scale: float
 
 
+_CLEAN_LUT = np.clip(255.0 - (np.arange(256) - 15.0) * (255.0 / 110.0), 0, 255).astype(np.uint8)
+"""Contrast with the background -> grey: faint differences vanish, text turns black."""
+
+
 def _clean(
     grey: npt.NDArray[np.uint8], row_bg: F, h_rules: Sequence[Rule], v_rules: Sequence[Rule]
 ) -> npt.NDArray[np.uint8]:
     """Dark text on white whatever the background (dark headers inverted, shading removed)."""
-    diff = np.abs(grey.astype(np.float64) - row_bg[:, None])
-    out = np.clip(255.0 - (diff - 15.0) * (255.0 / 110.0), 0, 255).astype(np.uint8)
+    diff = np.abs(grey.astype(np.int16) - row_bg.astype(np.int16)[:, None])
+    out: npt.NDArray[np.uint8] = _CLEAN_LUT[diff]
     for r in h_rules:
         out[max(0, r.pos - 1) : r.end + 1, :] = 255
     for r in v_rules:
@@ -236,7 +242,7 @@ def _stack_ocr(
     """OCR many small regions in one call: stack them vertically with white between."""
     if not regions:
         return {}
-    scale = float(min(3.0, max(1.0, 30.0 / max(line_h, 1.0))))
+    scale = float(min(3.0, max(1.0, _OCR_LINE_PX / max(line_h, 1.0))))
     area = sum((b[2] - b[0]) * (b[3] - b[1]) for b, _ in regions)
     if area * scale * scale > _MAX_STACK_PIXELS:  # big text areas: no enlargement
         scale = max(1.0, (_MAX_STACK_PIXELS / max(area, 1)) ** 0.5)
@@ -352,7 +358,7 @@ def _col_of(x1: int, x2: int, bounds: Sequence[int]) -> list[int]:
 
 
 def _colany(ink: B, a: int, b: int, x1: int, x2: int) -> B:
-    out: B = ink[a:b, x1:x2].any(axis=0)
+    out: B = np.asarray(ink[a:b, x1:x2].any(axis=0), dtype=np.bool_)
     return out
 
 
