@@ -100,10 +100,11 @@ class Turn:
         return self.edited_image is not None
 
 
-def _nudge(parsed: ParsedReply) -> str:
+def _nudge(parsed: ParsedReply, paper: bool = False) -> str:
+    block = "```python" if paper else "```refocus"
     if parsed.kind == "empty":
         return (
-            "Your reply was empty. Reply with THOUGHT, then either one ```refocus block "
+            f"Your reply was empty. Reply with THOUGHT, then either one {block} block "
             "or a line ANSWER: <answer> followed by TERMINATE."
         )
     if parsed.kind == "two_programs":
@@ -118,7 +119,7 @@ def _nudge(parsed: ParsedReply) -> str:
         )
     return (
         f"I could not use your reply ({parsed.note}). Reply with THOUGHT, then either one "
-        "```refocus block or a line ANSWER: <answer> followed by TERMINATE."
+        f"{block} block or a line ANSWER: <answer> followed by TERMINATE."
     )
 
 
@@ -258,7 +259,7 @@ class Dialogue:
                     return self._record(Turn(**base), started)
             else:
                 self._refusals = 0
-            parts = [_nudge(parsed)]
+            parts = [_nudge(parsed, self.paper)]
             turn = Turn(**base)
         if len(self.turns) + 1 >= self.max_turns:
             parts.append(
