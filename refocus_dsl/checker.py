@@ -166,6 +166,17 @@ def _what(expr: Expr) -> str:
     return f"a call of {expr.name}(...)"
 
 
+def _as_target(kind: str, value: Expr) -> str:
+    """``columns=["A", "B"]`` written as the target it meant: ``columns("A", "B")``."""
+    from refocus_dsl.printer import format_expr
+
+    items = value.items if isinstance(value, ListLit) else (value,)
+    try:
+        return format_expr(Call(kind, tuple(items)))
+    except (ValueError, TypeError):
+        return f"{kind}(...)"
+
+
 def _num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
@@ -216,7 +227,9 @@ class _Checker:
                 f"write {call.name}({args[1].name}(...)) without {args[0].name}",
             )
             args = args[1:]
-        if not args:
+        if args:
+            self.target(call, spec, args[0])
+        elif not any(kw.name in TARGET_KINDS for kw in call.keywords):
             _err(
                 self.diags,
                 call,
@@ -224,8 +237,6 @@ class _Checker:
                 f"{call.name} needs a target as its first argument",
                 f"e.g. {spec.example}" if spec.example else "",
             )
-        else:
-            self.target(call, spec, args[0])
         params = spec.params
         bound: dict[str, Expr] = {}
         for i, arg in enumerate(args[1:]):
@@ -244,7 +255,17 @@ class _Checker:
             bound[params[i].name] = arg
         for kw in call.keywords:
             p = by_name.get(kw.name)
-            if p is None:
+            if p is None and kw.name in TARGET_KINDS and not args:
+                _err(
+                    self.diags,
+                    kw,
+                    "E202",
+                    f"the target is not a keyword argument: {call.name} has no argument "
+                    f"named {kw.name}",
+                    f"write {call.name}({_as_target(kw.name, kw.value)})",
+                    span=kw.name_span,
+                )
+            elif p is None:
                 pnames = [q.name for q in params]
                 _err(
                     self.diags,

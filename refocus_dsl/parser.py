@@ -486,7 +486,8 @@ _CHAR_HINTS = {
     "|": "operators are not part of the language",
     "^": "operators are not part of the language",
     "~": "operators are not part of the language",
-    "`": "backquotes are not part of the language: write strings in quotes",
+    "`": "backquotes are not part of the language: remove code fences (```) around the "
+    "program and write strings in quotes",
 }
 _STRING_PREFIXES = frozenset({"f", "r", "b", "u", "rb", "br", "fr", "rf"})
 
@@ -532,6 +533,14 @@ def _syntax_error(
                 f'string prefixes ({word}"...") are not part of the language: write a plain string',
             )
             return
+    if kind == "LPAR" and prev is not None and prev[0] in ("EQUAL", "COMMA", "LPAR", "LSQB"):
+        ctx.error(
+            token_span(tok),
+            "E104",
+            "tuples and grouping parentheses are not part of the language",
+            ('write colours as a name or "#rrggbb", several values as a list [...]',),
+        )
+        return
     if kind == "LSQB" and prev is not None and prev[0] in ("NAME", "RPAR", "RSQB", "STRING"):
         ctx.error(
             token_span(tok),

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lang_helpers import REGISTRY, table_layout
 
 from refocus_dsl.checker import CODES, check
@@ -109,3 +111,94 @@ def test_pixel_limit_default_is_the_image_loaders() -> None:
     from refocus_dsl.imageio import DEFAULT_MAX_PIXELS
 
     assert Limits().max_pixels == DEFAULT_MAX_PIXELS
+
+
+def test_tool_hint_for_keyword_target() -> None:
+    (d,) = check('keep_only(columns=["Year", "Cost"])', TABLE, REGISTRY)
+    assert d.code == "E202" and d.suggestions == ('write keep_only(columns("Year", "Cost"))',)
+
+
+_WORDS = [
+    "keep_only",
+    "mask",
+    "highlight",
+    "draw_box",
+    "underline",
+    "label",
+    "columns",
+    "rows",
+    "cells",
+    "bars",
+    "subplots",
+    "region",
+    "text",
+    "color",
+    "alpha",
+    "width",
+    "fill",
+    "row",
+    "col",
+    "side",
+    "bold",
+    "x1",
+    "red",
+    "image_1",
+    "display",
+    "focus_on_rows_with_mask",
+    "rows_bbox",
+]
+
+
+def _program_text() -> st.SearchStrategy[str]:
+    leaf = st.one_of(
+        st.sampled_from(
+            [
+                '"Year"',
+                '"1996"',
+                '"x"',
+                '""',
+                "0",
+                "1",
+                "-3",
+                "0.5",
+                "2.5",
+                "True",
+                "#ff0000",
+                "red",
+                "image_1",
+                "[]",
+                '["Cost", 2]',
+            ]
+        ),
+    )
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        arg = st.one_of(inner, st.tuples(st.sampled_from(_WORDS), inner).map("=".join))
+        return st.tuples(st.sampled_from(_WORDS), st.lists(arg, max_size=4)).map(
+            lambda t: f"{t[0]}({', '.join(t[1])})"
+        )
+
+    expr = st.recursive(leaf, extend, max_leaves=6)
+    stmt = st.tuples(st.sampled_from(_WORDS), st.lists(expr, max_size=3)).map(
+        lambda t: f"{t[0]}({', '.join(t[1])})"
+    )
+    return st.lists(stmt, max_size=4).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_program_text(), st.sampled_from([None, "table", "chart", "figure"]))
+def test_checking_random_programs_of_real_names_never_raises(text: str, kind: str | None) -> None:
+    from lang_helpers import LAYOUTS
+
+    layout = LAYOUTS[kind]() if kind else None
+    for d in check(text, layout, REGISTRY):
+        assert d.code in CODES
+    # and whatever checks cleanly also resolves
+    from refocus_dsl.ast import Call
+    from refocus_dsl.targets import resolve
+
+    if not [d for d in check(text, layout, REGISTRY) if d.is_error] and layout is not None:
+        for stmt in parse(text).statements:
+            t = stmt.call.args[0]
+            assert isinstance(t, Call)
+            resolve(t, layout, layout.width, layout.height)
