@@ -87,3 +87,21 @@ def test_auth_failure_says_what_to_check() -> None:
     with ScriptedServer([Reply(status=401, text="invalid key")]) as s:
         with pytest.raises(ModelError, match="HTTP 401.*OPENAI_API_KEY"):
             ChatClient(_config(s.base_url)).complete(MSG)
+
+
+def test_refused_parameters_are_dropped_once() -> None:
+    script = [
+        Reply(status=400, text="Unsupported value: 'temperature' does not support 0.0"),
+        Reply(status=400, text="'max_tokens' is not supported; use 'max_completion_tokens'"),
+        Reply(text="ok"),
+        Reply(status=400, text="'temperature' is still wrong"),
+    ]
+    with ScriptedServer(script) as s:
+        client = ChatClient(_config(s.base_url, max_retries=0))
+        got = client.complete(MSG)
+        assert got.text == "ok" and len(got.errors) == 2
+        sent = s.requests[2]
+        assert "temperature" not in sent and "max_tokens" not in sent
+        assert sent["max_completion_tokens"] == 2048
+        with pytest.raises(ModelError, match="HTTP 400"):
+            client.complete(MSG)

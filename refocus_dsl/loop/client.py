@@ -88,17 +88,37 @@ def _classify(exc: Exception) -> _Retry:
         code = exc.status_code
         if code == 429 or code >= 500 or code == 408:
             return _Retry(f"HTTP {code}", _retry_after(exc))
-        hint = {
-            401: " (check OPENAI_API_KEY)",
-            403: " (check OPENAI_API_KEY and the model's access)",
-            404: " (check --base-url, which usually ends in /v1, and --model)",
-        }.get(code, "")
-        raise ModelError(
-            f"the endpoint refused the request: HTTP {code}: {_short(exc)}{hint}"
-        ) from None
+        raise ModelError(_refused(exc)) from None
     if isinstance(exc, (openai.APIResponseValidationError, ValueError)):
         return _Retry(f"unreadable response: {_short(exc)}")
     raise ModelError(f"model request failed: {_short(exc)}") from None
+
+
+def _refused(exc: openai.APIStatusError) -> str:
+    code = exc.status_code
+    hint = {
+        401: " (check OPENAI_API_KEY)",
+        403: " (check OPENAI_API_KEY and the model's access)",
+        404: " (check --base-url, which usually ends in /v1, and --model)",
+    }.get(code, "")
+    return f"the endpoint refused the request: HTTP {code}: {_short(exc)}{hint}"
+
+
+def _adapt(args: dict[str, Any], exc: openai.BadRequestError, learned: set[str]) -> str | None:
+    """Some models refuse ``temperature`` or want ``max_completion_tokens`` instead of
+    ``max_tokens`` (OpenAI's reasoning models): change the request once for each,
+    remember it for the client's later requests, and say what changed; None when the
+    400 is about something else."""
+    text = str(exc).lower()
+    if "max_tokens" in args and "max_tokens" in text and "max_completion_tokens" in text:
+        args["max_completion_tokens"] = args.pop("max_tokens")
+        learned.add("max_completion_tokens")
+        return "HTTP 400: the model wants max_completion_tokens; sent again with it"
+    if "temperature" in args and "temperature" in text:
+        del args["temperature"]
+        learned.add("no-temperature")
+        return "HTTP 400: the model refused temperature; sent again without it"
+    return None
 
 
 def _short(exc: BaseException, limit: int = 300) -> str:
@@ -168,12 +188,17 @@ def _completion(response: Any, started: float, retries: int, errors: list[str]) 
     )
 
 
-def _request_args(config: EndpointConfig, messages: Messages) -> dict[str, Any]:
+def _request_args(
+    config: EndpointConfig, messages: Messages, learned: set[str] | None = None
+) -> dict[str, Any]:
+    """The request; ``learned`` holds what this endpoint refused before (see _adapt)."""
+    learned = learned or set()
     args: dict[str, Any] = {"model": config.model, "messages": list(messages)}
-    if config.temperature is not None:
+    if config.temperature is not None and "no-temperature" not in learned:
         args["temperature"] = config.temperature
     if config.max_tokens is not None:
-        args["max_tokens"] = config.max_tokens
+        key = "max_completion_tokens" if "max_completion_tokens" in learned else "max_tokens"
+        args[key] = config.max_tokens
     return args
 
 
@@ -190,6 +215,7 @@ class ChatClient:
         self.config = config
         self._sleep = sleep
         self._rng = rng
+        self._learned: set[str] = set()
         self._client = openai.OpenAI(
             api_key=config.api_key or "not-needed",
             base_url=config.base_url,
@@ -200,13 +226,20 @@ class ChatClient:
     def complete(self, messages: Messages) -> Completion:
         started = time.perf_counter()
         errors: list[str] = []
-        args = _request_args(self.config, messages)
-        for attempt in range(self.config.max_retries + 1):
+        args = _request_args(self.config, messages, self._learned)
+        attempt = 0
+        while attempt <= self.config.max_retries:
             try:
                 response = self._client.chat.completions.create(
                     **cast(Any, args), timeout=self.config.timeout_s
                 )
                 return _completion(response, started, attempt, errors)
+            except openai.BadRequestError as exc:
+                change = _adapt(args, exc, self._learned)
+                if change is None:
+                    raise ModelError(_refused(exc)) from None
+                errors.append(change)
+                continue  # the same request without what the model refused; no wait
             except openai.OpenAIError as exc:
                 retry = _classify(exc)
             except ValueError as exc:  # a body that is not JSON
@@ -214,6 +247,7 @@ class ChatClient:
             errors.append(retry.reason)
             if attempt < self.config.max_retries:
                 self._sleep(backoff_delay(attempt, self.config, retry.retry_after, self._rng))
+            attempt += 1
         raise ModelError(
             f"{self.config.describe()}: gave up after {len(errors)} attempts "
             f"(last: {errors[-1] if errors else 'unknown'})"
@@ -236,6 +270,7 @@ class AsyncChatClient:
         self.config = config
         self._sleep = sleep
         self._rng = rng
+        self._learned: set[str] = set()
         self._client = openai.AsyncOpenAI(
             api_key=config.api_key or "not-needed",
             base_url=config.base_url,
@@ -246,13 +281,20 @@ class AsyncChatClient:
     async def complete(self, messages: Messages) -> Completion:
         started = time.perf_counter()
         errors: list[str] = []
-        args = _request_args(self.config, messages)
-        for attempt in range(self.config.max_retries + 1):
+        args = _request_args(self.config, messages, self._learned)
+        attempt = 0
+        while attempt <= self.config.max_retries:
             try:
                 response = await self._client.chat.completions.create(
                     **cast(Any, args), timeout=self.config.timeout_s
                 )
                 return _completion(response, started, attempt, errors)
+            except openai.BadRequestError as exc:
+                change = _adapt(args, exc, self._learned)
+                if change is None:
+                    raise ModelError(_refused(exc)) from None
+                errors.append(change)
+                continue  # the same request without what the model refused; no wait
             except openai.OpenAIError as exc:
                 retry = _classify(exc)
             except ValueError as exc:
@@ -260,6 +302,7 @@ class AsyncChatClient:
             errors.append(retry.reason)
             if attempt < self.config.max_retries:
                 await self._sleep(backoff_delay(attempt, self.config, retry.retry_after, self._rng))
+            attempt += 1
         raise ModelError(
             f"{self.config.describe()}: gave up after {len(errors)} attempts "
             f"(last: {errors[-1] if errors else 'unknown'})"
