@@ -69,6 +69,7 @@ from refocus_dsl.ast import (
     Program,
     String,
 )
+from refocus_dsl.colors import COLOR_NAMES, parse_color
 from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
 from refocus_dsl.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from refocus_dsl.targets import TARGET_KINDS, _index, check_target, nearest
@@ -482,8 +483,6 @@ class _Checker:
         if t == "color":
             if isinstance(expr, Color):
                 return
-            from refocus_dsl.colors import COLOR_NAMES, parse_color
-
             if isinstance(expr, (String, Name)):
                 text = expr.value if isinstance(expr, String) else expr.name
                 if parse_color(text) is not None:
@@ -551,10 +550,18 @@ class _Checker:
             return
 
 
-def _is_required(p: Param) -> bool:
-    from refocus_dsl.plugin import REQUIRED
+_REQUIRED: Any = None
 
-    return p.default is REQUIRED
+
+def _is_required(p: Param) -> bool:
+    # Any Param comes from refocus_dsl.plugin, so it is loaded by now; importing it
+    # at the top would load Pillow with the checker.
+    global _REQUIRED
+    if _REQUIRED is None:
+        from refocus_dsl.plugin import REQUIRED
+
+        _REQUIRED = REQUIRED
+    return p.default is _REQUIRED
 
 
 def check(
