@@ -1,11 +1,15 @@
 """Text to :class:`~refocus_dsl.ast.Program`: parse errors as diagnostics, never exceptions.
 
 The syntax is ``grammar/refocus.lark``; :mod:`refocus_dsl._grammar` has Lark
-build its LALR(1) table once. This module drives that table with a lean loop
-of its own (a regex lexer over the grammar's terminals, shift/reduce over the
-grammar's actions, one small callback per rule that builds AST nodes with
-spans straight from the tokens). That keeps a typical program's parse in tens
-of microseconds and lets us recover from errors:
+build its LALR(1) table (kept in a generated module while the grammar file
+is unchanged). This module drives that table with a lean loop of its own (a
+regex lexer over the grammar's terminals, shift/reduce over the grammar's
+actions, one small callback per rule that builds AST nodes with spans
+straight from the tokens), because Lark's general parse loop costs several
+times our budget. Valid programs take a faster road still: a recursive
+descent over the same tokens that gives up, handing the text to the table
+loop, at anything unexpected (tests check both build identical programs).
+The table loop is also what recovers from errors:
 
 - The text size is checked before anything else (E401); bracket depth while
   parsing (E404), so hostile input cannot make the parser or any later
