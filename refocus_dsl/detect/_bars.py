@@ -130,8 +130,8 @@ def find_rects(
                 if gap <= 2 or (
                     gap <= 60
                     and b - a >= 6
-                    and float(np.mean(labels[m[4] : y1, a] == c)) >= 0.9
-                    and float(np.mean(labels[m[4] : y1, b - 1] == c)) >= 0.9
+                    and float(np.mean(labels[m[4] : y1, a + 1] == c)) >= 0.9
+                    and float(np.mean(labels[m[4] : y1, b - 2] == c)) >= 0.9
                     and float(np.mean(labels[m[4] : y1, a:b] == c)) >= 0.3
                 ):
                     m[4] = y2
@@ -143,7 +143,7 @@ def find_rects(
     for c, a, y1, b, y2 in merged:
         if joined:
             m = joined[-1]
-            if m[0] == c and m[2] == y1 and m[4] == y2 and 0 <= a - m[3] <= 2:
+            if m[0] == c and m[2] == y1 and m[4] == y2 and 0 <= a - m[3] <= 5:
                 m[3] = b
                 continue
         joined.append([c, a, y1, b, y2])
@@ -161,7 +161,8 @@ def excluded_colours(pal: Palette, rgb: U8, page: tuple[int, int, int]) -> set[i
     out: set[int] = set()
     for i, col in enumerate(pal.colours):
         arr = np.asarray([[col]], dtype=np.uint8)
-        if int(colour_distance(arr, page)[0, 0]) < 16 or min(col) >= 244:
+        near_white = min(col) >= 244 and min(page) >= 128  # a white card on a light page
+        if int(colour_distance(arr, page)[0, 0]) < 16 or near_white:
             out.add(i)
     del rgb
     return out
@@ -173,6 +174,31 @@ def _cross(r: Rect, o: Orientation) -> tuple[int, int]:
 
 def _value(r: Rect, o: Orientation) -> tuple[int, int]:
     return (r.y1, r.y2) if o == "vertical" else (r.x1, r.x2)
+
+
+def _edge_strip(r: Rect, bars: tuple[Rect, ...], o: Orientation) -> bool:
+    """A sliver (<= 3 px long) along the end of a longer bar of another colour: an
+    anti-aliased or outlined edge, not a bar of its own."""
+    rv = _value(r, o)
+    if rv[1] - rv[0] > 3:
+        return False
+    rc = _cross(r, o)
+    for q in bars:
+        if q is r or q.colour == r.colour:
+            continue
+        qc, qv = _cross(q, o), _value(q, o)
+        if qv[1] - qv[0] <= 3 or qc[0] > rc[0] + 2 or qc[1] < rc[1] - 2:
+            continue
+        if abs(qv[0] - rv[1]) <= 2 or abs(qv[1] - rv[0]) <= 2:
+            return True
+    return False
+
+
+def _runs_to_frame(pieces: list[tuple[int, int]], frame: int, tol: int) -> bool:
+    """Whether most of a colour's area (pieces of (far end, area)) ends at the frame."""
+    total = sum(a for _, a in pieces)
+    at = sum(a for f, a in pieces if abs(f - frame) <= tol)
+    return len(pieces) >= 2 and total > 0 and at >= 0.5 * total
 
 
 def bars_for(
@@ -204,7 +230,7 @@ def bars_for(
         solid[r.colour] = solid.get(r.colour, 0) + r.area
     best: Bars = Bars(o, 0, (), 0.0, ())
     for base in peaks:
-        on = [r for r in cands if min(abs(e - base) for e in _value(r, o)) <= 2]
+        on = [r for r in cands if min(abs(e - base) for e in _value(r, o)) <= 3]
         # Stacked segments: touch an accepted bar's far end with the same cross extent.
         accepted = list(on)
         frontier = list(on)
@@ -228,6 +254,23 @@ def bars_for(
         for r in accepted:
             area[r.colour] = area.get(r.colour, 0) + r.area
         good = {c for c, a in area.items() if a >= 0.5 * solid[c]}
+        # Plot background between bars also stands on the baseline, but every piece of it
+        # runs to the same far edge (the frame); real bars differ in length.
+        far_by: dict[int, list[tuple[int, int]]] = {}
+        for r in on:
+            v = _value(r, o)
+            far = v[1] if abs(v[0] - base) <= 2 else v[0]
+            far_by.setdefault(r.colour, []).append((far, r.area))
+        all_far = [f for ps in far_by.values() for f, _ in ps]
+        frame = max(all_far, key=lambda f: abs(f - base)) if all_far else base
+        tol = max(4, int(0.01 * (width if o == "horizontal" else height)))
+        flat = {c for c in good if _runs_to_frame(far_by.get(c, []), frame, tol)}
+        if flat and good - flat:
+            good -= flat
+        # Slivers of anti-aliased or outlined edges are colours with next to no bar area.
+        if good:
+            top = max(area[c] for c in good)
+            good = {c for c in good if area[c] >= 0.02 * top}
         bars = tuple(r for r in accepted if r.colour in good)
         # Drop near-duplicates and rectangles inside other bars (text holes).
         bars = tuple(
@@ -243,12 +286,21 @@ def bars_for(
             continue
         mid = float(np.median([_cross(r, o)[1] - _cross(r, o)[0] for r in bars]))
         bars = tuple(r for r in bars if _cross(r, o)[1] - _cross(r, o)[0] >= 0.25 * mid)
+        bars = tuple(r for r in bars if not _edge_strip(r, bars, o))
         thick = np.asarray([_cross(r, o)[1] - _cross(r, o)[0] for r in bars], dtype=np.float64)
-        on_base = sum(1 for r in bars if min(abs(e - base) for e in _value(r, o)) <= 2)
+        on_base = sum(1 for r in bars if min(abs(e - base) for e in _value(r, o)) <= 3)
         spread = float(np.std(thick) / max(float(np.mean(thick)), 1.0))
         # Glyph strokes of tick labels also line up; bars are big.
-        big = min(1.0, float(np.median([r.area for r in bars])) / (0.002 * width * height))
-        score = on_base * (1.0 - min(spread, 0.9)) * big
+        big = min(1.0, float(np.percentile([r.area for r in bars], 75)) / (0.002 * width * height))
+        # Count places along the axis, not pieces: background split around bars tiles the
+        # axis without gaps, while categories stand apart.
+        spans = sorted(_cross(r, o) for r in bars)
+        places, reach = 0, -(10**9)
+        for lo, hi in spans:
+            if lo > reach + 1:
+                places += 1
+            reach = max(reach, hi)
+        score = min(on_base, places) * (1.0 - min(spread, 0.9)) * big
         if score > best.score:
             best = Bars(o, int(base), bars, score, tuple(sorted(good)))
     return best

@@ -22,7 +22,7 @@ from refocus_dsl.ocr import OcrEngine, Word
 
 BoolArr = npt.NDArray[np.bool_]
 
-ANGLES = (0, 45, 90, -45)
+ANGLES = (0, 45, 90, -45, -90)
 """Text rotations tried (counter-clockwise degrees, as plotting libraries name them)."""
 
 _JUNK = re.compile(r"^[\W_]+$")
@@ -116,7 +116,7 @@ def estimate_angle(mask: BoolArr) -> int:
         return 0
     # Turned labels are several glyphs long across the strip; short level labels
     # ("6+", "1") seen sideways are not.
-    need = 2.5 if best == 90 else 2.0
+    need = 2.5 if best in (90, -90) else 2.0
     return best if mask.shape[0] >= need * scores[best] else 0
 
 

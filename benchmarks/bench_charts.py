@@ -1,0 +1,103 @@
+"""Chart and figure layout benchmark over the shared development data.
+
+Run on demand (prints figures; nothing asserts):
+
+    python benchmarks/bench_charts.py [--data ../shared/data/charts] [--limit N]
+        [--only chartqa,chartlens-plotqa-matsa,figures] [--json OUT.json]
+        [--overlays DIR]
+
+Sets: ``chartqa/`` (gold labels and orientation), ``chartlens-plotqa-matsa/``
+(one answer bar box per question, no gold layout: the benchmark writes a stub
+gold layout per image in a temporary folder so the ordinary eval-layout runner
+can score the answer-bar metrics), ``figures/`` (gold panel boxes).
+Targets (issue 4): chartqa orientation >= 98%, label F1 >= 90%, order >= 90%;
+chartlens answer bar found >= 90%, with label in question >= 80%; figures panel
+count exact >= 95%, panel F1@0.75 >= 95%; median <= 0.3 s per chart.
+Timings are wall-clock in one process; on a shared machine read the median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from refocus_dsl.scoring import EvalReport, evaluate
+
+SETS = ("chartqa", "chartlens-plotqa-matsa", "figures")
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "charts"
+
+
+def _stub_manifest(folder: Path, out: Path) -> Path:
+    """A manifest whose rows point at stub gold layouts (kind chart, nothing known)."""
+    lines = []
+    for raw in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        row: dict[str, Any] = json.loads(raw)
+        image = (folder / str(row["image"])).resolve()
+        with Image.open(image) as im:
+            width, height = im.size
+        gold = out / f"{row['id']}.json"
+        doc = {
+            "schema": "refocus-layout/1",
+            "image": {"width": width, "height": height},
+            "kind": "chart",
+            "table": None,
+            "chart": None,
+            "subplots": [],
+        }
+        gold.write_text(json.dumps(doc), encoding="utf-8")
+        row["image"] = str(image)
+        row["gold"] = gold.name
+        lines.append(json.dumps(row))
+    manifest = out / "manifest.jsonl"
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return manifest
+
+
+def run(data: Path, only: list[str], limit: int | None, overlays: Path | None) -> list[EvalReport]:
+    reports = []
+    for name in only:
+        folder = data / name
+        if not (folder / "manifest.jsonl").is_file():
+            print(f"skipped {name}: no manifest under {folder}", file=sys.stderr)
+            continue
+        ov = overlays / name if overlays is not None else None
+        if name == "chartlens-plotqa-matsa":
+            with tempfile.TemporaryDirectory() as tmp:
+                manifest = _stub_manifest(folder, Path(tmp))
+                reports.append(evaluate(manifest, kind="chart", limit=limit, overlays=ov))
+        else:
+            kind = "figure" if name == "figures" else "chart"
+            reports.append(evaluate(folder / "manifest.jsonl", kind=kind, limit=limit, overlays=ov))
+        print(reports[-1].to_text().replace(str(Path(tempfile.gettempdir())), "<tmp>"))
+        print()
+    return reports
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the charts data folder")
+    ap.add_argument("--only", default=",".join(SETS), help="comma-separated sets to run")
+    ap.add_argument("--limit", type=int, default=None, help="first N images of each set")
+    ap.add_argument("--json", type=Path, default=None, help="write all reports as JSON here")
+    ap.add_argument("--overlays", type=Path, default=None, help="write overlay PNGs here")
+    args = ap.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"error: no data folder {args.data} (pass --data)", file=sys.stderr)
+        return 1
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    reports = run(args.data, only, args.limit, args.overlays)
+    if args.json is not None:
+        args.json.write_text(json.dumps([r.to_dict() for r in reports], indent=1), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
