@@ -18,7 +18,7 @@ E104  Python that is not part of the language (import, loops, attributes,
       indexing, arithmetic, dictionaries, string prefixes)
 E105  unbalanced brackets (never closed, unmatched, mismatched)
 E106  invalid literal (bad escape, number too long)
-E109  too many syntax errors; parsing stopped
+E109  too many problems: parsing stopped, or the rest are not shown
 E201  unknown tool
 E202  unknown keyword argument
 E203  unknown label (column, row, bar, subplot title, text)
@@ -88,7 +88,7 @@ CODES: dict[str, str] = {
     "arithmetic, dictionaries, string prefixes)",
     "E105": "unbalanced brackets (never closed, unmatched, mismatched)",
     "E106": "invalid literal (bad escape, number too long)",
-    "E109": "too many syntax errors; parsing stopped",
+    "E109": "too many problems: parsing stopped, or the rest are not shown",
     "E201": "unknown tool",
     "E202": "unknown keyword argument",
     "E203": "unknown label (column, row, bar, subplot title, text)",
@@ -608,4 +608,19 @@ def check(
     if checker.diags:
         diags = diags + checker.diags
         diags.sort(key=lambda d: (d.line, d.column))
+    if len(diags) > lim.max_diagnostics:
+        rest = len(diags) - lim.max_diagnostics
+        last = diags[lim.max_diagnostics - 1]
+        diags = diags[: lim.max_diagnostics]
+        diags.append(
+            Diagnostic(
+                "E109",
+                f"too many problems: {rest} more not shown (Limits.max_diagnostics)",
+                last.line,
+                last.column,
+                last.end_line,
+                last.end_column,
+                suggestions=("fix these first",),
+            )
+        )
     return diags

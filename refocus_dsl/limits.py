@@ -41,6 +41,8 @@ class Limits:
     """Edit turns the model loop allows before it must answer."""
     max_errors: int = 20
     """Syntax errors reported before the parser stops looking (E109)."""
+    max_diagnostics: int = 100
+    """Diagnostics ``check`` returns at most; the last says how many more there were (E109)."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -52,6 +54,7 @@ class Limits:
             "max_pixels",
             "max_turns",
             "max_errors",
+            "max_diagnostics",
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

@@ -1035,14 +1035,16 @@ def _duplicates(a: _Analysis, items: list[Item], picked: list[Any]) -> None:
     if len(items) < 2:
         return
     seen: set[Any] = set()
+    warned: set[Any] = set()
     for expr, key in items:
         k = normalize_label(key) if isinstance(key, str) else key
-        if k in seen:
+        if k in seen and k not in warned:
+            warned.add(k)
             _warn(
                 a.diags,
                 expr.span,
                 "W102",
-                f"{a.call.name}() names {_quote(key)} twice",
+                f"{a.call.name}() names {_quote(key)} more than once",
                 "name each once",
             )
         seen.add(k)

@@ -202,3 +202,10 @@ def test_checking_random_programs_of_real_names_never_raises(text: str, kind: st
             t = stmt.call.args[0]
             assert isinstance(t, Call)
             resolve(t, layout, layout.width, layout.height)
+
+
+def test_diagnostics_are_capped() -> None:
+    src = "highlight(columns(" + '"Yeer", ' * 300 + "))"
+    diags = check(src, TABLE, REGISTRY, Limits(max_targets=1000))
+    assert len(diags) == 101 and diags[-1].code == "E109"
+    assert "more not shown" in diags[-1].message
