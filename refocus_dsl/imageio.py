@@ -18,6 +18,9 @@ from refocus_dsl.errors import ImageError, LimitError
 DEFAULT_MAX_PIXELS = 40_000_000
 """Largest image accepted, in pixels (40 megapixels)."""
 
+MIN_DETECT_SIDE = 16
+"""Smallest width and height in which a layout can be detected."""
+
 _KEPT_MODES = {"RGB", "RGBA", "L", "LA"}
 
 
@@ -46,7 +49,9 @@ def normalize_image(image: Image.Image, max_pixels: int = DEFAULT_MAX_PIXELS) ->
     notes: list[str] = []
     mode = image.mode
     if getattr(image, "is_animated", False):
-        notes.append(f"animated image with {getattr(image, 'n_frames', '?')} frames: using the first")
+        notes.append(
+            f"animated image with {getattr(image, 'n_frames', '?')} frames: using the first"
+        )
         image.seek(0)
     if mode in _KEPT_MODES:
         out = image.copy()
@@ -54,12 +59,15 @@ def normalize_image(image: Image.Image, max_pixels: int = DEFAULT_MAX_PIXELS) ->
         has_alpha = "transparency" in image.info or mode == "PA"
         out = image.convert("RGBA" if has_alpha else "RGB")
         notes.append(f"palette image converted to {out.mode}")
-    elif mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+    elif mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         import numpy as np
 
-        arr = np.asarray(image, dtype=np.float64)
+        arr = np.nan_to_num(np.asarray(image, dtype=np.float64))
         hi = float(arr.max()) if arr.size else 0.0
-        scale = 255.0 / 65535.0 if hi > 255 else 1.0
+        if mode == "F" and hi <= 1.0:
+            scale = 255.0  # floating-point images usually hold 0..1
+        else:
+            scale = 255.0 / 65535.0 if hi > 255 else 1.0
         out = Image.fromarray(np.clip(np.rint(arr * scale), 0, 255).astype(np.uint8), "L")
         notes.append(f"{mode} image converted to 8-bit L")
     elif mode == "1":
@@ -91,6 +99,17 @@ def load_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS)
     except UnidentifiedImageError:
         raise ImageError(f"{name}: not an image Pillow can read") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise LimitError(f"{name}: {exc}") from None
+        raise LimitError(
+            f"{name}: image is over the limit of {max_pixels:,} pixels ({exc})"
+        ) from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ImageError(f"{name}: cannot decode image ({exc})") from None
+
+
+def check_detectable(image: Image.Image, min_side: int = MIN_DETECT_SIDE) -> None:
+    """Refuse images too small to hold a table, chart or figure (a 1x1 icon, a spacer)."""
+    if image.width < min_side or image.height < min_side:
+        raise ImageError(
+            f"image is {image.width}x{image.height} pixels: too small to detect a layout "
+            f"(at least {min_side}x{min_side} is needed)"
+        )

@@ -20,7 +20,7 @@ from PIL import Image
 
 from refocus_dsl.cache import LayoutCache, default_cache
 from refocus_dsl.errors import LayoutError
-from refocus_dsl.imageio import LoadedImage, load_image, normalize_image
+from refocus_dsl.imageio import LoadedImage, check_detectable, load_image, normalize_image
 from refocus_dsl.layout import Layout
 from refocus_dsl.ocr import OcrEngine, get_ocr
 
@@ -94,6 +94,7 @@ def detect_layout(
         raise LayoutError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
     loaded = _as_image(image)
     img = loaded.image
+    check_detectable(img)
     engine = ocr if ocr is not None and not isinstance(ocr, str) else get_ocr(ocr or "auto")
     store: LayoutCache | None
     if cache is None or cache is True:
@@ -113,6 +114,8 @@ def detect_layout(
     t0 = time.perf_counter()
     calls0, secs0 = engine.calls, engine.seconds
     notes = list(loaded.notes)
+    if img.mode in ("RGBA", "LA"):
+        notes.append("transparent pixels are read as white")
     chosen = kind
     if kind == "auto":
         chosen, how = classify(img)

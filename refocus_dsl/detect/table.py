@@ -347,6 +347,21 @@ def _groups(occ: npt.NDArray[np.bool_], x0: int, min_gap: float) -> list[Span]:
     return [(a + x0, b + x0) for a, b in out]
 
 
+def _split_at_bounds(
+    groups: Sequence[Span], ink: B, a: int, b: int, xb: Sequence[int]
+) -> list[Span]:
+    """Cut text groups at column boundaries that no ink crosses (tight columns, not spans)."""
+    out: list[Span] = []
+    for g0, g1 in groups:
+        start = g0
+        for x in xb[1:-1]:
+            if start < x < g1 and not ink[a:b, max(0, x - 1) : x + 2].any():
+                out.append((start, x))
+                start = x
+        out.append((start, g1))
+    return out
+
+
 def _col_of(x1: int, x2: int, bounds: Sequence[int]) -> list[int]:
     """Columns (between consecutive ``bounds``) that [x1, x2) overlaps by more than 2 px."""
     out = []
@@ -562,7 +577,8 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
     else:
         ex1, ex2 = extent
     row_bg = _row_background(grey, ex1, ex2, page)
-    height_guess = max(10, int(not_page[:, ex1:ex2].any(axis=1).sum()))
+    rows_any = np.nonzero(not_page[:, ex1:ex2].any(axis=1))[0]
+    height_guess = max(10, int(rows_any[-1] - rows_any[0] + 1)) if rows_any.size else 10
     # vertical rules: the same analysis on the transposed table area
     v_found, _, _ = _horizontal_structure(
         np.ascontiguousarray(grey[:, ex1:ex2].T),
@@ -761,7 +777,9 @@ def _build(
     header_groups: list[list[tuple[Span, list[int]]]] = []
     for r in range(min(len(spans), 3)):
         a, b = spans[r]
-        groups = _groups(_colany(ink, a, b, tx1, tx2), tx1, min_gap)
+        groups = _split_at_bounds(
+            _groups(_colany(ink, a, b, tx1, tx2), tx1, min_gap), ink, a, b, xb
+        )
         header_groups.append([(g, _col_of(g[0], g[1], xb)) for g in groups])
     if n_header == 1 and len(spans) >= 4 and n_cols >= 2:
         top_spans = any(len(cols) >= 2 for _, cols in header_groups[0])
