@@ -770,9 +770,10 @@ def _check_bars(a: _Analysis) -> None:
     for expr, key in items:
         if isinstance(key, int):
             if _ordinal(a, expr, key, len(idx.categories), "bar", "this chart"):
-                picked.append(key - 1)
+                hits = [key - 1]
             else:
                 ok = False
+                continue
         else:
             hits = idx.category_labels.find(key)
             if not hits:
@@ -780,16 +781,16 @@ def _check_bars(a: _Analysis) -> None:
                     a, expr, key, "bar", "bars are", idx.category_labels, "this chart", None
                 )
                 ok = False
-            picked.extend(hits)
-    for (expr, _key), i in zip(items, picked, strict=False):
-        if 0 <= i < len(idx.category_boxes) and idx.category_boxes[i] is None:
-            _err(
-                a.diags,
-                expr.span,
-                "E205",
-                f'bar "{idx.categories[i].label}" has no position in this layout',
-            )
-            ok = False
+        for i in hits:
+            if idx.category_boxes[i] is None:
+                _err(
+                    a.diags,
+                    expr.span,
+                    "E205",
+                    f'bar "{idx.categories[i].label}" has no position in this layout',
+                )
+                ok = False
+        picked.extend(hits)
     _duplicates(a, items, picked)
     if ok and a.build:
         chosen = _dedupe(picked)
