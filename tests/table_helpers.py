@@ -1,0 +1,190 @@
+"""Draw tables with Pillow and know their exact geometry (for the table-detection tests).
+
+Each drawing returns the image and the truth: column and row boundaries (in
+the middle of the gaps or on the rules, like the gold data), header texts and
+row labels. Fonts come from Pillow itself (``ImageFont.load_default(size=...)``)
+so the tests need no font files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageDraw, ImageFont
+
+WORDS = [
+    "Year",
+    "Team",
+    "Name",
+    "City",
+    "Score",
+    "Total",
+    "Country",
+    "Points",
+    "Round",
+    "Party",
+    "Votes",
+    "Season",
+    "Player",
+    "Club",
+    "Result",
+    "Notes",
+    "Winner",
+    "Region",
+    "Album",
+    "Station",
+    "Height",
+    "Weight",
+    "Rank",
+    "Title",
+    "Record",
+    "Venue",
+    "Position",
+    "Goals",
+]
+LABELS = [
+    "Alpha",
+    "Boston",
+    "Chicago",
+    "Denver",
+    "Everton",
+    "Fulham",
+    "Geneva",
+    "Houston",
+    "Madrid",
+    "Leeds",
+    "Oslo",
+    "Paris",
+    "Quebec",
+    "Rome",
+    "Sydney",
+    "Toronto",
+    "Vienna",
+]
+STYLES = ("grid", "none", "hrules", "booktabs", "zebra", "darkheader")
+
+
+@dataclass
+class DrawnTable:
+    image: Image.Image
+    col_bounds: list[int]  # len = n_cols + 1, table left .. right
+    row_bounds: list[int]  # len = n_rows + 1, header row first
+    headers: list[str]
+    labels: list[str]  # one per row, header row first
+    n_header: int = 1
+    caption_box: tuple[int, int, int, int] | None = None
+    pad: int = 8
+    notes: list[str] = field(default_factory=list)
+
+
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def _text_w(
+    draw: ImageDraw.ImageDraw, text: str, f: ImageFont.FreeTypeFont | ImageFont.ImageFont
+) -> int:
+    b = draw.textbbox((0, 0), text, font=f)
+    return int(b[2] - b[0])
+
+
+def draw_table(
+    cells: list[list[str]],
+    *,
+    style: str = "grid",
+    size: int = 16,
+    pad: int = 8,
+    margin: int = 24,
+    caption: str | None = None,
+    right_align_numbers: bool = True,
+    wrap: dict[tuple[int, int], list[str]] | None = None,
+) -> DrawnTable:
+    """``cells[0]`` is the header row; ``wrap[(r, c)]`` gives a cell as several lines."""
+    wrap = wrap or {}
+    f = font(size)
+    scratch = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    asc, desc = f.getmetrics() if hasattr(f, "getmetrics") else (size, size // 4)
+    line_h = asc + desc + 2
+    n_rows, n_cols = len(cells), len(cells[0])
+
+    def lines_of(r: int, c: int) -> list[str]:
+        return wrap.get((r, c), [cells[r][c]])
+
+    widths = [
+        max(_text_w(scratch, ln, f) for r in range(n_rows) for ln in lines_of(r, c)) + 2 * pad
+        for c in range(n_cols)
+    ]
+    heights = [
+        max(len(lines_of(r, c)) for c in range(n_cols)) * line_h + 2 * pad for r in range(n_rows)
+    ]
+    top = margin
+    cap_box = None
+    if caption:
+        cw = _text_w(scratch, caption, f)
+        cap_box = (margin, margin, margin + cw, margin + line_h)
+        top = margin + line_h + size
+    col_bounds = [margin]
+    for wdt in widths:
+        col_bounds.append(col_bounds[-1] + wdt)
+    row_bounds = [top]
+    for hgt in heights:
+        row_bounds.append(row_bounds[-1] + hgt)
+    width = col_bounds[-1] + margin
+    height = row_bounds[-1] + margin
+    img = Image.new("RGB", (width, height), "white")
+    d = ImageDraw.Draw(img)
+    x1, x2 = col_bounds[0], col_bounds[-1]
+    y1, y2 = row_bounds[0], row_bounds[-1]
+    rule = (110, 110, 110)
+    if style == "zebra":
+        for r in range(1, n_rows):
+            if r % 2 == 0:
+                d.rectangle(
+                    (x1, row_bounds[r], x2 - 1, row_bounds[r + 1] - 1), fill=(238, 238, 238)
+                )
+    if style == "darkheader":
+        d.rectangle((x1, y1, x2 - 1, row_bounds[1] - 1), fill=(30, 50, 100))
+    if style == "grid":
+        d.rectangle((x1, y1, x2 - 1, row_bounds[1] - 1), fill=(234, 236, 240))
+    if style in ("grid", "hrules", "zebra"):
+        for yb in row_bounds:
+            d.line((x1, yb, x2 - 1, yb), fill=rule)
+    if style == "booktabs":
+        for yb, wdt in ((y1, 2), (row_bounds[1], 1), (y2 - 2, 2)):
+            d.rectangle((x1, yb, x2 - 1, yb + wdt - 1), fill=(0, 0, 0))
+    if style == "grid":
+        for xb in col_bounds:
+            d.line((xb, y1, xb, y2), fill=rule)
+    if caption and cap_box:
+        d.text((cap_box[0], cap_box[1]), caption, font=f, fill=(0, 0, 0))
+    for r in range(n_rows):
+        for c in range(n_cols):
+            lines = lines_of(r, c)
+            block_h = len(lines) * line_h
+            ty = row_bounds[r] + (heights[r] - block_h) // 2
+            for k, ln in enumerate(lines):
+                tw = _text_w(scratch, ln, f)
+                numeric = ln.replace(",", "").replace(".", "").isdigit()
+                if right_align_numbers and numeric and r > 0:
+                    tx = col_bounds[c + 1] - pad - tw
+                else:
+                    tx = col_bounds[c] + pad
+                colour = (255, 255, 255) if (style == "darkheader" and r == 0) else (20, 20, 20)
+                d.text((tx, ty + k * line_h), ln, font=f, fill=colour)
+    headers = [" ".join(lines_of(0, c)) for c in range(n_cols)]
+    labels = [" ".join(lines_of(r, 0)) for r in range(n_rows)]
+    return DrawnTable(img, col_bounds, row_bounds, headers, labels, 1, cap_box, pad)
+
+
+def make_cells(n_rows: int, n_cols: int, seed: int) -> list[list[str]]:
+    """A header of distinct words, a first column of distinct labels, numbers elsewhere."""
+    header = [WORDS[(seed + 3 * c) % len(WORDS)] for c in range(n_cols)]
+    if len(set(header)) < n_cols:
+        header = WORDS[:n_cols]
+    out = [header]
+    for r in range(1, n_rows):
+        row = [LABELS[(seed + r) % len(LABELS)]]
+        for c in range(1, n_cols):
+            row.append(str((seed * 37 + r * 101 + c * 53) % 9000 + 10))
+        out.append(row)
+    return out

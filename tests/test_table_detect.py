@@ -1,0 +1,133 @@
+"""Table detection on tables we draw ourselves, checked against the drawing's geometry."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageFilter
+from table_helpers import STYLES, DrawnTable, draw_table, make_cells
+
+from refocus_dsl.detect import detect_layout
+from refocus_dsl.layout import Layout, Table
+from refocus_dsl.ocr import get_ocr
+from refocus_dsl.scoring.common import normalize_text
+
+OCR = get_ocr("tesserocr")
+
+
+def detect(image: Image.Image) -> Table:
+    layout = detect_layout(image, "table", ocr=OCR, cache=False)
+    assert layout.kind == "table"
+    assert layout.table is not None, layout.notes
+    return layout.table
+
+
+def check_grid(t: Table, drawn: DrawnTable, tol: int) -> None:
+    n_cols = len(drawn.col_bounds) - 1
+    n_rows = len(drawn.row_bounds) - 1
+    assert len(t.columns) == n_cols, [c.bbox for c in t.columns]
+    assert len(t.rows) == n_rows, [r.bbox for r in t.rows]
+    for c, want in zip(t.columns[1:], drawn.col_bounds[1:-1], strict=True):
+        assert abs(c.bbox[0] - want) <= tol, (c.bbox, want)
+    for r, want in zip(t.rows[1:], drawn.row_bounds[1:-1], strict=True):
+        assert abs(r.bbox[1] - want) <= tol, (r.bbox, want)
+    # neighbours touch: boxes share their boundaries, columns span the table height
+    for a, b in zip(t.columns, t.columns[1:], strict=False):
+        assert a.bbox[2] == b.bbox[0]
+    for a, b in zip(t.rows, t.rows[1:], strict=False):
+        assert a.bbox[3] == b.bbox[1]
+    assert all(c.bbox[1] == t.bbox[1] and c.bbox[3] == t.bbox[3] for c in t.columns)
+    assert all(r.bbox[0] == t.bbox[0] and r.bbox[2] == t.bbox[2] for r in t.rows)
+
+
+def check_text(t: Table, drawn: DrawnTable) -> None:
+    assert [normalize_text(c.header) for c in t.columns] == [
+        normalize_text(h) for h in drawn.headers
+    ]
+    assert [normalize_text(r.label) for r in t.rows] == [normalize_text(x) for x in drawn.labels]
+    assert [r.is_header for r in t.rows] == [True] + [False] * (len(t.rows) - 1)
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(
+    n_rows=st.integers(3, 7),
+    n_cols=st.integers(2, 5),
+    style=st.sampled_from(STYLES),
+    size=st.integers(13, 20),
+    pad=st.integers(5, 12),
+    caption=st.booleans(),
+    seed=st.integers(0, 60),
+)
+def test_drawn_tables_grid_headers_labels(
+    n_rows: int, n_cols: int, style: str, size: int, pad: int, caption: bool, seed: int
+) -> None:
+    drawn = draw_table(
+        make_cells(n_rows, n_cols, seed),
+        style=style,
+        size=size,
+        pad=pad,
+        caption="Table 2: results by season" if caption else None,
+    )
+    t = detect(drawn.image)
+    check_grid(t, drawn, tol=pad // 2 + 2)
+    check_text(t, drawn)
+    if drawn.caption_box is not None:  # the caption is not part of the table
+        assert t.bbox[1] >= drawn.caption_box[3]
+
+
+@pytest.mark.parametrize("style", ["none", "booktabs", "grid"])
+def test_wrapped_cells_stay_one_row_and_multiline_header_is_joined(style: str) -> None:
+    cells = make_cells(5, 3, 4)
+    wrap = {(0, 1): ["Points", "scored"], (2, 2): ["North", "Station"], (3, 0): ["New", "Boston"]}
+    drawn = draw_table(cells, style=style, size=16, pad=8, wrap=wrap)
+    t = detect(drawn.image)
+    check_grid(t, drawn, tol=6)
+    assert normalize_text(t.columns[1].header) == "points scored"
+    assert normalize_text(t.rows[3].label) == "new boston"
+
+
+def test_dark_header_with_light_text_is_read() -> None:
+    drawn = draw_table(make_cells(5, 4, 11), style="darkheader", size=15, pad=7)
+    t = detect(drawn.image)
+    check_grid(t, drawn, tol=5)
+    check_text(t, drawn)
+
+
+def test_small_blurred_jpeg_table() -> None:
+    drawn = draw_table(make_cells(6, 4, 21), style="hrules", size=13, pad=6)
+    blurred = drawn.image.filter(ImageFilter.GaussianBlur(0.6))
+    buf = io.BytesIO()
+    blurred.save(buf, "JPEG", quality=70)
+    buf.seek(0)
+    t = detect(Image.open(buf))
+    check_grid(t, drawn, tol=5)
+
+
+def test_right_aligned_numbers_keep_their_column() -> None:
+    cells = make_cells(6, 3, 9)
+    for r in range(1, 6):  # numbers of very different widths, right-aligned
+        cells[r][2] = ["7", "12345", "89", "1000000", "4"][r - 1]
+    drawn = draw_table(cells, style="none", size=16, pad=9)
+    t = detect(drawn.image)
+    check_grid(t, drawn, tol=6)
+
+
+def test_blank_image_says_so_instead_of_inventing_boxes() -> None:
+    layout = detect_layout(Image.new("RGB", (200, 120), "white"), "table", ocr=OCR, cache=False)
+    assert isinstance(layout, Layout)
+    assert layout.table is None
+    assert layout.notes and "blank" in " ".join(layout.notes)
+    assert layout.confidence == 0.0
+
+
+def test_layout_records_detector_timing_and_ocr_calls() -> None:
+    drawn = draw_table(make_cells(4, 3, 2), style="grid")
+    layout = detect_layout(drawn.image, "table", ocr=OCR, cache=False)
+    det = layout.detector or {}
+    assert det["ocr"]["backend"] == "tesserocr"
+    assert det["ocr_calls"] >= 1
+    assert det["seconds"]["total"] > 0
+    assert det["version"].startswith("1/table-")
