@@ -152,3 +152,26 @@ def test_text_prefers_whole_matches_over_substrings() -> None:
     )
     assert resolve(target('text("4")'), layout, 100, 100).boxes == ((0, 0, 10, 10),)
     assert resolve(target('text("1,20")'), layout, 100, 100).labels == ("1,204", "1,205")
+
+
+def test_bar_without_any_box_is_reported_at_its_label() -> None:
+    from refocus_dsl.layout import load_layout
+
+    layout = load_layout(
+        {
+            "schema": "refocus-layout/1",
+            "image": {"width": 100, "height": 100},
+            "kind": "chart",
+            "chart": {
+                "categories": [
+                    {"index": 0, "label": "A", "region": [0, 0, 50, 100]},
+                    {"index": 1, "label": "B"},
+                ]
+            },
+        }
+    )
+    with pytest.raises(ProgramError) as info:
+        resolve(target('bars("A", "B")'), layout, 100, 100)
+    (d,) = info.value.diagnostics
+    assert (d.code, d.column) == ("E205", 13)
+    assert resolve(target('bars("A")'), layout, 100, 100).boxes == ((0, 0, 50, 100),)
