@@ -241,6 +241,9 @@ class _Checker:
         params = spec.params
         bound: dict[str, Expr] = {}
         for i, arg in enumerate(args[1:]):
+            if isinstance(arg, Call) and arg.name in TARGET_KINDS:
+                self.second_target(call, args[0], arg)
+                continue
             if i >= len(params):
                 names = ", ".join(p.name for p in params)
                 _err(
@@ -297,6 +300,28 @@ class _Checker:
                     )
             else:
                 self.value(call.name, p, expr)
+
+    def second_target(self, call: Call, first: Expr, extra: Call) -> None:
+        """``highlight(columns("A"), columns("B"))``: one target per statement."""
+        if isinstance(first, Call) and first.name == extra.name and not first.keywords:
+            from refocus_dsl.printer import format_expr
+
+            try:
+                merged = format_expr(Call(extra.name, first.args + extra.args))
+                hint = f"name them in one target: {call.name}({merged})"
+            except (ValueError, TypeError):
+                hint = f"name them in one {extra.name}(...)"
+        else:
+            hint = f"write a second statement: {call.name}({extra.name}(...))"
+        _err(
+            self.diags,
+            extra,
+            "E303",
+            f"{call.name} takes one target; {extra.name}(...) is a second one",
+            hint,
+            span=extra.span,
+        )
+        self.count_targets(extra, check_target(extra, self.layout, self.diags).named)
 
     def unknown_tool(self, call: Call) -> None:
         name = call.name
