@@ -94,14 +94,18 @@ def test_printer_refuses_what_cannot_be_written() -> None:
 
 @pytest.fixture(scope="module")
 def strict_lark() -> Any:
-    """The full Lark parser: building it with strict=True proves the grammar has no
-    shift/reduce conflicts and no colliding terminals (needs the interegular package)."""
+    """The full Lark parser (its own lexer and parse loop), as a reference. Strict when the
+    optional ``interegular`` package is there (Lark needs it to check terminal collisions)."""
+    import importlib.util
+
+    return lark_parser(strict=importlib.util.find_spec("interegular") is not None)
+
+
+def test_grammar_builds_strict() -> None:
+    """strict=True: no shift/reduce conflict, no two terminals that can match the same text."""
     pytest.importorskip("interegular")
-    return lark_parser()
-
-
-def test_grammar_builds_strict(strict_lark: Any) -> None:
-    assert strict_lark.options.strict and strict_lark.options.parser == "lalr"
+    lk = lark_parser()
+    assert lk.options.strict and lk.options.parser == "lalr" and lk.options.propagate_positions
 
 
 def test_grammar_strings_parse(strict_lark: Any) -> None:
