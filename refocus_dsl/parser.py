@@ -624,7 +624,8 @@ def _char_error(ctx: _Ctx, pos: int, line: int, lstart: int) -> int:
     span = Span(pos, pos + 1, line, col, line, col + 1)
     hint = _CHAR_HINTS.get(ch)
     if hint is not None:
-        ctx.error(span, "E104", f'"{ch}" is not allowed: {hint}', (_STATEMENT_HINT,))
+        more = (_STATEMENT_HINT,) if ch in ".`" else ()
+        ctx.error(span, "E104", f'"{ch}" is not allowed: {hint}', more)
         return pos + 1
     category = unicodedata.category(ch)
     code = f"U+{ord(ch):04X}"
@@ -632,7 +633,7 @@ def _char_error(ctx: _Ctx, pos: int, line: int, lstart: int) -> int:
         what = "control character" if category == "Cc" else "invisible or invalid character"
         ctx.error(span, "E103", f"unexpected {what} {code}", ("delete it",))
     else:
-        ctx.error(span, "E103", f'unexpected character "{ch}" ({code})')
+        ctx.error(span, "E103", f'unexpected character "{ch}" ({code})', ("delete it",))
     return pos + 1
 
 
