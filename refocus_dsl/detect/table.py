@@ -81,6 +81,15 @@ def _horizontal_structure(
     solid = (rlen >= min_len) & (rcnt >= 0.95 * np.maximum(rlen, 1))
     b1, b2, blen, bcnt = longest_dense_runs(not_page, gap=16)
     dense = (blen >= min_len) & (bcnt >= 0.75 * np.maximum(blen, 1))
+    # light text on a dark band can leave a row or two not dense: close such holes
+    # (only textured rows; a uniform white gap between two bands is a real gap)
+    rs = runs(dense)
+    for (a0, b0), (a1, _) in zip(rs, rs[1:], strict=False):
+        if a1 - b0 <= 4:
+            lo, hi = int(np.median(b1[a0:b0])), int(np.median(b2[a0:b0]))
+            hole = grey[b0:a1, lo:hi].astype(np.int16)
+            if hole.size and (np.abs(hole - page_mode(hole)) <= 8).mean() < 0.85:
+                dense[b0:a1] = True
     # a band's background is one colour: a long line of dense text is not a band
     for a, b in runs(dense):
         uni = [
@@ -131,6 +140,11 @@ def _horizontal_structure(
     rules.sort(key=lambda r: r.pos)
     bands.sort()
     return rules, bands, (min(e[0] for e in extents), max(e[1] for e in extents))
+
+
+def page_mode(block: npt.NDArray[np.int16]) -> int:
+    """The commonest value of a block of grey pixels."""
+    return int(np.bincount(block.ravel().clip(0, 255)).argmax())
 
 
 def _row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int, page: int) -> F:
