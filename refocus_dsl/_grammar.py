@@ -97,6 +97,28 @@ def lark_parser(**options: Any) -> Any:
     return Lark(grammar_text(), **opts)
 
 
+_PROBES = ("", " ", "a", "Z", "_", "0", "9", "-", "+", ".", "e", '"', "'", "#", "(", ")", "\\")
+
+
+def _punctuation_first(terms: list[Any]) -> list[Any]:
+    """Lark's order, but single-character literals (brackets, commas) tried first.
+
+    Python's ``re`` tries alternatives left to right, and punctuation is most of
+    a program's tokens; moving it ahead of the regex terminals changes nothing
+    when no regex terminal can match text starting with that character, which
+    is checked here (else the order stays as Lark's).
+    """
+    literal = [t for t in terms if t.pattern.type == "str" and len(t.pattern.value) == 1]
+    others = [t for t in terms if t not in literal]
+    for t in literal:
+        ch = t.pattern.value
+        for o in others:
+            rx = re.compile(o.pattern.to_regexp())
+            if any(rx.match(ch + probe) for probe in _PROBES):
+                return terms
+    return literal + others
+
+
 def _build() -> Tables:
     import lark.lexer
     from lark.lexer import Lexer
@@ -162,7 +184,9 @@ def _build() -> Tables:
         lk.terminals,
         key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
     )
-    token_re = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terms))
+    token_re = re.compile(
+        "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in _punctuation_first(terms))
+    )
     return Tables(
         actions=tuple(actions),
         rules=tuple(rules),

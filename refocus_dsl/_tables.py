@@ -8,7 +8,7 @@ matches the grammar file (see refocus_dsl._grammar.tables)."""
 GRAMMAR_SHA256 = 'b207fd11040dc2ebe0e11eab4b07ef22f89cb3b820126418a85ea997ba40dcc5'
 START = 0
 END = 6
-TOKEN_PATTERN = '(?P<COLOR>#[0-9A-Fa-f]{6}(?:[0-9A-Fa-f]{2})?(?![0-9A-Za-z_]))|(?P<FLOAT>(?:[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?(?:[0-9]+\\.[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?))|(?P<STRING>(?:"(?:[^"\\\\\n\r]|\\\\[^\n\r])*"|\'(?:[^\'\\\\\n\r]|\\\\[^\n\r])*\'))|(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)|(?P<WS>[ \t\x0c\r\n\xa0\u2000-\u200b\u3000\ufeff]+)|(?P<INT>[-+]?[0-9]+)|(?P<COMMENT>#[^\n]*)|(?P<COMMA>,)|(?P<EQUAL>=)|(?P<LPAR>\\()|(?P<LSQB>\\[)|(?P<RPAR>\\))|(?P<RSQB>\\])|(?P<SEMICOLON>;)'
+TOKEN_PATTERN = '(?P<COMMA>,)|(?P<EQUAL>=)|(?P<LPAR>\\()|(?P<LSQB>\\[)|(?P<RPAR>\\))|(?P<RSQB>\\])|(?P<SEMICOLON>;)|(?P<COLOR>#[0-9A-Fa-f]{6}(?:[0-9A-Fa-f]{2})?(?![0-9A-Za-z_]))|(?P<FLOAT>(?:[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?(?:[0-9]+\\.[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?))|(?P<STRING>(?:"(?:[^"\\\\\n\r]|\\\\[^\n\r])*"|\'(?:[^\'\\\\\n\r]|\\\\[^\n\r])*\'))|(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)|(?P<WS>[ \t\x0c\r\n\xa0\u2000-\u200b\u3000\ufeff]+)|(?P<INT>[-+]?[0-9]+)|(?P<COMMENT>#[^\n]*)'
 TERMINALS = ['COLOR', 'COMMA', 'COMMENT', 'EQUAL', 'FLOAT', 'INT', 'LPAR', 'LSQB', 'NAME', 'RPAR', 'RSQB', 'SEMICOLON', 'STRING', 'WS']
 IGNORE = ['COMMENT', 'WS']
 RULES = [
