@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from refocus_dsl.detect._raster import I32, I64, Palette, U8, colour_distance
+from refocus_dsl.detect._raster import I32, I64, U8, Palette, colour_distance
 
 Orientation = Literal["vertical", "horizontal"]
 

@@ -196,10 +196,10 @@ def line_phrases(words: list[Word]) -> list[list[Word]]:
     phrases: list[list[Word]] = []
     for line in lines:
         line.sort(key=lambda w: w.bbox[0])
-        h = float(np.median([w.bbox[3] - w.bbox[1] for w in line]))
+        lh_med = float(np.median([w.bbox[3] - w.bbox[1] for w in line]))
         cur = [line[0]]
         for w in line[1:]:
-            if w.bbox[0] - cur[-1].bbox[2] <= max(4.0, 0.9 * h):
+            if w.bbox[0] - cur[-1].bbox[2] <= max(4.0, 0.9 * lh_med):
                 cur.append(w)
             else:
                 phrases.append(cur)

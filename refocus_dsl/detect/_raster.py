@@ -53,7 +53,8 @@ def border_colour(rgb: U8) -> tuple[int, int, int]:
 def colour_distance(rgb: U8, colour: tuple[int, int, int]) -> npt.NDArray[np.int16]:
     """Largest per-channel difference from ``colour`` (Chebyshev), per pixel."""
     ref = np.asarray(colour, dtype=np.int16)
-    return np.abs(rgb.astype(np.int16) - ref).max(axis=-1).astype(np.int16)
+    out: npt.NDArray[np.int16] = np.abs(rgb.astype(np.int16) - ref).max(axis=-1).astype(np.int16)
+    return out
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,10 @@ Pipeline (each step in its own helper module):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from refocus_dsl.detect._bars import Bars, Group, Rect, bars_for, excluded_colours, find_rects
@@ -51,7 +53,7 @@ class _Strip:
     phrases: tuple[Phrase, ...]
 
 
-def _find_bars(rgb: np.ndarray) -> tuple[Bars, list[Rect]]:  # type: ignore[type-arg]
+def _find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
     h, w = rgb.shape[:2]
     pal = palette(rgb, max(30, h * w // 20000))
     page = border_colour(rgb)
@@ -61,7 +63,7 @@ def _find_bars(rgb: np.ndarray) -> tuple[Bars, list[Rect]]:  # type: ignore[type
     return (bv if bv.score >= bh.score else bh), rects
 
 
-def _norm_strip(g: np.ndarray, box: Box) -> tuple[Image.Image, np.ndarray]:  # type: ignore[type-arg]
+def _norm_strip(g: npt.NDArray[Any], box: Box) -> tuple[Image.Image, npt.NDArray[Any]]:
     """The strip as dark-on-light grey for OCR, and its ink mask."""
     x1, y1, x2, y2 = box
     sub = g[y1:y2, x1:x2]
@@ -72,9 +74,9 @@ def _norm_strip(g: np.ndarray, box: Box) -> tuple[Image.Image, np.ndarray]:  # t
     return Image.fromarray(arr, "L"), mask
 
 
-def _skip_ticks(mask: np.ndarray, axis: int) -> int:  # type: ignore[type-arg]
+def _skip_ticks(mask: npt.NDArray[Any], axis: int) -> int:
     """Rows (axis 0) or columns (axis 1) of tick marks and axis line right at the start."""
-    prof = mask.sum(axis=1 - axis)
+    prof: npt.NDArray[np.int64] = np.asarray(mask.sum(axis=1 - axis), dtype=np.int64)
     runs = bands(prof)
     if not runs:
         return 0
@@ -85,7 +87,7 @@ def _skip_ticks(mask: np.ndarray, axis: int) -> int:  # type: ignore[type-arg]
     # Along the strip, ticks are short marks and the axis a full line: no glyph-like runs.
     full = part.any(axis=0)
     line_like = full.mean() > 0.6
-    widths = [b - a for a, b in bands(full.astype(np.int64))]
+    widths = [b - a for a, b in bands(np.asarray(full, dtype=np.int64))]
     sparse = float(part.sum()) / max(1, e - s) < 0.02 * part.shape[1]
     if line_like or sparse or (widths and max(widths) <= 3):
         return e
@@ -121,7 +123,7 @@ def _phrases_from_words(
 
 
 def _read_labels(
-    img: Image.Image, g: np.ndarray, bars: Bars, groups: list[Group], spacing: float,  # type: ignore[type-arg]
+    img: Image.Image, g: npt.NDArray[Any], bars: Bars, groups: list[Group], spacing: float,
     ocr: OcrEngine,
 ) -> _Strip | None:
     h, w = g.shape
@@ -171,7 +173,8 @@ def _read_labels(
     strip, mask = _norm_strip(g, box)
     # Axis lines and gridlines crossing the strip are not text: leave them out of the
     # line-height estimate.
-    mask = mask & ~(mask.mean(axis=0, keepdims=True) > 0.5) & ~(mask.mean(axis=1, keepdims=True) > 0.5)
+    lines = (mask.mean(axis=0, keepdims=True) > 0.5) | (mask.mean(axis=1, keepdims=True) > 0.5)
+    mask = mask & ~lines
     turned = Image.fromarray((mask * 255).astype(np.uint8), "L")
     if angle:
         turned = turned.rotate(-angle, resample=Image.Resampling.NEAREST, expand=True)

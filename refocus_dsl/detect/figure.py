@@ -1,0 +1,274 @@
+"""Multi-panel figures: panels found by recursive whitespace cuts, numbered in reading order.
+
+Why XY-cuts: panels of a figure are separated by bands of page colour (or by a
+uniform rule) that cross the whole group of panels; text bands that are too
+thin to be panels (panel letters such as "(a)", a figure title, captions) are
+peeled off first and become titles, so they neither split nor join panels.
+Only those thin bands are OCR'd, so a figure costs no OCR when it has no letters.
+A figure with one panel is a single chart: :func:`detect_figure` then returns
+the chart layout with that one panel in ``subplots``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from refocus_dsl.detect._raster import U8, border_colour, colour_distance, to_rgb_array
+from refocus_dsl.layout import Box, Layout, Subplot
+from refocus_dsl.ocr import OcrEngine
+
+VERSION = "1"
+
+BoolArr = npt.NDArray[np.bool_]
+
+MIN_PANEL_FRACTION = 0.12
+"""A piece thinner than this share of its group (or than MIN_PANEL_PX) is text, not a panel."""
+MIN_PANEL_PX = 48
+MAX_DEPTH = 6
+
+
+@dataclass(frozen=True)
+class Panels:
+    """Panel boxes in reading order, and thin text bands peeled off above or below them."""
+
+    boxes: tuple[Box, ...]
+    bands: tuple[Box, ...]
+
+
+def _runs(flags: BoolArr) -> list[tuple[int, int]]:
+    """(start, end) of runs of True, half-open."""
+    if not flags.any():
+        return []
+    d = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
+
+
+class _Cutter:
+    def __init__(self, rgb: U8, page: tuple[int, int, int]) -> None:
+        self.rgb = rgb
+        self.ink = colour_distance(rgb, page) > 5
+        self.h, self.w = self.ink.shape
+        self.bands: list[Box] = []
+
+    def _separators(self, box: Box, axis: int) -> BoolArr:
+        """Rows (axis 0) or columns (axis 1) of ``box`` that are page colour or one flat colour."""
+        x1, y1, x2, y2 = box
+        ink = self.ink[y1:y2, x1:x2]
+        sub = self.rgb[y1:y2, x1:x2].astype(np.int16)
+        # A flat line of the region's own main colour is inside a panel (a white card's
+        # empty column); a flat line of another colour is a rule or two frames meeting.
+        sample = sub[:: max(1, sub.shape[0] // 64), :: max(1, sub.shape[1] // 64)].reshape(-1, 3)
+        packed = (sample[:, 0].astype(np.int64) << 16) | (sample[:, 1] << 8) | sample[:, 2]
+        vals, counts = np.unique(packed, return_counts=True)
+        top = int(vals[int(np.argmax(counts))])
+        main = np.asarray([(top >> 16) & 255, (top >> 8) & 255, top & 255], dtype=np.int16)
+        if axis == 0:
+            blank = ~ink.any(axis=1)
+            flat = (sub.max(axis=1) - sub.min(axis=1)).max(axis=1) <= 10
+            other = np.abs(sub[:, 0, :] - main).max(axis=1) > 10
+        else:
+            blank = ~ink.any(axis=0)
+            flat = (sub.max(axis=0) - sub.min(axis=0)).max(axis=1) <= 10
+            other = np.abs(sub[0, :, :] - main).max(axis=1) > 10
+        out: BoolArr = blank | (flat & other)
+        return out
+
+    def _content(self, box: Box) -> Box | None:
+        x1, y1, x2, y2 = box
+        ink = self.ink[y1:y2, x1:x2]
+        rows = np.flatnonzero(ink.any(axis=1))
+        cols = np.flatnonzero(ink.any(axis=0))
+        if rows.size == 0 or cols.size == 0:
+            return None
+        return (
+            x1 + int(cols[0]), y1 + int(rows[0]), x1 + int(cols[-1]) + 1, y1 + int(rows[-1]) + 1
+        )
+
+    def _edges(self, box: Box, axis: int) -> list[int]:
+        """Offsets where a straight colour step crosses nearly all of ``box``: two panels
+        pasted with no gap meet there."""
+        x1, y1, x2, y2 = box
+        sub = self.rgb[y1:y2, x1:x2].astype(np.int16)
+        if min(sub.shape[0], sub.shape[1]) < 2 * MIN_PANEL_PX:
+            return []
+        if axis == 0:
+            step = (np.abs(np.diff(sub, axis=0)).max(axis=2) > 8).mean(axis=1)
+        else:
+            step = (np.abs(np.diff(sub, axis=1)).max(axis=2) > 8).mean(axis=0)
+        return [int(i) + 1 for i in np.flatnonzero(step >= 0.92)]
+
+    def _pieces(
+        self, box: Box, axis: int, allow_edges: bool = False, depth: int = 0
+    ) -> list[tuple[int, int]]:
+        """Content segments of ``box`` along ``axis`` (absolute coordinates)."""
+        sep = self._separators(box, axis)
+        origin = box[1] if axis == 0 else box[0]
+        runs = _runs(~sep)
+        extent = (box[3] - box[1]) if axis == 0 else (box[2] - box[0])
+        big = [r for r in runs if not self._thin(r[1] - r[0], extent)]
+        # No gap between panels: fall back to straight edges, and only accept a cut
+        # that leaves two sizeable sides (an axis line inside a chart does not).
+        cuts = self._edges(box, axis) if len(big) < 2 and allow_edges and depth <= 1 else []
+        cuts = [c for c in cuts if min(c, extent - c) >= 0.25 * extent]
+        if cuts:
+            split: list[tuple[int, int]] = []
+            for s, e in runs:
+                inner = [c for c in cuts if s < c < e]
+                for a, b in zip([s, *inner], [*inner, e], strict=True):
+                    split.append((a, b))
+            runs = split
+        return [(origin + s, origin + e) for s, e in runs]
+
+    def _thin(self, length: int, extent: int) -> bool:
+        return length < max(MIN_PANEL_PX, MIN_PANEL_FRACTION * extent)
+
+    def _peel(self, box: Box) -> Box:
+        """Take thin text bands off the top and bottom of ``box``; return what is left."""
+        # Lines a pixel or two thick (gridlines, rules) are not text bands.
+        pieces = [p for p in self._pieces(box, 0) if p[1] - p[0] >= 2]
+        if len(pieces) < 2:
+            return box
+        extent = box[3] - box[1]
+        x1, _, x2, _ = box
+        while len(pieces) >= 2 and self._thin(pieces[0][1] - pieces[0][0], extent):
+            self.bands.append((x1, pieces[0][0], x2, pieces[0][1]))
+            pieces.pop(0)
+        while len(pieces) >= 2 and self._thin(pieces[-1][1] - pieces[-1][0], extent):
+            self.bands.append((x1, pieces[-1][0], x2, pieces[-1][1]))
+            pieces.pop()
+        return (x1, pieces[0][0], x2, pieces[-1][1])
+
+    def _split(self, box: Box, axis: int, depth: int) -> list[Box]:
+        pieces = self._pieces(box, axis, allow_edges=True, depth=depth)
+        extent = (box[3] - box[1]) if axis == 0 else (box[2] - box[0])
+        # Thin pieces (text) join the nearer neighbour; they never stand alone.
+        merged: list[list[int]] = []
+        for s, e in pieces:
+            merged.append([s, e])
+        changed = True
+        while changed and len(merged) >= 2:
+            changed = False
+            for i, (s, e) in enumerate(merged):
+                if self._thin(e - s, extent):
+                    gap_prev = s - merged[i - 1][1] if i > 0 else 10**9
+                    gap_next = merged[i + 1][0] - e if i + 1 < len(merged) else 10**9
+                    j = i - 1 if gap_prev <= gap_next else i + 1
+                    merged[j] = [min(merged[j][0], s), max(merged[j][1], e)]
+                    merged.pop(i)
+                    changed = True
+                    break
+        if len(merged) < 2:
+            return [box]
+        if axis == 0:
+            return [(box[0], s, box[2], e) for s, e in merged]
+        return [(s, box[1], e, box[3]) for s, e in merged]
+
+    def cut(self, box: Box, depth: int = 0) -> list[Box]:
+        content = self._content(box)
+        if content is None:
+            return []
+        content = self._peel(content)
+        if depth >= MAX_DEPTH:
+            return [content]
+        for axis in (0, 1):
+            parts = self._split(content, axis, depth)
+            if len(parts) >= 2:
+                out: list[Box] = []
+                for p in parts:
+                    out.extend(self.cut(p, depth + 1))
+                return out
+        return [content]
+
+
+def find_panels(image: Image.Image) -> Panels:
+    """Panel boxes (reading order) and the thin text bands beside them; no OCR."""
+    rgb = to_rgb_array(image)
+    h, w = rgb.shape[:2]
+    cutter = _Cutter(rgb, border_colour(rgb))
+    boxes = [
+        b for b in cutter.cut((0, 0, w, h))
+        if b[2] - b[0] >= MIN_PANEL_PX and b[3] - b[1] >= MIN_PANEL_PX
+    ]
+    return Panels(tuple(_reading_order(boxes)), tuple(cutter.bands))
+
+
+def _reading_order(boxes: list[Box]) -> list[Box]:
+    """Row by row (boxes whose vertical extents overlap by half share a row), left to right."""
+    rows: list[list[Box]] = []
+    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
+        for row in rows:
+            top = min(r[1] for r in row)
+            bottom = max(r[3] for r in row)
+            overlap = min(bottom, b[3]) - max(top, b[1])
+            if overlap >= 0.5 * min(b[3] - b[1], bottom - top):
+                row.append(b)
+                break
+        else:
+            rows.append([b])
+    rows.sort(key=lambda row: min(r[1] for r in row))
+    return [b for row in rows for b in sorted(row, key=lambda b: b[0])]
+
+
+def _titles(image: Image.Image, panels: Panels, ocr: OcrEngine) -> tuple[list[str | None], str]:
+    """OCR the peeled bands: text over one panel is its title; across panels, the figure's."""
+    titles: list[str | None] = [None] * len(panels.boxes)
+    figure_title: list[str] = []
+    for band in panels.bands:
+        if band[3] - band[1] > 120:
+            continue
+        words = ocr.words(image, box=band, psm=11)
+        for word in words:
+            if not word.text.strip() or word.confidence < 30:
+                continue
+            cx = (word.bbox[0] + word.bbox[2]) / 2.0
+            cy = (word.bbox[1] + word.bbox[3]) / 2.0
+            best, best_d = None, float("inf")
+            for i, b in enumerate(panels.boxes):
+                if not (b[0] - 4 <= cx <= b[2] + 4):
+                    continue
+                d = b[1] - cy if cy < b[1] else cy - b[3] if cy > b[3] else 0.0
+                if 0 <= d < best_d:
+                    best, best_d = i, d
+            spans = sum(1 for b in panels.boxes if b[0] <= word.bbox[2] and word.bbox[0] <= b[2])
+            if best is None or spans > 1 and best_d > 60:
+                figure_title.append(word.text)
+                continue
+            prev = titles[best]
+            titles[best] = f"{prev} {word.text}" if prev else word.text
+    return titles, " ".join(figure_title)
+
+
+def detect_figure(image: Image.Image, ocr: OcrEngine) -> Layout:
+    """Detect the panels of a figure; one panel means a single chart (see module docstring)."""
+    panels = find_panels(image)
+    w, h = image.size
+    if len(panels.boxes) <= 1:
+        from refocus_dsl.detect.chart import detect_chart
+
+        chart = detect_chart(image, ocr)
+        box = panels.boxes[0] if panels.boxes else (0, 0, w, h)
+        return Layout(
+            width=chart.width,
+            height=chart.height,
+            kind=chart.kind,
+            chart=chart.chart,
+            subplots=(Subplot(0, box, None),),
+            notes=("one panel: detected as a single chart",) + chart.notes,
+            confidence=chart.confidence,
+            detector=chart.detector,
+        )
+    titles: list[str | None] = [None] * len(panels.boxes)
+    fig_title = ""
+    if panels.bands:
+        titles, fig_title = _titles(image, panels, ocr)
+    subplots = tuple(Subplot(i, b, titles[i]) for i, b in enumerate(panels.boxes))
+    notes = [f"{len(subplots)} panels"]
+    if fig_title:
+        notes.append(f"figure title: {fig_title}")
+    return Layout(
+        width=w, height=h, kind="figure", subplots=subplots, notes=tuple(notes), confidence=None
+    )
