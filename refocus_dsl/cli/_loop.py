@@ -189,6 +189,9 @@ def _ask(args: argparse.Namespace) -> int:
         prompt_style=args.prompt_style,
         mode=args.mode,
     )
+    if result.layout is None:
+        for note in result.notes:
+            print(f"refocus ask: {note}", file=sys.stderr)
     if args.output and result.edited_images:
         result.edited_images[-1].save(args.output, format="PNG")
     if args.json:

@@ -113,6 +113,8 @@ def resolve_layout(
             found, source = detect_layout(image), "detected"
         except RefocusError as exc:
             return None, "none", (f"layout detection failed: {exc}",)
+        except Exception as exc:  # noqa: BLE001 - a detector bug must not end the question
+            return None, "none", (f"layout detection crashed ({type(exc).__name__}: {exc})",)
     if (found.width, found.height) != (image.width, image.height):
         raise LayoutError(
             f"the layout is for a {found.width}x{found.height} image, this image is "
