@@ -33,6 +33,10 @@ from refocus_dsl.layout import Box, Cell, Column, Layout, Row, Table
 from refocus_dsl.ocr import OcrEngine, Word
 
 VERSION = "1"
+_GAP_FLOOR = 0.3
+"""A column gap narrower than this share of the median gap is a lined-up word space."""
+_SPAN_FRAC = 0.0
+"""A row crossing this share of candidate gaps (and at least 2) is a note across the table."""
 _MAX_STACK_PIXELS = 1_500_000
 _OCR_LINE_PX = 30.0
 """Text lines are enlarged to about this height for OCR (tesseract reads 20-40 px best)."""
@@ -424,10 +428,12 @@ def _columns(
         count = _occupancy(ink, spans, ix1, ix2)
         cand = [g for g in gaps(count > max(1, n // 10), 0, ix2 - ix1) if g[1] - g[0] >= min_gap]
         if len(cand) >= 2:
+            # a note row crosses (nearly) every gap; a long cell crosses its own column's
+            need = max(2, int(np.ceil(_SPAN_FRAC * len(cand))))
             kept = [
                 sp
                 for sp in spans
-                if sum(1 for a, b in cand if ink[sp[0] : sp[1], ix1 + a : ix1 + b].any()) < 2
+                if sum(1 for a, b in cand if ink[sp[0] : sp[1], ix1 + a : ix1 + b].any()) < need
             ]
             if len(kept) >= max(2, n // 2):
                 spans = kept
@@ -438,6 +444,7 @@ def _columns(
     # in several (header text wider than the body's), only wide header gaps count ...
     free_both = [g for g in gaps(both, 0, ix2 - ix1) if g[1] - g[0] >= min_gap]
     mids: list[int] = []
+    widths: list[int] = []
     width = ix2 - ix1
     for a, b in runs(~occ):
         inside = [g for g in free_both if a <= g[0] and g[1] <= b]
@@ -451,8 +458,15 @@ def _columns(
                 continue
         if inside:
             mids.extend((c + d) // 2 for c, d in inside)
+            widths.extend(d - c for c, d in inside)
         else:  # ... and body gaps that a spanning header crosses
             mids.append((a + b) // 2)
+            widths.append(b - a)
+    # a gap far narrower than the table's other column gaps is a word space that
+    # happens to line up (e.g. "arr. 1847" in every row)
+    if len(widths) >= 3:
+        floor = _GAP_FLOOR * float(np.median(widths))
+        mids = [m for m, wd in zip(mids, widths, strict=True) if wd >= floor]
     bounds = [ix1 + m for m in mids]
     for r in inner:
         mid = r.pos + r.width // 2
@@ -478,8 +492,15 @@ def _merge_sparse_columns(
         changed = False
         xb = [ix1, *out, ix2]
         for j in range(len(xb) - 1):
+            edges = [x for x in (xb[j], xb[j + 1]) if x in out]
+
+            def crosses(a: int, b: int, edges: list[int] = edges) -> bool:
+                return any(ink[a:b, max(0, x - 1) : x + 2].any() for x in edges)
+
+            # a header counts only when it stays inside the column (a wide header over
+            # a centred column does not make the column's empty margin a column)
             support = sum(
-                2 if k < n_head else 1
+                (2 if not crosses(a, b) else 0) if k < n_head else 1
                 for k, (a, b) in enumerate(spans)
                 if ink[a:b, xb[j] : xb[j + 1]].any()
             )
