@@ -70,23 +70,24 @@ def draw_overlay(image: Image.Image, layout: Layout) -> Image.Image:
                 (r.bbox[0], r.bbox[1], r.bbox[2] - 1, r.bbox[1]), fill=(0, 0, 0, 160), width=1
             )
         draw.rectangle(_inner(t.bbox), outline=(220, 0, 0, 255), width=2)
+        # tags go in the margins when there is room, so the table's own text stays visible
+        below = image.height - t.bbox[3] >= size + 4
+        tag_y = t.bbox[3] + 2 if below else max(0, t.bbox[1] - size - 3)
         for c in t.columns:
             color = _PALETTE[c.index % len(_PALETTE)]
-            _label(
-                draw,
-                (c.bbox[0] + 2, max(0, t.bbox[1] - size - 3)),
-                f"{c.index}:{c.header}",
-                color,
-                size,
-            )
-        for r in t.rows:
-            _label(
-                draw,
-                (max(0, t.bbox[0] - 2), r.bbox[1] + 1),
-                f"{r.index}:{r.label}",
-                (0, 0, 0),
-                max(9, size - 2),
-            )
+            _label(draw, (c.bbox[0] + 2, tag_y), f"{c.index}:{c.header}", color, size)
+        small = max(9, size - 2)
+        tags = [f"{r.index}:{r.label}"[:40] for r in t.rows]
+        widths = [int(draw.textlength(tag, font=_font(small))) for tag in tags]
+        widest = max(widths, default=0)
+        if t.bbox[0] >= widest + 4:  # one side for every row: left margin, right margin, inside
+            xs = [t.bbox[0] - wd - 3 for wd in widths]
+        elif image.width - t.bbox[2] >= widest + 4:
+            xs = [t.bbox[2] + 3] * len(tags)
+        else:
+            xs = [t.bbox[0] + 1] * len(tags)
+        for r, tag, x in zip(t.rows, tags, xs, strict=True):
+            _label(draw, (x, r.bbox[1] + 1), tag, (0, 0, 0), small)
     if layout.chart is not None:
         ch = layout.chart
         if ch.plot_bbox is not None:
