@@ -365,6 +365,38 @@ def _groups(occ: npt.NDArray[np.bool_], x0: int, min_gap: float) -> list[Span]:
     return [(a + x0, b + x0) for a, b in out]
 
 
+def _partial_rule(
+    grey: npt.NDArray[np.uint8], row_bg: F, span: Span, x1: int, x2: int, line_h: float
+) -> tuple[int, int, int, int] | None:
+    """A short rule inside the top row (under a spanning header): (y, thickness, x1, x2).
+
+    Solid for at least two line heights but clearly shorter than the table, with
+    little ink just above and below it, so it is neither text nor a full rule.
+    """
+    a, b = span
+    min_len = max(30, int(2 * line_h))
+    for y in range(a + 2, b - 2):
+        diff = np.abs(grey[y, x1:x2].astype(np.int16) - int(row_bg[y])) >= 20
+        best = max(((c, d) for c, d in runs(diff)), key=lambda r: r[1] - r[0], default=None)
+        if best is None or not min_len <= best[1] - best[0] <= 0.85 * (x2 - x1):
+            continue
+        c, d = best
+        t = 1
+        while y + t < b and t < 3:
+            nxt = np.abs(grey[y + t, x1 + c : x1 + d].astype(np.int16) - int(row_bg[y + t])) >= 20
+            if nxt.mean() < 0.9:
+                break
+            t += 1
+        around = [
+            (np.abs(grey[yy, x1 + c : x1 + d].astype(np.int16) - int(row_bg[yy])) >= 20).mean()
+            for yy in (y - 2, y + t + 1)
+            if a <= yy < b
+        ]
+        if around and max(around) < 0.5:
+            return y, t, x1 + c, x1 + d
+    return None
+
+
 def _split_at_bounds(
     groups: Sequence[Span], ink: B, a: int, b: int, xb: Sequence[int]
 ) -> list[Span]:
@@ -797,6 +829,20 @@ def _build(
     h, w = grey.shape
     tx1, ty1, tx2, ty2 = table
     xb = [tx1] + [x for x in col_bounds if tx1 + 2 < x < tx2 - 2] + [tx2]
+    spans = list(spans)
+    cut_at = list(cut_at)
+    split = None
+    if n_header == 1 and len(spans) >= 3 and spans[0][1] - spans[0][0] >= 1.6 * line_h:
+        split = _partial_rule(grey, row_bg, spans[0], tx1, tx2, line_h)
+    if split is not None:  # a short rule under a spanning header: two header rows
+        y, t, rx1, rx2 = split
+        ink = ink.copy()
+        ink[y : y + t, rx1:rx2] = False
+        a, b = spans[0]
+        spans[0:1] = [(a, y), (y + t, b)]
+        cut_at.insert(0, y + (t + 1) // 2)
+        n_header = 2
+        notes.append("a rule under a spanning header splits the header into two rows")
     yb = [ty1]
     for i in range(len(spans) - 1):
         c = cut_at[i] if i < len(cut_at) else None
@@ -809,16 +855,34 @@ def _build(
 
     # ---- header rows: a spanning top row means a second header row
     n_cols = len(xb) - 1
-    header_groups: list[list[tuple[Span, list[int]]]] = []
+    # header items: (x-span, columns, (y1, y2), header rows covered)
+    header_groups: list[list[tuple[Span, list[int], Span, tuple[int, ...]]]] = []
     for r in range(min(len(spans), 3)):
         a, b = spans[r]
         groups = _split_at_bounds(
             _groups(_colany(ink, a, b, tx1, tx2), tx1, min_gap), ink, a, b, xb
         )
-        header_groups.append([(g, _col_of(g[0], g[1], xb)) for g in groups])
+        header_groups.append([(g, _col_of(g[0], g[1], xb), (a, b), (r,)) for g in groups])
+    if split is not None:
+        y, t, rx1, rx2 = split
+        a0, b1 = spans[0][0], spans[1][1]
+        top: list[tuple[Span, list[int], Span, tuple[int, ...]]] = []
+        bottom: list[tuple[Span, list[int], Span, tuple[int, ...]]] = []
+        for g in _groups(_colany(ink, a0, b1, tx1, tx2), tx1, min_gap):
+            if min(g[1], rx2) - max(g[0], rx1) > 0.5 * (g[1] - g[0]):
+                # above the rule: the spanning header, for every column under the rule
+                if _ink_box(ink, (g[0], a0, g[1], y)) is not None:
+                    top.append((g, _col_of(rx1, rx2, xb), (a0, y), (0,)))
+                for sub in _groups(_colany(ink, y + t, b1, g[0], g[1]), g[0], min_gap):
+                    for piece in _split_at_bounds([sub], ink, y + t, b1, xb):
+                        bottom.append((piece, _col_of(piece[0], piece[1], xb), (y + t, b1), (1,)))
+            else:  # a cell spanning both header rows ("Game" beside "Results")
+                for piece in _split_at_bounds([g], ink, a0, b1, xb):
+                    top.append((piece, _col_of(piece[0], piece[1], xb), (a0, b1), (0, 1)))
+        header_groups[0:2] = [top, bottom]
     if n_header == 1 and len(spans) >= 4 and n_cols >= 2:
-        top_spans = any(len(cols) >= 2 for _, cols in header_groups[0])
-        next_spans = any(len(cols) >= 2 for _, cols in header_groups[1])
+        top_spans = any(len(item[1]) >= 2 for item in header_groups[0])
+        next_spans = any(len(item[1]) >= 2 for item in header_groups[1])
         if top_spans and not next_spans:
             n_header = 2
             notes.append("the top header row spans several columns: two header rows")
@@ -827,8 +891,7 @@ def _build(
     clean = _clean(grey, row_bg, h_rules, v_rules)
     regions: list[tuple[Box, tuple[int, int]]] = []
     for r in range(n_header):
-        a, b = spans[r]
-        for k, (g, _) in enumerate(header_groups[r]):
+        for k, (g, _, (a, b), _) in enumerate(header_groups[r]):
             box = _ink_box(ink, (g[0], a, g[1], b))
             if box is not None:
                 regions.append((_pad(box, 3, w, h), (-1 - r, k)))
@@ -865,19 +928,18 @@ def _build(
     header_text: list[list[str]] = [[] for _ in range(n_cols)]
     cells: list[Cell] = []
     for r in range(n_header):
-        for k, (_, cols) in enumerate(header_groups[r]):
+        for k, (_, cols, _, covers) in enumerate(header_groups[r]):
             txt = _join(read.get((-1 - r, k), []))
             if not txt or not cols:
                 continue
             for j in cols:
                 header_text[j].append(txt)
-            cells.append(
-                Cell(
-                    r, cols[0], txt, (xb[cols[0]], yb[r], xb[cols[-1] + 1], yb[r + 1]), 1, len(cols)
-                )
-            )
+            last = min(covers[-1], n_header - 1)
+            box = (xb[cols[0]], yb[r], xb[cols[-1] + 1], yb[last + 1])
+            cells.append(Cell(r, cols[0], txt, box, last - r + 1, len(cols)))
             if cols[0] == 0:
-                texts[(r, 0)] = txt
+                for rr in covers:
+                    texts[(rr, 0)] = txt
     for r in range(n_header, len(spans)):
         txt = _join(read.get((r, 0), []))
         texts[(r, 0)] = txt
