@@ -130,8 +130,11 @@ def find_rects(
                 if gap <= 2 or (
                     gap <= 60
                     and b - a >= 6
-                    and float(np.mean(labels[m[4] : y1, a + 1] == c)) >= 0.9
-                    and float(np.mean(labels[m[4] : y1, b - 2] == c)) >= 0.9
+                    and max(
+                        float(np.mean(labels[m[4] : y1, a + 1] == c)),
+                        float(np.mean(labels[m[4] : y1, b - 2] == c)),
+                    )
+                    >= 0.9
                     and float(np.mean(labels[m[4] : y1, a:b] == c)) >= 0.3
                 ):
                     m[4] = y2
@@ -197,8 +200,10 @@ def _edge_strip(r: Rect, bars: tuple[Rect, ...], o: Orientation) -> bool:
 def _runs_to_frame(pieces: list[tuple[int, int]], frame: int, tol: int) -> bool:
     """Whether most of a colour's area (pieces of (far end, area)) ends at the frame."""
     total = sum(a for _, a in pieces)
-    at = sum(a for f, a in pieces if abs(f - frame) <= tol)
-    return len(pieces) >= 2 and total > 0 and at >= 0.5 * total
+    hits = [a for f, a in pieces if abs(f - frame) <= tol]
+    return (
+        len(hits) >= 2 and len(hits) >= 0.5 * len(pieces) and total > 0 and sum(hits) >= 0.5 * total
+    )
 
 
 def bars_for(
@@ -261,10 +266,16 @@ def bars_for(
             v = _value(r, o)
             far = v[1] if abs(v[0] - base) <= 2 else v[0]
             far_by.setdefault(r.colour, []).append((far, r.area))
-        all_far = [f for ps in far_by.values() for f, _ in ps]
+        # The frame is beyond every bar end, stacked segments included.
+        all_far = [e for r in accepted for e in _value(r, o)]
         frame = max(all_far, key=lambda f: abs(f - base)) if all_far else base
         tol = max(4, int(0.01 * (width if o == "horizontal" else height)))
-        flat = {c for c in good if _runs_to_frame(far_by.get(c, []), frame, tol)}
+        # ... and it also fills the plot beyond the bars' ends, so only part of its area
+        # stands on the baseline; a real series of equal bars has nearly all of it there.
+        flat = {
+            c for c in good
+            if _runs_to_frame(far_by.get(c, []), frame, tol) and area[c] < 0.8 * solid[c]
+        }
         if flat and good - flat:
             good -= flat
         # Slivers of anti-aliased or outlined edges are colours with next to no bar area.
@@ -301,6 +312,7 @@ def bars_for(
                 places += 1
             reach = max(reach, hi)
         score = min(on_base, places) * (1.0 - min(spread, 0.9)) * big
+        score += 0.01 * len(bars)  # on a tie, the baseline that explains more bars
         if score > best.score:
             best = Bars(o, int(base), bars, score, tuple(sorted(good)))
     return best

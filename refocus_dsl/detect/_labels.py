@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,16 +109,61 @@ def line_height(mask: BoolArr, angle: int) -> float:
     return float(heights[order][int(np.searchsorted(cum, cum[-1] / 2.0))])
 
 
+def word_aspect(mask: BoolArr, angle: int) -> float:
+    """Typical width-to-height ratio of the word-like pieces after turning by ``-angle``.
+
+    Read level, a label's letters sit side by side and make wide pieces; seen at the
+    wrong angle, the pieces are single glyphs or slices of them (about square).
+    """
+    if not mask.any():
+        return 0.0
+    img = Image.fromarray((mask * 255).astype(np.uint8), "L")
+    if angle:
+        img = img.rotate(-angle, resample=Image.Resampling.NEAREST, expand=True)
+    arr = np.asarray(img, dtype=np.uint8) > 0
+    widths: list[float] = []
+    weights: list[float] = []
+    for s, e in bands(arr.sum(axis=1).astype(np.int64)):
+        h = e - s
+        if h < 3:
+            continue
+        cols = arr[s:e].sum(axis=0).astype(np.int64)
+        runs = bands(cols)
+        merged: list[list[int]] = []
+        for a, b in runs:  # letters of a word are closer than half a line height
+            if merged and a - merged[-1][1] <= max(2, int(0.45 * h)):
+                merged[-1][1] = b
+            else:
+                merged.append([a, b])
+        for a, b in merged:
+            widths.append((b - a) / h)
+            weights.append(float(cols[a:b].sum()))
+    if not widths:
+        return 0.0
+    order = np.argsort(widths)
+    cum = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(widths)[order][int(np.searchsorted(cum, cum[-1] / 2.0))])
+
+
 def estimate_angle(mask: BoolArr) -> int:
-    """The text rotation of a label strip: the turn giving the thinnest lines (0 on doubt)."""
-    scores = {a: line_height(mask, a) for a in ANGLES}
-    best = min(scores, key=lambda a: scores[a])
-    if best == 0 or scores[best] >= 0.75 * scores[0]:
-        return 0
-    # Turned labels are several glyphs long across the strip; short level labels
-    # ("6+", "1") seen sideways are not.
-    need = 2.5 if best in (90, -90) else 2.0
-    return best if mask.shape[0] >= need * scores[best] else 0
+    """The text rotation of a label strip (0 on doubt).
+
+    First the turn giving the thinnest lines; when that says level, short labels
+    turned a quarter (years read upwards) can still fool it, because the gaps between
+    their glyphs look like line gaps, so the turn giving the widest words may overrule
+    it with 90 degrees either way.
+    """
+    heights = {a: line_height(mask, a) for a in ANGLES}
+    best = min(heights, key=lambda a: heights[a])
+    if best != 0 and heights[best] < 0.75 * heights[0]:
+        need = 2.5 if best in (90, -90) else 2.0
+        if mask.shape[0] >= need * heights[best]:
+            return best
+    aspects = {a: word_aspect(mask, a) for a in (0, 90, -90)}
+    wide = max(aspects, key=lambda a: aspects[a])
+    if wide != 0 and aspects[wide] > 1.5 * aspects[0] and mask.shape[0] >= 2.5 * heights[wide]:
+        return wide
+    return 0
 
 
 def _rot_point(
@@ -162,7 +208,7 @@ def clean_words(words: list[Word]) -> list[Word]:
     """Drop OCR noise: empty, punctuation-only, or very unsure single characters."""
     out = []
     for w in words:
-        t = w.text.strip()
+        t = unicodedata.normalize("NFKC", w.text).strip()  # ligatures such as "ﬁ"
         if not t or (_JUNK.match(t) and t not in "&+%$*#@"):
             continue
         if len(t) == 1 and not t.isalnum() and t not in "&+%$*#@":

@@ -68,10 +68,12 @@ def _norm_strip(g: npt.NDArray[Any], box: Box) -> tuple[Image.Image, npt.NDArray
     x1, y1, x2, y2 = box
     sub = g[y1:y2, x1:x2]
     mask, bg = ink(sub)
-    arr = sub.clip(0, 255).astype(np.uint8)
-    if bg < 128:
-        arr = 255 - arr
-    return Image.fromarray(arr, "L"), mask
+    # Stretch so the background is white and the strongest ink black, whatever the
+    # theme: tesseract reads dark text on white best, and the turned strip's fill is white.
+    dist = np.abs(sub.astype(np.int32) - bg)
+    top = int(dist.max()) if dist.size else 0
+    arr = 255 - np.clip(dist * 255 // max(top, 1), 0, 255)
+    return Image.fromarray(arr.astype(np.uint8), "L"), mask
 
 
 def _skip_ticks(mask: npt.NDArray[Any], axis: int) -> int:
@@ -127,8 +129,9 @@ def _read_labels(
     ocr: OcrEngine,
 ) -> _Strip | None:
     h, w = g.shape
-    lo = groups[0].lo - spacing
-    hi = groups[-1].hi + spacing
+    # Level labels are centred under their bars: half a step either side is theirs.
+    lo = groups[0].centre - 0.5 * spacing
+    hi = groups[-1].centre + 0.5 * spacing
     if bars.orientation == "vertical":
         y0 = max(bars.baseline, max(r.y2 for r in bars.bars)) + 1
         cap = min(h, y0 + max(40, int(0.4 * h)))
@@ -143,19 +146,32 @@ def _read_labels(
         bs, be, _ = block
         top, bottom = y0 + skip + bs, y0 + skip + be
         angle = estimate_angle(mask[skip + bs : skip + be])
-        if angle == 45:
-            x1 = 0
-        elif angle == -45:
-            x2 = w
-        if angle != 0:  # rotated text runs on without line gaps: re-measure its end
-            _, mask2 = _norm_strip(g, (x1, top, x2, cap))
-            blk = text_block(mask2.sum(axis=1), max_gap=6)
-            if blk is not None:
-                bottom = top + blk[1]
-        box = (x1, max(0, top - 2), x2, min(h, bottom + 2))
+        if angle == 0:
+            box = (x1, max(0, top - (0 if skip else 2)), x2, min(h, bottom + 2))
+            return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, True)))
+        # Turned labels: the sign of a 45-degree turn is easy to get wrong from ink alone
+        # when labels are short, so a poor reading is retried with the other sign.
+        tries = [angle] if angle in (90, -90) else [angle, -angle]
+        best: _Strip | None = None
+        for a in tries:
+            bx1, bx2 = (0, x2) if a == 45 else (x1, w) if a == -45 else (x1, x2)
+            _, mask2 = _norm_strip(g, (bx1, top, bx2, cap))
+            blk = text_block(mask2.sum(axis=1), max_gap=6)  # runs on without line gaps
+            end = top + blk[1] if blk is not None else bottom
+            box = (bx1, max(0, top - (0 if skip else 2)), bx2, min(h, end + 2))
+            found = _Strip(box, a, tuple(_ocr_box(g, box, a, ocr, True)))
+            if best is None or _reading_score(found) > _reading_score(best):
+                best = found
+            if len(best.phrases) >= 0.7 * len(groups):
+                break
+        return best
     else:
         x_end = min(bars.baseline, min(r.x1 for r in bars.bars)) - 1
-        y1, y2 = max(0, int(lo)), min(h, int(hi))
+        # Half a step beyond the outer bars: the value axis' own tick labels stay out.
+        gap = spacing - float(np.median([gp.hi - gp.lo for gp in groups]))
+        margin = max(0.5 * gap, 0.15 * spacing) if len(groups) >= 2 else 0.5 * spacing
+        y1 = max(0, int(groups[0].lo - margin))
+        y2 = min(h, int(groups[-1].hi + margin))
         if x_end < 4 or y2 - y1 < 4:
             return None
         _, mask = _norm_strip(g, (0, y1, x_end, y2))
@@ -168,8 +184,19 @@ def _read_labels(
             return None
         bs, be, _ = block
         left, right = x_end - skip - be, x_end - skip - bs
-        box = (max(0, left - 3), y1, min(w, right + 3), y2)
-        angle = 0
+        box = (max(0, left - 3), y1, min(w, right + 1), y2)
+        return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, False)))
+
+
+def _reading_score(strip: _Strip) -> float:
+    """How much confident text a reading found (to compare two turns of one strip)."""
+    return sum(sum(ch.isalnum() for ch in p.text) * p.confidence for p in strip.phrases)
+
+
+def _ocr_box(
+    g: npt.NDArray[Any], box: Box, angle: int, ocr: OcrEngine, vertical: bool
+) -> list[Phrase]:
+    """OCR one label strip turned level by ``-angle``; phrases in image pixels."""
     strip, mask = _norm_strip(g, box)
     # Axis lines and gridlines crossing the strip are not text: leave them out of the
     # line-height estimate.
@@ -183,11 +210,7 @@ def _read_labels(
     line_h = float(np.median(heights)) if heights else 12.0
     scale = float(min(3.0, max(1.0, 24.0 / max(line_h, 1.0))))
     words, src, dst = read_strip(ocr, strip, angle, scale)
-    phrases = _phrases_from_words(
-        words, angle, src, dst, (box[0], box[1]), bars.orientation == "vertical"
-    )
-    del img
-    return _Strip(box, angle, tuple(phrases))
+    return _phrases_from_words(words, angle, src, dst, (box[0], box[1]), vertical)
 
 
 def _merge_wrapped(phrases: list[Phrase], vertical: bool) -> list[Phrase]:

@@ -1,0 +1,235 @@
+"""Bar-chart detection against charts drawn here with matplotlib, whose geometry is exact.
+
+matplotlib knows every bar's and tick label's window extent; with the figure
+saved at its own dpi (no tight bbox) those are image pixels with y flipped.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import matplotlib
+import pytest
+from hypothesis import HealthCheck, Phase, given, note, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from refocus_dsl.detect.chart import detect_chart  # noqa: E402
+from refocus_dsl.errors import OcrUnavailableError  # noqa: E402
+from refocus_dsl.layout import Box  # noqa: E402
+from refocus_dsl.ocr import OcrEngine, get_ocr  # noqa: E402
+from refocus_dsl.scoring.chart import label_key  # noqa: E402
+from refocus_dsl.scoring.common import iou  # noqa: E402
+
+WORDS = (
+    "Apples", "Berlin", "Canada", "Delta", "Energy", "Forest", "Garden", "Harbor",
+    "Island", "Jungle", "Kettle", "Lemon", "Market", "Nordic", "Oxford", "Planet",
+)
+YEARS = tuple(str(y) for y in range(2008, 2024))
+
+
+@pytest.fixture(scope="module")
+def ocr() -> OcrEngine:
+    try:
+        return get_ocr()
+    except OcrUnavailableError as exc:  # pragma: no cover - depends on the machine
+        pytest.skip(str(exc))
+
+
+@dataclass(frozen=True)
+class Drawn:
+    image: Image.Image
+    bars: list[Box]  # union box of each category's bars, in category reading order
+    labels: list[Box]
+    texts: list[str]
+
+
+def _box(extent: object, height: int) -> Box:
+    x0, y0, x1, y1 = extent.x0, extent.y0, extent.x1, extent.y1  # type: ignore[attr-defined]
+    return (int(round(x0)), int(round(height - y1)), int(round(x1)), int(round(height - y0)))
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def draw_chart(
+    labels: list[str],
+    values: list[list[float]],
+    *,
+    horizontal: bool = False,
+    stacked: bool = False,
+    rotation: int = 0,
+    dark: bool = False,
+    grid: bool = False,
+    value_labels: bool = False,
+    legend: bool = False,
+    title: str | None = None,
+) -> Drawn:
+    """A bar chart (series x categories values) and the exact boxes of what was drawn."""
+    n_series = len(values)
+    face, ink = ("#1e1e1e", "#f0f0f0") if dark else ("white", "black")
+    colours = ["#1f77b4", "#ff7f0e", "#2ca02c"] if not dark else ["#4fc3f7", "#ffb74d", "#81c784"]
+    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=100, facecolor=face)
+    ax.set_facecolor(face)
+    for side in ax.spines.values():
+        side.set_color(ink)
+    ax.tick_params(colors=ink, labelsize=12)
+    xs = list(range(len(labels)))
+    width = 0.8 / (1 if stacked else n_series)
+    containers = []
+    bottoms = [0.0] * len(labels)
+    for s, vals in enumerate(values):
+        offset = 0.0 if stacked else (s - (n_series - 1) / 2.0) * width
+        pos = [x + offset for x in xs]
+        if horizontal:
+            c = ax.barh(pos, vals, height=width, left=bottoms if stacked else 0.0,
+                        color=colours[s], label=f"S{s}")
+        else:
+            c = ax.bar(pos, vals, width=width, bottom=bottoms if stacked else 0.0,
+                       color=colours[s], label=f"S{s}")
+        containers.append(c)
+        if stacked:
+            bottoms = [b + v for b, v in zip(bottoms, vals, strict=True)]
+        if value_labels:
+            ax.bar_label(c, fmt="%.0f", color=ink, fontsize=8)
+    if grid:
+        ax.set_axisbelow(True)
+        ax.grid(True, axis="x" if horizontal else "y", color="#888888", linewidth=0.8)
+    if horizontal:
+        ax.set_yticks(xs, labels)
+        ax.invert_yaxis()  # first category on top: reading order top to bottom
+    else:
+        ax.set_xticks(xs, labels, rotation=rotation, ha="right" if rotation == 45 else "center")
+    if legend and n_series > 1:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)  # beside, not over, bars
+    if title:
+        ax.set_title(title, color=ink)
+    fig.tight_layout()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    height = int(round(fig.get_figheight() * fig.dpi))
+    bars = []
+    for i in range(len(labels)):
+        boxes = [_box(c.patches[i].get_window_extent(renderer), height) for c in containers]
+        bars.append(_union(boxes))
+    ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
+    label_boxes = [_box(t.get_window_extent(renderer), height) for t in ticks]
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, facecolor=face)
+    plt.close(fig)
+    buf.seek(0)
+    image = Image.open(buf)
+    image.load()
+    return Drawn(image, bars, label_boxes, list(labels))
+
+
+def _check(drawn: Drawn, ocr: OcrEngine, horizontal: bool, *, min_label_share: float) -> None:
+    layout = detect_chart(drawn.image, ocr)
+    chart = layout.chart
+    assert chart is not None
+    assert chart.orientation == ("horizontal" if horizontal else "vertical")
+    cats = chart.categories
+    assert len(cats) == len(drawn.bars), [c.label for c in cats]
+    for cat, want in zip(cats, drawn.bars, strict=True):
+        assert cat.bar_bbox is not None
+        assert iou(cat.bar_bbox, want) >= 0.8, (cat.bar_bbox, want)
+        assert cat.region is not None
+        r = cat.region
+        assert r[0] <= want[0] + 2 and r[1] <= want[1] + 2 and r[2] >= want[2] - 2
+        assert r[3] >= want[3] - 2
+    # Regions tile the category axis: each ends where the next begins.
+    for a, b in zip(cats, cats[1:], strict=False):
+        assert a.region is not None and b.region is not None
+        if horizontal:
+            assert a.region[3] == b.region[1]
+        else:
+            assert a.region[2] == b.region[0]
+    right = sum(
+        1 for c, t in zip(cats, drawn.texts, strict=True) if label_key(c.label) == label_key(t)
+    )
+    assert right >= min_label_share * len(cats), [c.label for c in cats]
+    for c, lb in zip(cats, drawn.labels, strict=True):
+        if c.label_bbox is not None and label_key(c.label):
+            cx = (c.label_bbox[0] + c.label_bbox[2]) / 2.0
+            cy = (c.label_bbox[1] + c.label_bbox[3]) / 2.0
+            assert lb[0] - 4 <= cx <= lb[2] + 4 and lb[1] - 4 <= cy <= lb[3] + 4
+
+
+def test_simple_vertical_chart(ocr: OcrEngine) -> None:
+    drawn = draw_chart(["Apples", "Berlin", "Canada", "Delta"], [[3.0, 7.0, 5.0, 2.0]])
+    _check(drawn, ocr, False, min_label_share=1.0)
+
+
+def test_horizontal_grouped_chart_with_legend_and_values(ocr: OcrEngine) -> None:
+    drawn = draw_chart(
+        ["Energy", "Forest", "Garden"],
+        [[4.0, 6.0, 3.0], [5.0, 2.0, 7.0]],
+        horizontal=True,
+        legend=True,
+        value_labels=True,
+        grid=True,
+    )
+    _check(drawn, ocr, True, min_label_share=1.0)
+
+
+def test_rotated_year_labels(ocr: OcrEngine) -> None:
+    years = list(YEARS[:9])
+    drawn = draw_chart(years, [[float(3 + (i * 7) % 5) for i in range(9)]], rotation=90)
+    _check(drawn, ocr, False, min_label_share=0.8)
+
+
+@st.composite
+def charts(draw: st.DrawFn) -> tuple[Drawn, bool]:
+    horizontal = draw(st.booleans())
+    n = draw(st.integers(3, 7))
+    pool = draw(st.sampled_from([WORDS, YEARS]))
+    start = draw(st.integers(0, len(pool) - n))
+    labels = list(pool[start : start + n])
+    n_series = draw(st.integers(1, 3))
+    stacked = n_series > 1 and draw(st.booleans())
+    values = [
+        [float(draw(st.integers(2, 10))) for _ in range(n)] for _ in range(n_series)
+    ]
+    rotation = 0 if horizontal else draw(st.sampled_from([0, 45, 90]))
+    style = {
+        "dark": draw(st.booleans()),
+        "grid": draw(st.booleans()),
+        "value_labels": draw(st.booleans()),
+        "legend": draw(st.booleans()),
+        "title": draw(st.sampled_from([None, "Annual totals by group"])),
+    }
+    note(f"labels={labels} values={values} horizontal={horizontal} stacked={stacked} "
+         f"rotation={rotation} style={style}")
+    drawn = draw_chart(
+        labels, values, horizontal=horizontal, stacked=stacked, rotation=rotation, **style
+    )
+    return drawn, horizontal
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each case costs OCR
+    suppress_health_check=[HealthCheck.too_slow],
+    report_multiple_bugs=False,
+)
+@given(charts())
+def test_drawn_charts_recover_geometry(ocr: OcrEngine, case: tuple[Drawn, bool]) -> None:
+    drawn, horizontal = case
+    _check(drawn, ocr, horizontal, min_label_share=0.6)
+
+
+def test_not_a_chart_says_so(ocr: OcrEngine) -> None:
+    layout = detect_chart(Image.new("RGB", (300, 200), "white"), ocr)
+    assert layout.chart is not None and layout.chart.categories == ()
+    assert layout.confidence == 0.0 and layout.notes
