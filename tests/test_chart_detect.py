@@ -111,7 +111,8 @@ def draw_chart(
     else:
         ax.set_xticks(xs, labels, rotation=rotation, ha="right" if rotation == 45 else "center")
     if legend and n_series > 1:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)  # beside, not over, bars
+        # Beside the plot, not over the bars.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     if title:
         ax.set_title(title, color=ink)
     fig.tight_layout()

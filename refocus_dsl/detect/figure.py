@@ -74,7 +74,13 @@ class _Cutter:
             blank = ~ink.any(axis=0)
             flat = (sub.max(axis=0) - sub.min(axis=0)).max(axis=1) <= 10
             other = np.abs(sub[0, :, :] - main).max(axis=1) > 10
-        out: BoolArr = blank | (flat & other)
+        # A frame's own edge is a flat line too, but only a pixel or two thick.
+        ruled = flat & other
+        thick = np.zeros_like(ruled)
+        for s, e in _runs(ruled):
+            if e - s >= 4:
+                thick[s:e] = True
+        out: BoolArr = blank | thick
         return out
 
     def _content(self, box: Box) -> Box | None:
@@ -112,7 +118,7 @@ class _Cutter:
         big = [r for r in runs if not self._thin(r[1] - r[0], extent)]
         # No gap between panels: fall back to straight edges, and only accept a cut
         # that leaves two sizeable sides (an axis line inside a chart does not).
-        cuts = self._edges(box, axis) if len(big) < 2 and allow_edges and depth <= 1 else []
+        cuts = self._edges(box, axis) if len(big) < 2 and allow_edges and depth <= 3 else []
         cuts = [c for c in cuts if min(c, extent - c) >= 0.25 * extent]
         if cuts:
             split: list[tuple[int, int]] = []
@@ -184,16 +190,60 @@ class _Cutter:
         return [content]
 
 
+def _page_colour(rgb: U8) -> tuple[int, int, int]:
+    """The page: the border's colour, unless that is a thin frame drawn on the edge."""
+    outer = border_colour(rgb)
+    h, w = rgb.shape[:2]
+    if min(h, w) <= 8:
+        return outer
+    inner = border_colour(rgb[3 : h - 3, 3 : w - 3])
+    if inner == outer:
+        return outer
+    share = float((colour_distance(rgb, outer) <= 5).mean())
+    return inner if share < 0.05 else outer
+
+
 def find_panels(image: Image.Image) -> Panels:
     """Panel boxes (reading order) and the thin text bands beside them; no OCR."""
     rgb = to_rgb_array(image)
     h, w = rgb.shape[:2]
-    cutter = _Cutter(rgb, border_colour(rgb))
+    cutter = _Cutter(rgb, _page_colour(rgb))
     boxes = [
         b for b in cutter.cut((0, 0, w, h))
         if b[2] - b[0] >= MIN_PANEL_PX and b[3] - b[1] >= MIN_PANEL_PX
     ]
-    return Panels(tuple(_reading_order(boxes)), tuple(cutter.bands))
+    # A thin band right under one panel and within its width is that panel's own text
+    # (tick labels, an axis title): it belongs inside the panel. Bands above panels
+    # (letters, titles) and bands across several panels stay outside.
+    bands: list[Box] = []
+    pieces: list[Box] = []
+    for band in cutter.bands:
+        cols = cutter.ink[band[1] : band[3], band[0] : band[2]].any(axis=0)
+        runs: list[list[int]] = []
+        for a, b in _runs(cols):  # words of one label are close; panels are far apart
+            if runs and a - runs[-1][1] <= 12:
+                runs[-1][1] = b
+            else:
+                runs.append([a, b])
+        pieces.extend((band[0] + a, band[1], band[0] + b, band[3]) for a, b in runs)
+    for piece in pieces:
+        ink = cutter._content(piece)
+        if ink is None:
+            continue
+        heads = [
+            b for b in boxes
+            if b[0] - 2 <= ink[0] and ink[2] <= b[2] + 2 and 0 <= b[1] - ink[3] <= 24
+        ]
+        owner = [
+            i for i, b in enumerate(boxes)
+            if b[0] - 2 <= ink[0] and ink[2] <= b[2] + 2 and 0 <= ink[1] - b[3] <= 24
+        ]
+        if len(owner) == 1 and not heads:
+            b = boxes[owner[0]]
+            boxes[owner[0]] = (min(b[0], ink[0]), b[1], max(b[2], ink[2]), ink[3])
+        else:
+            bands.append(ink)
+    return Panels(tuple(_reading_order(boxes)), tuple(bands))
 
 
 def _reading_order(boxes: list[Box]) -> list[Box]:
