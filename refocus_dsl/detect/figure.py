@@ -218,7 +218,7 @@ def find_panels(image: Image.Image) -> Panels:
     bands: list[Box] = []
     pieces: list[Box] = []
     for band in cutter.bands:
-        cols = cutter.ink[band[1] : band[3], band[0] : band[2]].any(axis=0)
+        cols: BoolArr = np.asarray(cutter.ink[band[1] : band[3], band[0] : band[2]].any(axis=0))
         runs: list[list[int]] = []
         for a, b in _runs(cols):  # words of one label are close; panels are far apart
             if runs and a - runs[-1][1] <= 12:
@@ -239,8 +239,8 @@ def find_panels(image: Image.Image) -> Panels:
             if b[0] - 2 <= ink[0] and ink[2] <= b[2] + 2 and 0 <= ink[1] - b[3] <= 24
         ]
         if len(owner) == 1 and not heads:
-            b = boxes[owner[0]]
-            boxes[owner[0]] = (min(b[0], ink[0]), b[1], max(b[2], ink[2]), ink[3])
+            ob = boxes[owner[0]]
+            boxes[owner[0]] = (min(ob[0], ink[0]), ob[1], max(ob[2], ink[2]), ink[3])
         else:
             bands.append(ink)
     return Panels(tuple(_reading_order(boxes)), tuple(bands))
