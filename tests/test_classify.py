@@ -1,0 +1,105 @@
+"""kind="auto": tables, bar charts and multi-panel figures told apart without OCR."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+from PIL import Image, ImageDraw, ImageFont
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from refocus_dsl.detect.classify import Features, classify_kind, decide  # noqa: E402
+
+
+def _chart(
+    values: list[float], horizontal: bool = False, size: tuple[float, float] = (6, 4)
+) -> Image.Image:
+    fig, ax = plt.subplots(figsize=size, dpi=100)
+    names = [f"Item {i}" for i in range(len(values))]
+    if horizontal:
+        ax.barh(names, values, color="#2a7ab9")
+    else:
+        ax.bar(names, values, color="#2a7ab9")
+    ax.set_title("Totals")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    buf.seek(0)
+    img = Image.open(buf)
+    img.load()
+    return img
+
+
+def _table(
+    rows: int = 8, cols: int = 4, zebra: bool = True, dark_header: bool = True
+) -> Image.Image:
+    cw, rh = 130, 28
+    img = Image.new("RGB", (cols * cw + 20, rows * rh + 20), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.load_default()
+    for r in range(rows):
+        y = 10 + r * rh
+        if r == 0 and dark_header:
+            d.rectangle((10, y, 10 + cols * cw, y + rh), fill=(40, 40, 60))
+        elif zebra and r % 2 == 0:
+            d.rectangle((10, y, 10 + cols * cw, y + rh), fill=(225, 232, 240))
+        for c in range(cols):
+            text = f"H{c}" if r == 0 else f"{(r * 37 + c * 11) % 1000}"
+            d.text(
+                (16 + c * cw, y + 8),
+                text,
+                fill="white" if r == 0 and dark_header else "black",
+                font=font,
+            )
+    return img
+
+
+def _figure(panels: list[Image.Image], cols: int, gap: int = 30) -> Image.Image:
+    w = max(p.width for p in panels)
+    h = max(p.height for p in panels)
+    rows = (len(panels) + cols - 1) // cols
+    img = Image.new(
+        "RGB", (cols * w + (cols + 1) * gap, rows * h + (rows + 1) * gap), (236, 236, 236)
+    )
+    for k, p in enumerate(panels):
+        r, c = divmod(k, cols)
+        img.paste(p.convert("RGB"), (gap + c * (w + gap), gap + r * (h + gap)))
+    return img
+
+
+def test_bar_charts_are_charts() -> None:
+    assert classify_kind(_chart([3, 7, 5, 2, 6])) == "chart"
+    assert classify_kind(_chart([9, 4, 6], horizontal=True)) == "chart"
+
+
+def test_tables_are_tables() -> None:
+    assert classify_kind(_table()) == "table"
+    assert classify_kind(_table(zebra=False, dark_header=False)) == "table"
+
+
+def test_panel_grids_are_figures() -> None:
+    small = (4, 3)
+    panels = [
+        _chart([3, 5, 2], size=small),
+        _chart([4, 1, 6, 2], size=small),
+        _chart([2, 2, 5], True, small),
+        _chart([7, 3], size=small),
+    ]
+    assert classify_kind(_figure(panels, cols=2)) == "figure"
+
+
+def test_decision_rules() -> None:
+    base = Features(0, 0.0, 0.0, False, 0.0, 1, 1.0, 1.0, False)
+    assert decide(base) == "table"
+    chart = Features(6, 5.0, 0.4, True, 0.2, 1, 1.0, 1.0, False)
+    assert decide(chart) == "chart"
+    # Stripes of one length are a table's, not bars.
+    assert decide(Features(8, 6.0, 0.0, False, 0.2, 1, 1.0, 1.0, False)) == "table"
+    fig = Features(6, 5.0, 0.4, True, 0.2, 4, 0.8, 0.9, False)
+    assert decide(fig) == "figure"
+    # One chart cut by whitespace: its bars keep their spacing across the cut.
+    assert decide(Features(6, 5.0, 0.4, True, 0.2, 2, 0.8, 0.9, True)) == "chart"
+    # A big plot and a small legend column are not two panels.
+    assert decide(Features(6, 5.0, 0.4, True, 0.2, 2, 0.8, 0.1, False)) == "chart"
