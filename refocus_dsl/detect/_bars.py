@@ -276,6 +276,7 @@ def bars_for(
             c for c in good
             if _runs_to_frame(far_by.get(c, []), frame, tol) and area[c] < 0.8 * solid[c]
         }
+        doubtful = bool(flat) and not (good - flat)
         if flat and good - flat:
             good -= flat
         # Slivers of anti-aliased or outlined edges are colours with next to no bar area.
@@ -313,6 +314,8 @@ def bars_for(
             reach = max(reach, hi)
         score = min(on_base, places) * (1.0 - min(spread, 0.9)) * big
         score += 0.01 * len(bars)  # on a tie, the baseline that explains more bars
+        if doubtful:  # every colour here has most of its bars elsewhere: a mirror image
+            score *= 0.3
         if score > best.score:
             best = Bars(o, int(base), bars, score, tuple(sorted(good)))
     return best
