@@ -131,3 +131,35 @@ def test_layout_records_detector_timing_and_ocr_calls() -> None:
     assert det["ocr_calls"] >= 1
     assert det["seconds"]["total"] > 0
     assert det["version"].startswith("1/table-")
+
+
+def test_spanning_header_over_a_short_rule_gives_two_header_rows() -> None:
+    from PIL import ImageDraw
+    from table_helpers import font
+
+    f = font(16)
+    cols = [24, 124, 224, 324, 424]  # four columns, 100 px each
+    rows = [30, 60, 90, 120, 150, 180]  # two header rows, three body rows
+    img = Image.new("RGB", (450, 205), "white")
+    d = ImageDraw.Draw(img)
+    for y in (rows[0], rows[2], rows[-1]):
+        d.line((cols[0], y, cols[-1] - 1, y), fill=(90, 90, 90))
+    d.line((cols[2], rows[1], cols[4] - 1, rows[1]), fill=(90, 90, 90))  # under "Results"
+    d.text((cols[0] + 8, 52), "Team", font=f, fill="black")  # spans both header rows
+    d.text((cols[1] + 8, 52), "City", font=f, fill="black")
+    d.text((cols[2] + 60, 36), "Results", font=f, fill="black")  # spans columns 2 and 3
+    d.text((cols[2] + 8, 66), "Score", font=f, fill="black")
+    d.text((cols[3] + 8, 66), "Record", font=f, fill="black")
+    for r, (label, city) in enumerate([("Alpha", "Oslo"), ("Boston", "Rome"), ("Denver", "Paris")]):
+        y = rows[2 + r] + 7
+        d.text((cols[0] + 8, y), label, font=f, fill="black")
+        d.text((cols[1] + 8, y), city, font=f, fill="black")
+        d.text((cols[2] + 8, y), str(3 + r), font=f, fill="black")
+        d.text((cols[3] + 8, y), f"{r + 1}-0", font=f, fill="black")
+    t = detect(img)
+    assert len(t.columns) == 4 and len(t.rows) == 5
+    assert [r.is_header for r in t.rows] == [True, True, False, False, False]
+    headers = [normalize_text(c.header) for c in t.columns]
+    assert headers == ["team", "city", "results score", "results record"]
+    assert [normalize_text(r.label) for r in t.rows][:3] == ["team", "team", "alpha"]
+    assert abs(t.rows[1].bbox[1] - rows[1]) <= 3 and abs(t.rows[2].bbox[1] - rows[2]) <= 3

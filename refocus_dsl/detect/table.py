@@ -141,9 +141,10 @@ def _horizontal_structure(
             extents.append((x1, x2))
     if not extents:
         return [], [], None
+    lo, hi = min(e[0] for e in extents), max(e[1] for e in extents)
     rules.sort(key=lambda r: r.pos)
     bands.sort()
-    return rules, bands, (min(e[0] for e in extents), max(e[1] for e in extents))
+    return rules, bands, (lo, hi)
 
 
 def page_mode(block: npt.NDArray[np.int16]) -> int:
@@ -173,10 +174,10 @@ def _ink(
 ) -> B:
     diff = np.abs(grey.astype(np.int16) - row_bg[:, None].astype(np.int16))
     ink: B = diff >= INK_DIFF
-    for r in h_rules:
-        ink[max(0, r.pos - 1) : r.end + 1, :] = False
+    for r in h_rules:  # only along the rule: text beside a short rule stays
+        ink[max(0, r.pos - 1) : r.end + 1, max(0, r.span[0] - 1) : r.span[1] + 1] = False
     for r in v_rules:
-        ink[:, max(0, r.pos - 1) : r.end + 1] = False
+        ink[max(0, r.span[0] - 1) : r.span[1] + 1, max(0, r.pos - 1) : r.end + 1] = False
     return ink
 
 
@@ -245,10 +246,10 @@ def _clean(
     """Dark text on white whatever the background (dark headers inverted, shading removed)."""
     diff = np.abs(grey.astype(np.int16) - row_bg.astype(np.int16)[:, None])
     out: npt.NDArray[np.uint8] = _CLEAN_LUT[diff]
-    for r in h_rules:
-        out[max(0, r.pos - 1) : r.end + 1, :] = 255
+    for r in h_rules:  # only along the rule: text beside a short rule stays
+        out[max(0, r.pos - 1) : r.end + 1, max(0, r.span[0] - 1) : r.span[1] + 1] = 255
     for r in v_rules:
-        out[:, max(0, r.pos - 1) : r.end + 1] = 255
+        out[max(0, r.span[0] - 1) : r.span[1] + 1, max(0, r.pos - 1) : r.end + 1] = 255
     return out
 
 
@@ -478,6 +479,7 @@ def _columns(
     free_both = [g for g in gaps(both, 0, ix2 - ix1) if g[1] - g[0] >= min_gap]
     mids: list[int] = []
     widths: list[int] = []
+    body_widths: list[int] = []
     width = ix2 - ix1
     for a, b in runs(~occ):
         inside = [g for g in free_both if a <= g[0] and g[1] <= b]
@@ -492,14 +494,17 @@ def _columns(
         if inside:
             mids.extend((c + d) // 2 for c, d in inside)
             widths.extend(d - c for c, d in inside)
+            body_widths.extend(b - a for _ in inside)
         else:  # ... and body gaps that a spanning header crosses
             mids.append((a + b) // 2)
             widths.append(b - a)
+            body_widths.append(b - a)
     # a gap far narrower than the table's other column gaps is a word space that
     # happens to line up (e.g. "arr. 1847" in every row)
     if len(widths) >= 3:
         floor = _GAP_FLOOR * float(np.median(widths))
-        mids = [m for m, wd in zip(mids, widths, strict=True) if wd >= floor]
+        # judged on the body's gap: a header may narrow a real gap, never a word space
+        mids = [m for m, wd in zip(mids, body_widths, strict=True) if wd >= floor]
     bounds = [ix1 + m for m in mids]
     for r in inner:
         mid = r.pos + r.width // 2
@@ -645,6 +650,9 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
     else:
         ex1, ex2 = extent
     row_bg = _row_background(grey, ex1, ex2, page)
+    for r in h_rules:  # a rule's own rows: the background is what surrounds the rule
+        if r.pos > 0:
+            row_bg[r.pos : r.end] = row_bg[r.pos - 1]
     rows_any = np.nonzero(not_page[:, ex1:ex2].any(axis=1))[0]
     height_guess = max(10, int(rows_any[-1] - rows_any[0] + 1)) if rows_any.size else 10
     # vertical rules: the same analysis on the transposed table area
@@ -660,6 +668,11 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
         ex1 = min(ex1, min(r.pos for r in v_rules))
         ex2 = max(ex2, max(r.end for r in v_rules))
     ink = _ink(grey, row_bg, h_rules, v_rules)
+    # a rule under a spanning header (booktabs' cmidrule) is not a row boundary;
+    # it is still not ink (removed above) and _build finds it again
+    if h_rules:
+        widest = max(r.span[1] - r.span[0] for r in h_rules)
+        h_rules = [r for r in h_rules if r.span[1] - r.span[0] >= 0.7 * widest]
 
     # ---- text lines inside the extent
     yprof = ink[:, ex1:ex2].sum(axis=1).astype(np.int64)
@@ -833,17 +846,22 @@ def _build(
     spans = list(spans)
     cut_at = list(cut_at)
     split = None
-    if n_header == 1 and len(spans) >= 3 and spans[0][1] - spans[0][0] >= 1.6 * line_h:
-        split = _partial_rule(grey, row_bg, spans[0], tx1, tx2, line_h)
+    if n_header == 1 and len(spans) >= 3:
+        split = _partial_rule(grey, row_bg, (spans[0][0], spans[1][1]), tx1, tx2, line_h)
     if split is not None:  # a short rule under a spanning header: two header rows
         y, t, rx1, rx2 = split
         ink = ink.copy()
         ink[y : y + t, rx1:rx2] = False
-        a, b = spans[0]
-        spans[0:1] = [(a, y), (y + t, b)]
-        cut_at.insert(0, y + (t + 1) // 2)
+        (r0a, r0b), (r1a, r1b) = spans[0], spans[1]
+        mid = y + (t + 1) // 2
+        if y > r0a + 2 and y + t < r0b - 2:  # inside the first row: split it
+            spans[0:1] = [(r0a, y), (y + t, r0b)]
+            cut_at.insert(0, mid)
+        elif y > r1a + 2 and y + t < r1b - 2:  # inside the second: the two rows are cut there
+            spans[0:2] = [(r0a, y), (y + t, r1b)]
+            cut_at[0] = mid
         n_header = 2
-        notes.append("a rule under a spanning header splits the header into two rows")
+        notes.append("a rule under a spanning header: two header rows")
     yb = [ty1]
     for i in range(len(spans) - 1):
         c = cut_at[i] if i < len(cut_at) else None
