@@ -32,7 +32,7 @@ EVAL_EPILOG = """\
 examples:
   refocus eval-layout data/tables/wtq/manifest.jsonl
   refocus eval-layout manifest.jsonl --json > scores.json
-  refocus eval-layout manifest.jsonl --limit 20 --overlays /tmp/overlays
+  refocus eval-layout manifest.jsonl --limit 20 --overlays overlays/
 
 A manifest has one JSON object a line: {"id", "image", "gold", "style", ...}, paths
 relative to the manifest's folder; gold files are refocus-layout/1 documents.

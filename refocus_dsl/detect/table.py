@@ -32,7 +32,7 @@ from refocus_dsl.detect._grid import (
 from refocus_dsl.layout import Box, Cell, Column, Layout, Row, Table
 from refocus_dsl.ocr import OcrEngine, Word
 
-VERSION = "1"
+VERSION = "2"
 _GAP_FLOOR = 0.3
 """A column gap narrower than this share of the median gap is a lined-up word space."""
 _SPAN_FRAC = 0.0
