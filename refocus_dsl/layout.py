@@ -66,6 +66,7 @@ class Category:
     label_bbox: Box | None = None
     bar_bbox: Box | None = None
     region: Box | None = None
+    bars: tuple[Box, ...] = ()  # each bar of the category (series, stack segments), if known
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,10 @@ def _chart(doc: Mapping[str, Any]) -> Chart:
                 label_bbox=_box(c.get("label_bbox"), f"chart.categories[{i}].label_bbox", optional=True),
                 bar_bbox=_box(c.get("bar_bbox"), f"chart.categories[{i}].bar_bbox", optional=True),
                 region=_box(c.get("region"), f"chart.categories[{i}].region", optional=True),
+                bars=tuple(
+                    _req_box(b, f"chart.categories[{i}].bars[{k}]")
+                    for k, b in enumerate(_list(c.get("bars"), f"chart.categories[{i}].bars"))
+                ),
             )
         )
     title = doc.get("title")
@@ -346,6 +351,7 @@ def layout_to_dict(layout: Layout) -> dict[str, Any]:
                     "label_bbox": _b(c.label_bbox),
                     "bar_bbox": _b(c.bar_bbox),
                     "region": _b(c.region),
+                    **({"bars": [list(b) for b in c.bars]} if c.bars else {}),
                 }
                 for c in ch.categories
             ],

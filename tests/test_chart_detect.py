@@ -44,6 +44,7 @@ def ocr() -> OcrEngine:
 class Drawn:
     image: Image.Image
     bars: list[Box]  # union box of each category's bars, in category reading order
+    each: list[list[Box]]  # every bar (series, stack segment) of each category
     labels: list[Box]
     texts: list[str]
 
@@ -120,9 +121,11 @@ def draw_chart(
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     height = int(round(fig.get_figheight() * fig.dpi))
     bars = []
+    each = []
     for i in range(len(labels)):
         boxes = [_box(c.patches[i].get_window_extent(renderer), height) for c in containers]
         bars.append(_union(boxes))
+        each.append(boxes)
     ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
     label_boxes = [_box(t.get_window_extent(renderer), height) for t in ticks]
     buf = io.BytesIO()
@@ -131,7 +134,7 @@ def draw_chart(
     buf.seek(0)
     image = Image.open(buf)
     image.load()
-    return Drawn(image, bars, label_boxes, list(labels))
+    return Drawn(image, bars, each, label_boxes, list(labels))
 
 
 def _check(drawn: Drawn, ocr: OcrEngine, horizontal: bool, *, min_label_share: float) -> None:
@@ -141,6 +144,11 @@ def _check(drawn: Drawn, ocr: OcrEngine, horizontal: bool, *, min_label_share: f
     assert chart.orientation == ("horizontal" if horizontal else "vertical")
     cats = chart.categories
     assert len(cats) == len(drawn.bars), [c.label for c in cats]
+    for cat, drawn_bars in zip(cats, drawn.each, strict=True):
+        # Each series bar or stack segment on its own, too.
+        assert len(cat.bars) == len(drawn_bars)
+        for got in cat.bars:
+            assert max(iou(got, b) for b in drawn_bars) >= 0.7, (got, drawn_bars)
     for cat, want in zip(cats, drawn.bars, strict=True):
         assert cat.bar_bbox is not None
         assert iou(cat.bar_bbox, want) >= 0.8, (cat.bar_bbox, want)

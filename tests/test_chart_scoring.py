@@ -103,3 +103,14 @@ def test_aggregate_pools_label_counts() -> None:
     assert agg["label_precision"] == pytest.approx(0.9)
     assert agg["label_recall"] == pytest.approx(9 / 12)
     assert agg["label_f1_image"] == pytest.approx(0.45)
+
+
+def test_answer_bar_may_be_one_bar_of_a_group() -> None:
+    group = Category(
+        0, "2016", None, (10, 50, 70, 200), None, bars=((10, 50, 40, 200), (40, 120, 70, 200))
+    )
+    det = Layout(400, 300, "chart", chart=Chart(orientation="vertical", categories=(group,)))
+    row = {"answer_bar_bbox": [40, 119, 70, 200], "question": "How much in 2016?"}
+    s = score_chart(det, Layout(400, 300, "chart"), row)
+    assert s["answer_bar_found"] == 1.0 and s["answer_bar_labeled"] == 1.0
+    assert s["answer_bar_found_union"] == 0.0

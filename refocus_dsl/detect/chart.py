@@ -405,6 +405,10 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
         else:
             region = (min(plot[0], lb[0] if lb else plot[0]), b1, plot[2], b2)
         bar_bbox = c.group.box() if c.group is not None else None
+        each: tuple[Box, ...] = ()
+        if c.group is not None:
+            key = (lambda r: (r.x1, -r.y2)) if vertical else (lambda r: (r.y1, r.x1))
+            each = tuple((r.x1, r.y1, r.x2, r.y2) for r in sorted(c.group.bars, key=key))
         categories.append(
             Category(
                 index=i,
@@ -412,6 +416,7 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
                 label_bbox=lb,
                 bar_bbox=bar_bbox,
                 region=region,
+                bars=each,
             )
         )
     n_pairs = sum(1 for c in cats if c.label is not None and c.group is not None)

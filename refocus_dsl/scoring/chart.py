@@ -5,8 +5,10 @@ whitespace and case (gold labels come from data tables that sometimes lose a
 space at a line break, so spaces cannot count); precision, recall and F1 per
 image and pooled over images; whether the matched labels come in gold order.
 For a manifest row with ``answer_bar_bbox`` (the bar that answers a question),
-whether some detected category's bar box has IoU >= 0.5 with it, and whether
-that category's label is also a phrase of the question.
+whether some detected category's bar box (its union box, or one of its own bars
+for grouped and stacked bars) has IoU >= 0.5 with it, and whether that
+category's label is also a phrase of the question; the union-only variant is
+reported beside it.
 
 Figures: panel count exact; panel F1 at IoU 0.5 and 0.75 (one-to-one matching).
 """
@@ -30,6 +32,8 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("order_correct", "label order right"),
     MetricSpec("answer_bar_found", "answer bar found (IoU >= 0.5)"),
     MetricSpec("answer_bar_labeled", "answer bar found, label in question"),
+    MetricSpec("answer_bar_found_union", "answer bar = a category's union box"),
+    MetricSpec("answer_bar_labeled_union", "  ... and label in question"),
     MetricSpec("panel_count_exact", "panel count exact"),
     MetricSpec("panel_f1_50", "panel F1 at IoU 0.5"),
     MetricSpec("panel_f1_75", "panel F1 at IoU 0.75"),
@@ -92,14 +96,30 @@ def _score_figure(detected: Layout, gold: Layout) -> ImageScores:
 def _score_answer(detected: Layout, row: Mapping[str, Any]) -> ImageScores:
     box = row.get("answer_bar_bbox")
     if not isinstance(box, (list, tuple)) or len(box) != 4:
-        return {"answer_bar_found": None, "answer_bar_labeled": None}
+        return {
+            "answer_bar_found": None,
+            "answer_bar_labeled": None,
+            "answer_bar_found_union": None,
+            "answer_bar_labeled_union": None,
+        }
     gold_box: Box = (int(box[0]), int(box[1]), int(box[2]), int(box[3]))
     question = str(row.get("question") or "")
     cats = detected.chart.categories if detected.chart is not None else ()
-    hits = [c for c in cats if iou(c.bar_bbox, gold_box) >= 0.5]
+    # The gold box is one bar; a grouped or stacked category has several, and its
+    # bar_bbox is their union: a hit on the category's own bar counts, and the strict
+    # union-only figure is reported beside it.
+    union = [c for c in cats if iou(c.bar_bbox, gold_box) >= 0.5]
+    hits = [
+        c for c in cats
+        if iou(c.bar_bbox, gold_box) >= 0.5 or any(iou(b, gold_box) >= 0.5 for b in c.bars)
+    ]
     return {
         "answer_bar_found": float(bool(hits)),
         "answer_bar_labeled": float(any(label_in_question(c.label, question) for c in hits)),
+        "answer_bar_found_union": float(bool(union)),
+        "answer_bar_labeled_union": float(
+            any(label_in_question(c.label, question) for c in union)
+        ),
     }
 
 
