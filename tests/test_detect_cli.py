@@ -121,3 +121,9 @@ def test_overlay_draws_charts_and_panels() -> None:
     )
     out2 = draw_overlay(img, panels)
     assert out2.getpixel((100, 60)) != (255, 255, 255)
+
+
+def test_auto_kind_runs_the_classifier_and_says_so(table_png: Path) -> None:
+    layout = detect_layout(table_png, "auto", cache=False)
+    assert layout.kind in ("table", "chart", "figure")
+    assert any(n.startswith(f"kind {layout.kind}:") for n in layout.notes), layout.notes

@@ -31,7 +31,7 @@ KINDS = ("auto", "table", "chart", "figure")
 
 Detector = Callable[[Image.Image, OcrEngine], Layout]
 
-__all__ = ["DETECTOR_VERSION", "KINDS", "detect_layout", "classify"]
+__all__ = ["DETECTOR_VERSION", "KINDS", "classify_image", "detect_layout"]
 
 
 def _detector(kind: str) -> tuple[Detector, str]:
@@ -45,7 +45,7 @@ def _detector(kind: str) -> tuple[Detector, str]:
     return fn, str(getattr(module, "VERSION", "0"))
 
 
-def classify(image: Image.Image) -> tuple[str, str]:
+def classify_image(image: Image.Image) -> tuple[str, str]:
     """(kind, how it was decided) for ``kind="auto"``."""
     try:
         module = import_module("refocus_dsl.detect.classify")
@@ -118,7 +118,7 @@ def detect_layout(
         notes.append("transparent pixels are read as white")
     chosen = kind
     if kind == "auto":
-        chosen, how = classify(img)
+        chosen, how = classify_image(img)
         notes.append(f"kind {chosen}: {how}")
     t_cls = time.perf_counter() - t0
     fn, version = _detector(chosen)
