@@ -163,3 +163,21 @@ def test_spanning_header_over_a_short_rule_gives_two_header_rows() -> None:
     assert headers == ["team", "city", "results score", "results record"]
     assert [normalize_text(r.label) for r in t.rows][:3] == ["team", "team", "alpha"]
     assert abs(t.rows[1].bbox[1] - rows[1]) <= 3 and abs(t.rows[2].bbox[1] - rows[2]) <= 3
+
+
+@pytest.mark.parametrize("style", ["grid", "booktabs", "zebra"])
+def test_note_below_a_ruled_table_is_not_a_row(style: str) -> None:
+    from PIL import ImageDraw
+    from table_helpers import font
+
+    drawn = draw_table(make_cells(5, 3, 3), style=style, margin=40)
+    img = drawn.image.copy()
+    ImageDraw.Draw(img).text(
+        (drawn.col_bounds[0], drawn.row_bounds[-1] + 8),
+        "Source: statistics office",
+        font=font(13),
+        fill="black",
+    )
+    t = detect(img)
+    assert len(t.rows) == 5
+    assert t.bbox[3] <= drawn.row_bounds[-1] + 3

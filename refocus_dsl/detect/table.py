@@ -698,6 +698,23 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
             f"{[ex1, lines[0][0], ex2, lines[n_cap - 1][1]]}"
         )
         lines = lines[n_cap:]
+    # ... and a note or caption below the table's closing rule (one text group a line)
+    struct_bot = max([r.end for r in h_rules] + [b for _, b, _ in bands], default=None)
+    if struct_bot is not None and len(lines) >= 4:
+        n_below = 0
+        for a, b in reversed(lines):
+            if a < struct_bot:
+                break
+            if len(_groups(_colany(ink, a, b, ex1, ex2), ex1, max(min_gap, line_h))) > 1:
+                n_below = 0
+                break
+            n_below += 1
+        if 0 < n_below <= 3 and len(lines) - n_below >= 3:
+            notes.append(
+                f"text below the table (not part of it) at "
+                f"{[ex1, lines[-n_below][0], ex2, lines[-1][1]]}"
+            )
+            lines = lines[:-n_below]
 
     # ---- provisional columns (skip the top lines: spanning headers cross column gaps)
     k0 = 2 if len(lines) >= 6 else (1 if len(lines) >= 3 else 0)
