@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -11,21 +14,33 @@ from scripted_server import Reply, ScriptedServer, text_of
 
 from refocus_dsl.loop import ask
 from refocus_dsl.loop.config import EndpointConfig
+from refocus_dsl.loop.evaluate import EvalOptions, load_dataset, run_eval_async
 from refocus_dsl.loop.prompt import MAX_LISTED_LABELS, layout_labels
+from refocus_dsl.loop.trace import load_trace
 
 
-def _bar_chart() -> Image.Image:
+def _bar_chart(
+    labels: Sequence[str] = ("Brazil", "Canada", "France", "Mexico"),
+    values: Sequence[float] = (12, 30, 22, 17),
+) -> Image.Image:
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
-    ax.bar(["Brazil", "Canada", "France", "Mexico"], [12, 30, 22, 17], color="#4a7bd0")
+    ax.bar(list(labels), list(values), color="#4a7bd0")
     ax.set_title("Exports")
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     plt.close(fig)
     return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+@pytest.fixture(autouse=True)
+def private_layout_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Detection caches layouts on disk; each test starts from an empty cache of its own."""
+    cache = pytest.importorskip("refocus_dsl.cache")
+    monkeypatch.setattr(cache, "_DEFAULT", cache.LayoutCache(tmp_path / "layout-cache"))
 
 
 def test_detected_layout_reaches_the_prompt() -> None:
@@ -48,3 +63,28 @@ def test_detected_layout_reaches_the_prompt() -> None:
         pytest.skip("detection found no readable label in this chart")
     for label in labels[:MAX_LISTED_LABELS]:
         assert json.dumps(label, ensure_ascii=False) in prompt
+
+
+def test_eval_detects_each_image(tmp_path: Path) -> None:
+    """Detection runs once per question, in worker threads, image after image."""
+    pytest.importorskip("refocus_dsl.detect")
+    rows = []
+    for i, (labels, values) in enumerate(
+        ((["Oslo", "Lima", "Cairo"], [3, 7, 5]), (["Peru", "Chad", "Fiji", "Oman"], [9, 2, 4, 6]))
+    ):
+        _bar_chart(labels, values).save(tmp_path / f"c{i}.png")
+        rows.append(
+            {"id": f"c{i}", "image": f"c{i}.png", "question": "Which is largest?", "answer": "x"}
+        )
+    (tmp_path / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    said: list[str] = []
+    with ScriptedServer(lambda body: Reply(text="ANSWER: x")) as s:
+        cfg = EndpointConfig(model="m", base_url=s.base_url, api_key="k")
+        opts = EvalOptions(out=tmp_path / "o", concurrency=2, layouts="detected")
+        summary = asyncio.run(
+            run_eval_async(load_dataset(tmp_path / "d.jsonl"), cfg, opts, said.append)
+        )
+    assert summary["complete"] == 2, said
+    for i in range(2):
+        doc = load_trace(tmp_path / "o" / f"c{i}")
+        assert doc["layout_source"] == "detected", doc["notes"]
