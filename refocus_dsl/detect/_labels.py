@@ -72,7 +72,7 @@ def text_block(
     if not runs:
         return None
     first_h = runs[0][1] - runs[0][0]
-    gap_limit = max_gap if max_gap is not None else max(4, min(14, int(round(first_h * 0.9))))
+    gap_limit = max_gap if max_gap is not None else max(3, min(12, int(round(first_h * 0.6))))
     start, end = runs[0]
     for s, e in runs[1:]:
         if s - end > gap_limit:

@@ -83,7 +83,7 @@ def _skip_ticks(mask: npt.NDArray[Any], axis: int) -> int:
     if not runs:
         return 0
     s, e = runs[0]
-    if s > 4 or e - s > 9:
+    if s > 4 or e - s > 16:
         return 0
     part = mask[s:e, :] if axis == 0 else mask[:, s:e].T
     # Along the strip, ticks are short marks and the axis a full line: no glyph-like runs.
@@ -198,9 +198,18 @@ def _ocr_box(
 ) -> list[Phrase]:
     """OCR one label strip turned level by ``-angle``; phrases in image pixels."""
     strip, mask = _norm_strip(g, box)
-    # Axis lines and gridlines crossing the strip are not text: leave them out of the
+    # Axis lines, tick marks and gridlines crossing the strip are not text: paint them
+    # out before OCR (they read as "I" or "|" inside labels) and leave them out of the
     # line-height estimate.
-    lines = (mask.mean(axis=0, keepdims=True) > 0.5) | (mask.mean(axis=1, keepdims=True) > 0.5)
+    # A line spans (nearly) the whole strip; a glyph's stroke does not, once the
+    # strip is a few glyphs long in that direction.
+    cols = (mask.mean(axis=0) > 0.85) & (mask.shape[0] >= 30)
+    rows = (mask.mean(axis=1) > 0.85) & (mask.shape[1] >= 30)
+    lines = rows[:, None] | cols[None, :]
+    if lines.any():
+        arr = np.asarray(strip, dtype=np.uint8).copy()
+        arr[lines] = 255
+        strip = Image.fromarray(arr, "L")
     mask = mask & ~lines
     turned = Image.fromarray((mask * 255).astype(np.uint8), "L")
     if angle:
