@@ -153,6 +153,8 @@ def estimate_angle(mask: BoolArr) -> int:
     their glyphs look like line gaps, so the turn giving the widest words may overrule
     it with 90 degrees either way.
     """
+    # An axis line along the strip is no text line.
+    mask = mask & ~(mask.mean(axis=1, keepdims=True) > 0.5)
     heights = {a: line_height(mask, a) for a in ANGLES}
     best = min(heights, key=lambda a: heights[a])
     if best != 0 and heights[best] < 0.75 * heights[0]:
