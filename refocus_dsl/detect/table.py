@@ -314,24 +314,20 @@ def _stack_ocr(
 
 
 def _join(words: Sequence[Word]) -> str:
-    """Reading order inside one cell: by text line (y), then x."""
+    """Reading order inside one cell: tesseract's text lines top to bottom, each left to right.
+
+    Lines come from tesseract's own segmentation (``line_id``); grouping by box
+    overlap instead lets one tall word box pull the next line's words into its own.
+    """
     if not words:
         return ""
-    ws = sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2)
-    lines: list[list[Word]] = []
-    for w in ws:
-        cy = (w.bbox[1] + w.bbox[3]) / 2
-        if lines:
-            last = lines[-1]
-            ly1 = min(x.bbox[1] for x in last)
-            ly2 = max(x.bbox[3] for x in last)
-            if ly1 <= cy <= ly2:
-                last.append(w)
-                continue
-        lines.append([w])
-    return " ".join(
-        " ".join(w.text for w in sorted(line, key=lambda w: w.bbox[0])) for line in lines
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line_id, []).append(w)
+    ordered = sorted(
+        lines.values(), key=lambda ln: float(np.median([(w.bbox[1] + w.bbox[3]) / 2 for w in ln]))
     )
+    return " ".join(" ".join(w.text for w in sorted(ln, key=lambda w: w.bbox[0])) for ln in ordered)
 
 
 def _ink_box(ink: B, box: Box) -> Box | None:
@@ -365,6 +361,24 @@ def _groups(occ: npt.NDArray[np.bool_], x0: int, min_gap: float) -> list[Span]:
         else:
             out.append((a, b))
     return [(a + x0, b + x0) for a, b in out]
+
+
+def _merge_by_column(groups: Sequence[Span], xb: Sequence[int]) -> list[Span]:
+    """Join neighbouring text groups that lie in the same single column (one header cell).
+
+    Words of a wrapped header are separate groups when their spaces are wide;
+    read apart, their lines would interleave ("Average 1000) population (x").
+    """
+    out: list[Span] = []
+    last_cols: list[int] | None = None
+    for g in groups:
+        cols = _col_of(g[0], g[1], xb)
+        if out and last_cols is not None and len(cols) == 1 and cols == last_cols:
+            out[-1] = (out[-1][0], g[1])
+        else:
+            out.append(g)
+        last_cols = cols
+    return out
 
 
 def _partial_rule(
@@ -898,7 +912,9 @@ def _build(
         groups = _split_at_bounds(
             _groups(_colany(ink, a, b, tx1, tx2), tx1, min_gap), ink, a, b, xb
         )
-        header_groups.append([(g, _col_of(g[0], g[1], xb), (a, b), (r,)) for g in groups])
+        header_groups.append(
+            [(g, _col_of(g[0], g[1], xb), (a, b), (r,)) for g in _merge_by_column(groups, xb)]
+        )
     if split is not None:
         y, t, rx1, rx2 = split
         a0, b1 = spans[0][0], spans[1][1]
