@@ -38,15 +38,6 @@ class Rule:
         return self.pos + self.width
 
 
-@dataclass(frozen=True)
-class Band:
-    """Rows [y1, y2) whose background differs from the page (a shaded row or header)."""
-
-    y1: int
-    y2: int
-    grey: float
-
-
 def page_background(grey: U8) -> int:
     """The most common grey value on the image border."""
     border = np.concatenate([grey[0, :], grey[-1, :], grey[:, 0], grey[:, -1]])
@@ -98,27 +89,6 @@ def longest_dense_runs(
     length[yb] = seg_len[best]
     count[yb] = seg_cnt[best]
     return x1, x2, length, count
-
-
-def find_rules(not_page: B, min_len: int, max_width: int = 4) -> list[Rule]:
-    """Thin horizontal lines in ``not_page`` at least ``min_len`` long (transpose for vertical)."""
-    x1, x2, length, count = longest_dense_runs(not_page, gap=2)
-    dense = (length >= min_len) & (count >= 0.9 * np.maximum(length, 1))
-    out = []
-    for a, b in runs(dense):
-        if b - a <= max_width:
-            out.append(Rule(a, b - a, (int(x1[a:b].min()), int(x2[a:b].max()))))
-    return out
-
-
-def smooth_min(values: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.float64]:
-    """Running minimum over a window of ``2k+1`` (for robust gap finding)."""
-    if k <= 0:
-        return values
-    pad = np.pad(values, k, mode="edge")
-    win = np.lib.stride_tricks.sliding_window_view(pad, 2 * k + 1)
-    out: npt.NDArray[np.float64] = win.min(axis=1)
-    return out
 
 
 def gaps(occupied: npt.NDArray[np.bool_], lo: int, hi: int) -> list[Span]:

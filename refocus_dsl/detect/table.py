@@ -41,20 +41,9 @@ _MAX_STACK_PIXELS = 1_500_000
 _OCR_LINE_PX = 30.0
 """Text lines are enlarged to about this height for OCR (tesseract reads 20-40 px best)."""
 """Upper bound on the stacked OCR image (pixels): keeps one call within ~0.3 s."""
-_DEBUG = False
 
 F = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class _Structure:
-    table: Box
-    h_bounds: tuple[int, ...]  # structural row boundaries (rules, band edges), inside the table
-    v_rules: tuple[Rule, ...]
-    h_rules: tuple[Rule, ...]
-    bands: tuple[tuple[int, int], ...]
-    row_bg: F  # per-row background grey
 
 
 def _grey(image: Image.Image) -> npt.NDArray[np.uint8]:
