@@ -217,6 +217,8 @@ def clean_words(words: list[Word]) -> list[Word]:
             continue
         if w.confidence < 10 and len(t) <= 2:
             continue
+        if len(t) == 1 and w.confidence < 50:  # a stray glyph (a turned axis title's edge)
+            continue
         out.append(Word(t, w.bbox, w.confidence, w.line_id))
     return out
 

@@ -76,7 +76,7 @@ def _norm_strip(g: npt.NDArray[Any], box: Box) -> tuple[Image.Image, npt.NDArray
     return Image.fromarray(arr.astype(np.uint8), "L"), mask
 
 
-def _skip_ticks(mask: npt.NDArray[Any], axis: int) -> int:
+def _skip_ticks(mask: npt.NDArray[Any], axis: int, sparse_ok: bool = True) -> int:
     """Rows (axis 0) or columns (axis 1) of tick marks and axis line right at the start."""
     prof: npt.NDArray[np.int64] = np.asarray(mask.sum(axis=1 - axis), dtype=np.int64)
     runs = bands(prof)
@@ -91,7 +91,7 @@ def _skip_ticks(mask: npt.NDArray[Any], axis: int) -> int:
     line_like = full.mean() > 0.6
     widths = [b - a for a, b in bands(np.asarray(full, dtype=np.int64))]
     sparse = float(part.sum()) / max(1, e - s) < 0.02 * part.shape[1]
-    if line_like or sparse or (widths and max(widths) <= 3):
+    if line_like or (sparse and sparse_ok) or (widths and max(widths) <= 3):
         return e
     return 0
 
@@ -140,6 +140,8 @@ def _read_labels(
             return None
         _, mask = _norm_strip(g, (x1, y0, x2, cap))
         skip = _skip_ticks(mask, 0)
+        if skip:  # an axis line, then tick marks below it
+            skip += _skip_ticks(mask[skip:], 0, sparse_ok=False)
         block = text_block(mask[skip:].sum(axis=1))
         if block is None:
             return None
@@ -177,9 +179,11 @@ def _read_labels(
         _, mask = _norm_strip(g, (0, y1, x_end, y2))
         rev = mask[:, ::-1]
         skip = _skip_ticks(rev, 1)
+        if skip:
+            skip += _skip_ticks(rev[:, skip:], 1, sparse_ok=False)
         row_runs = bands(mask.sum(axis=1))
         line_h = float(np.median([e - s for s, e in row_runs])) if row_runs else 10.0
-        block = text_block(rev[:, skip:].sum(axis=0), max_gap=max(6, int(1.6 * line_h)))
+        block = text_block(rev[:, skip:].sum(axis=0), max_gap=max(6, int(1.0 * line_h)))
         if block is None:
             return None
         bs, be, _ = block
