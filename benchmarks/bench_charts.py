@@ -76,7 +76,8 @@ def run(data: Path, only: list[str], limit: int | None, overlays: Path | None) -
         else:
             kind = "figure" if name == "figures" else "chart"
             reports.append(evaluate(folder / "manifest.jsonl", kind=kind, limit=limit, overlays=ov))
-        print(reports[-1].to_text().replace(str(Path(tempfile.gettempdir())), "<tmp>"))
+        text = reports[-1].to_text().splitlines()
+        print("\n".join([f"== {name}", *text[1:]]))
         print()
     return reports
 
