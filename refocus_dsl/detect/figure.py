@@ -267,9 +267,20 @@ def _titles(image: Image.Image, panels: Panels, ocr: OcrEngine) -> tuple[list[st
     """OCR the peeled bands: text over one panel is its title; across panels, the figure's."""
     titles: list[str | None] = [None] * len(panels.boxes)
     figure_title: list[str] = []
-    for band in panels.bands:
-        if band[3] - band[1] > 120:
+    # One OCR call per line of bands (letters above a row of panels share a line).
+    lines: list[list[int]] = []
+    for b in sorted(panels.bands, key=lambda b: b[1]):
+        if b[3] - b[1] > 120:
             continue
+        if lines and b[1] < lines[-1][3] and b[3] > lines[-1][1]:
+            last = lines[-1]
+            lines[-1] = [
+                min(last[0], b[0]), min(last[1], b[1]), max(last[2], b[2]), max(last[3], b[3])
+            ]
+        else:
+            lines.append(list(b))
+    for x1, y1, x2, y2 in lines:
+        band = (max(0, x1 - 4), max(0, y1 - 3), x2 + 4, y2 + 3)
         words = ocr.words(image, box=band, psm=11)
         for word in words:
             if not word.text.strip() or word.confidence < 30:
