@@ -181,3 +181,17 @@ def test_note_below_a_ruled_table_is_not_a_row(style: str) -> None:
     t = detect(img)
     assert len(t.rows) == 5
     assert t.bbox[3] <= drawn.row_bounds[-1] + 3
+
+
+def test_table_on_a_shaded_panel_is_not_all_header() -> None:
+    import numpy as np
+
+    drawn = draw_table(make_cells(6, 3, 8), style="none", size=16, pad=8, margin=30)
+    arr = np.asarray(drawn.image).copy()
+    x1, x2 = drawn.col_bounds[0], drawn.col_bounds[-1]
+    y1, y2 = drawn.row_bounds[0], drawn.row_bounds[-1]
+    panel = arr[y1:y2, x1:x2]
+    panel[(panel == 255).all(axis=2)] = (232, 236, 242)  # light panel behind the whole table
+    t = detect(Image.fromarray(arr))
+    check_grid(t, drawn, tol=6)
+    assert [r.is_header for r in t.rows].count(True) == 1

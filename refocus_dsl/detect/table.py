@@ -755,6 +755,8 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
         if a <= spans[0][0] + 1 and b >= spans[0][1] - 1:
             n_header = max(1, sum(1 for s in spans if s[0] >= a - 1 and s[1] <= b + 1))
             break
+    if n_header > 3 or n_header > len(spans) // 2:  # shading over much of the table: not a header
+        n_header = 1
     n_header = min(n_header, max(1, len(spans) - 1))
 
     # ---- columns again, from the body rows only
@@ -896,7 +898,7 @@ def _build(
     n_cols = len(xb) - 1
     # header items: (x-span, columns, (y1, y2), header rows covered)
     header_groups: list[list[tuple[Span, list[int], Span, tuple[int, ...]]]] = []
-    for r in range(min(len(spans), 3)):
+    for r in range(min(len(spans), max(3, n_header + 1))):
         a, b = spans[r]
         groups = _split_at_bounds(
             _groups(_colany(ink, a, b, tx1, tx2), tx1, min_gap), ink, a, b, xb
