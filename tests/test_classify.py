@@ -103,3 +103,28 @@ def test_decision_rules() -> None:
     assert decide(Features(6, 5.0, 0.4, True, 0.2, 2, 0.8, 0.9, True)) == "chart"
     # A big plot and a small legend column are not two panels.
     assert decide(Features(6, 5.0, 0.4, True, 0.2, 2, 0.8, 0.1, False)) == "chart"
+
+
+def test_degenerate_images_do_not_break_anything() -> None:
+    from refocus_dsl.detect.chart import detect_chart
+    from refocus_dsl.detect.figure import find_panels
+
+    class NoOcr:
+        name = "none"
+        version = "0"
+        calls = 0
+        seconds = 0.0
+
+        def words(self, image: Image.Image, **_: object) -> list[object]:
+            return []
+
+    for img in (
+        Image.new("RGB", (1, 1)),
+        Image.new("L", (5, 5), 0),
+        Image.new("RGBA", (40, 30), (0, 0, 0, 0)),
+        Image.new("RGB", (300, 200), "black"),
+    ):
+        assert classify_kind(img) == "table"
+        layout = detect_chart(img, NoOcr())  # type: ignore[arg-type]
+        assert layout.chart is not None and layout.chart.categories == () and layout.notes
+        assert len(find_panels(img).boxes) <= 1
