@@ -14,9 +14,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from refocus_dsl.errors import ImageError, LimitError
-
-DEFAULT_MAX_PIXELS = 40_000_000
-"""Largest image accepted, in pixels (40 megapixels)."""
+from refocus_dsl.limits import DEFAULT_MAX_PIXELS as DEFAULT_MAX_PIXELS
 
 MIN_DETECT_SIDE = 16
 """Smallest width and height in which a layout can be detected."""

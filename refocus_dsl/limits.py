@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_MAX_PIXELS = 40_000_000
-"""Same as :data:`refocus_dsl.imageio.DEFAULT_MAX_PIXELS` (a test keeps them equal); not
-imported from there so that parsing does not load Pillow."""
+"""Largest image accepted, in pixels (40 megapixels). Defined here, where parsing can
+read it without loading Pillow; :mod:`refocus_dsl.imageio` uses this value."""
 
 
 MAX_NESTING = 200
