@@ -223,8 +223,12 @@ def clean_words(words: list[Word]) -> list[Word]:
     return out
 
 
-def line_phrases(words: list[Word]) -> list[list[Word]]:
-    """Words on one text line with word-sized gaps between them form a phrase."""
+def line_phrases(words: list[Word], cuts: tuple[float, ...] = ()) -> list[list[Word]]:
+    """Words on one text line with word-sized gaps between them form a phrase.
+
+    ``cuts``: x positions (midpoints between bars) that a phrase never spans across
+    a word gap: two colliding labels stay two labels.
+    """
     if not words:
         return []
     ws = sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2.0)
@@ -249,7 +253,9 @@ def line_phrases(words: list[Word]) -> list[list[Word]]:
         lh_med = float(np.median([w.bbox[3] - w.bbox[1] for w in line]))
         cur = [line[0]]
         for w in line[1:]:
-            if w.bbox[0] - cur[-1].bbox[2] <= max(4.0, 0.9 * lh_med):
+            gap_lo, gap_hi = cur[-1].bbox[2], w.bbox[0]
+            split = any(gap_lo - 1 <= c <= gap_hi + 1 for c in cuts)
+            if not split and gap_hi - gap_lo <= max(4.0, 0.9 * lh_med):
                 cur.append(w)
             else:
                 phrases.append(cur)

@@ -98,10 +98,12 @@ def _skip_ticks(mask: npt.NDArray[Any], axis: int, sparse_ok: bool = True) -> in
 
 def _phrases_from_words(
     words: list[Word], angle: int, src: tuple[int, int], dst: tuple[int, int],
-    origin: tuple[int, int], vertical: bool,
+    origin: tuple[int, int], vertical: bool, cuts: tuple[float, ...] = (),
 ) -> list[Phrase]:
     out: list[Phrase] = []
-    for ph in line_phrases(clean_words(words)):
+    # Cuts are image x positions; level strips' words are in strip pixels.
+    local = tuple(c - origin[0] for c in cuts) if vertical and angle == 0 else ()
+    for ph in line_phrases(clean_words(words), local):
         x1 = min(w.bbox[0] for w in ph)
         y1 = min(w.bbox[1] for w in ph)
         x2 = max(w.bbox[2] for w in ph)
@@ -150,7 +152,8 @@ def _read_labels(
         angle = estimate_angle(mask[skip + bs : skip + be])
         if angle == 0:
             box = (x1, max(0, top - (0 if skip else 2)), x2, min(h, bottom + 2))
-            return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, True)))
+            mids = tuple((a.centre + b.centre) / 2.0 for a, b in zip(groups, groups[1:], strict=False))
+            return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, True, mids)))
         # Turned labels: the sign of a 45-degree turn is easy to get wrong from ink alone
         # when labels are short, so a poor reading is retried with the other sign.
         tries = [angle] if angle in (90, -90) else [angle, -angle]
@@ -198,7 +201,8 @@ def _reading_score(strip: _Strip) -> float:
 
 
 def _ocr_box(
-    g: npt.NDArray[Any], box: Box, angle: int, ocr: OcrEngine, vertical: bool
+    g: npt.NDArray[Any], box: Box, angle: int, ocr: OcrEngine, vertical: bool,
+    cuts: tuple[float, ...] = (),
 ) -> list[Phrase]:
     """OCR one label strip turned level by ``-angle``; phrases in image pixels."""
     strip, mask = _norm_strip(g, box)
@@ -223,7 +227,7 @@ def _ocr_box(
     line_h = float(np.median(heights)) if heights else 12.0
     scale = float(min(3.0, max(1.0, 24.0 / max(line_h, 1.0))))
     words, src, dst = read_strip(ocr, strip, angle, scale)
-    return _phrases_from_words(words, angle, src, dst, (box[0], box[1]), vertical)
+    return _phrases_from_words(words, angle, src, dst, (box[0], box[1]), vertical, cuts)
 
 
 def _merge_wrapped(phrases: list[Phrase], vertical: bool) -> list[Phrase]:
