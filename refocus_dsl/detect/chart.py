@@ -152,7 +152,8 @@ def _read_labels(
         angle = estimate_angle(mask[skip + bs : skip + be])
         if angle == 0:
             box = (x1, max(0, top - (0 if skip else 2)), x2, min(h, bottom + 2))
-            mids = tuple((a.centre + b.centre) / 2.0 for a, b in zip(groups, groups[1:], strict=False))
+            pairs = zip(groups, groups[1:], strict=False)
+            mids = tuple((a.centre + b.centre) / 2.0 for a, b in pairs)
             return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, True, mids)))
         # Turned labels: the sign of a 45-degree turn is easy to get wrong from ink alone
         # when labels are short, so a poor reading is retried with the other sign.
