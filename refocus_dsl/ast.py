@@ -13,7 +13,6 @@ queries (``columns("Year")``, ``region(0.1, 0.2, 0.5, 0.6)``, ...).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ class Call:
     name_span: Span = _span()
 
 
-Expr = Union[String, Integer, Float, Boolean, Color, Name, ListLit, Call]
+Expr = String | Integer | Float | Boolean | Color | Name | ListLit | Call
 
 
 @dataclass(frozen=True)

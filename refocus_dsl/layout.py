@@ -171,7 +171,8 @@ def _table(doc: Mapping[str, Any]) -> Table:
             bbox=_req_box(c.get("bbox"), f"table.columns[{i}].bbox"),
         )
         for i, c in enumerate(
-            _obj(c, f"table.columns[{i}]") for i, c in enumerate(_list(doc.get("columns"), "table.columns"))
+            _obj(c, f"table.columns[{i}]")
+            for i, c in enumerate(_list(doc.get("columns"), "table.columns"))
         )
     )
     rows = tuple(
@@ -195,16 +196,21 @@ def _table(doc: Mapping[str, Any]) -> Table:
             col_span=_int(c.get("col_span", 1), f"table.cells[{i}].col_span"),
         )
         for i, c in enumerate(
-            _obj(c, f"table.cells[{i}]") for i, c in enumerate(_list(doc.get("cells"), "table.cells"))
+            _obj(c, f"table.cells[{i}]")
+            for i, c in enumerate(_list(doc.get("cells"), "table.cells"))
         )
     )
-    return Table(bbox=_req_box(doc.get("bbox"), "table.bbox"), columns=columns, rows=rows, cells=cells)
+    return Table(
+        bbox=_req_box(doc.get("bbox"), "table.bbox"), columns=columns, rows=rows, cells=cells
+    )
 
 
 def _chart(doc: Mapping[str, Any]) -> Chart:
     orientation = doc.get("orientation")
     if orientation not in (None, "vertical", "horizontal"):
-        raise _fail("chart.orientation", f"expected 'vertical' or 'horizontal', got {orientation!r:.40}")
+        raise _fail(
+            "chart.orientation", f"expected 'vertical' or 'horizontal', got {orientation!r:.40}"
+        )
     categories = []
     for i, raw in enumerate(_list(doc.get("categories"), "chart.categories")):
         c = _obj(raw, f"chart.categories[{i}]")
@@ -212,7 +218,9 @@ def _chart(doc: Mapping[str, Any]) -> Chart:
             Category(
                 index=_int(c.get("index", i), f"chart.categories[{i}].index"),
                 label=_text(c.get("label"), f"chart.categories[{i}].label"),
-                label_bbox=_box(c.get("label_bbox"), f"chart.categories[{i}].label_bbox", optional=True),
+                label_bbox=_box(
+                    c.get("label_bbox"), f"chart.categories[{i}].label_bbox", optional=True
+                ),
                 bar_bbox=_box(c.get("bar_bbox"), f"chart.categories[{i}].bar_bbox", optional=True),
                 region=_box(c.get("region"), f"chart.categories[{i}].region", optional=True),
                 bars=tuple(
@@ -314,13 +322,17 @@ def layout_to_dict(layout: Layout) -> dict[str, Any]:
         "kind": layout.kind,
         "table": None,
         "chart": None,
-        "subplots": [{"index": s.index, "bbox": _b(s.bbox), "title": s.title} for s in layout.subplots],
+        "subplots": [
+            {"index": s.index, "bbox": _b(s.bbox), "title": s.title} for s in layout.subplots
+        ],
     }
     if layout.table is not None:
         t = layout.table
         doc["table"] = {
             "bbox": _b(t.bbox),
-            "columns": [{"index": c.index, "header": c.header, "bbox": _b(c.bbox)} for c in t.columns],
+            "columns": [
+                {"index": c.index, "header": c.header, "bbox": _b(c.bbox)} for c in t.columns
+            ],
             "rows": [
                 {"index": r.index, "label": r.label, "is_header": r.is_header, "bbox": _b(r.bbox)}
                 for r in t.rows

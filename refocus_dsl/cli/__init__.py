@@ -18,7 +18,7 @@ examples:
   refocus check program.rf --layout table.json      validate a program statically
   refocus run table.png program.rf -o out.png       apply a program to an image
   refocus detect chart.png --overlay boxes.png      find columns, rows, bars, panels
-  refocus ask table.png "Which year earned most?"   the ReFocus loop (offline planner without a model)
+  refocus ask table.png "Which year earned most?"   the ReFocus loop (offline planner if no model)
   refocus plugins                                   list the edit tools and where they come from
 
 Run `refocus COMMAND --help` for each command's options and examples.
