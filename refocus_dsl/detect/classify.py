@@ -76,7 +76,7 @@ def features(image: Image.Image) -> Features:
     bars, _ = _find_bars(rgb)
     lengths = _lengths(bars)
     spread = float(np.std(lengths) / max(float(np.mean(lengths)), 1.0)) if lengths else 0.0
-    panels = find_panels(image)
+    panels = find_panels(image, edges=False)
     big = tuple(b for b in panels.boxes if (b[2] - b[0]) * (b[3] - b[1]) >= 0.05 * w * h)
     cover = sum((b[2] - b[0]) * (b[3] - b[1]) for b in big) / float(w * h)
     groups = group_bars(bars) if bars.bars else []

@@ -48,8 +48,9 @@ def _runs(flags: BoolArr) -> list[tuple[int, int]]:
 
 
 class _Cutter:
-    def __init__(self, rgb: U8, page: tuple[int, int, int]) -> None:
+    def __init__(self, rgb: U8, page: tuple[int, int, int], edges: bool = True) -> None:
         self.rgb = rgb
+        self.edges = edges
         self.ink = colour_distance(rgb, page) > 5
         self.h, self.w = self.ink.shape
         self.bands: list[Box] = []
@@ -149,7 +150,7 @@ class _Cutter:
         return (x1, pieces[0][0], x2, pieces[-1][1])
 
     def _split(self, box: Box, axis: int, depth: int) -> list[Box]:
-        pieces = self._pieces(box, axis, allow_edges=True, depth=depth)
+        pieces = self._pieces(box, axis, allow_edges=self.edges, depth=depth)
         extent = (box[3] - box[1]) if axis == 0 else (box[2] - box[0])
         # Thin pieces (text) join the nearer neighbour; they never stand alone.
         merged: list[list[int]] = []
@@ -203,11 +204,15 @@ def _page_colour(rgb: U8) -> tuple[int, int, int]:
     return inner if share < 0.05 else outer
 
 
-def find_panels(image: Image.Image) -> Panels:
-    """Panel boxes (reading order) and the thin text bands beside them; no OCR."""
+def find_panels(image: Image.Image, edges: bool = True) -> Panels:
+    """Panel boxes (reading order) and the thin text bands beside them; no OCR.
+
+    ``edges=False``: split only at page-coloured gaps, never at straight colour edges
+    (the classifier's choice: a ruled table's column lines are such edges too).
+    """
     rgb = to_rgb_array(image)
     h, w = rgb.shape[:2]
-    cutter = _Cutter(rgb, _page_colour(rgb))
+    cutter = _Cutter(rgb, _page_colour(rgb), edges)
     boxes = [
         b for b in cutter.cut((0, 0, w, h))
         if b[2] - b[0] >= MIN_PANEL_PX and b[3] - b[1] >= MIN_PANEL_PX
