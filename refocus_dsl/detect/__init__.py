@@ -77,6 +77,25 @@ def _versions() -> str:
     return ",".join(parts)
 
 
+_SURE_TABLE = 0.88
+"""Table confidence at which a table reading beats an unsure chart reading."""
+
+
+def _unlabelled(chart: Layout) -> bool:
+    return chart.chart is None or not any(c.label.strip() for c in chart.chart.categories)
+
+
+def _table_wins(table: Layout, chart: Layout) -> bool:
+    """A sure table beats a chart reading that found no category label at all.
+
+    Only then: the table detector also finds a grid in many real charts (axis
+    ticks and gridlines look like rules), so its confidence alone is no proof.
+    """
+    if not _unlabelled(chart) or table.table is None or len(table.table.columns) < 2:
+        return False
+    return (table.confidence or 0.0) >= _SURE_TABLE
+
+
 def detect_layout(
     image: Image.Image | str | Path | LoadedImage,
     kind: str = "auto",
@@ -123,6 +142,17 @@ def detect_layout(
     t_cls = time.perf_counter() - t0
     fn, version = _detector(chosen)
     layout = fn(img, engine)
+    if kind == "auto" and chosen == "chart" and _unlabelled(layout):
+        # The classifier sees only pixels; ruled or shaded tables can look like bars.
+        # When the chart reading found no label at all, let the table detector try.
+        table_fn, table_version = _detector("table")
+        table = table_fn(img, engine)
+        if _table_wins(table, layout):
+            notes.append(
+                "kind table: the chart reading found no category labels and the "
+                f"table reading is sure ({table.confidence or 0.0:.2f})"
+            )
+            chosen, version, layout = "table", table_version, table
     total = time.perf_counter() - t0
     detector: dict[str, Any] = dict(layout.detector or {})
     detector.update(
