@@ -126,5 +126,38 @@ def test_manifest_errors_name_the_line(tmp_path: Path) -> None:
     with pytest.raises(LayoutError, match=":2:"):
         read_manifest(man)
     man.write_text('{"image": "a.png"}\n')
-    with pytest.raises(LayoutError, match="needs 'image' and 'gold'"):
+    with pytest.raises(LayoutError, match="needs 'gold'"):
         read_manifest(man)
+    man.write_text('{"gold": "a.json"}\n')
+    with pytest.raises(LayoutError, match="needs 'image'"):
+        read_manifest(man)
+
+
+def test_chart_question_rows_need_no_gold_layout(tmp_path: Path) -> None:
+    """ChartLens-style rows give only the answer bar's box; they score answer-bar metrics."""
+    from PIL import Image
+
+    from refocus_dsl.layout import Category, Chart
+
+    Image.new("RGB", (200, 100), "white").save(tmp_path / "c.png")
+    rows = [
+        {"id": "hit", "image": "c.png", "question": "How much did China gain?",
+         "answer_bar_bbox": [20, 10, 60, 90]},
+        {"id": "miss", "image": "c.png", "question": "How much did India gain?",
+         "answer_bar_bbox": [120, 10, 160, 90]},
+    ]
+    man = tmp_path / "m.jsonl"
+    man.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert [r.gold for r in read_manifest(man)] == [None, None]
+
+    def detect(path: Path, kind: str) -> Layout:
+        cat = Category(index=0, label="China", bar_bbox=(21, 10, 60, 90))
+        chart = Chart(orientation="vertical", categories=(cat,))
+        return Layout(width=200, height=100, kind="chart", chart=chart)
+
+    rep = evaluate(man, detect=detect)
+    scores = {im["id"]: im["scores"] for im in rep.images}
+    assert scores["hit"]["answer_bar_found"] == 1.0
+    assert scores["hit"]["answer_bar_labeled"] == 1.0
+    assert scores["miss"]["answer_bar_found"] == 0.0
+    assert rep.overall["answer_bar_found"] == 0.5

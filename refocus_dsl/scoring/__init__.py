@@ -50,7 +50,8 @@ _SCORERS: dict[str, tuple[str, str, str]] = {
 class ManifestRow:
     id: str
     image: Path
-    gold: Path
+    gold: Path | None
+    """None for a question-level chart row (``answer_bar_bbox``, no gold layout)."""
     group: str
     extra: Mapping[str, Any]
 
@@ -110,19 +111,43 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
             doc = json.loads(line)
         except json.JSONDecodeError as exc:
             raise LayoutError(f"{p}:{n}: not valid JSON: {exc.msg}") from None
-        if not isinstance(doc, dict) or "image" not in doc or "gold" not in doc:
-            raise LayoutError(f"{p}:{n}: a manifest line needs 'image' and 'gold'")
+        if not isinstance(doc, dict) or "image" not in doc:
+            raise LayoutError(f"{p}:{n}: a manifest line needs 'image' (and 'gold')")
+        if "gold" not in doc and not _answer_bar_row(doc):
+            raise LayoutError(
+                f"{p}:{n}: a manifest line needs 'gold' (a layout file), or "
+                "'answer_bar_bbox' for a chart question"
+            )
         group = doc.get("style") or doc.get("dataset") or p.parent.name or "all"
         rows.append(
             ManifestRow(
                 id=str(doc.get("id", Path(str(doc["image"])).stem)),
                 image=p.parent / str(doc["image"]),
-                gold=p.parent / str(doc["gold"]),
+                gold=p.parent / str(doc["gold"]) if "gold" in doc else None,
                 group=str(group),
                 extra=doc,
             )
         )
     return rows
+
+
+def _answer_bar_row(doc: Mapping[str, Any]) -> bool:
+    return "answer_bar_bbox" in doc or "answer_bar_bboxes" in doc
+
+
+def _gold_for(row: ManifestRow) -> Layout:
+    """The row's gold layout; for a chart question without one, a chart of the image's size
+    with nothing known, so that only the answer-bar metrics score it."""
+    if row.gold is not None:
+        return load_layout(row.gold)
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(row.image) as im:
+            width, height = im.size
+    except (OSError, UnidentifiedImageError) as exc:
+        raise LayoutError(f"{row.image}: cannot read image size ({exc})") from None
+    return Layout(width=width, height=height, kind="chart")
 
 
 def _scorer(kind: str) -> tuple[Callable[..., ImageScores], Any, tuple[MetricSpec, ...]]:
@@ -180,7 +205,7 @@ def evaluate(
     items: list[dict[str, Any]] = []
     kinds: list[str] = []
     for n, row in enumerate(rows, 1):
-        gold = load_layout(row.gold)
+        gold = _gold_for(row)
         want = gold.kind if kind == "gold" else kind
         item: dict[str, Any] = {"id": row.id, "group": row.group, "kind": gold.kind}
         score_fn, _, specs = _scorer(gold.kind)
