@@ -528,44 +528,85 @@ def _ordinal(
     return False
 
 
-def _check_columns(a: _Analysis) -> None:
+def _start(
+    a: _Analysis, kind: str, noun: str, hint: str, needs: str
+) -> tuple[list[Item], _Index] | None:
+    """The shared opening of columns/rows/bars/subplots: keywords, labels, E307, layout.
+
+    Returns the flattened items and the layout index, or None when there is
+    nothing to resolve against.
+    """
     _no_keywords(a.call, a.diags)
-    items = _flatten_labels("columns", a.call.args, a.diags)
+    items = _flatten_labels(kind, a.call.args, a.diags)
     a.count = len(items)
     if not a.call.args:
-        _err(
-            a.diags,
-            a.call.span,
-            "E307",
-            "columns() names no column",
-            'name at least one, e.g. columns("Year")',
-        )
-    idx = _needs(a, "table") if items else None
+        _err(a.diags, a.call.span, "E307", f"{kind}() names no {noun}", hint)
+    idx = _needs(a, needs) if items else None
     if idx is None:
-        return
+        return None
+    return items, idx
+
+
+def _pick_one(
+    a: _Analysis,
+    expr: Expr,
+    key: str | int,
+    size: int,
+    labels: _Labels,
+    noun: str,
+    plural: str,
+    where: str,
+    other: tuple[str, _Labels] | None,
+) -> list[int] | None:
+    """Indices for one ordinal (checked against ``size``) or label; None after an error."""
+    if isinstance(key, int):
+        if _ordinal(a, expr, key, size, noun, where):
+            return [key - 1]
+        return None
+    hits = labels.find(key)
+    if not hits:
+        _missing_label(a, expr, key, noun, plural, labels, where, other)
+        return None
+    return hits
+
+
+def _pick_by_label_or_ordinal(
+    a: _Analysis,
+    items: list[Item],
+    size: int,
+    labels: _Labels,
+    noun: str,
+    plural: str,
+    where: str,
+    other: tuple[str, _Labels] | None,
+) -> tuple[list[int], bool]:
+    """Indices for all items, in order, and whether every one resolved."""
     picked: list[int] = []
     ok = True
     for expr, key in items:
-        if isinstance(key, int):
-            if _ordinal(a, expr, key, len(idx.columns), "column", "this table"):
-                picked.append(key - 1)
-            else:
-                ok = False
+        hits = _pick_one(a, expr, key, size, labels, noun, plural, where, other)
+        if hits is None:
+            ok = False
         else:
-            hits = idx.column_labels.find(key)
-            if not hits:
-                _missing_label(
-                    a,
-                    expr,
-                    key,
-                    "column",
-                    "columns are",
-                    idx.column_labels,
-                    "this table",
-                    ("rows", idx.row_labels),
-                )
-                ok = False
             picked.extend(hits)
+    return picked, ok
+
+
+def _check_columns(a: _Analysis) -> None:
+    started = _start(a, "columns", "column", 'name at least one, e.g. columns("Year")', "table")
+    if started is None:
+        return
+    items, idx = started
+    picked, ok = _pick_by_label_or_ordinal(
+        a,
+        items,
+        len(idx.columns),
+        idx.column_labels,
+        "column",
+        "columns are",
+        "this table",
+        ("rows", idx.row_labels),
+    )
     _duplicates(a, items, picked)
     if ok and a.build:
         cols = idx.columns
@@ -617,20 +658,10 @@ def _row_hits(a: _Analysis, idx: _Index, expr: Expr, key: str | int) -> list[Row
 
 
 def _check_rows(a: _Analysis) -> None:
-    _no_keywords(a.call, a.diags)
-    items = _flatten_labels("rows", a.call.args, a.diags)
-    a.count = len(items)
-    if not a.call.args:
-        _err(
-            a.diags,
-            a.call.span,
-            "E307",
-            "rows() names no row",
-            'name rows by their first cell, e.g. rows("1996")',
-        )
-    idx = _needs(a, "table") if items else None
-    if idx is None:
+    started = _start(a, "rows", "row", 'name rows by their first cell, e.g. rows("1996")', "table")
+    if started is None:
         return
+    items, idx = started
     picked: list[Row] = []
     ok = True
     for expr, key in items:
@@ -701,28 +732,18 @@ def _check_cells(a: _Analysis) -> None:
             ok = False
         else:
             rows.extend(hits)
-    cols: list[Column] = []
-    for expr, ckey in col_items:
-        if isinstance(ckey, int):
-            if _ordinal(a, expr, ckey, len(idx.columns), "column", "this table"):
-                cols.append(idx.columns[ckey - 1])
-            else:
-                ok = False
-        else:
-            chits = idx.column_labels.find(ckey)
-            if not chits:
-                _missing_label(
-                    a,
-                    expr,
-                    ckey,
-                    "column",
-                    "columns are",
-                    idx.column_labels,
-                    "this table",
-                    ("rows", idx.row_labels),
-                )
-                ok = False
-            cols.extend(idx.columns[i] for i in chits)
+    col_picked, cols_ok = _pick_by_label_or_ordinal(
+        a,
+        col_items,
+        len(idx.columns),
+        idx.column_labels,
+        "column",
+        "columns are",
+        "this table",
+        ("rows", idx.row_labels),
+    )
+    ok = ok and cols_ok
+    cols: list[Column] = [idx.columns[i] for i in col_picked]
     if ok and a.build:
         use_rows = _dedupe_objs(rows) if "row" in given else idx.body_rows
         use_cols = _dedupe_objs(cols) if "col" in given else idx.columns
@@ -751,36 +772,29 @@ def _check_cells(a: _Analysis) -> None:
 
 
 def _check_bars(a: _Analysis) -> None:
-    _no_keywords(a.call, a.diags)
-    items = _flatten_labels("bars", a.call.args, a.diags)
-    a.count = len(items)
-    if not a.call.args:
-        _err(
-            a.diags,
-            a.call.span,
-            "E307",
-            "bars() names no bar",
-            'name bars by their category label, e.g. bars("China")',
-        )
-    idx = _needs(a, "chart") if items else None
-    if idx is None:
+    started = _start(
+        a, "bars", "bar", 'name bars by their category label, e.g. bars("China")', "chart"
+    )
+    if started is None:
         return
+    items, idx = started
     picked: list[int] = []
     ok = True
     for expr, key in items:
-        if isinstance(key, int):
-            if _ordinal(a, expr, key, len(idx.categories), "bar", "this chart"):
-                hits = [key - 1]
-            else:
-                ok = False
-                continue
-        else:
-            hits = idx.category_labels.find(key)
-            if not hits:
-                _missing_label(
-                    a, expr, key, "bar", "bars are", idx.category_labels, "this chart", None
-                )
-                ok = False
+        hits = _pick_one(
+            a,
+            expr,
+            key,
+            len(idx.categories),
+            idx.category_labels,
+            "bar",
+            "bars are",
+            "this chart",
+            None,
+        )
+        if hits is None:
+            ok = False
+            continue
         for i in hits:
             if idx.category_boxes[i] is None:
                 _err(
@@ -806,43 +820,22 @@ def _check_bars(a: _Analysis) -> None:
 
 
 def _check_subplots(a: _Analysis) -> None:
-    _no_keywords(a.call, a.diags)
-    items = _flatten_labels("subplots", a.call.args, a.diags)
-    a.count = len(items)
-    if not a.call.args:
-        _err(
-            a.diags,
-            a.call.span,
-            "E307",
-            "subplots() names no panel",
-            "name panels by ordinal from 1, e.g. subplots(2)",
-        )
-    idx = _needs(a, "subplots") if items else None
-    if idx is None:
+    started = _start(
+        a, "subplots", "panel", "name panels by ordinal from 1, e.g. subplots(2)", "subplots"
+    )
+    if started is None:
         return
-    picked: list[int] = []
-    ok = True
-    for expr, key in items:
-        if isinstance(key, int):
-            if _ordinal(a, expr, key, len(idx.subplots), "subplot", "this figure"):
-                picked.append(key - 1)
-            else:
-                ok = False
-        else:
-            hits = idx.subplot_titles.find(key)
-            if not hits:
-                _missing_label(
-                    a,
-                    expr,
-                    key,
-                    "subplot",
-                    "subplot titles are",
-                    idx.subplot_titles,
-                    "this figure",
-                    None,
-                )
-                ok = False
-            picked.extend(hits)
+    items, idx = started
+    picked, ok = _pick_by_label_or_ordinal(
+        a,
+        items,
+        len(idx.subplots),
+        idx.subplot_titles,
+        "subplot",
+        "subplot titles are",
+        "this figure",
+        None,
+    )
     _duplicates(a, items, picked)
     if ok and a.build:
         chosen = _dedupe(picked)
