@@ -202,6 +202,51 @@ def _request_args(
     return args
 
 
+class _Attempts:
+    """One request's retry policy, shared by the blocking and the asyncio client.
+
+    :meth:`failed` takes the exception of an attempt and says how long to wait
+    before the next (None: a changed request goes again at once), or raises
+    ModelError when the failure is final or the retries are spent.
+    """
+
+    def __init__(
+        self,
+        config: EndpointConfig,
+        args: dict[str, Any],
+        learned: set[str],
+        rng: Callable[[], float],
+    ) -> None:
+        self.config = config
+        self.args = args
+        self.learned = learned
+        self.rng = rng
+        self.started = time.perf_counter()
+        self.errors: list[str] = []
+        self.attempt = 0
+
+    def done(self, response: Any) -> Completion:
+        return _completion(response, self.started, self.attempt, self.errors)
+
+    def failed(self, exc: Exception) -> float | None:
+        if isinstance(exc, openai.BadRequestError):
+            change = _adapt(self.args, exc, self.learned)
+            if change is None:
+                raise ModelError(_refused(exc)) from None
+            self.errors.append(change)
+            return None  # the same request without what the model refused; no wait
+        retry = _classify(exc)
+        self.errors.append(retry.reason)
+        attempt = self.attempt
+        self.attempt += 1
+        if attempt >= self.config.max_retries:
+            raise ModelError(
+                f"{self.config.describe()}: gave up after {len(self.errors)} attempts "
+                f"(last: {self.errors[-1]})"
+            )
+        return backoff_delay(attempt, self.config, retry.retry_after, self.rng)
+
+
 class ChatClient:
     """Blocking client: ``complete(messages) -> Completion`` with our retry policy."""
 
@@ -224,34 +269,18 @@ class ChatClient:
         )
 
     def complete(self, messages: Messages) -> Completion:
-        started = time.perf_counter()
-        errors: list[str] = []
         args = _request_args(self.config, messages, self._learned)
-        attempt = 0
-        while attempt <= self.config.max_retries:
+        attempts = _Attempts(self.config, args, self._learned, self._rng)
+        while True:
             try:
                 response = self._client.chat.completions.create(
                     **cast(Any, args), timeout=self.config.timeout_s
                 )
-                return _completion(response, started, attempt, errors)
-            except openai.BadRequestError as exc:
-                change = _adapt(args, exc, self._learned)
-                if change is None:
-                    raise ModelError(_refused(exc)) from None
-                errors.append(change)
-                continue  # the same request without what the model refused; no wait
-            except openai.OpenAIError as exc:
-                retry = _classify(exc)
-            except ValueError as exc:  # a body that is not JSON
-                retry = _classify(exc)
-            errors.append(retry.reason)
-            if attempt < self.config.max_retries:
-                self._sleep(backoff_delay(attempt, self.config, retry.retry_after, self._rng))
-            attempt += 1
-        raise ModelError(
-            f"{self.config.describe()}: gave up after {len(errors)} attempts "
-            f"(last: {errors[-1] if errors else 'unknown'})"
-        )
+                return attempts.done(response)
+            except (openai.OpenAIError, ValueError) as exc:  # ValueError: a body that is not JSON
+                delay = attempts.failed(exc)
+            if delay is not None:
+                self._sleep(delay)
 
     def close(self) -> None:
         self._client.close()
@@ -279,34 +308,18 @@ class AsyncChatClient:
         )
 
     async def complete(self, messages: Messages) -> Completion:
-        started = time.perf_counter()
-        errors: list[str] = []
         args = _request_args(self.config, messages, self._learned)
-        attempt = 0
-        while attempt <= self.config.max_retries:
+        attempts = _Attempts(self.config, args, self._learned, self._rng)
+        while True:
             try:
                 response = await self._client.chat.completions.create(
                     **cast(Any, args), timeout=self.config.timeout_s
                 )
-                return _completion(response, started, attempt, errors)
-            except openai.BadRequestError as exc:
-                change = _adapt(args, exc, self._learned)
-                if change is None:
-                    raise ModelError(_refused(exc)) from None
-                errors.append(change)
-                continue  # the same request without what the model refused; no wait
-            except openai.OpenAIError as exc:
-                retry = _classify(exc)
-            except ValueError as exc:
-                retry = _classify(exc)
-            errors.append(retry.reason)
-            if attempt < self.config.max_retries:
-                await self._sleep(backoff_delay(attempt, self.config, retry.retry_after, self._rng))
-            attempt += 1
-        raise ModelError(
-            f"{self.config.describe()}: gave up after {len(errors)} attempts "
-            f"(last: {errors[-1] if errors else 'unknown'})"
-        )
+                return attempts.done(response)
+            except (openai.OpenAIError, ValueError) as exc:
+                delay = attempts.failed(exc)
+            if delay is not None:
+                await self._sleep(delay)
 
     async def close(self) -> None:
         await self._client.close()
