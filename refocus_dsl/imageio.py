@@ -37,7 +37,7 @@ def check_pixels(width: int, height: int, max_pixels: int = DEFAULT_MAX_PIXELS) 
     if width * height > max_pixels:
         raise LimitError(
             f"image is {width}x{height} = {width * height:,} pixels, over the limit of "
-            f"{max_pixels:,}; shrink it or raise max_pixels"
+            f"{max_pixels:,}; shrink it first (Python callers may pass a higher max_pixels)"
         )
 
 
