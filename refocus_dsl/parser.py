@@ -354,8 +354,47 @@ _Driver = tuple[
     int,
     int,
     "re.Pattern[str]",
+    "tuple[re.Pattern[str], re.Pattern[str]] | None",
 ]
 _driver: _Driver | None = None
+
+
+def _fast_lexer(token_re: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """The fast path's lexer: the same terminals in the same order, with two changes
+    that make the regex engine several times cheaper and keep every match the same.
+
+    - Each terminal's name is an empty group after its pattern, so every branch
+      starts with a character test the engine uses to skip it at once (a branch that
+      opens with a group is entered and left for every character); the kind is
+      still ``lastgroup`` and the token is the whole match (past the whitespace).
+    - Whitespace is not a token of its own but group 1 before each token (no other
+      terminal can start with a whitespace character), so it costs no loop turn.
+
+    Also a pattern for whitespace alone, for the end of the text. None when the
+    pattern is not the usual alternation of named groups (then ``_tokens_plain``).
+    """
+    parts = re.split(r"\|?\(\?P<(\w+)>", token_re.pattern)
+    if parts[0] or "WS" not in parts[1::2]:
+        return None
+    ws = ""
+    branches = []
+    for name, body in zip(parts[1::2], parts[2::2], strict=True):
+        if not body.endswith(")") or "(?P" in body:
+            return None
+        if name == "WS":
+            ws = body[:-1]
+        else:
+            branches.append(f"(?:{body[:-1]})(?P<{name}>)")
+    m = re.fullmatch(r"(\[[^\]]*\])\+", ws)
+    if m is None:
+        return None
+    cls = m.group(1)
+    if any(re.match(b, ch) for b in branches for ch in _WS_PROBE if re.match(cls, ch)):
+        return None  # pragma: no cover - a terminal that starts with whitespace
+    return re.compile(f"({cls}*)(?:{'|'.join(branches)})"), re.compile(f"{cls}*")
+
+
+_WS_PROBE = " \t\x0c\r\n\xa0\u2000\u200b\u3000\ufeff"
 
 
 def _get_driver() -> _Driver:
@@ -375,7 +414,7 @@ def _get_driver() -> _Driver:
             if callback is None:
                 raise RuntimeError(f"grammar rule {r.name!r} has no callback in parser.py")
             rules.append((r.origin, r.size, callback))
-        _driver = (t.actions, tuple(rules), t.start, t.end, t.token_re)
+        _driver = (t.actions, tuple(rules), t.start, t.end, t.token_re, _fast_lexer(t.token_re))
     return _driver
 
 
@@ -705,7 +744,7 @@ def _next_kind(text: str, pos: int, token_re: re.Pattern[str]) -> str | None:
 
 
 def _parse_statements(ctx: _Ctx) -> None:
-    actions, rules, start_state, end_state, token_re = _get_driver()
+    actions, rules, start_state, end_state, token_re, _fast = _get_driver()
     text = ctx.text
     limits = ctx.limits
     max_nesting = limits.max_nesting
@@ -923,7 +962,41 @@ class _GiveUp(Exception):
 _VALUE_KINDS = frozenset({"STRING", "INT", "FLOAT", "COLOR", "NAME"})
 
 
-def _tokens(text: str, token_re: re.Pattern[str]) -> list[Tok]:
+def _tokens(text: str, lexer: tuple[re.Pattern[str], re.Pattern[str]]) -> list[Tok]:
+    token_re, ws_re = lexer
+    pos = 0
+    line = 1
+    lstart = 0
+    out: list[Tok] = []
+    append = out.append
+    for m in token_re.finditer(text):
+        start, end = m.span(1)  # the whitespace before the token
+        if start != pos:  # finditer skipped a character no terminal matches
+            raise _GiveUp
+        if end != start:
+            k = text.count("\n", start, end)
+            if k:
+                line += k
+                lstart = text.rindex("\n", start, end) + 1
+        pos = m.end()
+        kind = m.lastgroup
+        if kind != "COMMENT":
+            append((kind, end, pos, line, end - lstart + 1))  # type: ignore[arg-type]
+    n = len(text)
+    if pos != n:
+        tail = ws_re.match(text, pos)
+        if tail is None or tail.end() != n:
+            raise _GiveUp
+        k = text.count("\n", pos)
+        if k:
+            line += k
+            lstart = text.rindex("\n", pos) + 1
+        pos = n
+    append(("$END", pos, pos, line, pos - lstart + 1))
+    return out
+
+
+def _tokens_plain(text: str, token_re: re.Pattern[str]) -> list[Tok]:
     pos = 0
     line = 1
     lstart = 0
@@ -950,10 +1023,11 @@ def _tokens(text: str, token_re: re.Pattern[str]) -> list[Tok]:
 
 def _fast_parse(ctx: _Ctx) -> bool:
     """Parse ``ctx.text`` if it is a plain valid program; False to use the full parser."""
-    token_re = _get_driver()[4]
+    driver = _get_driver()
+    lexer = driver[5]
     errors_before = len(ctx.diags)
     try:
-        toks = _tokens(ctx.text, token_re)
+        toks = _tokens(ctx.text, lexer) if lexer is not None else _tokens_plain(ctx.text, driver[4])
         _Descent(ctx, toks).program()
         if ctx.errors >= ctx.limits.max_errors:
             raise _GiveUp
