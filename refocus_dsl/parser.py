@@ -133,6 +133,14 @@ def _mk_statement(call: Call, assign_to: str | None, span: Span) -> Statement:
     return o
 
 
+def _mk_program(statements: tuple[Statement, ...], source: str) -> Program:
+    o = _new(Program)
+    d = o.__dict__
+    d["statements"] = statements
+    d["source"] = source
+    return o
+
+
 def _check_fields() -> None:
     """The makers above must set exactly the fields of the AST classes (ast.py may grow)."""
     from dataclasses import fields
@@ -152,6 +160,7 @@ def _check_fields() -> None:
         _mk_call("a", (), (), sample, sample),
         _mk_keyword("a", String("x"), sample, sample),
         _mk_statement(Call("a"), None, sample),
+        _mk_program((), ""),
     ]
     for obj in made:
         want = {f.name for f in fields(obj)}
@@ -165,11 +174,28 @@ def _check_fields() -> None:
 def token_span(tok: Tok) -> Span:
     """The span of one token (tokens never span lines)."""
     kind, start, end, line, col = tok
-    return _mk_span(start, end, line, col, line, col + end - start)
+    s = _new(Span)
+    d = s.__dict__
+    d["start"] = start
+    d["end"] = end
+    d["line"] = line
+    d["column"] = col
+    d["end_line"] = line
+    d["end_column"] = col + end - start
+    return s
 
 
 def _span2(a: Tok, b: Tok) -> Span:
-    return _mk_span(a[1], b[2], a[3], a[4], b[3], b[4] + b[2] - b[1])
+    """From the start of token ``a`` to the end of token ``b``."""
+    s = _new(Span)
+    d = s.__dict__
+    d["start"] = a[1]
+    d["end"] = b[2]
+    d["line"] = a[3]
+    d["column"] = a[4]
+    d["end_line"] = b[3]
+    d["end_column"] = b[4] + b[2] - b[1]
+    return s
 
 
 class _Ctx:
@@ -1099,7 +1125,13 @@ class _Descent:
                 value, i = self.expr(i + 2)
                 vs = value.span
                 span = _mk_span(tok[1], vs.end, tok[3], tok[4], vs.end_line, vs.end_column)
-                keywords.append(_mk_keyword(text[tok[1] : tok[2]], value, span, token_span(tok)))
+                kw = _new(Keyword)
+                d = kw.__dict__
+                d["name"] = text[tok[1] : tok[2]]
+                d["value"] = value
+                d["span"] = span
+                d["name_span"] = token_span(tok)
+                keywords.append(kw)
             else:
                 value, i = self.expr(i)
                 args.append(value)
@@ -1109,13 +1141,13 @@ class _Descent:
             elif sep != "RPAR":
                 raise _GiveUp
         self.depth -= 1
-        node = _mk_call(
-            text[name_tok[1] : name_tok[2]],
-            tuple(args),
-            tuple(keywords),
-            _span2(name_tok, tok),
-            token_span(name_tok),
-        )
+        node = _new(Call)
+        d = node.__dict__
+        d["name"] = text[name_tok[1] : name_tok[2]]
+        d["args"] = tuple(args)
+        d["keywords"] = tuple(keywords)
+        d["span"] = _span2(name_tok, tok)
+        d["name_span"] = token_span(name_tok)
         return node, i + 1
 
     def expr(self, i: int) -> tuple[Expr, int]:
@@ -1127,7 +1159,11 @@ class _Descent:
             body = self.text[start + 1 : end - 1]
             if "\\" in body or len(body) > self.max_string:
                 return _literal(self.ctx, tok), i + 1
-            return _mk_leaf(String, "value", body, token_span(tok)), i + 1
+            node = _new(String)
+            d = node.__dict__
+            d["value"] = body
+            d["span"] = token_span(tok)
+            return node, i + 1
         if kind in _VALUE_KINDS:
             if kind == "NAME" and toks[i + 1][0] == "LPAR":
                 return self.call(tok, i + 2)
@@ -1211,12 +1247,16 @@ def parse_with_diagnostics(
                 suggestions=(how_to_raise("max_statements"),),
             )
         )
-    if any(s.call.name.startswith("focus_on_") or s.call.name == "display" for s in statements):
-        from refocus_dsl.compat import lower
+    for s in statements:
+        name = s.call.name
+        if name.startswith("focus_on_") or name == "display":
+            from refocus_dsl.compat import lower
 
-        statements = lower(statements, diags)
-    diags.sort(key=lambda d: (d.line, d.column))
-    return Program(tuple(statements), source=text), diags
+            statements = lower(statements, diags)
+            break
+    if diags:
+        diags.sort(key=lambda d: (d.line, d.column))
+    return _mk_program(tuple(statements), text), diags
 
 
 def parse(text: str, limits: Limits | None = None) -> Program:
