@@ -182,6 +182,21 @@ def _num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
+_by_name: dict[int, tuple[ToolSpec, dict[str, Param]]] = {}
+
+
+def _params_by_name(spec: ToolSpec) -> tuple[ToolSpec, dict[str, Param]]:
+    """``spec`` and its parameters by name, kept per spec (specs are frozen; the entry
+    holds the spec, so its id is not reused while cached); read-only for callers."""
+    entry = _by_name.get(id(spec))
+    if entry is None or entry[0] is not spec:
+        if len(_by_name) >= 256:
+            _by_name.clear()
+        entry = (spec, {p.name: p for p in spec.params})
+        _by_name[id(spec)] = entry
+    return entry
+
+
 class _Checker:
     __slots__ = ("layout", "registry", "limits", "diags", "count", "over", "images", "_specs")
 
@@ -200,7 +215,7 @@ class _Checker:
             return self._specs[name]
         except KeyError:
             spec = self.registry.get(name)
-            entry = (spec, {p.name: p for p in spec.params}) if spec is not None else None
+            entry = _params_by_name(spec) if spec is not None else None
             self._specs[name] = entry
             return entry
 

@@ -1003,11 +1003,17 @@ _CHECKERS = {
 }
 
 
+_TARGET_SET: Any = None
+
+
 def _target_set(**fields: Any) -> TargetSet:
     # plugin.py imports Pillow; load it when a target is resolved, not on import.
-    from refocus_dsl.plugin import TargetSet
+    global _TARGET_SET
+    if _TARGET_SET is None:
+        from refocus_dsl.plugin import TargetSet
 
-    return TargetSet(**fields)
+        _TARGET_SET = TargetSet
+    return _TARGET_SET(**fields)  # type: ignore[no-any-return]
 
 
 def _dedupe(items: list[int]) -> list[int]:
