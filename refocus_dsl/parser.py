@@ -995,19 +995,20 @@ def _tokens(text: str, lexer: tuple[re.Pattern[str], re.Pattern[str]]) -> list[T
     lstart = 0
     out: list[Tok] = []
     append = out.append
-    for m in token_re.finditer(text):
-        start, end = m.span(1)  # the whitespace before the token
-        if start != pos:  # finditer skipped a character no terminal matches
-            raise _GiveUp
-        if end != start:
-            k = text.count("\n", start, end)
+    # Each match starts where the last one ended (typeshed does not know scanner()).
+    match: Callable[[], re.Match[str] | None] = token_re.scanner(text).match  # type: ignore[attr-defined]
+    while (m := match()) is not None:
+        start = m.end(1)  # past the whitespace before the token
+        if start != pos:
+            k = text.count("\n", pos, start)
             if k:
                 line += k
-                lstart = text.rindex("\n", start, end) + 1
+                lstart = text.rindex("\n", pos, start) + 1
         pos = m.end()
         kind = m.lastgroup
         if kind != "COMMENT":
-            append((kind, end, pos, line, end - lstart + 1))  # type: ignore[arg-type]
+            append((kind, start, pos, line, start - lstart + 1))  # type: ignore[arg-type]
+    # Stopped at the end, at trailing whitespace, or at a character no terminal matches.
     n = len(text)
     if pos != n:
         tail = ws_re.match(text, pos)
