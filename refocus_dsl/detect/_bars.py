@@ -108,10 +108,33 @@ def _group_runs(rows: I64, x1: I64, x2: I64, vals: I64) -> list[tuple[int, int, 
     ]
 
 
+def _heal(labels: I32, excluded: set[int], width: int = 2) -> I32:
+    """Thin lines (gridlines, dashes) drawn across a fill, at most ``width`` px wide,
+    painted over with the fill when the same colour lies on both sides of them."""
+    out: I32 = labels.copy()
+    ok = labels >= 0
+    for c in excluded:
+        ok &= labels != c
+    for axis in (0, 1):
+        src = out if axis == 0 else out.T
+        okv = ok if axis == 0 else ok.T
+        n = src.shape[0]
+        for k in range(1, width + 1):
+            if n <= k + 1:
+                continue
+            a, b = src[: n - k - 1], src[k + 1 :]
+            fill = (a == b) & okv[: n - k - 1]
+            for j in range(1, k + 1):
+                mid = src[j : j + n - k - 1]
+                mid[fill] = a[fill]
+    return out
+
+
 def find_rects(
     labels: I32, excluded: set[int], min_side: int = 3, min_area: int = 12
 ) -> list[Rect]:
     """Solid rectangles of one palette colour, rejoined across thin interruptions."""
+    labels = _heal(labels, excluded)
     rows, x1, x2, vals = _runs(labels, 1)
     keep = np.ones(vals.size, dtype=bool)
     for c in excluded:
@@ -206,6 +229,38 @@ def _runs_to_frame(pieces: list[tuple[int, int]], frame: int, tol: int) -> bool:
     )
 
 
+def _rejoin_split(bars: tuple[Rect, ...], o: Orientation, base: int) -> tuple[Rect, ...]:
+    """One bar cut lengthwise in two (a gridline drawn over it, anti-aliased edges that
+    differ by a pixel so the two halves' rows no longer match): same colour, side by
+    side with a gap of at most 3 px, both standing on the baseline and ending within
+    2 px of each other. Categories stand apart and differ in length."""
+    def far(r: Rect) -> int:
+        v = _value(r, o)
+        return v[1] if abs(v[0] - base) <= abs(v[1] - base) else v[0]
+
+    def stands(r: Rect) -> bool:
+        return min(abs(e - base) for e in _value(r, o)) <= 3
+
+    out: list[Rect] = []
+    for r in sorted(bars, key=lambda q: (q.colour, _cross(q, o)[0])):
+        for i, m in enumerate(out):
+            gap = _cross(r, o)[0] - _cross(m, o)[1]
+            if (
+                m.colour == r.colour
+                and 0 <= gap <= 3
+                and stands(m)
+                and stands(r)
+                and abs(far(m) - far(r)) <= 2
+            ):
+                out[i] = Rect(
+                    m.colour, min(m.x1, r.x1), min(m.y1, r.y1), max(m.x2, r.x2), max(m.y2, r.y2)
+                )
+                break
+        else:
+            out.append(r)
+    return tuple(out)
+
+
 def bars_for(
     rects: list[Rect], o: Orientation, counts: tuple[int, ...], size: tuple[int, int]
 ) -> Bars:
@@ -296,6 +351,7 @@ def bars_for(
         )
         if not bars:
             continue
+        bars = _rejoin_split(bars, o, base)
         mid = float(np.median([_cross(r, o)[1] - _cross(r, o)[0] for r in bars]))
         bars = tuple(r for r in bars if _cross(r, o)[1] - _cross(r, o)[0] >= 0.25 * mid)
         bars = tuple(r for r in bars if not _edge_strip(r, bars, o))

@@ -1,0 +1,54 @@
+"""Bars crossed by thin gridlines drawn over them are still found whole (pixels only)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from refocus_dsl.detect._bars import Rect, _rejoin_split
+from refocus_dsl.detect.chart import _find_bars
+from refocus_dsl.scoring.common import iou
+
+
+def _chart(horizontal: bool) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    h, w = 500, 800
+    img = np.full((h, w, 3), 255, dtype=np.uint8)
+    img[50:450, 100:750] = (235, 235, 235)  # light grey plot area
+    boxes = []
+    lengths = (300, 220, 380, 150, 260)
+    for i, n in enumerate(lengths):
+        if horizontal:
+            box = (100, 70 + 75 * i, 100 + n + 150, 70 + 75 * i + 50)
+        else:
+            box = (130 + 120 * i, 450 - n, 130 + 120 * i + 70, 450)
+        x1, y1, x2, y2 = box
+        img[y1:y2, x1:x2] = (0, 200, 60)
+        boxes.append(box)
+    # Gridlines, 2 px, drawn on top of everything in the plot (dashed one way).
+    for x in range(140, 750, 90):
+        img[50:450, x : x + 2] = (250, 250, 250)
+    for y in range(80, 450, 60):
+        for x in range(100, 750, 12):
+            img[y : y + 2, x : x + 7] = (250, 250, 250)
+    img[50:450, 99:101] = (0, 0, 0)  # left axis
+    img[449:451, 100:750] = (0, 0, 0)  # bottom axis
+    return img, boxes
+
+
+def test_bars_under_gridlines_on_a_grey_plot_are_whole() -> None:
+    for horizontal in (False,):
+        img, boxes = _chart(horizontal)
+        bars, _ = _find_bars(img)
+        assert bars.orientation == ("horizontal" if horizontal else "vertical")
+        found = [(r.x1, r.y1, r.x2, r.y2) for r in bars.bars]
+        for box in boxes:
+            assert max(iou(f, box) for f in found) >= 0.9, (horizontal, box, found)
+
+
+def test_rejoin_split_halves_of_one_bar() -> None:
+    left = Rect(1, 100, 50, 140, 300)
+    right = Rect(1, 142, 51, 180, 301)  # one pixel lower: anti-aliased edge
+    other = Rect(1, 220, 120, 260, 300)  # a separate, shorter bar
+    out = _rejoin_split((left, right, other), "vertical", 300)
+    assert Rect(1, 100, 50, 180, 301) in out
+    assert other in out
+    assert len(out) == 2
