@@ -52,3 +52,12 @@ def test_rejoin_split_halves_of_one_bar() -> None:
     assert Rect(1, 100, 50, 180, 301) in out
     assert other in out
     assert len(out) == 2
+
+
+def test_tiny_bars_get_their_blended_edge_pixels() -> None:
+    from refocus_dsl.detect.chart import _fringe
+
+    assert _fringe((265, 544, 278, 545), 800, 600) == (265, 543, 278, 546)  # 1 px long
+    assert _fringe((202, 275, 204, 321), 800, 600) == (201, 275, 205, 321)  # 2 px thick
+    assert _fringe((100, 100, 140, 300), 800, 600) == (100, 100, 140, 300)  # a normal bar
+    assert _fringe((0, 10, 2, 50), 800, 600) == (0, 10, 3, 50)  # clipped to the image

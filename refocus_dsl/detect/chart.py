@@ -263,6 +263,18 @@ def _merge_wrapped(phrases: list[Phrase], vertical: bool) -> list[Phrase]:
     return out
 
 
+def _fringe(box: Box, w: int, h: int) -> Box:
+    """A bar only 1-3 px thick or long, grown by its anti-aliased edge pixel on either side
+    of that short side: the colour palette drops those blended pixels, which are a
+    negligible part of a large bar but most of a tiny one."""
+    x1, y1, x2, y2 = box
+    if x2 - x1 <= 3:
+        x1, x2 = max(0, x1 - 1), min(w, x2 + 1)
+    if y2 - y1 <= 3:
+        y1, y2 = max(0, y1 - 1), min(h, y2 + 1)
+    return (x1, y1, x2, y2)
+
+
 def _union(boxes: list[Box]) -> Box:
     return (
         min(b[0] for b in boxes),
@@ -422,11 +434,13 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
             region = (b1, plot[1], b2, max(plot[3], lb[3] if lb else plot[3]))
         else:
             region = (min(plot[0], lb[0] if lb else plot[0]), b1, plot[2], b2)
-        bar_bbox = c.group.box() if c.group is not None else None
+        bar_bbox = _fringe(c.group.box(), w, h) if c.group is not None else None
         each: tuple[Box, ...] = ()
         if c.group is not None:
             key = (lambda r: (r.x1, -r.y2)) if vertical else (lambda r: (r.y1, r.x1))
-            each = tuple((r.x1, r.y1, r.x2, r.y2) for r in sorted(c.group.bars, key=key))
+            each = tuple(
+                _fringe((r.x1, r.y1, r.x2, r.y2), w, h) for r in sorted(c.group.bars, key=key)
+            )
         categories.append(
             Category(
                 index=i,
