@@ -108,7 +108,7 @@ def _group_runs(rows: I64, x1: I64, x2: I64, vals: I64) -> list[tuple[int, int, 
     ]
 
 
-def _heal(labels: I32, excluded: set[int], width: int = 2) -> I32:
+def _heal(labels: I32, excluded: set[int], width: int = 3) -> I32:
     """Thin lines (gridlines, dashes) drawn across a fill, at most ``width`` px wide,
     painted over with the fill when the same colour lies on both sides of them."""
     out: I32 = labels.copy()
@@ -125,8 +125,7 @@ def _heal(labels: I32, excluded: set[int], width: int = 2) -> I32:
             a, b = src[: n - k - 1], src[k + 1 :]
             fill = (a == b) & okv[: n - k - 1]
             for j in range(1, k + 1):
-                mid = src[j : j + n - k - 1]
-                mid[fill] = a[fill]
+                np.copyto(src[j : j + n - k - 1], a, where=fill)
     return out
 
 
