@@ -228,6 +228,62 @@ def _runs_to_frame(pieces: list[tuple[int, int]], frame: int, tol: int) -> bool:
     )
 
 
+def _surrounding(
+    rects: list[Rect], on: list[Rect], good: set[int], o: Orientation, base: int
+) -> set[int]:
+    """Colours whose pieces on the baseline are the plot background showing between bars.
+
+    A bar is a rectangle of its own; the background is one connected region with the
+    bars cut out of it (above the shortest bars its rows run across the plot). So a
+    colour whose pieces on the baseline are joined to one another, with a bar of
+    another colour standing between two of them, is no bar colour. Rectangles of one colour
+    are joined when one ends on the row where the other begins and they share columns.
+    """
+    # An axis line drawn in the bars' colour along the baseline joins nothing.
+    mine = [
+        r for r in rects
+        if r.colour in good and not all(abs(e - base) <= 3 for e in _value(r, o))
+    ]
+    parent = list(range(len(mine)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    starting: dict[tuple[int, int], list[int]] = {}
+    for i, r in enumerate(mine):
+        starting.setdefault((r.colour, r.y1), []).append(i)
+    for i, r in enumerate(mine):
+        for j in starting.get((r.colour, r.y2), []):
+            q = mine[j]
+            if min(r.x2, q.x2) > max(r.x1, q.x1):
+                parent[find(i)] = find(j)
+    index = {id(r): i for i, r in enumerate(mine)}
+    out: set[int] = set()
+    for c in good:
+        roots: dict[int, list[Rect]] = {}
+        for r in on:
+            if r.colour == c and id(r) in index:
+                roots.setdefault(find(index[id(r)]), []).append(r)
+        for pieces in roots.values():
+            # Two places along the axis, with a bar of another colour between them.
+            # (A tick mark splitting one bar's bottom rows is no bar between places.)
+            lo = min(_cross(r, o)[1] for r in pieces)
+            hi = max(_cross(r, o)[0] for r in pieces)
+            wide = 0.5 * float(np.median([_cross(r, o)[1] - _cross(r, o)[0] for r in pieces]))
+            if any(
+                b.colour != c and _value(b, o)[1] - _value(b, o)[0] > 3
+                and _cross(b, o)[1] - _cross(b, o)[0] >= wide
+                and lo - 3 <= _cross(b, o)[0] and _cross(b, o)[1] <= hi + 3
+                for b in on
+            ):
+                out.add(c)
+                break
+    return out
+
+
 def _rejoin_split(bars: tuple[Rect, ...], o: Orientation, base: int) -> tuple[Rect, ...]:
     """One bar cut lengthwise in two (a gridline drawn over it, anti-aliased edges that
     differ by a pixel so the two halves' rows no longer match): same colour, side by
@@ -330,6 +386,8 @@ def bars_for(
             c for c in good
             if _runs_to_frame(far_by.get(c, []), frame, tol) and area[c] < 0.8 * solid[c]
         }
+        if len(good) >= 2:
+            flat |= _surrounding(rects, on, good, o, base)
         doubtful = bool(flat) and not (good - flat)
         if flat and good - flat:
             good -= flat
