@@ -75,16 +75,34 @@ def draw_chart(
     value_labels: bool = False,
     legend: bool = False,
     title: str | None = None,
+    plot_face: str | None = None,
+    axis_titles: tuple[str, str] | None = None,
+    colours: list[str] | None = None,
+    labelsize: int = 12,
 ) -> Drawn:
-    """A bar chart (series x categories values) and the exact boxes of what was drawn."""
+    """A bar chart (series x categories values) and the exact boxes of what was drawn.
+
+    ``plot_face``: a plot-area colour of its own (the page stays ``face``);
+    ``axis_titles``: (category axis title, value axis title).
+    """
     n_series = len(values)
     face, ink = ("#1e1e1e", "#f0f0f0") if dark else ("white", "black")
-    colours = ["#1f77b4", "#ff7f0e", "#2ca02c"] if not dark else ["#4fc3f7", "#ffb74d", "#81c784"]
+    if colours is None:
+        colours = (
+            ["#1f77b4", "#ff7f0e", "#2ca02c"] if not dark else ["#4fc3f7", "#ffb74d", "#81c784"]
+        )
     fig, ax = plt.subplots(figsize=(8, 5.5), dpi=100, facecolor=face)
-    ax.set_facecolor(face)
+    ax.set_facecolor(plot_face or face)
     for side in ax.spines.values():
         side.set_color(ink)
-    ax.tick_params(colors=ink, labelsize=12)
+    ax.tick_params(colors=ink, labelsize=labelsize)
+    if axis_titles is not None:
+        cat_title, value_title = axis_titles
+        # Tight against the tick labels, as some plotting styles set it.
+        (ax.set_ylabel if horizontal else ax.set_xlabel)(
+            cat_title, color=ink, fontsize=12, labelpad=1
+        )
+        (ax.set_xlabel if horizontal else ax.set_ylabel)(value_title, color=ink, fontsize=12)
     xs = list(range(len(labels)))
     width = 0.8 / (1 if stacked else n_series)
     containers = []
@@ -197,6 +215,44 @@ def test_rotated_year_labels(ocr: OcrEngine) -> None:
     _check(drawn, ocr, False, min_label_share=0.8)
 
 
+def test_plot_background_between_bars_is_no_bar(ocr: OcrEngine) -> None:
+    # A tinted plot area on a white page shows between the bars in slices that stand
+    # on the baseline like bars; large, widely spaced year labels must stay level.
+    drawn = draw_chart(
+        ["2019", "2018", "2017", "2016", "2015"],
+        [[84.0, 83.6, 82.4, 82.9, 83.4]],
+        plot_face="#ede6d6",
+        colours=["#f7dcdf"],
+        labelsize=14,
+    )
+    _check(drawn, ocr, False, min_label_share=1.0)
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_axis_title_is_not_part_of_a_label(ocr: OcrEngine, horizontal: bool) -> None:
+    # "Year" under the middle label, or turned upright just left of the labels.
+    drawn = draw_chart(
+        ["2016", "2017", "2018"] if horizontal else ["2013", "2014", "2015", "2016", "2017"],
+        [[16.0, 17.0, 18.0]] if horizontal else [[5.0, 6.0, 4.0, 7.0, 3.0]],
+        horizontal=horizontal,
+        axis_titles=("Year", "Amount"),
+        labelsize=14,
+    )
+    _check(drawn, ocr, horizontal, min_label_share=1.0)
+
+
+def test_negative_bar_with_turned_labels(ocr: OcrEngine) -> None:
+    # The negative bar's value label sits between it and the frame; the turned tick
+    # labels start below the frame.
+    drawn = draw_chart(
+        ["Loyalty programs", "Onboard sales", "Refinery", "Baggage fees", "Other"],
+        [[9.5, 3.9, 25.1, 3.1, -12.7]],
+        rotation=45,
+        value_labels=True,
+    )
+    _check(drawn, ocr, False, min_label_share=0.8)
+
+
 @st.composite
 def charts(draw: st.DrawFn) -> tuple[Drawn, bool]:
     horizontal = draw(st.booleans())
@@ -216,7 +272,10 @@ def charts(draw: st.DrawFn) -> tuple[Drawn, bool]:
         "value_labels": draw(st.booleans()),
         "legend": draw(st.booleans()),
         "title": draw(st.sampled_from([None, "Annual totals by group"])),
+        "axis_titles": draw(st.sampled_from([None, ("Group", "Amount")])),
     }
+    if not style["dark"]:
+        style["plot_face"] = draw(st.sampled_from([None, "#ede6d6"]))
     note(f"labels={labels} values={values} horizontal={horizontal} stacked={stacked} "
          f"rotation={rotation} style={style}")
     drawn = draw_chart(

@@ -157,11 +157,14 @@ def estimate_angle(mask: BoolArr) -> int:
     mask = mask & ~(mask.mean(axis=1, keepdims=True) > 0.5)
     heights = {a: line_height(mask, a) for a in ANGLES}
     best = min(heights, key=lambda a: heights[a])
+    aspects = {a: word_aspect(mask, a) for a in (0, 90, -90)}
     if best != 0 and heights[best] < 0.75 * heights[0]:
         need = 2.5 if best in (90, -90) else 2.0
-        if mask.shape[0] >= need * heights[best]:
+        # Widely spaced level glyphs ("2 0 1 9" in a large font on a short strip) turned a
+        # quarter give thin "lines" one glyph wide; real turned words read wider there.
+        quarter_ok = best not in (90, -90) or aspects[best] >= aspects[0]
+        if mask.shape[0] >= need * heights[best] and quarter_ok:
             return best
-    aspects = {a: word_aspect(mask, a) for a in (0, 90, -90)}
     wide = max(aspects, key=lambda a: aspects[a])
     if wide != 0 and aspects[wide] > 1.5 * aspects[0] and mask.shape[0] >= 2.5 * heights[wide]:
         return wide

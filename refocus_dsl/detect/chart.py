@@ -43,7 +43,7 @@ from refocus_dsl.detect._raster import border_colour, gray, palette, to_rgb_arra
 from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.ocr import OcrEngine, Word
 
-VERSION = "1"
+VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -127,15 +127,21 @@ def _phrases_from_words(
 
 
 def _read_labels(
-    img: Image.Image, g: npt.NDArray[Any], bars: Bars, groups: list[Group], spacing: float,
-    ocr: OcrEngine,
+    g: npt.NDArray[Any], bars: Bars, groups: list[Group], spacing: float, ocr: OcrEngine,
+    lines: list[Rect],
 ) -> _Strip | None:
+    """Find and OCR the tick-label strip beyond the baseline (``lines``: long thin rules
+    across the bars, axes and frame among them)."""
     h, w = g.shape
     # Level labels are centred under their bars: half a step either side is theirs.
     lo = groups[0].centre - 0.5 * spacing
     hi = groups[-1].centre + 0.5 * spacing
     if bars.orientation == "vertical":
         y0 = max(bars.baseline, max(r.y2 for r in bars.bars)) + 1
+        # Bars below the baseline (negative values) can end short of the frame, and their
+        # value labels sit between them and it: the labels start beyond the frame.
+        frame = [r.y2 for r in lines if y0 - 3 <= r.y1 <= y0 + 0.06 * h]
+        y0 = max([y0] + frame)
         cap = min(h, y0 + max(40, int(0.4 * h)))
         x1, x2 = max(0, int(lo)), min(w, int(hi))
         if cap - y0 < 4 or x2 - x1 < 4:
@@ -192,8 +198,35 @@ def _read_labels(
             return None
         bs, be, _ = block
         left, right = x_end - skip - be, x_end - skip - bs
+        # The labels' last glyphs, next to the ticks, give their text height.
+        ends = bands(np.asarray(mask[:, max(left, right - 12) : right].any(axis=1), np.int64))
+        text_h = float(np.median([e - s for s, e in ends])) if ends else line_h
+        left = _past_turned_title(mask, left, right, text_h)
         box = (max(0, left - 3), y1, min(w, right + 1), y2)
         return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, False)))
+
+
+def _past_turned_title(mask: npt.NDArray[Any], left: int, right: int, line_h: float) -> int:
+    """Where horizontal bars' labels begin once a turned axis title ("Year" read upwards)
+    just left of them is left out: that title is one narrow column of ink, taller than
+    two text lines, standing apart from the labels. OCR reads it as a stray letter
+    glued to the label beside it."""
+    runs = bands(np.asarray(mask[:, left:right].sum(axis=0), dtype=np.int64))
+    if len(runs) < 2:
+        return left
+    s, e = runs[0]
+    if e - s > 2.0 * line_h or runs[1][0] - e < 2:
+        return left
+    rows = bands(np.asarray(mask[:, left + s : left + e].any(axis=1), dtype=np.int64))
+    pieces: list[list[int]] = []
+    for a, b in rows:  # the turned word's letters are a few pixels apart
+        if pieces and a - pieces[-1][1] <= max(3.0, 0.5 * line_h):
+            pieces[-1][1] = b
+        else:
+            pieces.append([a, b])
+    if len(pieces) == 1 and pieces[0][1] - pieces[0][0] >= 2 * line_h:
+        return left + runs[1][0]
+    return left
 
 
 def _reading_score(strip: _Strip) -> float:
@@ -229,6 +262,27 @@ def _ocr_box(
     scale = float(min(3.0, max(1.0, 24.0 / max(line_h, 1.0))))
     words, src, dst = read_strip(ocr, strip, angle, scale)
     return _phrases_from_words(words, angle, src, dst, (box[0], box[1]), vertical, cuts)
+
+
+def _drop_axis_title(phrases: list[Phrase], span_lo: float, span_hi: float) -> list[Phrase]:
+    """Vertical bars, level labels: the axis title ("Year") under the tick labels is no
+    second line of the label above it. It is the lowest phrase, alone on its line,
+    centred on the bars' span, a clear gap below a line of several single-line labels."""
+    if len(phrases) < 4:
+        return phrases
+    low = max(phrases, key=lambda p: p.bbox[1])
+    rest = [p for p in phrases if p is not low]
+    if any(p.bbox[3] > low.bbox[1] for p in rest):
+        return phrases  # not alone on its line
+    top = min(p.bbox[1] for p in rest)
+    line_h = float(np.median([p.bbox[3] - p.bbox[1] for p in rest]))
+    if any(p.bbox[1] > top + 0.5 * line_h for p in rest):
+        return phrases  # labels of two or more lines: a title cannot be told apart
+    gap = low.bbox[1] - max(p.bbox[3] for p in rest)
+    mid = (span_lo + span_hi) / 2.0
+    if abs(low.centre - mid) <= 0.05 * (span_hi - span_lo) and gap >= 0.3 * line_h:
+        return rest
+    return phrases
 
 
 def _merge_wrapped(phrases: list[Phrase], vertical: bool) -> list[Phrase]:
@@ -393,15 +447,6 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
     thick = float(np.median([gp.hi - gp.lo for gp in groups]))
     spacing = float(np.median(np.diff(centres))) if len(groups) >= 2 else 2.0 * thick
     g = gray(rgb)
-    strip = _read_labels(image, g, bars, groups, spacing, ocr)
-    phrases = _merge_wrapped(list(strip.phrases), vertical) if strip is not None else []
-    cats, notes = _match(groups, phrases, spacing, vertical, strip.angle if strip else 0)
-    if strip is None:
-        notes.append("no tick-label strip found beside the category axis")
-    elif strip.angle:
-        notes.append(f"tick labels rotated {strip.angle} degrees")
-    # Plot area: bars, baseline, and long thin lines (axes, gridlines) across the bars.
-    bar_box = _union([(r.x1, r.y1, r.x2, r.y2) for r in bars.bars])
     span_lo, span_hi = groups[0].lo, groups[-1].hi
     lines = [
         r for r in rects
@@ -410,6 +455,18 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
         or (not vertical and r.w <= 3 and r.y1 <= span_hi and r.y2 >= span_lo
             and r.h >= 0.6 * (span_hi - span_lo))
     ]
+    strip = _read_labels(g, bars, groups, spacing, ocr, lines)
+    phrases = list(strip.phrases) if strip is not None else []
+    if vertical and strip is not None and strip.angle == 0:
+        phrases = _drop_axis_title(phrases, span_lo, span_hi)
+    phrases = _merge_wrapped(phrases, vertical)
+    cats, notes = _match(groups, phrases, spacing, vertical, strip.angle if strip else 0)
+    if strip is None:
+        notes.append("no tick-label strip found beside the category axis")
+    elif strip.angle:
+        notes.append(f"tick labels rotated {strip.angle} degrees")
+    # Plot area: bars, baseline, and long thin lines (axes, gridlines) across the bars.
+    bar_box = _union([(r.x1, r.y1, r.x2, r.y2) for r in bars.bars])
     pos = [c.pos for c in cats]
     bounds = [pos[0] - (pos[1] - pos[0]) / 2.0 if len(pos) > 1 else pos[0] - spacing / 2.0]
     bounds += [(a + b) / 2.0 for a, b in zip(pos, pos[1:], strict=False)]
