@@ -155,7 +155,10 @@ def _read_labels(
             return None
         bs, be, _ = block
         top, bottom = y0 + skip + bs, y0 + skip + be
-        angle = estimate_angle(mask[skip + bs : skip + be])
+        # A level axis title under short turned labels can outvote them.
+        mid = (groups[0].lo + groups[-1].hi) / 2.0 - x1
+        labels_end = _above_level_title(mask[skip:], bs, be, mid)
+        angle = estimate_angle(mask[skip + bs : skip + labels_end])
         if angle == 0:
             box = (x1, max(0, top - (0 if skip else 2)), x2, min(h, bottom + 2))
             pairs = zip(groups, groups[1:], strict=False)
@@ -170,6 +173,9 @@ def _read_labels(
             _, mask2 = _norm_strip(g, (bx1, top, bx2, cap))
             blk = text_block(mask2.sum(axis=1), max_gap=6)  # runs on without line gaps
             end = top + blk[1] if blk is not None else bottom
+            if blk is not None:
+                mid = (groups[0].lo + groups[-1].hi) / 2.0 - bx1
+                end = top + _above_level_title(mask2, blk[0], blk[1], mid)
             box = (bx1, max(0, top - (0 if skip else 2)), bx2, min(h, end + 2))
             found = _Strip(box, a, tuple(_ocr_box(g, box, a, ocr, True)))
             if best is None or _reading_score(found) > _reading_score(best):
@@ -204,6 +210,35 @@ def _read_labels(
         left = _past_turned_title(mask, left, right, text_h)
         box = (max(0, left - 3), y1, min(w, right + 1), y2)
         return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, False)))
+
+
+def _above_level_title(mask: npt.NDArray[Any], start: int, end: int, mid: float) -> int:
+    """Where turned tick labels end once a level axis title under them is left out.
+
+    The title is the block's last band of rows: a single text line (well under half the
+    block's height), after a gap, its ink centred on the bars (``mid``, strip columns)
+    and shaped like a level word.
+    Turned labels read with it in the strip come back empty or as the title.
+    """
+    rows = bands(np.asarray(mask[start:end].sum(axis=1), dtype=np.int64))
+    if len(rows) < 2:
+        return end
+    s, e = rows[-1]
+    prev_end = rows[-2][1]
+    if e - s > 0.5 * (end - start) or s - prev_end < 2:
+        return end
+    cols = np.flatnonzero(mask[start + s : start + e].any(axis=0))
+    if cols.size == 0:
+        return end
+    centre = (cols[0] + cols[-1]) / 2.0
+    if abs(centre - mid) > 0.1 * mask.shape[1]:
+        return end
+    # A level word is wide for its height; the tail of one long turned label is not,
+    # and the last glyphs of many turned labels spread across the strip.
+    width = float(cols[-1] - cols[0] + 1)
+    if width < 2.0 * (e - s) or width > 0.4 * mask.shape[1]:
+        return end
+    return start + prev_end
 
 
 def _past_turned_title(mask: npt.NDArray[Any], left: int, right: int, line_h: float) -> int:
