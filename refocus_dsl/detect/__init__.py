@@ -122,7 +122,8 @@ def detect_layout(
         store = None
     else:
         store = cache
-    key = LayoutCache.key(img, kind, _versions(), engine.name) if store is not None else ""
+    model = str(getattr(engine, "model", ""))
+    key = LayoutCache.key(img, kind, _versions(), engine.name, model) if store is not None else ""
     if store is not None:
         hit = store.get(key)
         if hit is not None:
@@ -159,7 +160,7 @@ def detect_layout(
         {
             "name": "refocus-dsl",
             "version": f"{DETECTOR_VERSION}/{chosen}-{version}",
-            "ocr": {"backend": engine.name, "version": engine.version},
+            "ocr": {"backend": engine.name, "version": engine.version, "model": model},
             "ocr_calls": engine.calls - calls0,
             "seconds": {
                 "total": round(total, 4),
