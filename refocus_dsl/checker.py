@@ -48,6 +48,7 @@ W102  a label named twice in one target
 W103  the program has no statements
 W104  an integer row ordinal where a row also starts with that number
 W105  a paper call starts again from an older image; earlier edits stay
+W106  a label matched only as its likely OCR misreading
 ====  =====================================================================
 """
 
@@ -118,6 +119,7 @@ CODES: dict[str, str] = {
     "W103": "the program has no statements",
     "W104": "an integer row ordinal where a row also starts with that number",
     "W105": "a paper call starts again from an older image; earlier edits stay",
+    "W106": "a label matched only as its likely OCR misreading",
 }
 """Every diagnostic code and what it means."""
 

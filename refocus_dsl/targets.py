@@ -25,8 +25,12 @@ Any label argument may also be a list (``columns(["A", "B"])``), as the paper wr
 
 Labels match after normalisation (Unicode NFKC, case-folded, whitespace
 collapsed); failing that, ignoring punctuation and spaces (``"Earning ($)"``
-matches ``"earning $"``). Nothing fuzzier matches: near misses are errors with
-the nearest candidates as suggestions. An integer is an ordinal, never a
+matches ``"earning $"``). On a detected layout, whose text OCR read, a name
+that still matches nothing may match the one label that is clearly its likely
+misreading (``"Germany"`` -> ``"Cermany"``, or a label the image clips,
+``"November 2018"`` -> ``"ember 2018"``; numbers must agree), with warning W106.
+Gold layouts get no such leeway. Other near misses are errors with the nearest
+candidates as suggestions. An integer is an ordinal, never a
 label; where a row's first cell is that number too, a warning (W104) says
 which row was meant and how to name the other one.
 
@@ -187,13 +191,49 @@ def _listing(noun_plural: str, labels: Sequence[str]) -> str:
     return f"{noun_plural}: " + ", ".join(shown) + more
 
 
+OCR_MATCH = 0.8
+"""Least similarity (difflib ratio of the loose forms) for an OCR-tolerant label match."""
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def ocr_similarity(query: str, label: str) -> float:
+    """How well a name matches a label that OCR read, 0..1 (see :meth:`_Labels.find_ocr`).
+
+    Compared loose (no case, spaces or punctuation): the whole label, or, when the
+    label is shorter, the query's end or start of the label's length (a label that
+    the image itself clips at its edge, "ember 2018" for "November 2018"). Numbers
+    must agree exactly: "2017" never matches "2018". Short names never match.
+    """
+    q, lab = loose_label(query), loose_label(label)
+    if len(q) < 5 or len(lab) < 4:
+        return 0.0
+    import difflib
+
+    segments = [q]
+    if len(lab) < len(q) and len(lab) >= max(5, len(q) // 2):
+        segments += [q[-len(lab) :], q[: len(lab)]]
+    best = 0.0
+    for seg in segments:
+        d_seg, d_lab = _digits(seg), _digits(lab)
+        # A stray digit in a label with no number is an OCR slip ("1" for "l").
+        if d_seg != d_lab and (d_seg or len(d_lab) > 1):
+            continue
+        best = max(best, difflib.SequenceMatcher(None, seg, lab, autojunk=False).ratio())
+    return best
+
+
 class _Labels:
-    """Exact-after-normalisation and loose lookups over one group's labels."""
+    """Exact-after-normalisation and loose lookups over one group's labels, and, for
+    labels read by OCR, an OCR-tolerant one."""
 
-    __slots__ = ("labels", "exact", "loose")
+    __slots__ = ("labels", "exact", "loose", "read_by_ocr")
 
-    def __init__(self, labels: Sequence[str]) -> None:
+    def __init__(self, labels: Sequence[str], read_by_ocr: bool = False) -> None:
         self.labels = list(labels)
+        self.read_by_ocr = read_by_ocr
         self.exact: dict[str, list[int]] = {}
         self.loose: dict[str, list[int]] = {}
         for i, lab in enumerate(labels):
@@ -205,6 +245,24 @@ class _Labels:
         if hit is None:
             hit = self.loose.get(loose_label(query))
         return hit or []
+
+    def find_ocr(self, query: str) -> list[int]:
+        """The one label OCR most likely misread for ``query`` ("Cermany" for "Germany"),
+        when the labels were read by OCR and exactly one text is clearly closest."""
+        if not self.read_by_ocr:
+            return []
+        scores: dict[str, float] = {}
+        for lab in self.labels:
+            key = loose_label(lab)
+            if key and key not in scores:
+                scores[key] = ocr_similarity(query, lab)
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < OCR_MATCH:
+            return []
+        if len(ranked) > 1 and ranked[1][1] > ranked[0][1] - 0.05:
+            return []  # two texts about as close: no guess
+        hits = self.loose[ranked[0][0]]
+        return list(hits) if len(hits) == 1 else []  # a guess names one thing
 
 
 # ---------------------------------------------------------------- layout index
@@ -240,19 +298,21 @@ class _Index:
         self.body_rows: list[Row] = [r for r in rows if not r.is_header]
         self.all_rows: list[Row] = rows
         self.header_boxes: tuple[Box, ...] = tuple(r.bbox for r in rows if r.is_header)
-        self.column_labels = _Labels([c.header for c in self.columns])
-        self.row_labels = _Labels([r.label for r in rows])
+        # A detected layout's text was read by OCR; a gold layout's was not.
+        ocr = layout.detector is not None
+        self.column_labels = _Labels([c.header for c in self.columns], ocr)
+        self.row_labels = _Labels([r.label for r in rows], ocr)
         chart = layout.chart
         self.categories: list[Category] = (
             sorted(chart.categories, key=lambda c: c.index) if chart else []
         )
-        self.category_labels = _Labels([c.label for c in self.categories])
+        self.category_labels = _Labels([c.label for c in self.categories], ocr)
         self.category_boxes: list[Box | None] = [
             c.region if c.region is not None else _union([c.bar_bbox, c.label_bbox])
             for c in self.categories
         ]
         self.subplots: list[Subplot] = sorted(layout.subplots, key=lambda s: s.index)
-        self.subplot_titles = _Labels([s.title or "" for s in self.subplots])
+        self.subplot_titles = _Labels([s.title or "" for s in self.subplots], ocr)
         self.whole: Box = (0, 0, layout.width, layout.height)
         self._cells: dict[tuple[int, int], Box] | None = None
         self._texts: list[tuple[str, Box]] | None = None
@@ -547,6 +607,23 @@ def _start(
     return items, idx
 
 
+def _lookup(a: _Analysis, expr: Expr, key: str, labels: _Labels, noun: str) -> list[int]:
+    """Indices labelled ``key``; failing that, the OCR-tolerant match with a W106."""
+    hits = labels.find(key)
+    if not hits:
+        hits = labels.find_ocr(key)
+        if hits:
+            read = labels.labels[hits[0]]
+            _warn(
+                a.diags,
+                expr.span,
+                "W106",
+                f'no {noun} is labelled "{key}" exactly; using the OCR-read label "{read}"',
+                f"if that is not the {noun} meant, name it as the layout reads it",
+            )
+    return hits
+
+
 def _pick_one(
     a: _Analysis,
     expr: Expr,
@@ -563,7 +640,7 @@ def _pick_one(
         if _ordinal(a, expr, key, size, noun, where):
             return [key - 1]
         return None
-    hits = labels.find(key)
+    hits = _lookup(a, expr, key, labels, noun)
     if not hits:
         _missing_label(a, expr, key, noun, plural, labels, where, other)
         return None
@@ -641,7 +718,7 @@ def _row_hits(a: _Analysis, idx: _Index, expr: Expr, key: str | int) -> list[Row
                 f'write rows("{key}") for the row starting with "{key}"',
             )
         return [row]
-    hits = idx.row_labels.find(key)
+    hits = _lookup(a, expr, key, idx.row_labels, "row")
     if not hits:
         _missing_label(
             a,

@@ -146,4 +146,26 @@ def figure_layout() -> Layout:
     )
 
 
-LAYOUTS = {"table": table_layout, "chart": chart_layout, "figure": figure_layout}
+def detected_chart_layout() -> Layout:
+    """chart_layout() as a detector reports it: OCR misread "China" as "Chlna"."""
+    import dataclasses
+
+    gold = chart_layout()
+    assert gold.chart is not None
+    cats = tuple(
+        dataclasses.replace(c, label="Chlna") if c.label == "China" else c
+        for c in gold.chart.categories
+    )
+    return dataclasses.replace(
+        gold,
+        chart=dataclasses.replace(gold.chart, categories=cats),
+        detector={"name": "refocus-dsl"},
+    )
+
+
+LAYOUTS = {
+    "table": table_layout,
+    "chart": chart_layout,
+    "detected_chart": detected_chart_layout,
+    "figure": figure_layout,
+}

@@ -175,3 +175,55 @@ def test_bar_without_any_box_is_reported_at_its_label() -> None:
     (d,) = info.value.diagnostics
     assert (d.code, d.column) == ("E205", 13)
     assert resolve(target('bars("A")'), layout, 100, 100).boxes == ((0, 0, 50, 100),)
+
+
+def _detected(labels: list[str]) -> object:
+    """CHART with OCR-read labels: a detected layout (it names its detector)."""
+    import dataclasses
+
+    chart = CHART.chart
+    assert chart is not None
+    cats = tuple(
+        dataclasses.replace(c, label=lab) for c, lab in zip(chart.categories, labels, strict=True)
+    )
+    return dataclasses.replace(
+        CHART, chart=dataclasses.replace(chart, categories=cats), detector={"name": "refocus-dsl"}
+    )
+
+
+def test_detected_labels_match_their_likely_ocr_misreading_with_a_warning() -> None:
+    from refocus_dsl.checker import check
+
+    layout = _detected(["Cermany", "ember 2018", "‘1ht Attendants", "Greece"])
+    ts = resolve(target('bars("Germany", "November 2018", "Flight Attendants")'), layout, 600, 400)
+    boxes = [c.region for c in layout.chart.categories]  # type: ignore[attr-defined]
+    assert ts.boxes == tuple(boxes[:3])
+    assert ts.labels == ("Cermany", "ember 2018", "‘1ht Attendants")
+    diags = check('highlight(bars("Germany"))', layout)
+    assert [d.code for d in diags] == ["W106"]
+    assert '"Cermany"' in diags[0].message and not diags[0].is_error
+
+
+@pytest.mark.parametrize(
+    ("labels", "name"),
+    [
+        (["2017", "2016", "Germany", "Greece"], "2018"),  # numbers must agree
+        (["Q1 2017", "Q2 2017", "Q3 2017", "Q4 2017"], "Q1 2018"),
+        (["ember 2018", "ember 2018", "ctober 2018", "x"], "November 2018"),  # two alike
+        (["Spain", "Italy", "Chile", "Peru"], "Spai"),  # too short to guess
+        (["Austria", "Australia", "Chile", "Peru"], "Austrlia"),  # two close texts
+    ],
+)
+def test_no_ocr_guess_when_it_could_be_wrong(labels: list[str], name: str) -> None:
+    from refocus_dsl.checker import check
+
+    diags = check(f'highlight(bars("{name}"))', _detected(labels))
+    assert [d.code for d in diags] == ["E203"]
+
+
+def test_gold_layouts_get_no_ocr_leeway() -> None:
+    from refocus_dsl.checker import check
+
+    assert CHART.detector is None
+    diags = check('highlight(bars("Chinaa"))', CHART)
+    assert [d.code for d in diags] == ["E203"]
