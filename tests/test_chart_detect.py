@@ -209,9 +209,11 @@ def test_horizontal_grouped_chart_with_legend_and_values(ocr: OcrEngine) -> None
     _check(drawn, ocr, True, min_label_share=1.0)
 
 
-def test_rotated_year_labels(ocr: OcrEngine) -> None:
+@pytest.mark.parametrize("rotation", [90, -90])
+def test_rotated_year_labels(ocr: OcrEngine, rotation: int) -> None:
+    # Read upwards (90) or downwards (-90): the ink alone cannot tell which.
     years = list(YEARS[:9])
-    drawn = draw_chart(years, [[float(3 + (i * 7) % 5) for i in range(9)]], rotation=90)
+    drawn = draw_chart(years, [[float(3 + (i * 7) % 5) for i in range(9)]], rotation=rotation)
     _check(drawn, ocr, False, min_label_share=0.8)
 
 
@@ -265,7 +267,7 @@ def charts(draw: st.DrawFn) -> tuple[Drawn, bool]:
     values = [
         [float(draw(st.integers(2, 10))) for _ in range(n)] for _ in range(n_series)
     ]
-    rotation = 0 if horizontal else draw(st.sampled_from([0, 45, 90]))
+    rotation = 0 if horizontal else draw(st.sampled_from([0, 45, 90, -90]))
     style = {
         "dark": draw(st.booleans()),
         "grid": draw(st.booleans()),

@@ -165,8 +165,12 @@ def _read_labels(
             mids = tuple((a.centre + b.centre) / 2.0 for a, b in pairs)
             return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, True, mids)))
         # Turned labels: the sign of a 45-degree turn is easy to get wrong from ink alone
-        # when labels are short, so a poor reading is retried with the other sign.
-        tries = [angle] if angle in (90, -90) else [angle, -angle]
+        # when labels are short, so a poor reading is retried with the other sign. A
+        # quarter turn's sign cannot be told from ink at all (text read upwards and
+        # downwards has the same profile): both are read and the surer reading wins
+        # (upside-down text comes back as confident-looking junk such as "L661").
+        tries = [angle, -angle]
+        quarter = angle in (90, -90)
         best: _Strip | None = None
         for a in tries:
             bx1, bx2 = (0, x2) if a == 45 else (x1, w) if a == -45 else (x1, x2)
@@ -180,7 +184,7 @@ def _read_labels(
             found = _Strip(box, a, tuple(_ocr_box(g, box, a, ocr, True)))
             if best is None or _reading_score(found) > _reading_score(best):
                 best = found
-            if len(best.phrases) >= 0.7 * len(groups):
+            if not quarter and len(best.phrases) >= 0.7 * len(groups):
                 break
         return best
     else:
