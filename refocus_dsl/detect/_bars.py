@@ -229,14 +229,16 @@ def _runs_to_frame(pieces: list[tuple[int, int]], frame: int, tol: int) -> bool:
 
 
 def _surrounding(
-    rects: list[Rect], on: list[Rect], good: set[int], o: Orientation, base: int
+    rects: list[Rect], on: list[Rect], accepted: list[Rect], good: set[int], o: Orientation,
+    base: int,
 ) -> set[int]:
     """Colours whose pieces on the baseline are the plot background showing between bars.
 
     A bar is a rectangle of its own; the background is one connected region with the
     bars cut out of it (above the shortest bars its rows run across the plot). So a
     colour whose pieces on the baseline are joined to one another, with a bar of
-    another colour standing between two of them, is no bar colour. Rectangles of one colour
+    another colour between two of them (``accepted``: standing or stacked), is no
+    bar colour. Rectangles of one colour
     are joined when one ends on the row where the other begins and they share columns.
     """
     # An axis line drawn in the bars' colour along the baseline joins nothing.
@@ -277,7 +279,7 @@ def _surrounding(
                 b.colour != c and _value(b, o)[1] - _value(b, o)[0] > 3
                 and _cross(b, o)[1] - _cross(b, o)[0] >= wide
                 and lo - 3 <= _cross(b, o)[0] and _cross(b, o)[1] <= hi + 3
-                for b in on
+                for b in accepted
             ):
                 out.add(c)
                 break
@@ -343,7 +345,7 @@ def bars_for(
     solid: dict[int, int] = {}
     for r in rects:
         solid[r.colour] = solid.get(r.colour, 0) + r.area
-    best: Bars = Bars(o, 0, (), 0.0, ())
+    found: list[Bars] = []
     for base in peaks:
         on = [r for r in cands if min(abs(e - base) for e in _value(r, o)) <= 3]
         # Stacked segments: touch an accepted bar's far end with the same cross extent.
@@ -387,7 +389,7 @@ def bars_for(
             if _runs_to_frame(far_by.get(c, []), frame, tol) and area[c] < 0.8 * solid[c]
         }
         if len(good) >= 2:
-            flat |= _surrounding(rects, on, good, o, base)
+            flat |= _surrounding(rects, on, accepted, good, o, base)
         doubtful = bool(flat) and not (good - flat)
         if flat and good - flat:
             good -= flat
@@ -429,9 +431,16 @@ def bars_for(
         score += 0.01 * len(bars)  # on a tie, the baseline that explains more bars
         if doubtful:  # every colour here has most of its bars elsewhere: a mirror image
             score *= 0.3
-        if score > best.score:
-            best = Bars(o, int(base), bars, score, tuple(sorted(good)))
-    return best
+        if score > 0:
+            found.append(Bars(o, int(base), bars, score, tuple(sorted(good))))
+    # Bars that reach the frame also "stand" on it, hanging from the top; a baseline
+    # whose bars are only some of another baseline's bars is that frame, not a base.
+    sets = [set(b.bars) for b in found]
+    kept = [
+        b for i, b in enumerate(found)
+        if not any(j != i and sets[i] < sets[j] for j in range(len(found)))
+    ]
+    return max(kept, key=lambda b: b.score, default=Bars(o, 0, (), 0.0, ()))
 
 
 def group_bars(bars: Bars) -> list[Group]:
