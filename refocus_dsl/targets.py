@@ -67,6 +67,8 @@ __all__ = [
     "normalize_label",
     "loose_label",
     "nearest",
+    "ocr_similarity",
+    "find_label",
 ]
 
 
@@ -263,6 +265,14 @@ class _Labels:
             return []  # two texts about as close: no guess
         hits = self.loose[ranked[0][0]]
         return list(hits) if len(hits) == 1 else []  # a guess names one thing
+
+
+def find_label(labels: Sequence[str], query: str, *, read_by_ocr: bool) -> list[int]:
+    """Indices of the labels that ``bars(query)`` (or columns, rows, subplots) selects:
+    exact, then loose, then (``read_by_ocr``) the OCR-tolerant match. For scorers and
+    tools that ask what a name would select without a program."""
+    labs = _Labels(labels, read_by_ocr)
+    return labs.find(query) or labs.find_ocr(query)
 
 
 # ---------------------------------------------------------------- layout index

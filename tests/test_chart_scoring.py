@@ -38,6 +38,33 @@ def test_label_in_question_needs_whole_words() -> None:
     assert not label_in_question("", "anything")
 
 
+def test_answer_bar_named_by_a_phrase_as_the_checker_resolves_it() -> None:
+    import dataclasses
+
+    bars = [(10, 50, 60, 200), (80, 100, 130, 200), (150, 90, 200, 200)]
+    det = dataclasses.replace(
+        _chart(["Cermany", "ember 2018", "Japan"], bars=bars), detector={"name": "refocus-dsl"}
+    )
+    stub = Layout(400, 300, "chart")
+    row = {"answer_bar_bbox": [10, 50, 60, 200], "question": "What was the share of Germany?",
+           "answer": "12%"}
+    s = score_chart(det, stub, row)
+    # Strictly, "Cermany" is no phrase of the question; bars("Germany") selects it.
+    assert s["answer_bar_labeled"] == 0.0 and s["answer_bar_named"] == 1.0
+    # The answer names the category a "which" question picks.
+    which = {"answer_bar_bbox": [150, 90, 200, 200], "question": "Which country ranks last?",
+             "answer": "Japan"}
+    s = score_chart(det, stub, which)
+    assert s["answer_bar_named"] == 0.0 and s["answer_bar_named_qa"] == 1.0
+    # Naming another category selects the wrong bar: no credit.
+    wrong = {"answer_bar_bbox": [80, 100, 130, 200], "question": "And in Japan?", "answer": "x"}
+    s = score_chart(det, stub, wrong)
+    assert s["answer_bar_found"] == 1.0 and s["answer_bar_named_qa"] == 0.0
+    # A gold layout (no detector) gets no OCR leeway.
+    gold_like = dataclasses.replace(det, detector=None)
+    assert score_chart(gold_like, stub, row)["answer_bar_named"] == 0.0
+
+
 def test_labels_precision_recall_and_order() -> None:
     gold = _chart(["China", "India", "United States", "Brazil"])
     det = _chart(["China", "lndia", "UnitedStates", "Brazil", "Other"], "vertical")

@@ -6,9 +6,18 @@ space at a line break, so spaces cannot count); precision, recall and F1 per
 image and pooled over images; whether the matched labels come in gold order.
 For a manifest row with ``answer_bar_bbox`` (the bar that answers a question),
 whether some detected category's bar box (its union box, or one of its own bars
-for grouped and stacked bars) has IoU >= 0.5 with it, and whether that
-category's label is also a phrase of the question; the union-only variant is
-reported beside it.
+for grouped and stacked bars) has IoU >= 0.5 with it, and then:
+
+- whether that category's label is a phrase of the question (whole words,
+  case-insensitive): the strict figure;
+- whether some phrase of the question, written as ``bars("<phrase>")``, selects
+  that category on the detected layout: the checker's own lookup, which on
+  detected layouts accepts a label's likely OCR misreading (W106);
+- the same with phrases of the question or of its gold answer: for "which
+  country ...?" questions the model names the category it picks, which the
+  answer holds.
+
+The union-only variant of the strict figure is reported beside them.
 
 Figures: panel count exact; panel F1 at IoU 0.5 and 0.75 (one-to-one matching).
 """
@@ -20,8 +29,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from refocus_dsl.layout import Box, Layout
+from refocus_dsl.layout import Box, Category, Layout
 from refocus_dsl.scoring.common import ImageScores, MetricSpec, iou, match_boxes, mean
+from refocus_dsl.targets import find_label
 
 METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("orientation_correct", "orientation right"),
@@ -32,6 +42,8 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("order_correct", "label order right"),
     MetricSpec("answer_bar_found", "answer bar found (IoU >= 0.5)"),
     MetricSpec("answer_bar_labeled", "answer bar found, label in question"),
+    MetricSpec("answer_bar_named", "  ... bars(<question phrase>) selects it"),
+    MetricSpec("answer_bar_named_qa", "  ... bars(<question/answer phrase>)"),
     MetricSpec("answer_bar_found_union", "answer bar = a category's union box"),
     MetricSpec("answer_bar_labeled_union", "  ... and label in question"),
     MetricSpec("panel_count_exact", "panel count exact"),
@@ -74,6 +86,23 @@ def label_in_question(label: str | None, question: str) -> bool:
     return len(key) >= 4 and key in "".join(qt)
 
 
+_PHRASE_WORDS = 8
+"""Longest question phrase tried as a name (labels are rarely longer)."""
+
+
+def named_by(text: str, cats: Sequence[Category], read_by_ocr: bool) -> set[int]:
+    """Indices of the categories that ``bars("<phrase>")`` selects for some phrase of
+    ``text`` (runs of up to eight words, punctuation at their ends dropped)."""
+    words = [w.strip(".,;:!?\"()[]") for w in text.split()]
+    words = [w for w in words if w]
+    labels = [c.label for c in cats]
+    out: set[int] = set()
+    for n in range(1, min(_PHRASE_WORDS, len(words)) + 1):
+        for k in range(len(words) - n + 1):
+            out.update(find_label(labels, " ".join(words[k : k + n]), read_by_ocr=read_by_ocr))
+    return out
+
+
 def _f1(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
@@ -99,6 +128,8 @@ def _score_answer(detected: Layout, row: Mapping[str, Any]) -> ImageScores:
         return {
             "answer_bar_found": None,
             "answer_bar_labeled": None,
+            "answer_bar_named": None,
+            "answer_bar_named_qa": None,
             "answer_bar_found_union": None,
             "answer_bar_labeled_union": None,
         }
@@ -110,12 +141,20 @@ def _score_answer(detected: Layout, row: Mapping[str, Any]) -> ImageScores:
     # union-only figure is reported beside it.
     union = [c for c in cats if iou(c.bar_bbox, gold_box) >= 0.5]
     hits = [
-        c for c in cats
+        i for i, c in enumerate(cats)
         if iou(c.bar_bbox, gold_box) >= 0.5 or any(iou(b, gold_box) >= 0.5 for b in c.bars)
     ]
+    ocr = detected.detector is not None
+    named = named_by(question, cats, ocr) if hits else set()
+    answer = str(row.get("answer") or "")
+    named_qa = named | named_by(answer, cats, ocr) if hits and answer else named
     return {
         "answer_bar_found": float(bool(hits)),
-        "answer_bar_labeled": float(any(label_in_question(c.label, question) for c in hits)),
+        "answer_bar_labeled": float(
+            any(label_in_question(cats[i].label, question) for i in hits)
+        ),
+        "answer_bar_named": float(bool(named.intersection(hits))),
+        "answer_bar_named_qa": float(bool(named_qa.intersection(hits))),
         "answer_bar_found_union": float(bool(union)),
         "answer_bar_labeled_union": float(
             any(label_in_question(c.label, question) for c in union)
