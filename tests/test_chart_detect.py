@@ -303,3 +303,27 @@ def test_not_a_chart_says_so(ocr: OcrEngine) -> None:
     layout = detect_chart(Image.new("RGB", (300, 200), "white"), ocr)
     assert layout.chart is not None and layout.chart.categories == ()
     assert layout.confidence == 0.0 and layout.notes
+
+
+def test_dash_between_words_stays_in_the_label(ocr: OcrEngine) -> None:
+    labels = ["Peppa Pig - Official", "Bounce - Kids Songs", "YouTube - Watch"]
+    drawn = draw_chart(labels, [[5.0, 7.0, 3.0]], horizontal=True)
+    _check(drawn, ocr, True, min_label_share=1.0)
+
+
+def test_full_stops_ending_a_few_labels_are_not_tick_marks() -> None:
+    import numpy as np
+
+    from refocus_dsl.detect.chart import _skip_ticks
+
+    # Columns read from the axis outwards: a 2-px band of marks, a gap, then text.
+    mask = np.zeros((400, 40), dtype=bool)
+    mask[:, 8:30] = np.arange(400)[:, None] % 40 < 10  # ten text lines
+    stops = mask.copy()
+    for y in (5, 45, 85):  # three labels end in a full stop
+        stops[y : y + 2, 1:3] = True
+    assert _skip_ticks(stops, 1, expected=10) == 0
+    ticks = mask.copy()
+    for k in range(10):  # one tick per category
+        ticks[k * 40 + 4 : k * 40 + 5, 0:4] = True
+    assert _skip_ticks(ticks, 1, expected=10) == 4

@@ -27,6 +27,8 @@ ANGLES = (0, 45, 90, -45, -90)
 """Text rotations tried (counter-clockwise degrees, as plotting libraries name them)."""
 
 _JUNK = re.compile(r"^[\W_]+$")
+DASHES = ("-", "\u2013", "\u2014")
+"""A dash standing alone is part of a label between words, never at its ends."""
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,9 @@ def clean_words(words: list[Word]) -> list[Word]:
     out = []
     for w in words:
         t = unicodedata.normalize("NFKC", w.text).strip()  # ligatures such as "ﬁ"
+        if t in DASHES and w.confidence >= 60:  # "YouTube - Watch": kept inside a phrase
+            out.append(Word(t, w.bbox, w.confidence, w.line_id))
+            continue
         if not t or (_JUNK.match(t) and t not in "&+%$*#@"):
             continue
         if len(t) == 1 and not t.isalnum() and t not in "&+%$*#@":
@@ -265,6 +270,16 @@ def line_phrases(words: list[Word], cuts: tuple[float, ...] = ()) -> list[list[W
                 cur = [w]
         phrases.append(cur)
     return phrases
+
+
+def trim_dashes(words: list[Word]) -> list[Word]:
+    """A phrase without dashes standing alone at its ends (tick marks read as "-")."""
+    start, end = 0, len(words)
+    while start < end and words[start].text in DASHES:
+        start += 1
+    while end > start and words[end - 1].text in DASHES:
+        end -= 1
+    return words[start:end]
 
 
 def join_text(words: list[Word]) -> str:

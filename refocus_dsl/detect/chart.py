@@ -38,6 +38,7 @@ from refocus_dsl.detect._labels import (
     read_strip,
     text_block,
     to_source_box,
+    trim_dashes,
 )
 from refocus_dsl.detect._raster import border_colour, gray, palette, to_rgb_array
 from refocus_dsl.layout import Box, Category, Chart, Layout
@@ -76,8 +77,14 @@ def _norm_strip(g: npt.NDArray[Any], box: Box) -> tuple[Image.Image, npt.NDArray
     return Image.fromarray(arr.astype(np.uint8), "L"), mask
 
 
-def _skip_ticks(mask: npt.NDArray[Any], axis: int, sparse_ok: bool = True) -> int:
-    """Rows (axis 0) or columns (axis 1) of tick marks and axis line right at the start."""
+def _skip_ticks(
+    mask: npt.NDArray[Any], axis: int, sparse_ok: bool = True, expected: int = 0
+) -> int:
+    """Rows (axis 0) or columns (axis 1) of tick marks and axis line right at the start.
+
+    ``expected``: how many categories there are; sparse marks count as ticks only when
+    there are about that many (the full stops ending a few labels are no ticks).
+    """
     prof: npt.NDArray[np.int64] = np.asarray(mask.sum(axis=1 - axis), dtype=np.int64)
     runs = bands(prof)
     if not runs:
@@ -91,6 +98,8 @@ def _skip_ticks(mask: npt.NDArray[Any], axis: int, sparse_ok: bool = True) -> in
     line_like = full.mean() > 0.6
     widths = [b - a for a, b in bands(np.asarray(full, dtype=np.int64))]
     sparse = float(part.sum()) / max(1, e - s) < 0.02 * part.shape[1]
+    if sparse and expected and len(widths) < 0.6 * expected:
+        return 0
     if line_like or (sparse and sparse_ok) or (widths and max(widths) <= 3):
         return e
     return 0
@@ -103,7 +112,10 @@ def _phrases_from_words(
     out: list[Phrase] = []
     # Cuts are image x positions; level strips' words are in strip pixels.
     local = tuple(c - origin[0] for c in cuts) if vertical and angle == 0 else ()
-    for ph in line_phrases(clean_words(words), local):
+    for line in line_phrases(clean_words(words), local):
+        ph = trim_dashes(line)
+        if not ph:
+            continue
         x1 = min(w.bbox[0] for w in ph)
         y1 = min(w.bbox[1] for w in ph)
         x2 = max(w.bbox[2] for w in ph)
@@ -198,7 +210,7 @@ def _read_labels(
             return None
         _, mask = _norm_strip(g, (0, y1, x_end, y2))
         rev = mask[:, ::-1]
-        skip = _skip_ticks(rev, 1)
+        skip = _skip_ticks(rev, 1, expected=len(groups))
         if skip:
             skip += _skip_ticks(rev[:, skip:], 1, sparse_ok=False)
         row_runs = bands(mask.sum(axis=1))
