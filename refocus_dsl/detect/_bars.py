@@ -239,7 +239,7 @@ def _surrounding(
     colour whose pieces on the baseline are joined to one another, with a bar of
     another colour between two of them (``accepted``: standing or stacked), is no
     bar colour. Rectangles of one colour
-    are joined when one ends on the row where the other begins and they share columns.
+    are joined when their rows meet or overlap and they share columns.
     """
     # An axis line drawn in the bars' colour along the baseline joins nothing.
     mine = [
@@ -254,13 +254,16 @@ def _surrounding(
             i = parent[i]
         return i
 
-    starting: dict[tuple[int, int], list[int]] = {}
-    for i, r in enumerate(mine):
-        starting.setdefault((r.colour, r.y1), []).append(i)
-    for i, r in enumerate(mine):
-        for j in starting.get((r.colour, r.y2), []):
+    # Rejoined pieces may overlap rather than abut: rows that meet or overlap, and
+    # shared columns, join two pieces (a sweep down the rows).
+    order = sorted(range(len(mine)), key=lambda i: mine[i].y1)
+    for k, i in enumerate(order):
+        r = mine[i]
+        for j in order[k + 1 :]:
             q = mine[j]
-            if min(r.x2, q.x2) > max(r.x1, q.x1):
+            if q.y1 > r.y2:
+                break
+            if q.colour == r.colour and min(r.x2, q.x2) > max(r.x1, q.x1):
                 parent[find(i)] = find(j)
     index = {id(r): i for i, r in enumerate(mine)}
     out: set[int] = set()
@@ -270,14 +273,16 @@ def _surrounding(
             if r.colour == c and id(r) in index:
                 roots.setdefault(find(index[id(r)]), []).append(r)
         for pieces in roots.values():
-            # Two places along the axis, with a bar of another colour between them.
-            # (A tick mark splitting one bar's bottom rows is no bar between places.)
+            # Two places along the axis, with a bar of another colour between them. A
+            # tick mark splitting one bar's bottom rows, or a gridline's dash across a
+            # bar, is no bar: it is short beside the pieces' length.
             lo = min(_cross(r, o)[1] for r in pieces)
             hi = max(_cross(r, o)[0] for r in pieces)
-            wide = 0.5 * float(np.median([_cross(r, o)[1] - _cross(r, o)[0] for r in pieces]))
+            reach = max(_value(r, o)[1] - _value(r, o)[0] for r in pieces)
             if any(
-                b.colour != c and _value(b, o)[1] - _value(b, o)[0] > 3
-                and _cross(b, o)[1] - _cross(b, o)[0] >= wide
+                b.colour != c
+                and _value(b, o)[1] - _value(b, o)[0] > max(3.0, 0.1 * reach)
+                and _cross(b, o)[1] - _cross(b, o)[0] >= 3
                 and lo - 3 <= _cross(b, o)[0] and _cross(b, o)[1] <= hi + 3
                 for b in accepted
             ):
@@ -443,6 +448,28 @@ def bars_for(
     return max(kept, key=lambda b: b.score, default=Bars(o, 0, (), 0.0, ()))
 
 
+def _absorb_slivers(stack: list[Rect], o: Orientation) -> list[Rect]:
+    """A bar's anti-aliased end rows (1-3 px, same colour, a pixel narrower or wider)
+    joined to the bar they end, so a category lists each bar once."""
+    body = [r for r in stack if _value(r, o)[1] - _value(r, o)[0] > 3]
+    out = list(body)
+    for r in stack:
+        if r in body:
+            continue
+        rc, rv = _cross(r, o), _value(r, o)
+        for i, q in enumerate(out):
+            qc, qv = _cross(q, o), _value(q, o)
+            overlap = min(rc[1], qc[1]) - max(rc[0], qc[0])
+            touching = abs(rv[1] - qv[0]) <= 1 or abs(qv[1] - rv[0]) <= 1
+            if q.colour == r.colour and touching and overlap >= 0.8 * (rc[1] - rc[0]):
+                out[i] = Rect(q.colour, min(q.x1, r.x1), min(q.y1, r.y1),
+                              max(q.x2, r.x2), max(q.y2, r.y2))
+                break
+        else:
+            out.append(r)
+    return out
+
+
 def group_bars(bars: Bars) -> list[Group]:
     """Bars -> categories: stacks merged, side-by-side series bars grouped by gaps and colours."""
     o = bars.orientation
@@ -460,12 +487,16 @@ def group_bars(bars: Bars) -> list[Group]:
         stacks.append([r])
     if not stacks:
         return []
+    stacks = [_absorb_slivers(st, o) for st in stacks]
     spans = [(min(_cross(q, o)[0] for q in s), max(_cross(q, o)[1] for q in s)) for s in stacks]
     thick = float(np.median([hi - lo for lo, hi in spans]))
     n_colours = len({r.colour for r in bars.bars})
     gaps = [spans[i + 1][0] - spans[i][1] for i in range(len(spans) - 1)]
     groups: list[list[int]] = [[0]]
-    if n_colours <= 1 or all(len(s) > 1 for s in stacks):
+    def segments(stack: list[Rect]) -> int:  # anti-aliased 1-3 px rows are no segments
+        return sum(1 for q in stack if _value(q, o)[1] - _value(q, o)[0] > 3)
+
+    if n_colours <= 1 or all(segments(s) > 1 for s in stacks):
         groups = [[i] for i in range(len(stacks))]
     else:
         # Series bars of one category sit closer together than categories do.

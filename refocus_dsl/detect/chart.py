@@ -140,10 +140,11 @@ def _phrases_from_words(
 
 def _read_labels(
     g: npt.NDArray[Any], bars: Bars, groups: list[Group], spacing: float, ocr: OcrEngine,
-    lines: list[Rect],
+    lines: list[Rect], mids: tuple[float, ...],
 ) -> _Strip | None:
     """Find and OCR the tick-label strip beyond the baseline (``lines``: long thin rules
-    across the bars, axes and frame among them)."""
+    across the bars, axes and frame among them; ``mids``: where an axis title would be
+    centred)."""
     h, w = g.shape
     # Level labels are centred under their bars: half a step either side is theirs.
     lo = groups[0].centre - 0.5 * spacing
@@ -168,8 +169,7 @@ def _read_labels(
         bs, be, _ = block
         top, bottom = y0 + skip + bs, y0 + skip + be
         # A level axis title under short turned labels can outvote them.
-        mid = (groups[0].lo + groups[-1].hi) / 2.0 - x1
-        labels_end = _above_level_title(mask[skip:], bs, be, mid)
+        labels_end = _above_level_title(mask[skip:], bs, be, tuple(m - x1 for m in mids))
         angle = estimate_angle(mask[skip + bs : skip + labels_end])
         if angle == 0:
             box = (x1, max(0, top - (0 if skip else 2)), x2, min(h, bottom + 2))
@@ -190,8 +190,8 @@ def _read_labels(
             blk = text_block(mask2.sum(axis=1), max_gap=6)  # runs on without line gaps
             end = top + blk[1] if blk is not None else bottom
             if blk is not None:
-                mid = (groups[0].lo + groups[-1].hi) / 2.0 - bx1
-                end = top + _above_level_title(mask2, blk[0], blk[1], mid)
+                local = tuple(m - bx1 for m in mids)
+                end = top + _above_level_title(mask2, blk[0], blk[1], local)
             box = (bx1, max(0, top - (0 if skip else 2)), bx2, min(h, end + 2))
             found = _Strip(box, a, tuple(_ocr_box(g, box, a, ocr, True)))
             if best is None or _reading_score(found) > _reading_score(best):
@@ -228,12 +228,14 @@ def _read_labels(
         return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, False)))
 
 
-def _above_level_title(mask: npt.NDArray[Any], start: int, end: int, mid: float) -> int:
+def _above_level_title(
+    mask: npt.NDArray[Any], start: int, end: int, mids: tuple[float, ...]
+) -> int:
     """Where turned tick labels end once a level axis title under them is left out.
 
     The title is the block's last band of rows: a single text line (well under half the
-    block's height), after a gap, its ink centred on the bars (``mid``, strip columns)
-    and shaped like a level word.
+    block's height), after a gap, its ink centred on the bars or on the plot frame
+    (``mids``, strip columns) and shaped like a level word.
     Turned labels read with it in the strip come back empty or as the title.
     """
     rows = bands(np.asarray(mask[start:end].sum(axis=1), dtype=np.int64))
@@ -247,7 +249,7 @@ def _above_level_title(mask: npt.NDArray[Any], start: int, end: int, mid: float)
     if cols.size == 0:
         return end
     centre = (cols[0] + cols[-1]) / 2.0
-    if abs(centre - mid) > 0.1 * mask.shape[1]:
+    if min(abs(centre - m) for m in mids) > 0.1 * mask.shape[1]:
         return end
     # A level word is wide for its height; the tail of one long turned label is not,
     # and the last glyphs of many turned labels spread across the strip.
@@ -315,10 +317,13 @@ def _ocr_box(
     return _phrases_from_words(words, angle, src, dst, (box[0], box[1]), vertical, cuts)
 
 
-def _drop_axis_title(phrases: list[Phrase], span_lo: float, span_hi: float) -> list[Phrase]:
+def _drop_axis_title(
+    phrases: list[Phrase], mids: tuple[float, ...], span: float
+) -> list[Phrase]:
     """Vertical bars, level labels: the axis title ("Year") under the tick labels is no
     second line of the label above it. It is the lowest phrase, alone on its line,
-    centred on the bars' span, a clear gap below a line of several single-line labels."""
+    centred on the bars' span or the plot frame (``mids``), a clear gap below a line of
+    several single-line labels."""
     if len(phrases) < 4:
         return phrases
     low = max(phrases, key=lambda p: p.bbox[1])
@@ -330,8 +335,8 @@ def _drop_axis_title(phrases: list[Phrase], span_lo: float, span_hi: float) -> l
     if any(p.bbox[1] > top + 0.5 * line_h for p in rest):
         return phrases  # labels of two or more lines: a title cannot be told apart
     gap = low.bbox[1] - max(p.bbox[3] for p in rest)
-    mid = (span_lo + span_hi) / 2.0
-    if abs(low.centre - mid) <= 0.05 * (span_hi - span_lo) and gap >= 0.3 * line_h:
+    near = min(abs(low.centre - m) for m in mids) <= 0.05 * span
+    if near and gap >= 0.3 * line_h:
         return rest
     return phrases
 
@@ -506,10 +511,15 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
         or (not vertical and r.w <= 3 and r.y1 <= span_hi and r.y2 >= span_lo
             and r.h >= 0.6 * (span_hi - span_lo))
     ]
-    strip = _read_labels(g, bars, groups, spacing, ocr, lines)
+    # An axis title is centred on the plot frame, which the rules across the bars
+    # show, or failing those on the bars.
+    mids: tuple[float, ...] = ((span_lo + span_hi) / 2.0,)
+    if vertical and lines:
+        mids += ((min(r.x1 for r in lines) + max(r.x2 for r in lines)) / 2.0,)
+    strip = _read_labels(g, bars, groups, spacing, ocr, lines, mids)
     phrases = list(strip.phrases) if strip is not None else []
     if vertical and strip is not None and strip.angle == 0:
-        phrases = _drop_axis_title(phrases, span_lo, span_hi)
+        phrases = _drop_axis_title(phrases, mids, span_hi - span_lo)
     phrases = _merge_wrapped(phrases, vertical)
     cats, notes = _match(groups, phrases, spacing, vertical, strip.angle if strip else 0)
     if strip is None:
