@@ -1,4 +1,4 @@
-"""Bars crossed by thin gridlines drawn over them are still found whole (pixels only)."""
+"""Bars from pixels in awkward drawings: gridlines over them, blended edges (pixels only)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _chart(horizontal: bool) -> tuple[np.ndarray, list[tuple[int, int, int, int]
 
 
 def test_bars_under_gridlines_on_a_grey_plot_are_whole() -> None:
-    for horizontal in (False,):
+    for horizontal in (False, True):
         img, boxes = _chart(horizontal)
         bars, _ = _find_bars(img)
         assert bars.orientation == ("horizontal" if horizontal else "vertical")
@@ -61,3 +61,24 @@ def test_tiny_bars_get_their_blended_edge_pixels() -> None:
     assert _fringe((202, 275, 204, 321), 800, 600) == (201, 275, 205, 321)  # 2 px thick
     assert _fringe((100, 100, 140, 300), 800, 600) == (100, 100, 140, 300)  # a normal bar
     assert _fringe((0, 10, 2, 50), 800, 600) == (0, 10, 3, 50)  # clipped to the image
+
+
+def test_grouped_bars_with_blended_end_rows_stay_grouped() -> None:
+    from refocus_dsl.detect._bars import group_bars
+
+    img = np.full((500, 800, 3), 255, dtype=np.uint8)
+    pairs = []
+    for i, (a, b) in enumerate(((300, 280), (200, 240), (350, 330))):
+        x = 100 + 230 * i
+        for k, (n, colour) in enumerate(((a, (250, 240, 200)), (b, (200, 235, 220)))):
+            x1 = x + 90 * k
+            img[450 - n : 450, x1 : x1 + 90] = colour
+            # Anti-aliased corners: the end rows a pixel shorter at each side.
+            img[450 - n - 1, x1 + 1 : x1 + 89] = colour
+            img[450, x1 + 1 : x1 + 89] = colour
+        pairs.append((x, x + 180))
+    img[451:453, 80:780] = (0, 0, 0)  # axis
+    bars, _ = _find_bars(img)
+    groups = group_bars(bars)
+    assert [(g.lo, g.hi) for g in groups] == pairs, [(g.lo, g.hi) for g in groups]
+    assert all(len(g.bars) == 2 for g in groups)  # end rows joined to their bars
