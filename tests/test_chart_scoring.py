@@ -92,9 +92,13 @@ def test_answer_bar_found_and_labeled() -> None:
     row = {"answer_bar_bbox": [80, 98, 131, 200], "question": "What was the income in 2016?"}
     s = score_chart(det, stub, row)
     assert s["answer_bar_found"] == 1.0 and s["answer_bar_labeled"] == 1.0
+    assert s["question_names_category"] == 1.0
     row2 = {"answer_bar_bbox": [80, 98, 131, 200], "question": "What was the income in 2015?"}
     s2 = score_chart(det, stub, row2)
     assert s2["answer_bar_found"] == 1.0 and s2["answer_bar_labeled"] == 0.0
+    assert s2["question_names_category"] == 1.0  # it names the other bar
+    none = {"answer_bar_bbox": [80, 98, 131, 200], "question": "Which year was highest?"}
+    assert score_chart(det, stub, none)["question_names_category"] == 0.0
     far = {"answer_bar_bbox": [300, 0, 320, 10], "question": "in 2016"}
     assert score_chart(det, stub, far)["answer_bar_found"] == 0.0
     assert score_chart(det, stub, {})["answer_bar_found"] is None

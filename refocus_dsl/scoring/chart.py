@@ -9,7 +9,9 @@ whether some detected category's bar box (its union box, or one of its own bars
 for grouped and stacked bars) has IoU >= 0.5 with it, and then:
 
 - whether that category's label is a phrase of the question (whole words,
-  case-insensitive): the strict figure;
+  case-insensitive): the strict figure; beside it, whether the question names
+  any detected category at all, which bounds it (many questions name none:
+  "across all countries, what is the maximum ...?");
 - whether some phrase of the question, written as ``bars("<phrase>")``, selects
   that category on the detected layout: the checker's own lookup, which on
   detected layouts accepts a label's likely OCR misreading (W106);
@@ -42,6 +44,7 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("order_correct", "label order right"),
     MetricSpec("answer_bar_found", "answer bar found (IoU >= 0.5)"),
     MetricSpec("answer_bar_labeled", "answer bar found, label in question"),
+    MetricSpec("question_names_category", "  (question names some category at all)"),
     MetricSpec("answer_bar_named", "  ... bars(<question phrase>) selects it"),
     MetricSpec("answer_bar_named_qa", "  ... bars(<question/answer phrase>)"),
     MetricSpec("answer_bar_found_union", "answer bar = a category's union box"),
@@ -128,6 +131,7 @@ def _score_answer(detected: Layout, row: Mapping[str, Any]) -> ImageScores:
         return {
             "answer_bar_found": None,
             "answer_bar_labeled": None,
+            "question_names_category": None,
             "answer_bar_named": None,
             "answer_bar_named_qa": None,
             "answer_bar_found_union": None,
@@ -152,6 +156,9 @@ def _score_answer(detected: Layout, row: Mapping[str, Any]) -> ImageScores:
         "answer_bar_found": float(bool(hits)),
         "answer_bar_labeled": float(
             any(label_in_question(cats[i].label, question) for i in hits)
+        ),
+        "question_names_category": float(
+            any(label_in_question(c.label, question) for c in cats)
         ),
         "answer_bar_named": float(bool(named.intersection(hits))),
         "answer_bar_named_qa": float(bool(named_qa.intersection(hits))),
