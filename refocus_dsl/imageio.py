@@ -37,7 +37,8 @@ def check_pixels(width: int, height: int, max_pixels: int = DEFAULT_MAX_PIXELS) 
     if width * height > max_pixels:
         raise LimitError(
             f"image is {width}x{height} = {width * height:,} pixels, over the limit of "
-            f"{max_pixels:,}; shrink it first (Python callers may pass a higher max_pixels)"
+            f"{max_pixels:,}; shrink it first, or raise the limit (--max-pixels N on the "
+            "command line, max_pixels= or Limits(max_pixels=...) in Python)"
         )
 
 

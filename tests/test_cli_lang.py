@@ -174,3 +174,27 @@ def test_run_with_only_region_targets_needs_no_detection(
     img = Image.open(files / "o.png")
     assert code == 0
     assert img.getpixel((10, 30)) == (255, 255, 255) and img.getpixel((80, 30)) == (200, 100, 50)
+
+
+def test_run_max_pixels_refuses_a_larger_image(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    img, out = str(files / "table.png"), str(files / "out.png")
+    args = ["run", img, str(files / "good.rf"), "--layout", str(files / "layout.json"), "-o", out]
+    assert main([*args, "--max-pixels", str(W * H - 1)]) == 1
+    err = capsys.readouterr().err
+    assert "over the limit of 5,399;" in err and "--max-pixels" in err and "Traceback" not in err
+    assert not Path(out).exists()
+    assert main([*args, "--max-pixels", f"{W * H:,}"]) == 0  # exactly at the limit is fine
+    assert Path(out).is_file()
+
+
+def test_max_pixels_must_be_a_positive_number(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    img = str(files / "table.png")
+    for bad in ("0", "lots"):
+        with pytest.raises(SystemExit) as exc:
+            main(["run", img, "-e", "mask(region(0,0,1,1))", "-o", "x.png", "--max-pixels", bad])
+        assert exc.value.code == 2
+    assert "--max-pixels" in capsys.readouterr().err

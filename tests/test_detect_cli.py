@@ -127,3 +127,11 @@ def test_auto_kind_runs_the_classifier_and_says_so(table_png: Path) -> None:
     layout = detect_layout(table_png, "auto", cache=False)
     assert layout.kind in ("table", "chart", "figure")
     assert any(n.startswith(f"kind {layout.kind}:") for n in layout.notes), layout.notes
+
+
+def test_detect_max_pixels_is_the_image_limit(
+    table_png: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["detect", str(table_png), "--no-cache", "--max-pixels", "1000"]) == 1
+    err = capsys.readouterr().err
+    assert "over the limit of 1,000;" in err and "Traceback" not in err

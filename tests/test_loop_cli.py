@@ -126,3 +126,13 @@ def test_eval_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     summary = json.loads(captured.out)
     assert code == 0 and summary["accuracy"]["relaxed"] == 1.0 and summary["complete"] == 3
     assert "[3/3]" in captured.err
+
+
+def test_ask_max_pixels_is_the_image_limit(
+    tmp_path: Path, no_endpoint: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    img, lay = _files(tmp_path)
+    code = main(["ask", img, "What was the cost in 2011?", "--layout", lay, "--max-pixels", "100"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "over the limit of 100;" in err and "Traceback" not in err

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from refocus_dsl.cli._common import add_max_pixels
 from refocus_dsl.layout import Layout
 
 RAW = argparse.RawDescriptionHelpFormatter
@@ -63,6 +64,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument(
         "--no-cache", action="store_true", help="detect afresh, do not read or write the cache"
     )
+    add_max_pixels(p)
     p.set_defaults(handler=_detect)
 
     e = sub.add_parser(
@@ -136,7 +138,7 @@ def _detect(args: argparse.Namespace) -> int:
     from refocus_dsl.detect import detect_layout
     from refocus_dsl.imageio import load_image
 
-    loaded = load_image(args.image)
+    loaded = load_image(args.image, args.max_pixels)
     layout = detect_layout(loaded, args.kind, ocr=args.ocr, cache=False if args.no_cache else None)
     if args.overlay:
         from refocus_dsl.overlay import draw_overlay

@@ -16,6 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from refocus_dsl.cli._common import add_max_pixels
 from refocus_dsl.errors import ImageError, RefocusError
 
 RAW = argparse.RawDescriptionHelpFormatter
@@ -90,6 +91,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="OUT.png", required=True, help="edited image")
     p.add_argument("--trace", metavar="T.json", help="write the trace of every statement")
     p.add_argument("--json", action="store_true", help="print the result (trace) as JSON")
+    add_max_pixels(p)
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -257,6 +259,7 @@ def _only_regions(program: Any) -> bool:
 def cmd_run(args: argparse.Namespace) -> int:
     from refocus_dsl.imageio import load_image
     from refocus_dsl.interpreter import execute
+    from refocus_dsl.limits import Limits
     from refocus_dsl.parser import parse
 
     text, name = read_program(args)
@@ -266,7 +269,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if any(d.is_error for d in diagnostics):
         return _refuse(args, diagnostics, text, name)
     program = parse(text)
-    loaded = load_image(args.image)
+    loaded = load_image(args.image, args.max_pixels)
     layout = None
     if args.layout is not None or not _only_regions(program):
         layout = _layout_for(args, loaded)
@@ -275,7 +278,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if any(d.is_error for d in diagnostics):
             return _refuse(args, diagnostics, text, name)
     notes = [f"{d.code}: {d.message}" for d in diagnostics]
-    result = execute(program, loaded, layout, notes=notes)
+    limits = Limits(max_pixels=args.max_pixels)
+    result = execute(program, loaded, layout, limits=limits, notes=notes)
     try:
         result.image.save(out_path)
     except (OSError, ValueError, KeyError) as exc:

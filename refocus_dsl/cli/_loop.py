@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from refocus_dsl.cli._common import add_max_pixels
+
 _FMT = argparse.RawDescriptionHelpFormatter
 
 ASK_EPILOG = """\
@@ -75,6 +77,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("question")
     _endpoint_args(p)
     p.add_argument("--max-turns", type=int, default=None, help="model turns (default 4)")
+    add_max_pixels(p)
     p.add_argument("--trace-dir", help="write the trace folder here")
     p.add_argument("--layout", help="a refocus-layout/1 JSON file instead of detection")
     p.add_argument("--prompt-style", choices=("dsl", "paper"), default="dsl")
@@ -101,6 +104,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--layout", help="a refocus-layout/1 JSON file instead of detection")
     p.add_argument("-o", "--output", help="write the edited image here (PNG)")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    add_max_pixels(p)
     p.set_defaults(handler=_plan)
 
     p = sub.add_parser(
@@ -176,6 +180,7 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def _ask(args: argparse.Namespace) -> int:
+    from refocus_dsl.limits import Limits
     from refocus_dsl.loop.session import ask
     from refocus_dsl.loop.trace import turn_to_dict
 
@@ -188,6 +193,7 @@ def _ask(args: argparse.Namespace) -> int:
         trace_dir=args.trace_dir,
         prompt_style=args.prompt_style,
         mode=args.mode,
+        limits=Limits(max_pixels=args.max_pixels),
     )
     if result.layout is None:
         for note in result.notes:
@@ -231,14 +237,16 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from refocus_dsl.limits import Limits
     from refocus_dsl.loop.language import evaluate
     from refocus_dsl.loop.planner import plan
     from refocus_dsl.loop.session import load_input_image, resolve_layout
 
-    image = load_input_image(args.image)
+    limits = Limits(max_pixels=args.max_pixels)
+    image = load_input_image(args.image, limits)
     layout, source, notes = resolve_layout(image, args.layout)
     p = plan(args.question, layout)
-    outcome = evaluate(p.program, image, layout) if p.program else None
+    outcome = evaluate(p.program, image, layout, None, limits) if p.program else None
     if args.output:
         if outcome is None or outcome.image is None:
             print("refocus plan: nothing to focus on; no image written", file=sys.stderr)

@@ -43,7 +43,7 @@ def offline_ask(
     check_args(max_turns, prompt_style)
     if not question.strip():
         raise LoopError("the question is empty")
-    img = load_input_image(image)
+    img = load_input_image(image, limits)
     found, source, notes = resolve_layout(img, layout, detect=detect)
     t0 = time.perf_counter()
     p = plan(question, found)

@@ -88,10 +88,14 @@ class AskResult:
         return sum(t.latency_s for t in self.turns)
 
 
-def load_input_image(source: ImageInput) -> Image.Image:
+def load_input_image(source: ImageInput, limits: Limits | None = None) -> Image.Image:
+    """The question's image, decoded and checked against ``limits.max_pixels``."""
+    from refocus_dsl.limits import DEFAULT_MAX_PIXELS
+
+    max_pixels = limits.max_pixels if limits is not None else DEFAULT_MAX_PIXELS
     if isinstance(source, Image.Image):
-        return normalize_image(source).image
-    return load_image(source).image
+        return normalize_image(source, max_pixels).image
+    return load_image(source, max_pixels).image
 
 
 def resolve_layout(
@@ -179,7 +183,7 @@ def prepare(
         raise LoopError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
     if not question.strip():
         raise LoopError("the question is empty")
-    img = load_input_image(image)
+    img = load_input_image(image, limits)
     found, source, notes = resolve_layout(img, layout, detect=detect)
     original = ImageRef("input.png", png_bytes(img))
     first: tuple[Part, ...] | None = None

@@ -1,0 +1,26 @@
+"""Options several sub-commands share."""
+
+from __future__ import annotations
+
+import argparse
+
+from refocus_dsl.limits import DEFAULT_MAX_PIXELS
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_max_pixels(p: argparse.ArgumentParser) -> None:
+    """``--max-pixels N``: the image size limit (width x height), for one command."""
+    p.add_argument(
+        "--max-pixels", type=_positive, default=DEFAULT_MAX_PIXELS, metavar="N",
+        help=f"refuse images larger than N pixels (default {DEFAULT_MAX_PIXELS:,}); "
+        "a guard against decompression bombs, raise it for huge scans",
+    )
