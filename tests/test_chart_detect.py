@@ -327,3 +327,20 @@ def test_full_stops_ending_a_few_labels_are_not_tick_marks() -> None:
     for k in range(10):  # one tick per category
         ticks[k * 40 + 4 : k * 40 + 5, 0:4] = True
     assert _skip_ticks(ticks, 1, expected=10) == 4
+
+
+def test_words_of_stacked_lines_stay_on_their_lines() -> None:
+    from refocus_dsl.detect._labels import line_phrases
+    from refocus_dsl.ocr import Word
+
+    # Two wrapped labels side by side; OCR read "Chicago" and the "7" under it as one
+    # tall word, whose height must not pull the third line ("Messiah") into the second.
+    boxes = {
+        "The": (8, 1, 29, 11), "Trial": (32, 1, 56, 11), "of": (60, 1, 72, 11),
+        "Judas": (92, 2, 122, 13), "and": (126, 2, 145, 11),
+        "the": (8, 13, 25, 23), "Chicago": (28, 13, 72, 34),
+        "the ": (95, 13, 113, 23), "Black": (116, 13, 144, 23), "Messiah": (98, 26, 141, 35),
+    }
+    words = [Word(t.strip(), b, 95.0) for t, b in boxes.items()]
+    got = [" ".join(w.text for w in ph) for ph in line_phrases(words)]
+    assert "the Black" in got and "Messiah" in got, got

@@ -246,10 +246,11 @@ def line_phrases(words: list[Word], cuts: tuple[float, ...] = ()) -> list[list[W
         h = max(1, w.bbox[3] - w.bbox[1])
         placed = False
         for line in lines:
-            ly1 = min(x.bbox[1] for x in line)
-            ly2 = max(x.bbox[3] for x in line)
-            lh = max(1, ly2 - ly1)
-            if abs(cy - (ly1 + ly2) / 2.0) <= 0.45 * max(h, lh):
+            # The line's typical word, not its extent: an extent grown by one tall word
+            # (descenders, a word OCR read across two lines) would swallow the next line.
+            lc = float(np.median([(x.bbox[1] + x.bbox[3]) / 2.0 for x in line]))
+            lh = max(1.0, float(np.median([x.bbox[3] - x.bbox[1] for x in line])))
+            if abs(cy - lc) <= 0.45 * max(h, lh):
                 line.append(w)
                 placed = True
                 break
