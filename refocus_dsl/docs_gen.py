@@ -161,9 +161,12 @@ A program is a few statements, one edit each, applied in order to one canvas:
 
 ## Targets
 
-Targets are layout queries. Labels match after whitespace and case normalisation; an
-unknown label is an error that lists the nearest candidates. All coordinates refer to
-the original image, also after a `crop`.
+Targets are layout queries. Labels match after whitespace and case normalisation, then
+ignoring punctuation and spaces; on a detected layout, whose text OCR read, a name that
+still matches nothing selects the one label that is clearly its likely misreading
+(`"Germany"` for a detected `"Cermany"`; numbers must agree) with warning W106. Any
+other unknown label is an error that lists the nearest candidates. All coordinates
+refer to the original image, also after a `crop`.
 
 Labels may also be given as a list (`columns(["A", "B"])`, as the paper writes), and an
 integer is an ordinal counted from 1 (`columns(2)`, `rows(1)` is the first body row).
