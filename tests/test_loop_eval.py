@@ -170,6 +170,32 @@ def test_planner_baseline_with_model_judge(tmp_path: Path) -> None:
     assert summary["accuracy"]["judge"] == 1.0 and summary["turns_per_question"] == 1
 
 
+def test_model_judge_verdicts_no_and_unclear(tmp_path: Path) -> None:
+    from refocus_dsl.loop.evaluate import judge_verdict
+
+    assert judge_verdict("**Yes**") is True and judge_verdict("No, it differs.") is False
+    assert judge_verdict("Yesterday's value") is None and judge_verdict("") is None
+    data = _dataset(tmp_path, 3)
+    replies = iter(["No.", "Maybe, hard to say.", "yes"])
+
+    def reply(body: dict[str, Any]) -> Reply:
+        first = body["messages"][0]
+        if isinstance(first["content"], str) and "You grade answers" in first["content"]:
+            return Reply(text=next(replies))
+        return Reply(text="THOUGHT: the boxed row.\nANSWER: 2011", expect_images=2)
+
+    with ScriptedServer(reply) as s:
+        opts = EvalOptions(
+            out=tmp_path / "j", concurrency=1, layouts="gold", mode="planner", judge=True
+        )
+        summary = asyncio.run(run_eval_async(load_dataset(data), _cfg(s), opts, lambda _: None))
+    assert s.problems == []
+    verdicts = [load_trace(tmp_path / "j" / f"q{i}")["judge"]["verdict"] for i in (0, 1, 2)]
+    assert verdicts == [False, None, True]
+    # The unclear reply is not counted: one yes of two verdicts.
+    assert summary["accuracy"]["judge"] == 0.5
+
+
 def test_hostile_ids_stay_inside_the_output_folder() -> None:
     from refocus_dsl.loop.evaluate import safe_folder_name
 

@@ -166,6 +166,17 @@ Does the model answer mean the same as the gold answer (numbers may differ by ro
 Reply with exactly one word: yes or no."""
 
 
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+
+
+def judge_verdict(reply: str) -> bool | None:
+    """The judge's first word: yes -> True, no -> False, anything else -> None (not
+    counted: "Yesterday ..." or "Maybe" is no verdict)."""
+    m = _FIRST_WORD.search(reply)
+    word = m.group(0).lower() if m else ""
+    return True if word == "yes" else False if word == "no" else None
+
+
 async def judge(
     client: AsyncChatClient, question: str, gold: str, answer: str | None
 ) -> dict[str, Any]:
@@ -176,7 +187,7 @@ async def judge(
     completion = await client.complete([{"role": "user", "content": text}])
     reply = (completion.text or "").strip()
     return {
-        "verdict": reply.lower().lstrip("*\"' ").startswith("yes"),
+        "verdict": judge_verdict(reply),
         "reply": reply[:200],
         "usage": completion.usage.to_dict(),
     }
