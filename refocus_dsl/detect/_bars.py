@@ -238,8 +238,8 @@ def _surrounding(
     bars cut out of it (above the shortest bars its rows run across the plot). So a
     colour whose pieces on the baseline are joined to one another, with a bar of
     another colour between two of them (``accepted``: standing or stacked), is no
-    bar colour. Rectangles of one colour
-    are joined when their rows meet or overlap and they share columns.
+    bar colour. Rectangles of one colour are joined when their rows meet or overlap
+    and they share columns.
     """
     # An axis line drawn in the bars' colour along the baseline joins nothing.
     mine = [
@@ -470,6 +470,11 @@ def _absorb_slivers(stack: list[Rect], o: Orientation) -> list[Rect]:
     return out
 
 
+def _segments(stack: list[Rect], o: Orientation) -> int:
+    """Stack segments: pieces longer than an anti-aliased 1-3 px row."""
+    return sum(1 for q in stack if _value(q, o)[1] - _value(q, o)[0] > 3)
+
+
 def group_bars(bars: Bars) -> list[Group]:
     """Bars -> categories: stacks merged, side-by-side series bars grouped by gaps and colours."""
     o = bars.orientation
@@ -493,10 +498,7 @@ def group_bars(bars: Bars) -> list[Group]:
     n_colours = len({r.colour for r in bars.bars})
     gaps = [spans[i + 1][0] - spans[i][1] for i in range(len(spans) - 1)]
     groups: list[list[int]] = [[0]]
-    def segments(stack: list[Rect]) -> int:  # anti-aliased 1-3 px rows are no segments
-        return sum(1 for q in stack if _value(q, o)[1] - _value(q, o)[0] > 3)
-
-    if n_colours <= 1 or all(segments(s) > 1 for s in stacks):
+    if n_colours <= 1 or all(_segments(s, o) > 1 for s in stacks):
         groups = [[i] for i in range(len(stacks))]
     else:
         # Series bars of one category sit closer together than categories do.

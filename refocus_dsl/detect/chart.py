@@ -6,8 +6,10 @@ Pipeline (each step in its own helper module):
    shared baseline (or stacked on such a bar); the orientation whose baseline
    carries the most, most regular bars wins.
 2. Bars are grouped into categories (stacks; side-by-side series bars).
-3. :mod:`._labels` finds the tick-label strip beyond the baseline, detects its
-   rotation, OCRs only that strip, and turns the words into label phrases.
+3. :mod:`._labels` finds the tick-label strip beyond the baseline (below the frame
+   when negative bars end short of it), leaves an axis title out of it, detects its
+   rotation (reading a quarter turn both ways), OCRs only that strip, and turns the
+   words into label phrases.
 4. Labels and bar groups are matched one-to-one along the category axis; a
    label with no bar (a zero or missing value) is still a category, with
    ``bar_bbox`` null; a bar with no readable label is kept with an empty label
