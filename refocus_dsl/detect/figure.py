@@ -59,22 +59,26 @@ class _Cutter:
         """Rows (axis 0) or columns (axis 1) of ``box`` that are page colour or one flat colour."""
         x1, y1, x2, y2 = box
         ink = self.ink[y1:y2, x1:x2]
-        sub = self.rgb[y1:y2, x1:x2].astype(np.int16)
+        rgb = self.rgb[y1:y2, x1:x2]
         # A flat line of the region's own main colour is inside a panel (a white card's
         # empty column); a flat line of another colour is a rule or two frames meeting.
-        sample = sub[:: max(1, sub.shape[0] // 64), :: max(1, sub.shape[1] // 64)].reshape(-1, 3)
-        packed = (sample[:, 0].astype(np.int64) << 16) | (sample[:, 1] << 8) | sample[:, 2]
+        sample = rgb[:: max(1, rgb.shape[0] // 64), :: max(1, rgb.shape[1] // 64)].reshape(-1, 3)
+        sample = sample.astype(np.int64)
+        packed = (sample[:, 0] << 16) | (sample[:, 1] << 8) | sample[:, 2]
         vals, counts = np.unique(packed, return_counts=True)
         top = int(vals[int(np.argmax(counts))])
         main = np.asarray([(top >> 16) & 255, (top >> 8) & 255, top & 255], dtype=np.int16)
-        if axis == 0:
-            blank = ~ink.any(axis=1)
-            flat = (sub.max(axis=1) - sub.min(axis=1)).max(axis=1) <= 10
-            other = np.abs(sub[:, 0, :] - main).max(axis=1) > 10
-        else:
-            blank = ~ink.any(axis=0)
-            flat = (sub.max(axis=0) - sub.min(axis=0)).max(axis=1) <= 10
-            other = np.abs(sub[0, :, :] - main).max(axis=1) > 10
+        lines = rgb if axis == 0 else rgb.transpose(1, 0, 2)
+        blank = ~ink.any(axis=1 - axis)
+        # Only a line that is ink from end to end can be one flat colour other than the
+        # page's (a line near the page colour is blank already): test just those.
+        full = np.flatnonzero(ink.all(axis=1 - axis))
+        flat = np.zeros(blank.shape, dtype=bool)
+        other = np.zeros(blank.shape, dtype=bool)
+        if full.size:
+            cand = lines[full].astype(np.int16)
+            flat[full] = (cand.max(axis=1) - cand.min(axis=1)).max(axis=1) <= 10
+            other[full] = np.abs(cand[:, 0, :] - main).max(axis=1) > 10
         # A frame's own edge is a flat line too, but only a pixel or two thick.
         ruled = flat & other
         thick = np.zeros_like(ruled)
