@@ -195,17 +195,58 @@ class _Cutter:
         return [content]
 
 
+def _gap_colours(rgb: U8) -> list[tuple[int, int, int]]:
+    """Colours of rows and columns that are one flat colour across the whole image: the
+    gaps between panels (commonest first)."""
+    found: dict[tuple[int, int, int], int] = {}
+    # One channel first (a fast 2-D reduction), then the few candidate lines in colour.
+    green = np.ascontiguousarray(rgb[:, :, 1])
+    for axis in (1, 0):
+        cand = np.flatnonzero(
+            green.max(axis=axis).astype(np.int16) - green.min(axis=axis) <= 3
+        )
+        for i in cand.tolist():
+            line = (rgb[i] if axis == 1 else rgb[:, i]).astype(np.int16)
+            if int((line.max(axis=0) - line.min(axis=0)).max()) > 3:
+                continue
+            key = (int(line[0, 0]), int(line[0, 1]), int(line[0, 2]))
+            found[key] = found.get(key, 0) + 1
+    return sorted(found, key=lambda k: -found[k])
+
+
 def _page_colour(rgb: U8) -> tuple[int, int, int]:
-    """The page: the border's colour, unless that is a thin frame drawn on the edge."""
+    """The page: the border's colour, unless that is a thin frame drawn on the edge, or
+    the panels reach the image's edge (no margin: the edge is not one colour all round)
+    and the gaps between them, lines of one colour across the whole image, show the
+    page in a colour other than the panels' edges."""
     outer = border_colour(rgb)
     h, w = rgb.shape[:2]
     if min(h, w) <= 8:
         return outer
+    edges = (rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1])
+    framed = all(int((e.max(axis=0).astype(np.int16) - e.min(axis=0)).max()) <= 3 for e in edges)
+    if not framed:  # panels reach the image's edge: no margin to read the page from
+        other = [
+            g for g in _gap_colours(rgb)
+            if max(abs(a - b) for a, b in zip(g, outer, strict=True)) > 5
+        ]
+        if other:
+            return other[0]
     inner = border_colour(rgb[3 : h - 3, 3 : w - 3])
     if inner == outer:
         return outer
     share = float((colour_distance(rgb, outer) <= 5).mean())
     return inner if share < 0.05 else outer
+
+
+def _blank(region: U8) -> bool:
+    """A region of one flat colour holds no panel. It is page showing through where the
+    page colour was misjudged: with no margin, the image's border is the panels' own
+    edge colour, and the empty space under a short panel in a row looks like ink."""
+    sample = region[::4, ::4].reshape(-1, 3).astype(np.int16)
+    if sample.shape[0] == 0:
+        return True
+    return bool((np.abs(sample - sample[0]).max(axis=1) <= 10).mean() >= 0.99)
 
 
 def find_panels(image: Image.Image, edges: bool = True) -> Panels:
@@ -220,6 +261,7 @@ def find_panels(image: Image.Image, edges: bool = True) -> Panels:
     boxes = [
         b for b in cutter.cut((0, 0, w, h))
         if b[2] - b[0] >= MIN_PANEL_PX and b[3] - b[1] >= MIN_PANEL_PX
+        and not _blank(rgb[b[1] : b[3], b[0] : b[2]])
     ]
     # A thin band right under one panel and within its width is that panel's own text
     # (tick labels, an axis title): it belongs inside the panel. Bands above panels
