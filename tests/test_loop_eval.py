@@ -133,6 +133,16 @@ def test_eval_without_endpoint_runs_the_planner(tmp_path: Path) -> None:
     assert any("offline planner" in line for line in said)
 
 
+def test_eval_max_pixels_refuses_each_larger_image(tmp_path: Path) -> None:
+    data = _dataset(tmp_path, 2)
+    said: list[str] = []
+    opts = EvalOptions(out=tmp_path / "small", layouts="gold", max_pixels=100)
+    summary = asyncio.run(run_eval_async(load_dataset(data), None, opts, said.append))
+    assert summary["complete"] == 0 and summary["incomplete"] == 2
+    errors = [line for line in said if "error:" in line]
+    assert len(errors) == 2 and all("over the limit of 100;" in line for line in errors)
+
+
 def test_dataset_errors_name_the_line(tmp_path: Path) -> None:
     import pytest
 

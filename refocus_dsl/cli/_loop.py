@@ -125,6 +125,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--prompt-style", choices=("dsl", "paper"), default="dsl")
     p.add_argument("--limit", type=int, help="run at most N new questions this time")
     p.add_argument("--judge", action="store_true", help="also ask the model to judge answers")
+    add_max_pixels(p)
     p.add_argument("--no-resume", action="store_true", help="redo questions already done")
     p.add_argument(
         "--mode",
@@ -295,6 +296,7 @@ def _eval(args: argparse.Namespace) -> int:
         judge=args.judge,
         resume=not args.no_resume,
         mode=args.mode,
+        max_pixels=args.max_pixels,
     )
     summary = run_eval(args.dataset, _config(args), options)
     if args.json:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from refocus_dsl.errors import RefocusError
+from refocus_dsl.limits import DEFAULT_MAX_PIXELS, Limits
 from refocus_dsl.loop.client import AsyncChatClient
 from refocus_dsl.loop.config import EndpointConfig
 from refocus_dsl.loop.errors import LoopError
@@ -126,6 +127,8 @@ class EvalOptions:
     resume: bool = True
     mode: str = "refocus"
     """``refocus``, or a baseline: ``direct`` (no edits) or ``planner`` (the planner's edit)."""
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    """Largest image accepted, in pixels (``--max-pixels``)."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.concurrency <= MAX_CONCURRENCY:
@@ -231,6 +234,7 @@ async def _one(
                 detect=detect,
                 prompt_style=options.prompt_style,
                 max_turns=options.max_turns,
+                limits=Limits(max_pixels=options.max_pixels),
             )
         else:
             prepared = await asyncio.to_thread(
@@ -241,6 +245,7 @@ async def _one(
                 layout=layout,
                 max_turns=options.max_turns,
                 prompt_style=options.prompt_style,
+                limits=Limits(max_pixels=options.max_pixels),
                 detect=detect,
                 mode=options.mode,
             )
