@@ -107,6 +107,16 @@ def _skip_ticks(
     return 0
 
 
+def _past_slivers(profile: npt.NDArray[Any]) -> int:
+    """Lines to skip at the start of a label strip: a band of ink at most 2 px thick with
+    more ink after a gap is what is left of an axis line (its anti-aliased edge), never
+    text; taken for the first text line, it would hide the labels behind it."""
+    runs = bands(np.asarray(profile, dtype=np.int64))
+    if len(runs) > 1 and runs[0][1] - runs[0][0] <= 2 and runs[0][0] <= 2:
+        return int(runs[1][0])
+    return 0
+
+
 def _phrases_from_words(
     words: list[Word], angle: int, src: tuple[int, int], dst: tuple[int, int],
     origin: tuple[int, int], vertical: bool, cuts: tuple[float, ...] = (),
@@ -165,6 +175,7 @@ def _read_labels(
         skip = _skip_ticks(mask, 0)
         if skip:  # an axis line, then tick marks below it
             skip += _skip_ticks(mask[skip:], 0, sparse_ok=False)
+        skip += _past_slivers(mask[skip:].sum(axis=1))
         block = text_block(mask[skip:].sum(axis=1))
         if block is None:
             return None
@@ -215,6 +226,7 @@ def _read_labels(
         skip = _skip_ticks(rev, 1, expected=len(groups))
         if skip:
             skip += _skip_ticks(rev[:, skip:], 1, sparse_ok=False)
+        skip += _past_slivers(rev[:, skip:].sum(axis=0))
         row_runs = bands(mask.sum(axis=1))
         line_h = float(np.median([e - s for s, e in row_runs])) if row_runs else 10.0
         block = text_block(rev[:, skip:].sum(axis=0), max_gap=max(6, int(1.0 * line_h)))
