@@ -230,6 +230,16 @@ def test_plot_background_between_bars_is_no_bar(ocr: OcrEngine) -> None:
     _check(drawn, ocr, False, min_label_share=1.0)
 
 
+def test_plot_colour_beyond_equal_stacks_is_no_bar(ocr: OcrEngine) -> None:
+    # Every stack ends at the same length, so the plot colour to their right stands
+    # on the far frame in equal slices, like bars growing from the right: no bars.
+    drawn = draw_chart(
+        ["2014", "2015", "2016"], [[3.0, 6.0, 6.0], [9.0, 6.0, 6.0]],
+        horizontal=True, stacked=True, plot_face="#ede6d6",
+    )
+    _check(drawn, ocr, True, min_label_share=1.0)
+
+
 @pytest.mark.parametrize("horizontal", [False, True])
 def test_axis_title_is_not_part_of_a_label(ocr: OcrEngine, horizontal: bool) -> None:
     # "Year" under the middle label, or turned upright just left of the labels.

@@ -229,7 +229,7 @@ def _runs_to_frame(pieces: list[tuple[int, int]], frame: int, tol: int) -> bool:
 
 
 def _surrounding(
-    rects: list[Rect], on: list[Rect], accepted: list[Rect], good: set[int], o: Orientation,
+    rects: list[Rect], on: list[Rect], others: list[Rect], good: set[int], o: Orientation,
     base: int,
 ) -> set[int]:
     """Colours whose pieces on the baseline are the plot background showing between bars.
@@ -237,9 +237,11 @@ def _surrounding(
     A bar is a rectangle of its own; the background is one connected region with the
     bars cut out of it (above the shortest bars its rows run across the plot). So a
     colour whose pieces on the baseline are joined to one another, with a bar of
-    another colour between two of them (``accepted``: standing or stacked), is no
-    bar colour. Rectangles of one colour are joined when their rows meet or overlap
-    and they share columns.
+    another colour between two of them (one of ``others``: the bars accepted here, or
+    when this baseline has one colour only, any rectangle: seen from the far frame the
+    real bars stand on no baseline at all), is no bar colour.
+    Rectangles of one colour are joined when their rows meet or overlap and they share
+    columns.
     """
     # An axis line drawn in the bars' colour along the baseline joins nothing.
     mine = [
@@ -284,7 +286,7 @@ def _surrounding(
                 and _value(b, o)[1] - _value(b, o)[0] > max(3.0, 0.1 * reach)
                 and _cross(b, o)[1] - _cross(b, o)[0] >= 3
                 and lo - 3 <= _cross(b, o)[0] and _cross(b, o)[1] <= hi + 3
-                for b in accepted
+                for b in others
             ):
                 out.add(c)
                 break
@@ -393,8 +395,8 @@ def bars_for(
             c for c in good
             if _runs_to_frame(far_by.get(c, []), frame, tol) and area[c] < 0.8 * solid[c]
         }
-        if len(good) >= 2:
-            flat |= _surrounding(rects, on, accepted, good, o, base)
+        # With one colour here, the real bars (if this is the far frame) stand elsewhere.
+        flat |= _surrounding(rects, on, accepted if len(good) >= 2 else cands, good, o, base)
         doubtful = bool(flat) and not (good - flat)
         if flat and good - flat:
             good -= flat
