@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -157,20 +158,29 @@ def test_dataset_errors_name_the_line(tmp_path: Path) -> None:
         load_dataset(bad)
 
 
-def test_planner_baseline_with_model_judge(tmp_path: Path) -> None:
+def _planner_eval_with_judge(
+    tmp_path: Path, out: str, judge_says: Callable[[], str], concurrency: int
+) -> tuple[ScriptedServer, dict[str, Any]]:
+    """Three questions, the planner baseline, a scripted answer and a scripted judge."""
     data = _dataset(tmp_path, 3)
 
     def reply(body: dict[str, Any]) -> Reply:
         first = body["messages"][0]
         if isinstance(first["content"], str) and "You grade answers" in first["content"]:
-            return Reply(text="Yes.")
+            return Reply(text=judge_says())
         return Reply(text="THOUGHT: the boxed row.\nANSWER: 2011", expect_images=2)
 
     with ScriptedServer(reply) as s:
         opts = EvalOptions(
-            out=tmp_path / "b", concurrency=2, layouts="gold", mode="planner", judge=True
+            out=tmp_path / out, concurrency=concurrency, layouts="gold", mode="planner",
+            judge=True,
         )
         summary = asyncio.run(run_eval_async(load_dataset(data), _cfg(s), opts, lambda _: None))
+    return s, summary
+
+
+def test_planner_baseline_with_model_judge(tmp_path: Path) -> None:
+    s, summary = _planner_eval_with_judge(tmp_path, "b", lambda: "Yes.", concurrency=2)
     assert s.problems == []
     assert len(s.requests) == 3 * 2, "one answer and one judgement per question"
     doc = load_trace(tmp_path / "b" / "q1")
@@ -185,20 +195,10 @@ def test_model_judge_verdicts_no_and_unclear(tmp_path: Path) -> None:
 
     assert judge_verdict("**Yes**") is True and judge_verdict("No, it differs.") is False
     assert judge_verdict("Yesterday's value") is None and judge_verdict("") is None
-    data = _dataset(tmp_path, 3)
     replies = iter(["No.", "Maybe, hard to say.", "yes"])
-
-    def reply(body: dict[str, Any]) -> Reply:
-        first = body["messages"][0]
-        if isinstance(first["content"], str) and "You grade answers" in first["content"]:
-            return Reply(text=next(replies))
-        return Reply(text="THOUGHT: the boxed row.\nANSWER: 2011", expect_images=2)
-
-    with ScriptedServer(reply) as s:
-        opts = EvalOptions(
-            out=tmp_path / "j", concurrency=1, layouts="gold", mode="planner", judge=True
-        )
-        summary = asyncio.run(run_eval_async(load_dataset(data), _cfg(s), opts, lambda _: None))
+    s, summary = _planner_eval_with_judge(
+        tmp_path, "j", lambda: next(replies), concurrency=1
+    )
     assert s.problems == []
     verdicts = [load_trace(tmp_path / "j" / f"q{i}")["judge"]["verdict"] for i in (0, 1, 2)]
     assert verdicts == [False, None, True]
