@@ -18,10 +18,9 @@ from PIL import Image
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from refocus_dsl.detect.chart import detect_chart  # noqa: E402
-from refocus_dsl.errors import OcrUnavailableError  # noqa: E402
+from refocus_dsl.detect.chart import _union, detect_chart  # noqa: E402
 from refocus_dsl.layout import Box  # noqa: E402
-from refocus_dsl.ocr import OcrEngine, get_ocr  # noqa: E402
+from refocus_dsl.ocr import OcrEngine  # noqa: E402
 from refocus_dsl.scoring.chart import label_key  # noqa: E402
 from refocus_dsl.scoring.common import iou  # noqa: E402
 
@@ -30,14 +29,6 @@ WORDS = (
     "Island", "Jungle", "Kettle", "Lemon", "Market", "Nordic", "Oxford", "Planet",
 )
 YEARS = tuple(str(y) for y in range(2008, 2024))
-
-
-@pytest.fixture(scope="module")
-def ocr() -> OcrEngine:
-    try:
-        return get_ocr()
-    except OcrUnavailableError as exc:  # pragma: no cover - depends on the machine
-        pytest.skip(str(exc))
 
 
 @dataclass(frozen=True)
@@ -52,15 +43,6 @@ class Drawn:
 def _box(extent: object, height: int) -> Box:
     x0, y0, x1, y1 = extent.x0, extent.y0, extent.x1, extent.y1  # type: ignore[attr-defined]
     return (int(round(x0)), int(round(height - y1)), int(round(x1)), int(round(height - y0)))
-
-
-def _union(boxes: list[Box]) -> Box:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
 
 
 def draw_chart(

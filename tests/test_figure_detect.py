@@ -10,18 +10,9 @@ from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from refocus_dsl.detect.figure import detect_figure, find_panels
-from refocus_dsl.errors import OcrUnavailableError
 from refocus_dsl.layout import Box
-from refocus_dsl.ocr import OcrEngine, get_ocr
+from refocus_dsl.ocr import OcrEngine
 from refocus_dsl.scoring.common import iou
-
-
-@pytest.fixture(scope="module")
-def ocr() -> OcrEngine:
-    try:
-        return get_ocr()
-    except OcrUnavailableError as exc:  # pragma: no cover - depends on the machine
-        pytest.skip(str(exc))
 
 
 def panel(width: int, height: int, seed: int, frame: bool) -> Image.Image:
