@@ -23,8 +23,8 @@ import numpy as np
 import pytest
 from fake_dist import install_package_tree
 from PIL import Image
-from refocus_dsl.checker import check
 
+from refocus_dsl.checker import check
 from refocus_dsl.interpreter import run
 from refocus_dsl.registry import Registry
 
