@@ -1,4 +1,4 @@
-"""Fixtures shared by the detection tests."""
+"""Fixtures shared by the tests."""
 
 from __future__ import annotations
 
@@ -15,3 +15,10 @@ def ocr() -> OcrEngine:
         return get_ocr()
     except OcrUnavailableError as exc:  # pragma: no cover - depends on the machine
         pytest.skip(str(exc))
+
+
+@pytest.fixture()
+def no_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No model endpoint in the environment (the offline planner runs)."""
+    for var in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "REFOCUS_MODEL"):
+        monkeypatch.delenv(var, raising=False)

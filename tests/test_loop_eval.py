@@ -140,8 +140,9 @@ def test_eval_max_pixels_refuses_each_larger_image(tmp_path: Path) -> None:
     opts = EvalOptions(out=tmp_path / "small", layouts="gold", max_pixels=100)
     summary = asyncio.run(run_eval_async(load_dataset(data), None, opts, said.append))
     assert summary["complete"] == 0 and summary["incomplete"] == 2
-    errors = [line for line in said if "error:" in line]
-    assert len(errors) == 2 and all("over the limit of 100;" in line for line in errors)
+    assert summary["failed"] == 2
+    assert sum("failed: " in line and "over the limit of 100;" in line for line in said) == 1
+    assert sum("failed (the same cause as above)" in line for line in said) == 1
 
 
 def test_dataset_errors_name_the_line(tmp_path: Path) -> None:

@@ -46,6 +46,8 @@ examples:
 dataset lines: {"id": "q1", "image": "img/q1.png", "question": "...", "answer": "42",
                 "layout": "img/q1.json" (optional), "dataset": "...", "type": "..."}
 paths are relative to the dataset file. Without an endpoint the offline planner runs.
+An --out folder holding traces made with other settings (model, mode, ...) is refused;
+exit status 1 when any question failed (endpoint gave up, unreadable image), else 0.
 """
 
 REPORT_EXAMPLES = """\
@@ -304,7 +306,8 @@ def _eval(args: argparse.Namespace) -> int:
     else:
         print(format_summary(summary))
         print(f"summary: {Path(args.out) / 'summary.json'}", file=sys.stderr)
-    return 0
+    # a wrong answer is a result; a question that could not be asked is a failure
+    return 1 if summary.get("failed") else 0
 
 
 def _report(args: argparse.Namespace) -> int:

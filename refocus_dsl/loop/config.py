@@ -56,6 +56,10 @@ class EndpointConfig:
         if self.backoff_s < 0 or self.backoff_max_s < 0:
             raise ConfigError("backoff delays must be 0 or more")
 
+    def request_settings(self) -> dict[str, object]:
+        """The settings that shape a reply (recorded with eval traces; see resume)."""
+        return {"temperature": self.temperature, "max_tokens": self.max_tokens}
+
     def with_(self, **changes: object) -> EndpointConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
 

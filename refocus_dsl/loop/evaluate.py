@@ -7,6 +7,12 @@ question gets a trace folder under the output folder; a folder whose trace
 is complete is skipped on the next run, so an interrupted evaluation resumes
 where it stopped. Questions run as asyncio tasks under a semaphore, so with
 ``concurrency`` N exactly N requests are in flight while work remains.
+
+Every trace records the settings it was made with (model, mode, prompt
+style, layouts, max turns, the program's limits, the request settings) and
+their fingerprint. Resuming into a folder whose complete traces were made with
+other settings is refused with a message that names what differs: mixing two
+runs under one summary would mislabel the first run's answers.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -130,6 +136,19 @@ class EvalOptions:
     max_pixels: int = DEFAULT_MAX_PIXELS
     """Largest image accepted, in pixels (``--max-pixels``)."""
 
+    def settings(self, config: EndpointConfig | None) -> dict[str, Any]:
+        """What decides a question's result: traces made with other settings are not
+        resumed (see :func:`check_resumable`)."""
+        return {
+            "model": config.model if config is not None else None,
+            "request": config.request_settings() if config is not None else None,
+            "mode": self.mode,
+            "prompt_style": self.prompt_style,
+            "layouts": self.layouts,
+            "max_turns": self.max_turns,
+            "limits": asdict(Limits(max_pixels=self.max_pixels)),
+        }
+
     def __post_init__(self) -> None:
         if not 1 <= self.concurrency <= MAX_CONCURRENCY:
             raise LoopError(f"concurrency must be 1..{MAX_CONCURRENCY}, got {self.concurrency}")
@@ -141,6 +160,49 @@ class EvalOptions:
             raise LoopError(f"metric must be relaxed or exact, got {self.metric!r}")
 
 
+def fingerprint(settings: Mapping[str, Any]) -> str:
+    """A short, stable digest of the settings (stored in each trace)."""
+    text = json.dumps(settings, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _differences(old: Any, new: Mapping[str, Any], prefix: str = "") -> list[str]:
+    if not isinstance(old, Mapping):
+        return ["made before traces recorded their settings"]
+    out: list[str] = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            out.extend(_differences(a, b, f"{prefix}{key}."))
+        elif a != b:
+            out.append(f"{prefix}{key} {a!r} there, {b!r} now")
+    return out
+
+
+def check_resumable(out: Path, items: Sequence[Item], settings: Mapping[str, Any]) -> None:
+    """Refuse to resume into ``out`` when a complete trace there was made with other
+    settings; the message says what differs and what to do."""
+    wanted = fingerprint(settings)
+    others: list[tuple[str, Any]] = []
+    for item in items:
+        folder = out / item.folder
+        if not is_complete(folder):
+            continue
+        doc = load_trace(folder)
+        if doc.get("settings_fingerprint") != wanted:
+            others.append((item.id, doc.get("settings")))
+    if not others:
+        return
+    first_id, first_settings = others[0]
+    what = "; ".join(_differences(first_settings, settings)[:6]) or "settings differ"
+    raise LoopError(
+        f"{out}: {len(others)} of {len(items)} questions already have a trace made with "
+        f"other settings (e.g. {first_id}: {what}). Resuming would mix two runs in one "
+        "summary. Write to another --out folder, or pass --no-resume to ask every question "
+        "again with these settings."
+    )
+
+
 @dataclass
 class Progress:
     total: int
@@ -150,6 +212,18 @@ class Progress:
     scored: int = 0
     errors: int = 0
     started: float = field(default_factory=time.perf_counter)
+    causes: Counter[str] = field(default_factory=Counter)
+
+    def failed(self, item_id: str, cause: str, say: Callable[[str], None]) -> None:
+        """Count a question that failed for a reason other than a wrong answer; print
+        each distinct cause once (twenty identical HTTP 500 messages help nobody)."""
+        self.done += 1
+        self.errors += 1
+        cause = cause or "unknown error"
+        first = cause not in self.causes
+        self.causes[cause] += 1
+        said = f"failed: {cause}" if first else "failed (the same cause as above)"
+        say(f"[{self.done}/{self.total}] {item_id}: {said}")
 
 
 def _say(text: str) -> None:
@@ -219,6 +293,8 @@ async def _one(
         "layouts": options.layouts,
         "mode": options.mode,
         "image_source": str(item.image),
+        "settings": (settings := options.settings(config)),
+        "settings_fingerprint": fingerprint(settings),
     }
     if options.layouts == "gold" and layout is None:
         extra["layout_note"] = "no gold layout for this question; detected one"
@@ -251,12 +327,11 @@ async def _one(
             )
             result = await ask_async(prepared, client)
     except Exception as exc:  # noqa: BLE001 - one broken question must not end the run
-        progress.done += 1
-        progress.errors += 1
         kind = "" if isinstance(exc, RefocusError) else f"{type(exc).__name__}: "
-        say(f"[{progress.done}/{progress.total}] {item.id}: error: {kind}{exc}")
+        progress.failed(item.id, f"{kind}{exc}", say)
         return
-    scores = score(result.answer, item.answer) if result.status != "offline" else {}
+    unscored = result.status in ("offline", "error")
+    scores = {} if unscored else score(result.answer, item.answer)
     extra["scores"] = scores
     extra["correct"] = scores.get(options.metric) if scores else None
     if options.judge and client is not None and result.status != "error":
@@ -265,10 +340,13 @@ async def _one(
         except RefocusError as exc:
             verdict = {"verdict": None, "reply": f"judge failed: {exc}"}
         extra["judge"] = verdict
-    await asyncio.to_thread(write_trace, result, folder, extra)
-    progress.done += 1
     if result.status == "error":
-        progress.errors += 1
+        extra["failure"] = result.error
+    await asyncio.to_thread(write_trace, result, folder, extra)
+    if result.status == "error":
+        progress.failed(item.id, result.error, say)
+        return
+    progress.done += 1
     if extra["correct"] is not None:
         progress.scored += 1
         progress.correct += bool(extra["correct"])
@@ -287,6 +365,9 @@ async def run_eval_async(
     say: Callable[[str], None] = _say,
 ) -> dict[str, Any]:
     options.out.mkdir(parents=True, exist_ok=True)
+    settings = options.settings(config)
+    if options.resume:
+        check_resumable(options.out, items, settings)
     todo: list[Item] = []
     skipped = 0
     for item in items:
@@ -316,11 +397,13 @@ async def run_eval_async(
     finally:
         if client is not None:
             await client.close()
-    summary = summarize(options.out, items, options.metric)
+    summary = summarize(options.out, items, options.metric, fingerprint(settings))
+    summary["failed"] = progress.errors
     summary["run"] = {
         "new": progress.done,
         "resumed": skipped,
         "errors": progress.errors,
+        "failures": dict(progress.causes.most_common()),
         "seconds": round(time.perf_counter() - progress.started, 3),
         "concurrency": options.concurrency,
         "mode": options.mode,
@@ -345,8 +428,14 @@ def _rate(hits: int, n: int) -> float | None:
     return round(hits / n, 4) if n else None
 
 
-def summarize(out: Path, items: Sequence[Item], metric: Metric = "relaxed") -> dict[str, Any]:
-    """Accuracy by dataset and question type, turns, edits and tokens, from the traces on disk."""
+def summarize(
+    out: Path, items: Sequence[Item], metric: Metric = "relaxed", settings_id: str | None = None
+) -> dict[str, Any]:
+    """Accuracy by dataset and question type, turns, edits and tokens, from the traces on disk.
+
+    With ``settings_id`` (a :func:`fingerprint`), only traces made with those settings
+    count; the others are "other_settings" (left by an earlier ``--no-resume --limit``).
+    """
     groups: dict[str, dict[str, list[bool]]] = {
         "dataset": defaultdict(list),
         "type": defaultdict(list),
@@ -358,13 +447,16 @@ def summarize(out: Path, items: Sequence[Item], metric: Metric = "relaxed") -> d
     edits: list[int] = []
     status: Counter[str] = Counter()
     tokens = Counter[str]()
-    missing = 0
+    missing = other = 0
     for item in items:
         folder = out / item.folder
         if not is_complete(folder):
             missing += 1
             continue
         doc = load_trace(folder)
+        if settings_id is not None and doc.get("settings_fingerprint") != settings_id:
+            other += 1
+            continue
         status[str(doc.get("status"))] += 1
         t = [x for x in (doc.get("turns") or []) if isinstance(x, dict)]
         turns.append(sum(1 for x in t if x.get("kind") != "planner"))
@@ -388,6 +480,7 @@ def summarize(out: Path, items: Sequence[Item], metric: Metric = "relaxed") -> d
         "questions": len(items),
         "complete": n,
         "incomplete": missing,
+        "other_settings": other,
         "metric": metric,
         "accuracy": {
             "relaxed": _rate(sum(relaxed), len(relaxed)),
@@ -422,9 +515,18 @@ def format_summary(summary: Mapping[str, Any]) -> str:
     def pct(v: Any) -> str:
         return "n/a" if v is None else f"{100 * v:.1f}%"
 
+    failed = summary.get("failed") or 0
+    other = summary.get("other_settings") or 0
     lines = [
         f"questions {summary['questions']}, complete {summary['complete']}, "
-        f"incomplete {summary['incomplete']}",
+        f"incomplete {summary['incomplete']}, failed {failed}"
+        + (f", made with other settings {other}" if other else ""),
+    ]
+    causes = (summary.get("run") or {}).get("failures") or {}
+    if isinstance(causes, Mapping):
+        for cause, count in list(causes.items())[:10]:
+            lines.append(f"  failed x{count}: {cause}")
+    lines += [
         f"accuracy ({summary['metric']}): relaxed {pct(acc['relaxed'])}, exact "
         f"{pct(acc['exact'])}, judge {pct(acc['judge'])} over {acc['scored']} scored",
     ]
@@ -433,20 +535,25 @@ def format_summary(summary: Mapping[str, Any]) -> str:
             lines.append(f"{title}:")
             for name, row in summary[key].items():
                 lines.append(f"  {name:<24} n={row['n']:<5} {pct(row['accuracy'])}")
-    lines.append(
-        f"turns/question {summary['turns_per_question']}, edits/question "
-        f"{summary['edits_per_question']}, status {summary['status']}"
-    )
+    if summary["complete"]:
+        lines.append(
+            f"turns/question {summary['turns_per_question']}, edits/question "
+            f"{summary['edits_per_question']}, status {summary['status']}"
+        )
+    else:
+        lines.append("turns/question n/a (no question completed)")
     tok = summary["tokens"]
+    per = f" ({tok['per_question']} per question)" if tok.get("per_question") is not None else ""
     lines.append(
-        f"tokens: prompt {tok['prompt']}, completion {tok['completion']}, total {tok['total']}"
-        f" ({tok['per_question']} per question)"
+        f"tokens: prompt {tok['prompt']}, completion {tok['completion']}, total {tok['total']}{per}"
     )
     return "\n".join(lines)
 
 
 __all__ = [
     "EvalOptions",
+    "check_resumable",
+    "fingerprint",
     "Item",
     "format_summary",
     "load_dataset",
