@@ -4,7 +4,9 @@ Retries use exponential backoff with jitter on 429, 5xx, timeouts, dropped
 connections and unreadable responses; any other 4xx fails at once (retrying a
 bad request only burns quota). Each request has its own timeout. The openai
 client's own retries are switched off so that the policy, the count of
-retries and the latency recorded per turn are ours.
+retries and the latency recorded per turn are ours. ``openai`` is imported
+when a client is made or a request fails, not with this module: it is a third
+of a second that offline commands never need.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
-
-import openai
+from typing import TYPE_CHECKING, Any, cast
 
 from refocus_dsl.errors import ModelError
 from refocus_dsl.loop.config import EndpointConfig
+
+if TYPE_CHECKING:
+    import openai
 
 Messages = Sequence[dict[str, Any]]
 
@@ -80,6 +83,8 @@ def _retry_after(exc: openai.APIStatusError) -> float | None:
 
 def _classify(exc: Exception) -> _Retry:
     """Turn an openai error into a retry reason, or raise ModelError when it is final."""
+    import openai
+
     if isinstance(exc, openai.APITimeoutError):
         return _Retry("timeout")
     if isinstance(exc, openai.APIConnectionError):
@@ -229,6 +234,8 @@ class _Attempts:
         return _completion(response, self.started, self.attempt, self.errors)
 
     def failed(self, exc: Exception) -> float | None:
+        import openai
+
         if isinstance(exc, openai.BadRequestError):
             change = _adapt(self.args, exc, self.learned)
             if change is None:
@@ -261,6 +268,8 @@ class ChatClient:
         self._sleep = sleep
         self._rng = rng
         self._learned: set[str] = set()
+        import openai
+
         self._client = openai.OpenAI(
             api_key=config.api_key or "not-needed",
             base_url=config.base_url,
@@ -269,6 +278,8 @@ class ChatClient:
         )
 
     def complete(self, messages: Messages) -> Completion:
+        import openai
+
         args = _request_args(self.config, messages, self._learned)
         attempts = _Attempts(self.config, args, self._learned, self._rng)
         while True:
@@ -300,6 +311,8 @@ class AsyncChatClient:
         self._sleep = sleep
         self._rng = rng
         self._learned: set[str] = set()
+        import openai
+
         self._client = openai.AsyncOpenAI(
             api_key=config.api_key or "not-needed",
             base_url=config.base_url,
@@ -308,6 +321,8 @@ class AsyncChatClient:
         )
 
     async def complete(self, messages: Messages) -> Completion:
+        import openai
+
         args = _request_args(self.config, messages, self._learned)
         attempts = _Attempts(self.config, args, self._learned, self._rng)
         while True:
