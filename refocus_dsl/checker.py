@@ -72,12 +72,15 @@ from refocus_dsl.ast import (
 )
 from refocus_dsl.colors import COLOR_NAMES, parse_color
 from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
+from refocus_dsl.labels import nearest
 from refocus_dsl.limits import DEFAULT_LIMITS, Limits, how_to_raise
-from refocus_dsl.targets import TARGET_KINDS, _index, check_target, nearest
+from refocus_dsl.plugin import REQUIRED, Param, ToolSpec
+from refocus_dsl.target_kinds import TARGET_KINDS
+from refocus_dsl.targets import check_target
+from refocus_dsl.targets.index import layout_index
 
 if TYPE_CHECKING:
     from refocus_dsl.layout import Layout
-    from refocus_dsl.plugin import Param, ToolSpec
 
 __all__ = ["check", "CODES", "ToolLookup"]
 
@@ -452,7 +455,7 @@ class _Checker:
 
     def guess_kind(self, label: str) -> str:
         if self.layout is not None:
-            idx = _index(self.layout)
+            idx = layout_index(self.layout)
             for kind, labels in (
                 ("columns", idx.column_labels),
                 ("rows", idx.row_labels),
@@ -592,18 +595,8 @@ class _Checker:
             return
 
 
-_REQUIRED: Any = None
-
-
 def _is_required(p: Param) -> bool:
-    # Any Param comes from refocus_dsl.plugin, so it is loaded by now; importing it
-    # at the top would load Pillow with the checker.
-    global _REQUIRED
-    if _REQUIRED is None:
-        from refocus_dsl.plugin import REQUIRED
-
-        _REQUIRED = REQUIRED
-    return p.default is _REQUIRED
+    return p.default is REQUIRED
 
 
 def check(

@@ -27,7 +27,7 @@ GROUP_NOTES: dict[str, str] = {
 
 
 def target_rows() -> list[tuple[str, str, str, str]]:
-    """``(kind, signature, example, meaning)`` of every target query, from targets.py."""
+    """``(kind, signature, example, meaning)`` of every target query (target_kinds.py)."""
     from refocus_dsl.targets import TARGET_KINDS
 
     return [

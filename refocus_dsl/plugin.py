@@ -25,20 +25,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any, Literal
 
 from refocus_dsl.layout import Box, Layout
+from refocus_dsl.target_kinds import ALL_TARGET_KINDS
+
+if TYPE_CHECKING:  # annotations only: loading the API does not load Pillow
+    from PIL import Image
 
 PLUGIN_API_VERSION = 1
 """Bumped when a change breaks existing plugins; the registry refuses others."""
 
 ParamType = Literal["color", "number", "integer", "string", "boolean", "enum"]
-TargetKind = Literal["columns", "rows", "cells", "bars", "subplots", "region", "text"]
-ALL_TARGET_KINDS: frozenset[str] = frozenset(
-    {"columns", "rows", "cells", "bars", "subplots", "region", "text"}
-)
+__all__ = [
+    "PLUGIN_API_VERSION",
+    "ALL_TARGET_KINDS",
+    "REQUIRED",
+    "Param",
+    "TargetSet",
+    "Transform",
+    "EditContext",
+    "ToolSpec",
+    "Plugin",
+]
 
 
 class _Required:

@@ -19,9 +19,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from refocus_dsl.detect.chart import _union, detect_chart  # noqa: E402
+from refocus_dsl.labels import compact_label as label_key  # noqa: E402
 from refocus_dsl.layout import Box  # noqa: E402
 from refocus_dsl.ocr import OcrEngine  # noqa: E402
-from refocus_dsl.scoring.chart import label_key  # noqa: E402
 from refocus_dsl.scoring.common import iou  # noqa: E402
 
 WORDS = (

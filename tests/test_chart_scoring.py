@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from refocus_dsl.labels import compact_label as label_key
 from refocus_dsl.layout import Category, Chart, Layout, Subplot
-from refocus_dsl.scoring.chart import (
-    aggregate_chart,
-    label_in_question,
-    label_key,
-    score_chart,
-)
+from refocus_dsl.scoring.chart import aggregate_chart, label_in_question, score_chart
 
 
 def _chart(

@@ -9,8 +9,9 @@ from lang_helpers import chart_layout, figure_layout, table_layout
 
 from refocus_dsl.ast import Call
 from refocus_dsl.errors import ProgramError
+from refocus_dsl.labels import loose_label, nearest, normalize_label
 from refocus_dsl.parser import parse
-from refocus_dsl.targets import loose_label, nearest, normalize_label, resolve
+from refocus_dsl.targets import resolve
 
 
 def target(text: str) -> Call:

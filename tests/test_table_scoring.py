@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from table_helpers import draw_table, make_cells
 
 from refocus_dsl.errors import LayoutError
+from refocus_dsl.labels import edit_distance, normalize_label
 from refocus_dsl.layout import Column, Layout, Row, Table, layout_to_dict
 from refocus_dsl.scoring import evaluate, read_manifest
-from refocus_dsl.scoring.common import anls, assign_max, iou, levenshtein, normalize_text, quantile
+from refocus_dsl.scoring.common import anls, assign_max, iou, quantile
 from refocus_dsl.scoring.table import score_table
 
 
@@ -48,8 +49,8 @@ def test_assignment_is_optimal_and_one_to_one(weights: list[list[float]]) -> Non
 
 
 def test_text_measures() -> None:
-    assert normalize_text("  Goal\u00a0 Difference ") == "goal difference"
-    assert levenshtein("kitten", "sitting") == 3
+    assert normalize_label("  Goal\u00a0 Difference ") == "goal difference"
+    assert edit_distance("kitten", "sitting") == 3
     assert anls("Year", "year") == 1.0
     assert anls("Yaer", "Year") == 0.5
     assert anls("abc", "xyz") == 0.0

@@ -11,13 +11,13 @@ evaluations.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from refocus_dsl.labels import normalize_label, similarity
 from refocus_dsl.layout import Box, Category, Cell, Layout, Row
 
 FocusKind = Literal["columns", "rows", "bars", "subplots"]
@@ -51,7 +51,8 @@ ORDINALS = {
 }
 _PANEL_WORDS = r"(?:panel|subplot|sub-plot|plot|chart|graph|figure|subfigure|image)"
 FUZZY_RATIO = 0.85
-"""difflib ratio above which two words of five letters or more count as the same."""
+"""Similarity (:func:`~refocus_dsl.labels.similarity`) above which two words of five
+letters or more count as the same."""
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,9 @@ def singular(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased, singular word and number tokens (``2,000`` is ``2000``)."""
-    text = _THOUSANDS.sub("", text.lower().replace("&", " and "))
+    """Normalised (case-folded, NFKC), singular word and number tokens (``2,000`` is
+    ``2000``)."""
+    text = _THOUSANDS.sub("", normalize_label(text).replace("&", " and "))
     return [singular(t) for t in _TOKEN.findall(text)]
 
 
@@ -106,7 +108,7 @@ def _same(a: str, b: str) -> bool:
             return False
     if min(len(a), len(b)) < 5:
         return False
-    return difflib.SequenceMatcher(None, a, b).ratio() >= FUZZY_RATIO
+    return similarity(a, b) >= FUZZY_RATIO
 
 
 def _cut(a: str, b: str) -> bool:

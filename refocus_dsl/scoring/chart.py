@@ -27,13 +27,12 @@ Figures: panel count exact; panel F1 at IoU 0.5 and 0.75 (one-to-one matching).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from refocus_dsl.labels import compact_label, find_label, normalize_label
 from refocus_dsl.layout import Box, Category, Layout
 from refocus_dsl.scoring.common import ImageScores, MetricSpec, iou, match_boxes, mean
-from refocus_dsl.targets import find_label
 
 METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("orientation_correct", "orientation right"),
@@ -57,15 +56,8 @@ METRICS: tuple[MetricSpec, ...] = (
 _WORD = re.compile(r"\w+")
 
 
-def label_key(text: str | None) -> str:
-    """Label normalisation for matching: NFKC, no whitespace at all, case folded."""
-    if not text:
-        return ""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
 def _match_labels(pred: Sequence[str], gold: Sequence[str]) -> list[tuple[int, int]]:
-    """One-to-one exact matches (after :func:`label_key`), each gold taken in order once."""
+    """One-to-one exact matches (of compacted labels), each gold taken in order once."""
     free: dict[str, list[int]] = {}
     for j, g in enumerate(gold):
         free.setdefault(g, []).append(j)
@@ -78,10 +70,10 @@ def _match_labels(pred: Sequence[str], gold: Sequence[str]) -> list[tuple[int, i
 
 def label_in_question(label: str | None, question: str) -> bool:
     """Whether a category label is a phrase of the question (whole words, case-insensitive)."""
-    lt = _WORD.findall(unicodedata.normalize("NFKC", label or "").casefold())
+    lt = _WORD.findall(normalize_label(label))
     if not lt:
         return False
-    qt = _WORD.findall(unicodedata.normalize("NFKC", question).casefold())
+    qt = _WORD.findall(normalize_label(question))
     n = len(lt)
     if any(qt[k : k + n] == lt for k in range(len(qt) - n + 1)):
         return True
@@ -182,9 +174,9 @@ def score_chart(detected: Layout, gold: Layout, row: Mapping[str, Any]) -> Image
         return out
     if gch.orientation is not None:
         out["orientation_correct"] = float(det is not None and det.orientation == gch.orientation)
-    gold_labels = [label_key(c.label) for c in gch.categories]
+    gold_labels = [compact_label(c.label) for c in gch.categories]
     if gold_labels and any(gold_labels):
-        pred_labels = [label_key(c.label) for c in det.categories] if det is not None else []
+        pred_labels = [compact_label(c.label) for c in det.categories] if det is not None else []
         pred_labels = [p for p in pred_labels if p]  # an empty label claims nothing
         pairs = _match_labels(pred_labels, gold_labels)
         p, r, f = _f1(len(pairs), len(pred_labels), len(gold_labels))

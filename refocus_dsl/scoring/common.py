@@ -14,17 +14,18 @@ that provides:
 
 The runner (:mod:`refocus_dsl.scoring`) adds the cost metrics (seconds, OCR
 calls, peak memory) and the per-group breakdown; kind scorers never time.
-Everything here is pure numpy/stdlib: scipy is not a runtime dependency.
+Text compares through :mod:`refocus_dsl.labels`, as the checker compares labels;
+the rest is pure numpy/stdlib: scipy is not a runtime dependency.
 """
 
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from refocus_dsl.labels import edit_distance, normalize_label
 from refocus_dsl.layout import Box, Layout
 
 MetricValue = float | int | None
@@ -44,39 +45,17 @@ class MetricSpec:
 # ---------------------------------------------------------------- text
 
 
-def normalize_text(text: str | None) -> str:
-    """Case and whitespace normalisation used by every text metric (NFKC first)."""
-    if not text:
-        return ""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insert, delete, substitute), O(len(a)*len(b)) time, O(len(b)) memory."""
-    if a == b:
-        return 0
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def anls(pred: str | None, gold: str | None, threshold: float = 0.5) -> float:
     """Normalised Levenshtein similarity of normalised texts, 0 below ``threshold`` (ANLS)."""
-    p, g = normalize_text(pred), normalize_text(gold)
+    p, g = normalize_label(pred), normalize_label(gold)
     if not p and not g:
         return 1.0
-    sim = 1.0 - levenshtein(p, g) / max(len(p), len(g))
+    sim = 1.0 - edit_distance(p, g) / max(len(p), len(g))
     return sim if sim >= threshold else 0.0
 
 
 def text_exact(pred: str | None, gold: str | None) -> bool:
-    return normalize_text(pred) == normalize_text(gold)
+    return normalize_label(pred) == normalize_label(gold)
 
 
 # ---------------------------------------------------------------- boxes

@@ -1,0 +1,127 @@
+"""What label lookups need from one layout, computed once per layout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from refocus_dsl.labels import LabelSet
+from refocus_dsl.layout import Box, Category, Column, Layout, Row, Subplot
+
+__all__ = ["LayoutIndex", "layout_index", "union", "intersect"]
+
+
+def union(boxes: Sequence[Box | None]) -> Box | None:
+    """The smallest box holding every given box (None when none is given)."""
+    bs = [b for b in boxes if b is not None]
+    if not bs:
+        return None
+    return (
+        min(b[0] for b in bs),
+        min(b[1] for b in bs),
+        max(b[2] for b in bs),
+        max(b[3] for b in bs),
+    )
+
+
+def intersect(a: Box, b: Box) -> Box | None:
+    """The overlap of two half-open boxes (None when they do not overlap)."""
+    x1, y1, x2, y2 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    if x2 <= x1 or y2 <= y1:
+        return None
+    return (x1, y1, x2, y2)
+
+
+class LayoutIndex:
+    """A layout's groups in order, with their label lookups and boxes."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        table = layout.table
+        self.columns: list[Column] = sorted(table.columns, key=lambda c: c.index) if table else []
+        rows = sorted(table.rows, key=lambda r: r.index) if table else []
+        self.body_rows: list[Row] = [r for r in rows if not r.is_header]
+        self.all_rows: list[Row] = rows
+        self.header_boxes: tuple[Box, ...] = tuple(r.bbox for r in rows if r.is_header)
+        # A detected layout's text was read by OCR; a gold layout's was not.
+        ocr = layout.detector is not None
+        self.read_by_ocr = ocr
+        self.column_labels = LabelSet([c.header for c in self.columns], ocr)
+        self.row_labels = LabelSet([r.label for r in rows], ocr)
+        chart = layout.chart
+        self.categories: list[Category] = (
+            sorted(chart.categories, key=lambda c: c.index) if chart else []
+        )
+        self.category_labels = LabelSet([c.label for c in self.categories], ocr)
+        self.category_boxes: list[Box | None] = [
+            c.region if c.region is not None else union([c.bar_bbox, c.label_bbox])
+            for c in self.categories
+        ]
+        self.subplots: list[Subplot] = sorted(layout.subplots, key=lambda s: s.index)
+        self.subplot_titles = LabelSet([s.title or "" for s in self.subplots], ocr)
+        self.whole: Box = (0, 0, layout.width, layout.height)
+        self._cells: dict[tuple[int, int], Box] | None = None
+        self._texts: list[tuple[str, Box]] | None = None
+
+    @property
+    def table_extent(self) -> Box | None:
+        return self.layout.table.bbox if self.layout.table is not None else None
+
+    def chart_extent(self) -> Box | None:
+        chart = self.layout.chart
+        plot = chart.plot_bbox if chart is not None else None
+        return union([plot, *self.category_boxes])
+
+    def cell_box(self, row: Row, col: Column) -> Box | None:
+        if self._cells is None:
+            cells: dict[tuple[int, int], Box] = {}
+            table = self.layout.table
+            for c in table.cells if table is not None else ():
+                if c.bbox is not None:
+                    cells[(c.row, c.col)] = c.bbox
+            self._cells = cells
+        box = self._cells.get((row.index, col.index))
+        return box if box is not None else intersect(row.bbox, col.bbox)
+
+    def texts(self) -> list[tuple[str, Box]]:
+        """Every piece of text the layout places: (text, box)."""
+        if self._texts is None:
+            out: list[tuple[str, Box]] = []
+            table = self.layout.table
+            if table is not None:
+                for cell in table.cells:
+                    if cell.bbox is not None and cell.text:
+                        out.append((cell.text, cell.bbox))
+                if not table.cells:
+                    first_col = self.columns[0].bbox if self.columns else None
+                    header = union(list(self.header_boxes))
+                    for col in self.columns:
+                        box = intersect(col.bbox, header) if header else col.bbox
+                        if col.header and box is not None:
+                            out.append((col.header, box))
+                    for row in self.all_rows:
+                        box = intersect(row.bbox, first_col) if first_col else row.bbox
+                        if row.label and box is not None:
+                            out.append((row.label, box))
+            for cat, box in zip(self.categories, self.category_boxes, strict=True):
+                lbox = cat.label_bbox or box
+                if cat.label and lbox is not None:
+                    out.append((cat.label, lbox))
+            for sub in self.subplots:
+                if sub.title:
+                    out.append((sub.title, sub.bbox))
+            self._texts = out
+        return self._texts
+
+
+_cache: dict[int, LayoutIndex] = {}
+
+
+def layout_index(layout: Layout) -> LayoutIndex:
+    """The index of ``layout``, kept for the last few layouts (each is checked, then run)."""
+    idx = _cache.get(id(layout))
+    if idx is None or idx.layout is not layout:
+        if len(_cache) >= 16:
+            _cache.clear()
+        idx = LayoutIndex(layout)
+        _cache[id(layout)] = idx
+    return idx
