@@ -130,6 +130,26 @@ def no_keywords(a: TargetAnalysis, allowed: Sequence[str] = ()) -> None:
             a.error(kw.name_span, "E202", f"{call.name}() has no argument named {kw.name}", hint)
 
 
+def bind_arguments(a: TargetAnalysis, names: Sequence[str], too_many: str) -> dict[str, Expr]:
+    """Arguments ``names`` as given, by position or keyword: E303 (``too_many``) for extra
+    positionals, E309 for one given twice, E202 for unknown keywords."""
+    call = a.call
+    no_keywords(a, names)
+    given: dict[str, Expr] = {}
+    for i, arg in enumerate(call.args):
+        if i >= len(names):
+            a.error(arg.span, "E303", too_many)
+            break
+        given[names[i]] = arg
+    for kw in call.keywords:
+        if kw.name in names:
+            if kw.name in given:
+                a.error(kw.span, "E309", f"{call.name}() got {kw.name} twice")
+            else:
+                given[kw.name] = kw.value
+    return given
+
+
 _NEEDS_ARTICLE = {
     "table": "a table",
     "chart": "a bar chart with categories",

@@ -8,7 +8,13 @@ from refocus_dsl.ast import Boolean, Expr, Float, Integer
 from refocus_dsl.labels import loose_label, nearest, normalize_label
 from refocus_dsl.layout import Box
 from refocus_dsl.plugin import TargetSet
-from refocus_dsl.targets.analysis import TargetAnalysis, describe, flatten_labels, no_keywords
+from refocus_dsl.targets.analysis import (
+    TargetAnalysis,
+    bind_arguments,
+    describe,
+    flatten_labels,
+    no_keywords,
+)
 from refocus_dsl.targets.index import layout_index
 
 REGION_ARGS = ("x1", "y1", "x2", "y2")
@@ -23,23 +29,8 @@ def _number(expr: Expr) -> float | None:
 def _region_arguments(a: TargetAnalysis) -> dict[str, Expr]:
     """x1, y1, x2, y2 as given, by position or keyword (E303/E309/E302 for the rest)."""
     call = a.call
-    no_keywords(a, REGION_ARGS)
-    given: dict[str, Expr] = {}
-    for i, arg in enumerate(call.args):
-        if i >= 4:
-            a.error(
-                arg.span,
-                "E303",
-                f"region() takes 4 numbers (x1, y1, x2, y2), got {len(call.args)}",
-            )
-            break
-        given[REGION_ARGS[i]] = arg
-    for kw in call.keywords:
-        if kw.name in REGION_ARGS:
-            if kw.name in given:
-                a.error(kw.span, "E309", f"region() got {kw.name} twice")
-            else:
-                given[kw.name] = kw.value
+    too_many = f"region() takes 4 numbers (x1, y1, x2, y2), got {len(call.args)}"
+    given = bind_arguments(a, REGION_ARGS, too_many)
     missing = [n for n in REGION_ARGS if n not in given]
     if missing:
         a.error(

@@ -9,13 +9,13 @@ from refocus_dsl.target_kinds import TARGET_KINDS
 from refocus_dsl.targets.analysis import (
     Item,
     TargetAnalysis,
+    bind_arguments,
     dedupe,
     dedupe_objs,
     flatten_labels,
     lookup,
     missing_label,
     needs,
-    no_keywords,
     ordinal_exists,
     pick_all,
     start,
@@ -112,27 +112,8 @@ def check_rows(a: TargetAnalysis) -> None:
 _CELL_ARGS = ("row", "col")
 
 
-def _cell_arguments(a: TargetAnalysis) -> dict[str, Expr]:
-    """``row`` and ``col`` as given, by position or keyword (E303/E309 for the rest)."""
-    call = a.call
-    no_keywords(a, _CELL_ARGS)
-    given: dict[str, Expr] = {}
-    for i, arg in enumerate(call.args):
-        if i >= 2:
-            a.error(arg.span, "E303", "cells() takes at most two arguments, row and col")
-            break
-        given[_CELL_ARGS[i]] = arg
-    for kw in call.keywords:
-        if kw.name in _CELL_ARGS:
-            if kw.name in given:
-                a.error(kw.span, "E309", f"cells() got {kw.name} twice")
-            else:
-                given[kw.name] = kw.value
-    return given
-
-
 def check_cells(a: TargetAnalysis) -> None:
-    given = _cell_arguments(a)
+    given = bind_arguments(a, _CELL_ARGS, "cells() takes at most two arguments, row and col")
     if not given:
         a.error(a.call.span, "E307", "cells() names no row and no column", a.kind.empty_hint)
         return
