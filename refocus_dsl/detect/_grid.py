@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from refocus_dsl.detect._raster import runs
+
 U8 = npt.NDArray[np.uint8]
-I16 = npt.NDArray[np.int16]
 B = npt.NDArray[np.bool_]
 Span = tuple[int, int]  # half-open [a, b)
 
@@ -36,23 +37,6 @@ class Rule:
     @property
     def end(self) -> int:
         return self.pos + self.width
-
-
-def page_background(grey: U8) -> int:
-    """The most common grey value on the image border."""
-    border = np.concatenate([grey[0, :], grey[-1, :], grey[:, 0], grey[:, -1]])
-    return int(np.bincount(border, minlength=256).argmax())
-
-
-def runs(flags: npt.NDArray[np.bool_]) -> list[Span]:
-    """Maximal runs of True in a 1-D array, as half-open spans."""
-    if flags.size == 0:
-        return []
-    f = np.concatenate([[False], flags.astype(bool), [False]])
-    d = np.diff(f.astype(np.int8))
-    starts = np.nonzero(d == 1)[0]
-    ends = np.nonzero(d == -1)[0]
-    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
 
 
 def longest_dense_runs(

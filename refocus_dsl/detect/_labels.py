@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from refocus_dsl.detect._raster import commonest_grey, runs
 from refocus_dsl.layout import Box
 from refocus_dsl.ocr import OcrEngine, Word
 
@@ -47,20 +48,13 @@ def ink(gray_strip: npt.NDArray[np.int16]) -> tuple[BoolArr, int]:
     """Ink mask of a strip (pixels far from its commonest grey) and that background grey."""
     if gray_strip.size == 0:
         return np.zeros(gray_strip.shape, dtype=bool), 255
-    hist = np.bincount(gray_strip.ravel().clip(0, 255), minlength=256)
-    bg = int(np.argmax(hist))
+    bg = commonest_grey(gray_strip)
     return np.abs(gray_strip - bg) > 60, bg
 
 
 def bands(profile: npt.NDArray[np.int64], min_ink: int = 1) -> list[tuple[int, int]]:
     """Runs of indices where ``profile >= min_ink``: (start, end) half-open."""
-    on = profile >= min_ink
-    if not on.any():
-        return []
-    d = np.diff(np.concatenate([[0], on.astype(np.int8), [0]]))
-    starts = np.flatnonzero(d == 1)
-    ends = np.flatnonzero(d == -1)
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+    return runs(profile >= min_ink)
 
 
 def text_block(

@@ -1,4 +1,8 @@
-"""Pixels as numpy arrays: flattening alpha, the page colour, a colour palette.
+"""Pixels as numpy arrays: flattening alpha, grey, the page colour, runs, a colour palette.
+
+The one place every detector gets these from: the page colour (the commonest
+colour, or grey, on the image's outer ring), the commonest grey of a block, and
+maximal runs of True along a 1-D mask.
 
 Chart and figure detection work on flat-coloured synthetic graphics, so a
 coarse colour quantisation (32 levels a channel) groups each fill into one
@@ -39,6 +43,33 @@ def gray(rgb: U8) -> npt.NDArray[np.int16]:
     g = rgb[..., 1].astype(np.int32)
     b = rgb[..., 2].astype(np.int32)
     return ((r * 77 + g * 150 + b * 29) >> 8).astype(np.int16)
+
+
+def grey_of(image: Image.Image) -> U8:
+    """8-bit grey of ``image``; transparent pixels become white."""
+    if image.mode in ("RGBA", "LA", "PA") or image.mode == "P":
+        return np.asarray(Image.fromarray(to_rgb_array(image), "RGB").convert("L"), dtype=np.uint8)
+    return np.asarray(image.convert("L"), dtype=np.uint8)
+
+
+def runs(flags: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Maximal runs of True in a 1-D array, as half-open (start, end) spans."""
+    if flags.size == 0 or not flags.any():
+        return []
+    d = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    starts = np.flatnonzero(d == 1).tolist()
+    ends = np.flatnonzero(d == -1).tolist()
+    return list(zip(starts, ends, strict=True))
+
+
+def commonest_grey(block: npt.NDArray[np.integer]) -> int:
+    """The commonest value (0..255) of a block of grey pixels: its background."""
+    return int(np.bincount(np.asarray(block).ravel().clip(0, 255), minlength=256).argmax())
+
+
+def border_grey(grey: npt.NDArray[np.integer]) -> int:
+    """The page in grey: the commonest value on the image's outermost pixel ring."""
+    return commonest_grey(np.concatenate([grey[0, :], grey[-1, :], grey[:, 0], grey[:, -1]]))
 
 
 def border_colour(rgb: U8) -> tuple[int, int, int]:
@@ -106,7 +137,5 @@ def palette(rgb: U8, min_count: int) -> Palette:
             sums[:, c] = np.bincount(
                 flat[keep], weights=rgb[..., c].ravel()[keep], minlength=len(roots)
             )
-    colours = tuple(
-        tuple(int(round(v / max(n, 1))) for v in sums[i]) for i, n in enumerate(counts)
-    )
+    colours = tuple(tuple(int(round(v / max(n, 1))) for v in sums[i]) for i, n in enumerate(counts))
     return Palette(labels, colours, tuple(counts))  # type: ignore[arg-type]

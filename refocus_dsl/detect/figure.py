@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from refocus_dsl.detect._raster import U8, border_colour, colour_distance, to_rgb_array
+from refocus_dsl.detect._raster import U8, border_colour, colour_distance, runs, to_rgb_array
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
@@ -37,14 +37,6 @@ class Panels:
 
     boxes: tuple[Box, ...]
     bands: tuple[Box, ...]
-
-
-def _runs(flags: BoolArr) -> list[tuple[int, int]]:
-    """(start, end) of runs of True, half-open."""
-    if not flags.any():
-        return []
-    d = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist(), strict=True))
 
 
 class _Cutter:
@@ -82,7 +74,7 @@ class _Cutter:
         # A frame's own edge is a flat line too, but only a pixel or two thick.
         ruled = flat & other
         thick = np.zeros_like(ruled)
-        for s, e in _runs(ruled):
+        for s, e in runs(ruled):
             if e - s >= 4:
                 thick[s:e] = True
         out: BoolArr = blank | thick
@@ -118,21 +110,21 @@ class _Cutter:
         """Content segments of ``box`` along ``axis`` (absolute coordinates)."""
         sep = self._separators(box, axis)
         origin = box[1] if axis == 0 else box[0]
-        runs = _runs(~sep)
+        segs = runs(~sep)
         extent = (box[3] - box[1]) if axis == 0 else (box[2] - box[0])
-        big = [r for r in runs if not self._thin(r[1] - r[0], extent)]
+        big = [r for r in segs if not self._thin(r[1] - r[0], extent)]
         # No gap between panels: fall back to straight edges, and only accept a cut
         # that leaves two sizeable sides (an axis line inside a chart does not).
         cuts = self._edges(box, axis) if len(big) < 2 and allow_edges and depth <= 3 else []
         cuts = [c for c in cuts if min(c, extent - c) >= 0.25 * extent]
         if cuts:
             split: list[tuple[int, int]] = []
-            for s, e in runs:
+            for s, e in segs:
                 inner = [c for c in cuts if s < c < e]
                 for a, b in zip([s, *inner], [*inner, e], strict=True):
                     split.append((a, b))
-            runs = split
-        return [(origin + s, origin + e) for s, e in runs]
+            segs = split
+        return [(origin + s, origin + e) for s, e in segs]
 
     def _thin(self, length: int, extent: int) -> bool:
         return length < max(MIN_PANEL_PX, MIN_PANEL_FRACTION * extent)
@@ -270,13 +262,13 @@ def find_panels(image: Image.Image, edges: bool = True) -> Panels:
     pieces: list[Box] = []
     for band in cutter.bands:
         cols: BoolArr = np.asarray(cutter.ink[band[1] : band[3], band[0] : band[2]].any(axis=0))
-        runs: list[list[int]] = []
-        for a, b in _runs(cols):  # words of one label are close; panels are far apart
-            if runs and a - runs[-1][1] <= 12:
-                runs[-1][1] = b
+        words: list[list[int]] = []
+        for a, b in runs(cols):  # words of one label are close; panels are far apart
+            if words and a - words[-1][1] <= 12:
+                words[-1][1] = b
             else:
-                runs.append([a, b])
-        pieces.extend((band[0] + a, band[1], band[0] + b, band[3]) for a, b in runs)
+                words.append([a, b])
+        pieces.extend((band[0] + a, band[1], band[0] + b, band[3]) for a, b in words)
     for piece in pieces:
         ink = cutter._content(piece)
         if ink is None:

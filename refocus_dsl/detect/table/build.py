@@ -1,0 +1,226 @@
+"""Table build stage: the grid from rows and columns, header groups, text, the Layout.
+
+Boundaries go on the rules or in the middle of the gaps, so neighbouring boxes
+touch. A short rule under a spanning header makes two header rows; a header
+item spanning several columns gives its text to each of them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from refocus_dsl.detect._grid import Span
+from refocus_dsl.detect.table.columns import (
+    columns_of,
+    ink_columns,
+    merge_by_column,
+    split_at_bounds,
+    text_groups,
+)
+from refocus_dsl.detect.table.rows import Rows
+from refocus_dsl.detect.table.structure import Structure, partial_rule
+from refocus_dsl.detect.table.text import ink_box, join_words, read_regions
+from refocus_dsl.layout import Box, Cell, Column, Layout, Row, Table
+from refocus_dsl.ocr import OcrEngine, Word
+
+B = npt.NDArray[np.bool_]
+HeaderItem = tuple[Span, list[int], Span, tuple[int, ...]]
+"""(x-span, columns, (y1, y2), header rows covered)."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Row and column boundaries (``xb``, ``yb``: n + 1 each) and the rows' text spans."""
+
+    xb: list[int]
+    yb: list[int]
+    spans: list[Span]
+    n_header: int
+    split: tuple[int, int, int, int] | None
+    """A short rule under a spanning header: (y, thickness, x1, x2)."""
+    ink: B
+
+
+def empty_layout(w: int, h: int, why: str) -> Layout:
+    return Layout(w, h, "table", None, notes=(why,), confidence=0.0)
+
+
+def make_grid(
+    st: Structure, rows: Rows, col_bounds: Sequence[int], table: Box, notes: list[str]
+) -> Grid:
+    """Boundaries of every row and column, after a spanning header's short rule splits a row."""
+    tx1, ty1, tx2, ty2 = table
+    xb = [tx1] + [x for x in col_bounds if tx1 + 2 < x < tx2 - 2] + [tx2]
+    spans = list(rows.spans)
+    cut_at = list(rows.cut_at)
+    n_header = rows.n_header
+    ink = st.ink
+    split = None
+    if n_header == 1 and len(spans) >= 3:
+        split = partial_rule(st.grey, st.row_bg, (spans[0][0], spans[1][1]), tx1, tx2, rows.line_h)
+    if split is not None:  # a short rule under a spanning header: two header rows
+        y, t, rx1, rx2 = split
+        ink = ink.copy()
+        ink[y : y + t, rx1:rx2] = False
+        (r0a, r0b), (r1a, r1b) = spans[0], spans[1]
+        mid = y + (t + 1) // 2
+        if y > r0a + 2 and y + t < r0b - 2:  # inside the first row: split it
+            spans[0:1] = [(r0a, y), (y + t, r0b)]
+            cut_at.insert(0, mid)
+        elif y > r1a + 2 and y + t < r1b - 2:  # inside the second: the two rows are cut there
+            spans[0:2] = [(r0a, y), (y + t, r1b)]
+            cut_at[0] = mid
+        n_header = 2
+        notes.append("a rule under a spanning header: two header rows")
+    yb = [ty1]
+    for i in range(len(spans) - 1):
+        c = cut_at[i] if i < len(cut_at) else None
+        yb.append(int(c) if c is not None else int(round((spans[i][1] + spans[i + 1][0]) / 2)))
+    yb.append(ty2)
+    for i in range(1, len(yb)):  # keep boundaries monotone
+        yb[i] = max(yb[i], yb[i - 1] + 1)
+    return Grid(xb, yb, spans, n_header, split, ink)
+
+
+def header_items(
+    grid: Grid, min_gap: float, notes: list[str]
+) -> tuple[list[list[HeaderItem]], int]:
+    """Text groups of the top rows with the columns they cover, and the header row count.
+
+    A spanning top row over a row that does not span means a second header row.
+    """
+    ink, xb, spans, n_header = grid.ink, grid.xb, grid.spans, grid.n_header
+    tx1, tx2 = xb[0], xb[-1]
+    items: list[list[HeaderItem]] = []
+    for r in range(min(len(spans), max(3, n_header + 1))):
+        a, b = spans[r]
+        groups = split_at_bounds(
+            text_groups(ink_columns(ink, a, b, tx1, tx2), tx1, min_gap), ink, a, b, xb
+        )
+        items.append(
+            [(g, columns_of(g[0], g[1], xb), (a, b), (r,)) for g in merge_by_column(groups, xb)]
+        )
+    if grid.split is not None:
+        y, t, rx1, rx2 = grid.split
+        a0, b1 = spans[0][0], spans[1][1]
+        top: list[HeaderItem] = []
+        bottom: list[HeaderItem] = []
+        for g in text_groups(ink_columns(ink, a0, b1, tx1, tx2), tx1, min_gap):
+            if min(g[1], rx2) - max(g[0], rx1) > 0.5 * (g[1] - g[0]):
+                # above the rule: the spanning header, for every column under the rule
+                if ink_box(ink, (g[0], a0, g[1], y)) is not None:
+                    top.append((g, columns_of(rx1, rx2, xb), (a0, y), (0,)))
+                for sub in text_groups(ink_columns(ink, y + t, b1, g[0], g[1]), g[0], min_gap):
+                    for piece in split_at_bounds([sub], ink, y + t, b1, xb):
+                        bottom.append(
+                            (piece, columns_of(piece[0], piece[1], xb), (y + t, b1), (1,))
+                        )
+            else:  # a cell spanning both header rows ("Game" beside "Results")
+                for piece in split_at_bounds([g], ink, a0, b1, xb):
+                    top.append((piece, columns_of(piece[0], piece[1], xb), (a0, b1), (0, 1)))
+        items[0:2] = [top, bottom]
+    if n_header == 1 and len(spans) >= 4 and len(xb) >= 3:
+        top_spans = any(len(item[1]) >= 2 for item in items[0])
+        next_spans = any(len(item[1]) >= 2 for item in items[1])
+        if top_spans and not next_spans:
+            n_header = 2
+            notes.append("the top header row spans several columns: two header rows")
+    return items, n_header
+
+
+def _assemble(
+    grid: Grid,
+    items: Sequence[Sequence[HeaderItem]],
+    n_header: int,
+    read: dict[tuple[int, int], list[Word]],
+) -> tuple[tuple[Column, ...], tuple[Row, ...], list[Cell]]:
+    xb, yb, spans = grid.xb, grid.yb, grid.spans
+    n_cols = len(xb) - 1
+    ty1, ty2 = yb[0], yb[-1]
+    texts: dict[tuple[int, int], str] = {}
+    header_text: list[list[str]] = [[] for _ in range(n_cols)]
+    cells: list[Cell] = []
+    for r in range(n_header):
+        for k, (_, cols, _, covers) in enumerate(items[r]):
+            txt = join_words(read.get((-1 - r, k), []))
+            if not txt or not cols:
+                continue
+            for j in cols:
+                header_text[j].append(txt)
+            last = min(covers[-1], n_header - 1)
+            box = (xb[cols[0]], yb[r], xb[cols[-1] + 1], yb[last + 1])
+            cells.append(Cell(r, cols[0], txt, box, last - r + 1, len(cols)))
+            if cols[0] == 0:
+                for rr in covers:
+                    texts[(rr, 0)] = txt
+    for r in range(n_header, len(spans)):
+        txt = join_words(read.get((r, 0), []))
+        texts[(r, 0)] = txt
+        if txt:
+            cells.append(Cell(r, 0, txt, (xb[0], yb[r], xb[1], yb[r + 1])))
+    columns = tuple(
+        Column(j, " ".join(header_text[j]), (xb[j], ty1, xb[j + 1], ty2)) for j in range(n_cols)
+    )
+    rows = tuple(
+        Row(r, texts.get((r, 0), ""), r < n_header, (xb[0], yb[r], xb[-1], yb[r + 1]))
+        for r in range(len(spans))
+    )
+    cells.sort(key=lambda c: (c.row, c.col))
+    return columns, rows, cells
+
+
+def build_layout(
+    image: Image.Image,
+    ocr: OcrEngine,
+    st: Structure,
+    rows: Rows,
+    col_bounds: Sequence[int],
+    table: Box,
+    notes: list[str],
+    col_mode: str,
+    t0: float,
+) -> Layout:
+    """The grid, the header items, their text and the first column's: the table layout."""
+    h, w = st.grey.shape
+    grid = make_grid(st, rows, col_bounds, table, notes)
+    t_struct = time.perf_counter() - t0
+    items, n_header = header_items(grid, rows.min_gap, notes)
+    regions: list[tuple[Box, tuple[int, int]]] = []
+    for r in range(n_header):
+        for k, (g, _, (a, b), _) in enumerate(items[r]):
+            regions.append(((g[0], a, g[1], b), (-1 - r, k)))
+    for r in range(n_header, len(grid.spans)):
+        a, b = grid.spans[r]
+        regions.append(((grid.xb[0], a, grid.xb[1], b), (r, 0)))
+    t1 = time.perf_counter()
+    read, rereads = read_regions(ocr, st, grid.ink, regions, rows.line_h)
+    t_ocr = time.perf_counter() - t1
+    columns, out_rows, cells = _assemble(grid, items, n_header, read)
+    confs = [x.confidence for ws in read.values() for x in ws]
+    conf = (float(np.mean(confs)) / 100.0) if confs else 0.3
+    if len(columns) < 2:
+        notes.append(
+            "only one column found: no vertical rule or white-space gap runs through the body"
+        )
+        conf *= 0.5
+    notes.append("cell text read for the header rows and the first column only")
+    return Layout(
+        width=w,
+        height=h,
+        kind="table",
+        table=Table(table, columns, out_rows, tuple(cells)),
+        notes=tuple(notes),
+        confidence=round(min(1.0, conf), 3),
+        detector={
+            "rows_by": rows.rows_by,
+            "columns_by": col_mode,
+            "ocr_rereads": rereads,
+            "seconds": {"structure": round(t_struct, 4), "text": round(t_ocr, 4)},
+        },
+    )

@@ -1,0 +1,266 @@
+"""Table rows stage: text lines, their height, captions and notes, row spans, header rows.
+
+Rows are cut at rules and band edges; in white space, unless two lines of one
+wrapped cell meet there (their baselines are one line pitch apart, learnt from
+the table itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from refocus_dsl.detect._grid import Span
+from refocus_dsl.detect._raster import runs
+from refocus_dsl.detect.table.columns import column_bounds, ink_columns, text_groups
+from refocus_dsl.detect.table.structure import Structure
+
+B = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The table's rows: text spans, where structure cuts them, and how many are header."""
+
+    spans: tuple[Span, ...]
+    cut_at: tuple[int | None, ...]
+    """Per gap between spans: the rule or band edge it is cut at, else None (white space)."""
+    sbounds: tuple[int, ...]
+    """Every structural row boundary (rules' centres, band edges)."""
+    n_header: int
+    line_h: float
+    min_gap: float
+    rows_by: str
+
+
+def text_lines(profile: npt.NDArray[np.int64], lo: int, hi: int, min_ink: int = 1) -> list[Span]:
+    """Text lines: runs of rows with ink, joining runs split by a one-pixel hole."""
+    spans = [(a + lo, b + lo) for a, b in runs(profile[lo:hi] >= min_ink)]
+    out: list[Span] = []
+    for a, b in spans:
+        if out and a - out[-1][1] <= 1:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return [s for s in out if s[1] - s[0] >= 2]
+
+
+def line_height(ink: B, lines: Sequence[Span], x1: int, x2: int) -> float:
+    """Height of one line of text: the median over narrow vertical strips.
+
+    Whole-width lines merge the two lines of wrapped cells with their single-line
+    neighbours; a strip narrower than most cells sees single lines.
+    """
+    y0, y1 = lines[0][0], lines[-1][1]
+    heights: list[int] = []
+    step = max(40, (x2 - x1) // 12)
+    for x in range(x1, x2, step):
+        prof = ink[y0:y1, x : min(x2, x + step)].sum(axis=1).astype(np.int64)
+        heights.extend(b - a for a, b in text_lines(prof, 0, y1 - y0))
+    whole = float(np.median([b - a for a, b in lines]))
+    if not heights:
+        return whole
+    return min(whole, float(np.percentile(heights, 75)))
+
+
+def line_cores(profile: npt.NDArray[np.int64], lines: Sequence[Span]) -> list[Span]:
+    """Each line's dense core (about the x-height): where it has >= 35 % of its peak ink.
+
+    The core's bottom is the baseline, whatever the line's ascenders and descenders.
+    """
+    out = []
+    for a, b in lines:
+        p = profile[a:b]
+        idx = np.nonzero(p >= 0.35 * p.max())[0]
+        out.append((a + int(idx[0]), a + int(idx[-1]) + 1))
+    return out
+
+
+def same_cell_gaps(ink: B, lines: Sequence[Span], xb: Sequence[int]) -> list[bool]:
+    """For each gap between consecutive text lines: do two lines of one wrapped cell meet here?
+
+    Inside a cell, baselines are one line pitch apart; across a row boundary they
+    are further apart by the cells' padding. The pitch is learnt from the table
+    itself (the smallest baseline distance found inside any column), so the test
+    holds for any font size.
+    """
+    n = len(lines)
+    if n < 2 or len(xb) < 2:
+        return [False] * max(0, n - 1)
+    y0, y1 = lines[0][0], lines[-1][1]
+    pitches: list[tuple[int, float]] = []  # (pitch, y in the white space between)
+    heights: list[int] = []
+    for j in range(len(xb) - 1):
+        prof = ink[y0:y1, xb[j] : xb[j + 1]].sum(axis=1).astype(np.int64)
+        cl = text_lines(prof, 0, y1 - y0)
+        heights.extend(b - a for a, b in cl)
+        if len(cl) < 2:
+            continue
+        base = [c[1] for c in line_cores(prof, cl)]
+        for k in range(len(cl) - 1):
+            pitches.append((base[k + 1] - base[k], y0 + (cl[k][1] + cl[k + 1][0]) / 2))
+    if not pitches:
+        return [False] * (n - 1)
+    ps = np.asarray([p for p, _ in pitches], dtype=np.float64)
+    h_single = float(np.median(heights))
+    lead = None
+    for v in np.unique(ps):
+        near = ps[(ps >= v) & (ps <= v + 2)]
+        if near.size >= 2:
+            lead = float(np.median(near))
+            break
+    if lead is None or lead > 0.85 * float(np.median(ps)) or lead > 1.6 * h_single:
+        return [False] * (n - 1)  # no pitch stands out as the leading of wrapped text
+    out = []
+    for i in range(n - 1):
+        a, b = lines[i][1], lines[i + 1][0]
+        here = [p for p, y in pitches if a - 1 <= y <= b + 1]
+        near = sum(1 for p in here if p <= lead + 2)
+        out.append(near > 0 and near > len(here) - near)
+    return out
+
+
+def caption_lines(
+    ink: B, lines: Sequence[Span], struct_top: int | None, ex1: int, ex2: int, min_gap: float
+) -> int:
+    """How many text lines at the top are a caption or title, not part of the table."""
+    n = 0
+    while len(lines) - n >= 3:
+        a, b = lines[n]
+        groups = text_groups(ink_columns(ink, a, b, ex1, ex2), ex1, min_gap)
+        if struct_top is not None:
+            # with rules or shading, what lies above them is outside the table
+            if b <= struct_top + 1 and len(groups) <= 3:
+                n += 1
+                continue
+            break
+        if len(groups) == 1 and _caption_like(groups[0], ink, lines[n + 1 :], ex1, ex2, min_gap):
+            n += 1
+            continue
+        break
+    return n
+
+
+def _caption_like(
+    group: Span, ink: B, rest: Sequence[Span], x1: int, x2: int, min_gap: float
+) -> bool:
+    """A lone text group above a borderless table: a caption, unless a spanning header."""
+    if not rest:
+        return False
+    a, b = rest[0]
+    nxt = text_groups(ink_columns(ink, a, b, x1, x2), x1, min_gap)
+    if len(nxt) < 2:
+        return False
+    # a header spanning the columns right of the first one starts after the first group ends
+    return group[0] < nxt[0][1]
+
+
+def _structural_bounds(st: Structure) -> list[int]:
+    """Rules' centres and band edges, merged when within 3 px."""
+    raw = sorted(
+        {r.pos + r.width // 2 for r in st.h_rules} | {y for a, b, _ in st.bands for y in (a, b)}
+    )
+    out: list[int] = []
+    for y in raw:
+        if not out or y - out[-1] > 3:
+            out.append(y)
+    return out
+
+
+def _drop_outside_text(
+    st: Structure, lines: list[Span], line_h: float, min_gap: float, notes: list[str]
+) -> list[Span]:
+    """Lines of a caption above the table and of a note below its closing rule."""
+    ink, ex1, ex2 = st.ink, st.ex1, st.ex2
+    struct_top = min([r.pos for r in st.h_rules] + [a for a, _, _ in st.bands], default=None)
+    n_cap = caption_lines(ink, lines, struct_top, ex1, ex2, max(min_gap, line_h))
+    if n_cap:
+        notes.append(
+            f"caption above the table (not part of it) at "
+            f"{[ex1, lines[0][0], ex2, lines[n_cap - 1][1]]}"
+        )
+        lines = lines[n_cap:]
+    # ... and a note or caption below the table's closing rule (one text group a line)
+    struct_bot = max([r.end for r in st.h_rules] + [b for _, b, _ in st.bands], default=None)
+    if struct_bot is not None and len(lines) >= 4:
+        n_below = 0
+        for a, b in reversed(lines):
+            if a < struct_bot:
+                break
+            if len(text_groups(ink_columns(ink, a, b, ex1, ex2), ex1, max(min_gap, line_h))) > 1:
+                n_below = 0
+                break
+            n_below += 1
+        if 0 < n_below <= 3 and len(lines) - n_below >= 3:
+            notes.append(
+                f"text below the table (not part of it) at "
+                f"{[ex1, lines[-n_below][0], ex2, lines[-1][1]]}"
+            )
+            lines = lines[:-n_below]
+    return lines
+
+
+def _header_rows(st: Structure, spans: Sequence[Span]) -> int:
+    """Rows inside a shaded band at the top, else one."""
+    n_header = 1
+    for a, b, _ in st.bands:
+        if a <= spans[0][0] + 1 and b >= spans[0][1] - 1:
+            n_header = max(1, sum(1 for s in spans if s[0] >= a - 1 and s[1] <= b + 1))
+            break
+    if n_header > 3 or n_header > len(spans) // 2:  # shading over much of the table: not a header
+        n_header = 1
+    return min(n_header, max(1, len(spans) - 1))
+
+
+def find_rows(st: Structure, notes: list[str]) -> Rows | str:
+    """The rows of the table in ``st``, or why there are none."""
+    ink, ex1, ex2 = st.ink, st.ex1, st.ex2
+    yprof = ink[:, ex1:ex2].sum(axis=1).astype(np.int64)
+    lines = text_lines(yprof, 0, ink.shape[0])
+    if not lines:
+        return "no text found in the table area"
+    line_h = line_height(ink, lines, ex1, ex2)
+    min_gap = max(4.0, 0.55 * line_h)
+    sbounds = _structural_bounds(st)
+    lines = _drop_outside_text(st, lines, line_h, min_gap, notes)
+
+    # provisional columns (skip the top lines: spanning headers cross column gaps)
+    k0 = 2 if len(lines) >= 6 else (1 if len(lines) >= 3 else 0)
+    col_bounds, _, ix1, ix2 = column_bounds(ink, lines[k0:], st.v_rules, ex1, ex2, min_gap)
+
+    def bound_between(a: int, b: int) -> int | None:
+        inside = [y for y in sbounds if a - 1 <= y <= b + 1]
+        if not inside:
+            return None
+        mid = (a + b) / 2
+        return min(inside, key=lambda y: abs(y - mid))
+
+    n_gaps = len(lines) - 1
+    struct_cut = [bound_between(lines[i][1], lines[i + 1][0]) for i in range(n_gaps)]
+    n_struct = sum(1 for c in struct_cut if c is not None)
+    ruled = n_struct >= 3 and n_struct >= 0.3 * n_gaps
+    same = same_cell_gaps(ink, lines, [ix1, *col_bounds, ix2])
+    spans: list[Span] = []
+    cut_at: list[int | None] = []
+    start, end = lines[0]
+    for i in range(n_gaps):
+        big = lines[i + 1][0] - lines[i][1] >= 2.5 * line_h
+        if struct_cut[i] is not None or (not ruled and not same[i]) or big:
+            spans.append((start, end))
+            cut_at.append(struct_cut[i])
+            start = lines[i + 1][0]
+        end = lines[i + 1][1]
+    spans.append((start, end))
+    rows_by = "rules" if ruled else ("white space and rules" if n_struct else "white space")
+    return Rows(
+        tuple(spans),
+        tuple(cut_at),
+        tuple(sbounds),
+        _header_rows(st, spans),
+        line_h,
+        min_gap,
+        rows_by,
+    )

@@ -1,0 +1,224 @@
+"""Table structure stage: rules, shaded bands, the table's extent, row backgrounds, ink.
+
+Pure numpy on a grey image (see :mod:`refocus_dsl.detect._grid` for the idea):
+long thin lines and changes of background are structure, everything that
+differs clearly from its local background is ink.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from refocus_dsl.detect._grid import INK_DIFF, STRUCT_DIFF, Rule, Span, longest_dense_runs
+from refocus_dsl.detect._raster import border_grey, commonest_grey, runs
+
+F = npt.NDArray[np.float64]
+B = npt.NDArray[np.bool_]
+U8 = npt.NDArray[np.uint8]
+Band = tuple[int, int, float]  # (y1, y2, grey) half-open
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What the pixels say before any text is read."""
+
+    grey: U8
+    page: int
+    h_rules: tuple[Rule, ...]
+    """Full-width horizontal rules (row boundaries)."""
+    v_rules: tuple[Rule, ...]
+    bands: tuple[Band, ...]
+    extent: tuple[int, int] | None
+    """x-extent of the rules and bands, if any."""
+    ex1: int
+    ex2: int
+    row_bg: F
+    ink: B
+
+
+def horizontal_structure(
+    grey: npt.NDArray[np.uint8], not_page: B, min_len: int | None = None
+) -> tuple[list[Rule], list[tuple[int, int, float]], tuple[int, int] | None]:
+    """Rules and shaded bands that run across most of the table, and their x-extent.
+
+    A rule is a run of rows, at most 4 thick, that is solid (>= 95 % not page)
+    over a long stretch; a band is at least 5 rows thick and mostly not page
+    (text on it leaves holes). Bold text can be dense for a row or two, never
+    solid over a long stretch, so it is neither.
+    """
+    h, w = grey.shape
+    cols = np.nonzero(not_page.any(axis=0))[0]
+    if cols.size == 0:
+        return [], [], None
+    if min_len is None:
+        min_len = max(40, int(0.35 * (int(cols[-1]) - int(cols[0]) + 1)))
+    r1, r2, rlen, rcnt = longest_dense_runs(not_page, gap=2)
+    solid = (rlen >= min_len) & (rcnt >= 0.95 * np.maximum(rlen, 1))
+    b1, b2, blen, bcnt = longest_dense_runs(not_page, gap=16)
+    dense = (blen >= min_len) & (bcnt >= 0.75 * np.maximum(blen, 1))
+    # light text on a dark band can leave a row or two not dense: close such holes
+    # (only textured rows; a uniform white gap between two bands is a real gap)
+    rs = runs(dense)
+    for (a0, b0), (a1, _) in zip(rs, rs[1:], strict=False):
+        if a1 - b0 <= 4:
+            lo, hi = int(np.median(b1[a0:b0])), int(np.median(b2[a0:b0]))
+            hole = grey[b0:a1, lo:hi].astype(np.int16)
+            if hole.size and (np.abs(hole - commonest_grey(hole)) <= 8).mean() < 0.85:
+                dense[b0:a1] = True
+    # a band's background is one colour: a long line of dense text is not a band
+    for a, b in runs(dense):
+        uni = [
+            (
+                np.abs(
+                    grey[y, b1[y] : b2[y]].astype(np.int16) - int(np.median(grey[y, b1[y] : b2[y]]))
+                )
+                <= 8
+            ).mean()
+            for y in range(a, b)
+        ]
+        if float(np.mean(uni)) < 0.6:
+            dense[a:b] = False
+    rules: list[Rule] = []
+    bands: list[tuple[int, int, float]] = []
+    extents: list[tuple[int, int]] = []
+    for a, b in runs(dense):
+        if b - a < 5:
+            continue
+        xs1, xs2 = int(np.median(b1[a:b])), int(np.median(b2[a:b]))
+        extents.append((xs1, xs2))
+        block = grey[a:b, xs1:xs2].astype(np.float64)
+        colour = np.median(block, axis=1)
+        # rows crossed by text are not uniform: they take the colour of the row above
+        uniform = (np.abs(block - colour[:, None]) <= 8).mean(axis=1) >= 0.85
+        for k in range(1, b - a):
+            if not uniform[k]:
+                colour[k] = colour[k - 1]
+        seg_start = a
+        for y in range(a + 1, b + 1):
+            if y == b or abs(colour[y - a] - colour[y - 1 - a]) > 8:
+                s, e = seg_start, y
+                if e - s <= 4:
+                    own = (int(r1[s:e].min()), int(r2[s:e].max()))
+                    span = own if own[1] - own[0] > xs2 - xs1 else (xs1, xs2)
+                    rules.append(Rule(s, e - s, span))
+                else:
+                    bands.append((s, e, float(np.median(colour[s - a : e - a]))))
+                seg_start = y
+        solid[a:b] = False
+    for a, b in runs(solid):
+        if b - a <= 4:
+            x1, x2 = int(r1[a:b].min()), int(r2[a:b].max())
+            rules.append(Rule(a, b - a, (x1, x2)))
+            extents.append((x1, x2))
+    if not extents:
+        return [], [], None
+    lo, hi = min(e[0] for e in extents), max(e[1] for e in extents)
+    rules.sort(key=lambda r: r.pos)
+    bands.sort()
+    return rules, bands, (lo, hi)
+
+
+def row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int) -> F:
+    """Per image row, the background grey: the commonest value across the table.
+
+    The mode, not the median: a row through a long line of text can be mostly
+    ink, but its background is still the one value that repeats.
+    """
+    block = grey[:, x1:x2].astype(np.int64)
+    h = block.shape[0]
+    if block.shape[1] == 0:
+        return np.full(h, 255.0)
+    idx = (np.arange(h, dtype=np.int64)[:, None] * 256 + block).ravel()
+    hist = np.bincount(idx, minlength=h * 256).reshape(h, 256)
+    out: F = hist.argmax(axis=1).astype(np.float64)
+    return out
+
+
+def ink_mask(
+    grey: npt.NDArray[np.uint8], row_bg: F, h_rules: Sequence[Rule], v_rules: Sequence[Rule]
+) -> B:
+    diff = np.abs(grey.astype(np.int16) - row_bg[:, None].astype(np.int16))
+    ink: B = diff >= INK_DIFF
+    for r in h_rules:  # only along the rule: text beside a short rule stays
+        ink[max(0, r.pos - 1) : r.end + 1, max(0, r.span[0] - 1) : r.span[1] + 1] = False
+    for r in v_rules:
+        ink[max(0, r.span[0] - 1) : r.span[1] + 1, max(0, r.pos - 1) : r.end + 1] = False
+    return ink
+
+
+def partial_rule(
+    grey: npt.NDArray[np.uint8], row_bg: F, span: Span, x1: int, x2: int, line_h: float
+) -> tuple[int, int, int, int] | None:
+    """A short rule inside the top row (under a spanning header): (y, thickness, x1, x2).
+
+    Solid for at least two line heights but clearly shorter than the table, with
+    little ink just above and below it, so it is neither text nor a full rule.
+    """
+    a, b = span
+    min_len = max(30, int(2 * line_h))
+    for y in range(a + 2, b - 2):
+        diff = np.abs(grey[y, x1:x2].astype(np.int16) - int(row_bg[y])) >= 20
+        best = max(((c, d) for c, d in runs(diff)), key=lambda r: r[1] - r[0], default=None)
+        if best is None or not min_len <= best[1] - best[0] <= 0.85 * (x2 - x1):
+            continue
+        c, d = best
+        t = 1
+        while y + t < b and t < 3:
+            nxt = np.abs(grey[y + t, x1 + c : x1 + d].astype(np.int16) - int(row_bg[y + t])) >= 20
+            if nxt.mean() < 0.9:
+                break
+            t += 1
+        around = [
+            (np.abs(grey[yy, x1 + c : x1 + d].astype(np.int16) - int(row_bg[yy])) >= 20).mean()
+            for yy in (y - 2, y + t + 1)
+            if a <= yy < b
+        ]
+        if around and max(around) < 0.5:
+            return y, t, x1 + c, x1 + d
+    return None
+
+
+def find_structure(grey: U8) -> Structure | str:
+    """Rules, bands, extent and ink of the table in ``grey``, or why there is none."""
+    page = border_grey(grey)
+    not_page: B = np.abs(grey.astype(np.int16) - page) >= STRUCT_DIFF
+    h_rules, bands, extent = horizontal_structure(grey, not_page)
+    if extent is None:
+        ink0 = np.abs(grey.astype(np.int16) - page) >= INK_DIFF
+        xs_any = np.nonzero(ink0.any(axis=0))[0]
+        if xs_any.size == 0:
+            return "no ink found: the image looks blank"
+        ex1, ex2 = int(xs_any[0]), int(xs_any[-1]) + 1
+    else:
+        ex1, ex2 = extent
+    row_bg = row_background(grey, ex1, ex2)
+    for r in h_rules:  # a rule's own rows: the background is what surrounds the rule
+        if r.pos > 0:
+            row_bg[r.pos : r.end] = row_bg[r.pos - 1]
+    rows_any = np.nonzero(not_page[:, ex1:ex2].any(axis=1))[0]
+    height_guess = max(10, int(rows_any[-1] - rows_any[0] + 1)) if rows_any.size else 10
+    # vertical rules: the same analysis on the transposed table area
+    v_found, _, _ = horizontal_structure(
+        np.ascontiguousarray(grey[:, ex1:ex2].T),
+        np.ascontiguousarray(not_page[:, ex1:ex2].T),
+        min_len=max(20, int(0.5 * height_guess)),
+    )
+    v_rules = [Rule(r.pos + ex1, r.width, r.span) for r in v_found if r.width <= 3]
+    if v_rules:
+        longest_v = max(r.span[1] - r.span[0] for r in v_rules)
+        v_rules = [r for r in v_rules if r.span[1] - r.span[0] >= 0.6 * longest_v]
+        ex1 = min(ex1, min(r.pos for r in v_rules))
+        ex2 = max(ex2, max(r.end for r in v_rules))
+    ink = ink_mask(grey, row_bg, h_rules, v_rules)
+    # a rule under a spanning header (booktabs' cmidrule) is not a row boundary;
+    # it is still not ink (removed above) and the build stage finds it again
+    if h_rules:
+        widest = max(r.span[1] - r.span[0] for r in h_rules)
+        h_rules = [r for r in h_rules if r.span[1] - r.span[0] >= 0.7 * widest]
+    return Structure(
+        grey, page, tuple(h_rules), tuple(v_rules), tuple(bands), extent, ex1, ex2, row_bg, ink
+    )
