@@ -35,10 +35,27 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=_version())
+    _add_verbosity(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (_lang, _detect, _loop):
         module.add_parsers(sub)
+    for command in sub.choices.values():
+        _add_verbosity(command, top=False)
     return parser
+
+
+def _add_verbosity(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """``-v``/``-q`` before or after the command (the command's copy must not reset
+    what was given before it, hence SUPPRESS there)."""
+    default: object = 0 if top else argparse.SUPPRESS
+    p.add_argument(
+        "-v", "--verbose", action="count", default=default,
+        help="say more: each model request and each question (repeatable)",
+    )  # fmt: skip
+    p.add_argument(
+        "-q", "--quiet", action="count", default=default,
+        help="say less: only warnings and errors, no progress",
+    )  # fmt: skip
 
 
 def _version() -> str:
@@ -53,6 +70,9 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from refocus_dsl.progress import configure_logging
+
+    configure_logging(args.verbose - args.quiet)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

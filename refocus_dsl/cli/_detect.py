@@ -85,7 +85,6 @@ def add_parsers(sub: Any) -> None:
     e.add_argument("--limit", type=int, metavar="N", help="only the first N images")
     e.add_argument("--overlays", metavar="DIR", help="write an overlay image per input here")
     e.add_argument("--ocr", choices=["auto", "tesserocr", "pytesseract"], default="auto")
-    e.add_argument("--quiet", action="store_true", help="no progress on stderr")
     e.set_defaults(handler=_eval)
 
 
@@ -165,8 +164,7 @@ def _eval(args: argparse.Namespace) -> int:
         print("refocus eval-layout: error: --limit must be >= 0", file=sys.stderr)
         return 2
 
-    def progress(msg: str) -> None:
-        print(msg, file=sys.stderr, flush=True)
+    from refocus_dsl.progress import logger
 
     report = evaluate(
         args.manifest,
@@ -174,7 +172,7 @@ def _eval(args: argparse.Namespace) -> int:
         limit=args.limit,
         ocr=args.ocr,
         overlays=args.overlays,
-        progress=None if args.quiet else progress,
+        progress=logger.getChild("eval-layout").info,  # -q silences it
     )
     if args.json:
         print(json.dumps(report.to_dict(), indent=1, sort_keys=True, ensure_ascii=False))

@@ -12,6 +12,7 @@ of a second that offline commands never need.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -20,6 +21,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from refocus_dsl.errors import ModelError
 from refocus_dsl.loop.config import EndpointConfig
+from refocus_dsl.progress import logger
+
+log = logger.getChild("client")
 
 if TYPE_CHECKING:
     import openai
@@ -229,9 +233,26 @@ class _Attempts:
         self.started = time.perf_counter()
         self.errors: list[str] = []
         self.attempt = 0
+        if log.isEnabledFor(logging.DEBUG):
+            messages = args.get("messages") or []
+            images = sum(
+                1
+                for m in messages
+                if isinstance(m.get("content"), list)
+                for p in m["content"]
+                if isinstance(p, dict) and p.get("type") == "image_url"
+            )
+            log.debug(
+                "%s: sending %d messages with %d images", config.describe(), len(messages), images
+            )
 
     def done(self, response: Any) -> Completion:
-        return _completion(response, self.started, self.attempt, self.errors)
+        completion = _completion(response, self.started, self.attempt, self.errors)
+        log.debug(
+            "%s: reply in %.2f s, %d tokens", self.config.describe(), completion.latency_s,
+            completion.usage.total_tokens,
+        )  # fmt: skip
+        return completion
 
     def failed(self, exc: Exception) -> float | None:
         import openai
@@ -240,6 +261,7 @@ class _Attempts:
             change = _adapt(self.args, exc, self.learned)
             if change is None:
                 raise ModelError(_refused(exc)) from None
+            log.info("%s: %s", self.config.describe(), change)
             self.errors.append(change)
             return None  # the same request without what the model refused; no wait
         retry = _classify(exc)
@@ -251,7 +273,12 @@ class _Attempts:
                 f"{self.config.describe()}: gave up after {len(self.errors)} attempts "
                 f"(last: {self.errors[-1]})"
             )
-        return backoff_delay(attempt, self.config, retry.retry_after, self.rng)
+        delay = backoff_delay(attempt, self.config, retry.retry_after, self.rng)
+        log.warning(
+            "%s: %s; retry %d of %d in %.1f s",
+            self.config.describe(), retry.reason, attempt + 1, self.config.max_retries, delay,
+        )  # fmt: skip
+        return delay
 
 
 class ChatClient:

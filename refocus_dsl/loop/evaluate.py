@@ -21,7 +21,6 @@ import asyncio
 import hashlib
 import json
 import re
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -36,6 +35,9 @@ from refocus_dsl.loop.config import EndpointConfig
 from refocus_dsl.loop.errors import LoopError
 from refocus_dsl.loop.metrics import exact_match, question_type, relaxed_match
 from refocus_dsl.loop.trace import is_complete, load_trace, update_trace, write_trace
+from refocus_dsl.progress import ProgressDisplay, logger
+
+log = logger.getChild("eval")
 
 LayoutChoice = Literal["detected", "gold"]
 Metric = Literal["relaxed", "exact"]
@@ -214,7 +216,7 @@ class Progress:
     started: float = field(default_factory=time.perf_counter)
     causes: Counter[str] = field(default_factory=Counter)
 
-    def failed(self, item_id: str, cause: str, say: Callable[[str], None]) -> None:
+    def failed(self, item_id: str, cause: str, report: Report) -> None:
         """Count a question that failed for a reason other than a wrong answer; print
         each distinct cause once (twenty identical HTTP 500 messages help nobody)."""
         self.done += 1
@@ -223,11 +225,21 @@ class Progress:
         first = cause not in self.causes
         self.causes[cause] += 1
         said = f"failed: {cause}" if first else "failed (the same cause as above)"
-        say(f"[{self.done}/{self.total}] {item_id}: {said}")
+        report(f"[{self.done}/{self.total}] {item_id}: {said}", True, "")
 
 
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+Report = Callable[[str, bool, str], None]
+"""Where a finished question is reported: (line, failed, status for a progress bar)."""
+
+
+def _reporter(say: Callable[[str], None] | None, display: ProgressDisplay | None) -> Report:
+    def report(line: str, failed: bool, status: str) -> None:
+        if say is not None:
+            say(line)
+        if display is not None:
+            display.item(line, failed=failed, status=status)
+
+    return report
 
 
 def score(answer: str | None, gold: str) -> dict[str, bool]:
@@ -276,7 +288,7 @@ async def _one(
     client: AsyncChatClient | None,
     options: EvalOptions,
     progress: Progress,
-    say: Callable[[str], None],
+    report: Report,
 ) -> None:
     from refocus_dsl.loop.session import ask_async, prepare
 
@@ -328,7 +340,7 @@ async def _one(
             result = await ask_async(prepared, client)
     except Exception as exc:  # noqa: BLE001 - one broken question must not end the run
         kind = "" if isinstance(exc, RefocusError) else f"{type(exc).__name__}: "
-        progress.failed(item.id, f"{kind}{exc}", say)
+        progress.failed(item.id, f"{kind}{exc}", report)
         return
     unscored = result.status in ("offline", "error")
     scores = {} if unscored else score(result.answer, item.answer)
@@ -344,7 +356,7 @@ async def _one(
         extra["failure"] = result.error
     await asyncio.to_thread(write_trace, result, folder, extra)
     if result.status == "error":
-        progress.failed(item.id, result.error, say)
+        progress.failed(item.id, result.error, report)
         return
     progress.done += 1
     if extra["correct"] is not None:
@@ -352,9 +364,11 @@ async def _one(
         progress.correct += bool(extra["correct"])
     acc = f" acc {progress.correct}/{progress.scored}" if progress.scored else ""
     mark = {True: "right", False: "wrong", None: "-"}[extra["correct"]]
-    say(
+    report(
         f"[{progress.done}/{progress.total}] {item.id}: {result.status}, {mark}, "
-        f"{len(result.turns)} turns, {result.edits} edits{acc}"
+        f"{len(result.turns)} turns, {result.edits} edits{acc}",
+        False,
+        acc.strip(),
     )
 
 
@@ -362,8 +376,10 @@ async def run_eval_async(
     items: Sequence[Item],
     config: EndpointConfig | None,
     options: EvalOptions,
-    say: Callable[[str], None] = _say,
+    say: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
+    """Run the questions; ``say`` takes every progress line (tests, embedding), else they
+    go to the ``refocus.eval`` logger under a progress bar when stderr is a terminal."""
     options.out.mkdir(parents=True, exist_ok=True)
     settings = options.settings(config)
     if options.resume:
@@ -377,11 +393,14 @@ async def run_eval_async(
             todo.append(item)
     if options.limit is not None:
         todo = todo[: max(0, options.limit)]
+    note = say if say is not None else log.info
     if skipped:
-        say(f"resuming: {skipped} of {len(items)} questions already have a complete trace")
+        note(f"resuming: {skipped} of {len(items)} questions already have a complete trace")
     if config is None:
-        say("refocus eval: no model endpoint configured; the offline planner runs (no answers)")
+        note("eval: no model endpoint configured; the offline planner runs (no answers)")
     progress = Progress(total=len(todo))
+    display = ProgressDisplay(len(todo), "question", "eval", log=log) if say is None else None
+    report = _reporter(say, display)
     from refocus_dsl.registry import default_registry
 
     default_registry()  # load plugins once, before worker threads need them
@@ -390,11 +409,13 @@ async def run_eval_async(
 
     async def guarded(item: Item) -> None:
         async with semaphore:
-            await _one(item, config, client, options, progress, say)
+            await _one(item, config, client, options, progress, report)
 
     try:
         await asyncio.gather(*(guarded(item) for item in todo))
     finally:
+        if display is not None:
+            display.close()
         if client is not None:
             await client.close()
     summary = summarize(options.out, items, options.metric, fingerprint(settings))
@@ -417,7 +438,7 @@ def run_eval(
     dataset: str | Path,
     config: EndpointConfig | None,
     options: EvalOptions,
-    say: Callable[[str], None] = _say,
+    say: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Blocking entry point (what the CLI calls)."""
     items = load_dataset(dataset)
