@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from PIL import Image, ImageDraw
 
 from refocus_dsl.layout import Category, Cell, Chart, Column, Layout, Row, Table
@@ -93,3 +96,18 @@ def chart_image_and_layout(
     draw.line((left, bottom, right, bottom), fill="black")
     chart = Chart("bar", "vertical", (left, top, right, bottom), "Values", tuple(cats))
     return image, Layout(width, height, "chart", chart=chart)
+
+
+def write_dataset(folder: Path, n: int = 3, answer: str = "2011") -> str:
+    """An eval dataset of ``n`` questions on the table image, with its gold layout."""
+    image, layout = table_image_and_layout()
+    image.save(folder / "t.png")
+    (folder / "t.json").write_text(layout.to_json())
+    rows = [
+        {"id": f"q{i}", "image": "t.png", "question": f"q{i}?", "answer": answer,
+         "layout": "t.json"}
+        for i in range(n)
+    ]  # fmt: skip
+    path = folder / "d.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(path)

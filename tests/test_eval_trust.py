@@ -7,24 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from loop_helpers import table_image_and_layout
+from loop_helpers import write_dataset
 from scripted_server import Reply, ScriptedServer
 
 from refocus_dsl.cli import main
-
-
-def _dataset(tmp_path: Path, n: int = 3) -> str:
-    image, layout = table_image_and_layout()
-    image.save(tmp_path / "t.png")
-    (tmp_path / "t.json").write_text(layout.to_json())
-    rows = [
-        {"id": f"q{i}", "image": "t.png", "question": f"q{i}?", "answer": "2011",
-         "layout": "t.json"}
-        for i in range(n)
-    ]  # fmt: skip
-    path = tmp_path / "d.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return str(path)
 
 
 def _eval(data: str, out: Path, base_url: str, *more: str) -> int:
@@ -37,7 +23,7 @@ def _eval(data: str, out: Path, base_url: str, *more: str) -> int:
 def test_eval_refuses_to_resume_traces_of_another_model(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data, out = _dataset(tmp_path), tmp_path / "runs"
+    data, out = write_dataset(tmp_path), tmp_path / "runs"
     with ScriptedServer(lambda body: Reply(text="ANSWER: 2011")) as s:
         assert _eval(data, out, s.base_url, "--model", "first") == 0
         capsys.readouterr()
@@ -63,7 +49,7 @@ def test_eval_refuses_to_resume_traces_of_another_model(
 def test_no_resume_with_limit_counts_only_this_runs_settings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data, out = _dataset(tmp_path), tmp_path / "runs"
+    data, out = write_dataset(tmp_path), tmp_path / "runs"
     with ScriptedServer(lambda body: Reply(text="ANSWER: 2011")) as s:
         assert _eval(data, out, s.base_url, "--model", "a") == 0
         capsys.readouterr()
@@ -76,7 +62,7 @@ def test_no_resume_with_limit_counts_only_this_runs_settings(
 def test_eval_where_every_request_fails_says_why_and_exits_non_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data, out = _dataset(tmp_path, 4), tmp_path / "runs"
+    data, out = write_dataset(tmp_path, 4), tmp_path / "runs"
 
     def broken(body: dict[str, Any]) -> Reply:
         return Reply(status=500, text="the GPU fell over")
@@ -96,7 +82,7 @@ def test_eval_where_every_request_fails_says_why_and_exits_non_zero(
 
 
 def test_a_wrong_answer_is_no_failure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data, out = _dataset(tmp_path, 2), tmp_path / "runs"
+    data, out = write_dataset(tmp_path, 2), tmp_path / "runs"
     with ScriptedServer(lambda body: Reply(text="ANSWER: Paris")) as s:
         code = _eval(data, out, s.base_url, "--model", "m", "--json")
     summary = json.loads(capsys.readouterr().out)

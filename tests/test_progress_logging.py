@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import subprocess
@@ -10,26 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from loop_helpers import table_image_and_layout
+from loop_helpers import write_dataset
 from scripted_server import Reply, ScriptedServer
 
 from refocus_dsl.cli import main
 from refocus_dsl.loop.client import ChatClient
 from refocus_dsl.loop.config import EndpointConfig
-
-
-def _dataset(tmp_path: Path, n: int) -> str:
-    image, layout = table_image_and_layout()
-    image.save(tmp_path / "t.png")
-    (tmp_path / "t.json").write_text(layout.to_json())
-    rows = [
-        {"id": f"q{i}", "image": "t.png", "question": f"q{i}?", "answer": "2011",
-         "layout": "t.json"}
-        for i in range(n)
-    ]  # fmt: skip
-    path = tmp_path / "d.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return str(path)
 
 
 def test_a_retried_request_says_why(caplog: pytest.LogCaptureFixture) -> None:
@@ -47,7 +32,7 @@ def test_a_retried_request_says_why(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_quiet_and_verbose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = _dataset(tmp_path, 2)
+    data = write_dataset(tmp_path, 2)
     seen: list[int] = []
 
     def script(body: dict[str, object]) -> Reply:
@@ -69,7 +54,7 @@ def test_quiet_and_verbose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_progress_bar_on_a_terminal_lines_elsewhere(tmp_path: Path) -> None:
     pty = pytest.importorskip("pty")
-    data = _dataset(tmp_path, 3)
+    data = write_dataset(tmp_path, 3)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "REFOCUS_"))}
     command = [sys.executable, "-m", "refocus_dsl", "eval", data, "--layouts", "gold"]
     master, slave = pty.openpty()
