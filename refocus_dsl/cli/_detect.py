@@ -135,8 +135,11 @@ def summary(layout: Layout) -> str:
 
 def _detect(args: argparse.Namespace) -> int:
     from refocus_dsl.detect import detect_layout
+    from refocus_dsl.cli._paths import check_output_file, refuse_input_overwrite
     from refocus_dsl.imageio import load_image
 
+    check_output_file(args.overlay, "--overlay")
+    refuse_input_overwrite(args.overlay, [("input image", args.image)], "--overlay")
     loaded = load_image(args.image, args.max_pixels)
     layout = detect_layout(loaded, args.kind, ocr=args.ocr, cache=False if args.no_cache else None)
     if args.overlay:

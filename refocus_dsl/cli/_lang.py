@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from refocus_dsl.cli._common import add_max_pixels
+from refocus_dsl.cli._paths import check_output_file, refuse_input_overwrite
 from refocus_dsl.errors import ImageError, RefocusError
 
 RAW = argparse.RawDescriptionHelpFormatter
@@ -52,9 +53,8 @@ examples:
 
 DOCS_EPILOG = """\
 examples:
-  refocus docs                       write docs/language.md
-  refocus docs -o -                  print the language reference
-  refocus docs -o reference.md
+  refocus docs                       print the language reference
+  refocus docs -o docs/language.md   write it to a file
 """
 
 PROMPT_EPILOG = """\
@@ -106,14 +106,14 @@ def add_parsers(sub: Any) -> None:
 
     p = sub.add_parser(
         "docs",
-        help="write the language reference (docs/language.md)",
+        help="print the language reference (or write it with -o)",
         description="Generate the language reference from the installed plugins.",
         epilog=DOCS_EPILOG,
         formatter_class=RAW,
     )
     p.add_argument(
-        "-o", "--output", metavar="PATH", default="docs/language.md",
-        help="where to write it ('-' for stdout; default: docs/language.md)",
+        "-o", "--output", metavar="PATH", default="-",
+        help="write it to PATH (default: standard output)",
     )
     p.set_defaults(handler=cmd_docs)
 
@@ -256,6 +256,16 @@ def _only_regions(program: Any) -> bool:
     return all(isinstance(t, Call) and t.name == "region" for t in targets)
 
 
+def _refuse_run_overwrites(args: argparse.Namespace) -> None:
+    """Neither -o nor --trace may name an input (or each other)."""
+    program = None if args.expr else args.program
+    inputs = [("input image", args.image), ("program", program), ("layout", args.layout)]
+    check_output_file(args.output, "-o")
+    refuse_input_overwrite(args.output, inputs, "-o")
+    check_output_file(args.trace, "--trace")
+    refuse_input_overwrite(args.trace, [*inputs, ("output image", args.output)], "--trace")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from refocus_dsl.imageio import load_image
     from refocus_dsl.interpreter import execute
@@ -264,6 +274,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     text, name = read_program(args)
     out_path = Path(args.output)
+    _refuse_run_overwrites(args)
     # Syntax, tools and arguments first: no point detecting a layout for a broken program.
     diagnostics = _check_text(text, None)
     if any(d.is_error for d in diagnostics):

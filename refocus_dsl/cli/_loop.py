@@ -9,6 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from refocus_dsl.cli._common import add_max_pixels
+from refocus_dsl.cli._paths import (
+    check_output_file,
+    check_output_folder,
+    refuse_input_overwrite,
+    refuse_trace_overwrite,
+)
+from refocus_dsl.errors import ImageError
 
 _FMT = argparse.RawDescriptionHelpFormatter
 
@@ -81,6 +88,10 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--max-turns", type=int, default=None, help="model turns (default 4)")
     add_max_pixels(p)
     p.add_argument("--trace-dir", help="write the trace folder here")
+    p.add_argument(
+        "--overwrite", action="store_true",
+        help="replace a trace already in --trace-dir (refused without this flag)",
+    )
     p.add_argument("--layout", help="a refocus-layout/1 JSON file instead of detection")
     p.add_argument("--prompt-style", choices=("dsl", "paper"), default="dsl")
     p.add_argument(
@@ -187,6 +198,8 @@ def _ask(args: argparse.Namespace) -> int:
     from refocus_dsl.loop.session import ask
     from refocus_dsl.loop.trace import turn_to_dict
 
+    _check_image_output(args)
+    refuse_trace_overwrite(args.trace_dir, args.overwrite)
     result = ask(
         args.image,
         args.question,
@@ -202,7 +215,7 @@ def _ask(args: argparse.Namespace) -> int:
         for note in result.notes:
             print(f"refocus ask: {note}", file=sys.stderr)
     if args.output and result.edited_images:
-        result.edited_images[-1].save(args.output, format="PNG")
+        _save_png(result.edited_images[-1], args.output)
     if args.json:
         doc = {
             "question": result.question,
@@ -245,6 +258,7 @@ def _plan(args: argparse.Namespace) -> int:
     from refocus_dsl.loop.planner import plan
     from refocus_dsl.loop.session import load_input_image, resolve_layout
 
+    _check_image_output(args)
     limits = Limits(max_pixels=args.max_pixels)
     image = load_input_image(args.image, limits)
     layout, source, notes = resolve_layout(image, args.layout)
@@ -254,7 +268,7 @@ def _plan(args: argparse.Namespace) -> int:
         if outcome is None or outcome.image is None:
             print("refocus plan: nothing to focus on; no image written", file=sys.stderr)
         else:
-            outcome.image.save(args.output, format="PNG")
+            _save_png(outcome.image, args.output)
     if args.json:
         doc = {
             "question": p.question,
@@ -284,9 +298,25 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_image_output(args: argparse.Namespace) -> None:
+    """``-o`` of ask and plan: an existing folder, never the input image or layout."""
+    check_output_file(args.output, "-o")
+    refuse_input_overwrite(
+        args.output, [("input image", args.image), ("layout", args.layout)], "-o"
+    )
+
+
+def _save_png(image: Any, path: str) -> None:
+    try:
+        image.save(path, format="PNG")
+    except (OSError, ValueError) as exc:
+        raise ImageError(f"cannot write {path}: {exc}") from None
+
+
 def _eval(args: argparse.Namespace) -> int:
     from refocus_dsl.loop.evaluate import EvalOptions, format_summary, run_eval
 
+    check_output_folder(args.out, "--out")
     options = EvalOptions(
         out=Path(args.out),
         concurrency=args.concurrency,

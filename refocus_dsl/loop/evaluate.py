@@ -380,7 +380,11 @@ async def run_eval_async(
 ) -> dict[str, Any]:
     """Run the questions; ``say`` takes every progress line (tests, embedding), else they
     go to the ``refocus.eval`` logger under a progress bar when stderr is a terminal."""
-    options.out.mkdir(parents=True, exist_ok=True)
+    try:
+        options.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = exc.strerror or exc
+        raise LoopError(f"cannot make the output folder {options.out}: {why}") from None
     settings = options.settings(config)
     if options.resume:
         check_resumable(options.out, items, settings)

@@ -131,6 +131,17 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+_TURN_IMAGE = re.compile(r"^turn\d+\.png$")
+
+
+def _remove_stale_turn_images(folder: Path, keep: set[str]) -> None:
+    """Delete turn images an earlier trace left here, so a rewritten trace never
+    shows another run's edits as its own."""
+    for child in folder.iterdir():
+        if _TURN_IMAGE.match(child.name) and child.name not in keep and child.is_file():
+            child.unlink()
+
+
 def write_trace(
     result: AskResult, directory: str | Path, extra: Mapping[str, Any] | None = None
 ) -> AskResult:
@@ -140,6 +151,7 @@ def write_trace(
         folder.mkdir(parents=True, exist_ok=True)
         for name, ref in result.images.items():
             _atomic_write(folder / name, ref.png)
+        _remove_stale_turn_images(folder, set(result.images))
         doc = result_to_dict(result, extra)
         _atomic_write(folder / TRACE_FILE, json.dumps(doc, ensure_ascii=False, indent=1).encode())
     except OSError as exc:
