@@ -13,12 +13,6 @@ from scripted_server import Reply, ScriptedServer
 from refocus_dsl.cli import main
 
 
-@pytest.fixture()
-def no_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "REFOCUS_MODEL"):
-        monkeypatch.delenv(var, raising=False)
-
-
 def _files(tmp_path: Path) -> tuple[Path, Path]:
     image, layout = table_image_and_layout()
     image.save(tmp_path / "t.png")

@@ -134,8 +134,8 @@ def summary(layout: Layout) -> str:
 
 
 def _detect(args: argparse.Namespace) -> int:
-    from refocus_dsl.detect import detect_layout
     from refocus_dsl.cli._paths import check_output_file, refuse_input_overwrite
+    from refocus_dsl.detect import detect_layout
     from refocus_dsl.imageio import load_image
 
     check_output_file(args.overlay, "--overlay")
