@@ -71,15 +71,13 @@ def horizontal_structure(
                 dense[b0:a1] = True
     # a band's background is one colour: a long line of dense text is not a band
     for a, b in runs(dense):
-        uni = [
-            (
-                np.abs(
-                    grey[y, b1[y] : b2[y]].astype(np.int16) - int(np.median(grey[y, b1[y] : b2[y]]))
-                )
-                <= 8
-            ).mean()
-            for y in range(a, b)
-        ]
+        # rows joined across a hole have no dense run of their own: use the block's extent
+        lo, hi = int(np.median(b1[a:b])), int(np.median(b2[a:b]))
+        uni = []
+        for y in range(a, b):
+            x1, x2 = (int(b1[y]), int(b2[y])) if b2[y] - b1[y] >= 2 else (lo, hi)
+            seg = grey[y, x1:x2].astype(np.int16)
+            uni.append(float((np.abs(seg - int(np.median(seg))) <= 8).mean()) if seg.size else 0.0)
         if float(np.mean(uni)) < 0.6:
             dense[a:b] = False
     rules: list[Rule] = []
