@@ -132,6 +132,10 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("dataset", help="JSONL: id, image, question, answer, optional layout")
     p.add_argument("--out", default="refocus-eval", help="output folder (default refocus-eval)")
     p.add_argument("--concurrency", type=int, default=4, help="questions in flight (default 4)")
+    p.add_argument(
+        "--detect-workers", type=int, default=None, metavar="N",
+        help="processes detecting layouts (default: one per core)",
+    )
     p.add_argument("--layouts", choices=("detected", "gold"), default="detected")
     p.add_argument("--metric", choices=("relaxed", "exact"), default="relaxed")
     p.add_argument("--max-turns", type=int, default=4)
@@ -329,6 +333,7 @@ def _eval(args: argparse.Namespace) -> int:
         resume=not args.no_resume,
         mode=args.mode,
         max_pixels=args.max_pixels,
+        detect_workers=args.detect_workers,
     )
     summary = run_eval(args.dataset, _config(args), options)
     if args.json:

@@ -6,7 +6,10 @@ Each line is ``{"id", "image", "question", "answer"}`` with optional
 question gets a trace folder under the output folder; a folder whose trace
 is complete is skipped on the next run, so an interrupted evaluation resumes
 where it stopped. Questions run as asyncio tasks under a semaphore, so with
-``concurrency`` N exactly N requests are in flight while work remains.
+``concurrency`` N exactly N requests are in flight while work remains, and
+with one client for the whole run. The distinct images to detect are detected
+once each, in a process pool on every core (:mod:`refocus_dsl.loop.detection`),
+a bounded distance ahead of the questions that need them.
 
 Every trace records the settings it was made with (model, mode, prompt
 style, layouts, max turns, the program's limits, the request settings) and
@@ -26,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from refocus_dsl.errors import RefocusError
 from refocus_dsl.limits import DEFAULT_MAX_PIXELS, Limits
@@ -38,6 +41,9 @@ from refocus_dsl.loop.trace import is_complete, load_trace, update_trace, write_
 from refocus_dsl.progress import ProgressDisplay, logger
 
 log = logger.getChild("eval")
+
+if TYPE_CHECKING:
+    from refocus_dsl.loop.session import AskResult, LayoutInput, ResolvedLayout
 
 LayoutChoice = Literal["detected", "gold"]
 Metric = Literal["relaxed", "exact"]
@@ -137,6 +143,8 @@ class EvalOptions:
     """``refocus``, or a baseline: ``direct`` (no edits) or ``planner`` (the planner's edit)."""
     max_pixels: int = DEFAULT_MAX_PIXELS
     """Largest image accepted, in pixels (``--max-pixels``)."""
+    detect_workers: int | None = None
+    """Processes detecting layouts (``--detect-workers``); None: one per core."""
 
     def settings(self, config: EndpointConfig | None) -> dict[str, Any]:
         """What decides a question's result: traces made with other settings are not
@@ -160,6 +168,10 @@ class EvalOptions:
             raise LoopError(f"mode must be refocus, direct or planner, got {self.mode!r}")
         if self.metric not in ("relaxed", "exact"):
             raise LoopError(f"metric must be relaxed or exact, got {self.metric!r}")
+        if self.detect_workers is not None and not 1 <= self.detect_workers <= MAX_CONCURRENCY:
+            raise LoopError(
+                f"detect workers must be 1..{MAX_CONCURRENCY}, got {self.detect_workers}"
+            )
 
 
 def fingerprint(settings: Mapping[str, Any]) -> str:
@@ -282,21 +294,121 @@ async def judge(
     }
 
 
-async def _one(
+@dataclass(frozen=True)
+class Answered:
+    """What asking one question gave: the result and, with ``--judge``, the verdict."""
+
+    result: AskResult
+    judge: dict[str, Any] | None = None
+
+
+def needs_detection(item: Item, options: EvalOptions) -> bool:
+    return options.layouts == "detected" or item.layout is None
+
+
+async def answer_item(
     item: Item,
+    layout: LayoutInput,
     config: EndpointConfig | None,
     client: AsyncChatClient | None,
+    options: EvalOptions,
+    image: Path | bytes | None = None,
+) -> Answered:
+    """Ask one question (offline without an endpoint) and judge the answer if asked to.
+
+    Every engine runs this: the local one in its event loop, Ray's in its actors
+    (which pass the image's bytes: a cluster's nodes need not share a disk).
+    """
+    from refocus_dsl.loop.session import ask_async, prepare
+
+    source = image if image is not None else item.image
+    limits = Limits(max_pixels=options.max_pixels)
+    if config is None or client is None:
+        from refocus_dsl.loop.offline import offline_ask
+
+        result = await asyncio.to_thread(
+            offline_ask,
+            source,
+            item.question,
+            layout=layout,
+            prompt_style=options.prompt_style,
+            max_turns=options.max_turns,
+            limits=limits,
+        )
+    else:
+        prepared = await asyncio.to_thread(
+            prepare,
+            source,
+            item.question,
+            config,
+            layout=layout,
+            max_turns=options.max_turns,
+            prompt_style=options.prompt_style,
+            limits=limits,
+            mode=options.mode,
+        )
+        result = await ask_async(prepared, client)
+    verdict: dict[str, Any] | None = None
+    if options.judge and client is not None and result.status != "error":
+        try:
+            verdict = await judge(client, item.question, item.answer, result.answer)
+        except RefocusError as exc:
+            verdict = {"verdict": None, "reply": f"judge failed: {exc}"}
+    return Answered(result, verdict)
+
+
+class Engine(Protocol):
+    """Where an evaluation's detection and questions run (this process, or a Ray cluster)."""
+
+    detect_workers: int
+
+    async def layout_for(self, image: Path) -> ResolvedLayout: ...
+
+    async def answer(self, item: Item, layout: LayoutInput) -> Answered: ...
+
+    async def close(self) -> None: ...
+
+
+class LocalEngine:
+    """Questions as asyncio tasks in this process with one client for the whole run;
+    detection of the distinct images in a process pool on every core."""
+
+    def __init__(
+        self, todo: Sequence[Item], config: EndpointConfig | None, options: EvalOptions
+    ) -> None:
+        from refocus_dsl.loop.detection import DetectionPool
+
+        self.config, self.options = config, options
+        self.client = AsyncChatClient(config) if config is not None else None
+        self.detector = DetectionPool(
+            (i.image for i in todo if needs_detection(i, options)),
+            workers=options.detect_workers,
+            max_pixels=options.max_pixels,
+        )
+        self.detect_workers = self.detector.workers
+
+    async def layout_for(self, image: Path) -> ResolvedLayout:
+        return await self.detector.layout_for(image)
+
+    async def answer(self, item: Item, layout: LayoutInput) -> Answered:
+        return await answer_item(item, layout, self.config, self.client, self.options)
+
+    async def close(self) -> None:
+        if self.client is not None:
+            await self.client.close()
+        await asyncio.to_thread(self.detector.close)
+
+
+async def _one(
+    item: Item,
+    layout: LayoutInput,
+    engine: Engine,
+    config: EndpointConfig | None,
     options: EvalOptions,
     progress: Progress,
     report: Report,
 ) -> None:
-    from refocus_dsl.loop.session import ask_async, prepare
-
     folder = options.out / item.folder
-    layout: Any = None
-    detect = True
-    if options.layouts == "gold":
-        layout = item.layout
     extra: dict[str, Any] = {
         "id": item.id,
         "gold_answer": item.answer,
@@ -308,50 +420,21 @@ async def _one(
         "settings": (settings := options.settings(config)),
         "settings_fingerprint": fingerprint(settings),
     }
-    if options.layouts == "gold" and layout is None:
+    if options.layouts == "gold" and item.layout is None:
         extra["layout_note"] = "no gold layout for this question; detected one"
     try:
-        if config is None or client is None:
-            from refocus_dsl.loop.offline import offline_ask
-
-            result = await asyncio.to_thread(
-                offline_ask,
-                item.image,
-                item.question,
-                layout=layout,
-                detect=detect,
-                prompt_style=options.prompt_style,
-                max_turns=options.max_turns,
-                limits=Limits(max_pixels=options.max_pixels),
-            )
-        else:
-            prepared = await asyncio.to_thread(
-                prepare,
-                item.image,
-                item.question,
-                config,
-                layout=layout,
-                max_turns=options.max_turns,
-                prompt_style=options.prompt_style,
-                limits=Limits(max_pixels=options.max_pixels),
-                detect=detect,
-                mode=options.mode,
-            )
-            result = await ask_async(prepared, client)
+        answered = await engine.answer(item, layout)
     except Exception as exc:  # noqa: BLE001 - one broken question must not end the run
         kind = "" if isinstance(exc, RefocusError) else f"{type(exc).__name__}: "
         progress.failed(item.id, f"{kind}{exc}", report)
         return
+    result = answered.result
     unscored = result.status in ("offline", "error")
     scores = {} if unscored else score(result.answer, item.answer)
     extra["scores"] = scores
     extra["correct"] = scores.get(options.metric) if scores else None
-    if options.judge and client is not None and result.status != "error":
-        try:
-            verdict = await judge(client, item.question, item.answer, result.answer)
-        except RefocusError as exc:
-            verdict = {"verdict": None, "reply": f"judge failed: {exc}"}
-        extra["judge"] = verdict
+    if answered.judge is not None:
+        extra["judge"] = answered.judge
     if result.status == "error":
         extra["failure"] = result.error
     await asyncio.to_thread(write_trace, result, folder, extra)
@@ -370,6 +453,10 @@ async def _one(
         False,
         acc.strip(),
     )
+
+
+def _engine(todo: Sequence[Item], config: EndpointConfig | None, options: EvalOptions) -> Engine:
+    return LocalEngine(todo, config, options)
 
 
 async def run_eval_async(
@@ -408,20 +495,26 @@ async def run_eval_async(
     from refocus_dsl.registry import default_registry
 
     default_registry()  # load plugins once, before worker threads need them
-    client = AsyncChatClient(config) if config is not None else None
+    engine = _engine(todo, config, options)
+    # Questions enter in order through a window a little wider than the requests in
+    # flight, so detection runs ahead of the model by a bounded amount.
+    window = asyncio.Semaphore(options.concurrency + 2 * engine.detect_workers)
     semaphore = asyncio.Semaphore(options.concurrency)
 
     async def guarded(item: Item) -> None:
-        async with semaphore:
-            await _one(item, config, client, options, progress, report)
+        async with window:
+            layout: LayoutInput = item.layout if options.layouts == "gold" else None
+            if needs_detection(item, options):
+                layout = await engine.layout_for(item.image)
+            async with semaphore:
+                await _one(item, layout, engine, config, options, progress, report)
 
     try:
         await asyncio.gather(*(guarded(item) for item in todo))
     finally:
         if display is not None:
             display.close()
-        if client is not None:
-            await client.close()
+        await engine.close()
     summary = summarize(options.out, items, options.metric, fingerprint(settings))
     summary["failed"] = progress.errors
     summary["run"] = {

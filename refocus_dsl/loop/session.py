@@ -35,7 +35,21 @@ if TYPE_CHECKING:
 NO_MODEL_MESSAGE = "no answer without a model"
 MODES: tuple[str, ...] = ("refocus", "direct", "planner")
 ImageInput = str | Path | bytes | Image.Image
-LayoutInput = Layout | str | Path | Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ResolvedLayout:
+    """A layout looked for beforehand (by ``refocus eval``'s detection workers), with
+    where it came from and notes on what went wrong: passed as ``layout``, it is used
+    as it is, so a question never detects its image a second time."""
+
+    layout: Layout | None
+    source: str = "detected"
+    notes: tuple[str, ...] = ()
+
+
+LayoutInput = Layout | ResolvedLayout | str | Path | Mapping[str, Any] | None
+"""A layout, one found beforehand, a layout file or document, or None to detect one."""
 
 
 @dataclass(frozen=True)
@@ -98,27 +112,38 @@ def load_input_image(source: ImageInput, limits: Limits | None = None) -> Image.
     return load_image(source, max_pixels).image
 
 
+def detect_for_question(image: Image.Image) -> ResolvedLayout:
+    """Detect ``image``'s layout; a failure or a detector crash is a note, not an error."""
+    try:
+        from refocus_dsl.detect import detect_layout
+    except ImportError as exc:
+        return ResolvedLayout(None, "none", (f"layout detection unavailable ({exc})",))
+    try:
+        found = detect_layout(image)
+    except RefocusError as exc:
+        return ResolvedLayout(None, "none", (f"layout detection failed: {exc}",))
+    except Exception as exc:  # noqa: BLE001 - a detector bug must not end the question
+        note = f"layout detection crashed ({type(exc).__name__}: {exc})"
+        return ResolvedLayout(None, "none", (note,))
+    return ResolvedLayout(found, "detected", tuple(found.notes))
+
+
 def resolve_layout(
     image: Image.Image, layout: LayoutInput, *, detect: bool = True
 ) -> tuple[Layout | None, str, tuple[str, ...]]:
     """The layout to use, where it came from, and notes on what went wrong."""
-    if isinstance(layout, Layout):
+    if layout is None and detect:
+        layout = detect_for_question(image)
+    if isinstance(layout, ResolvedLayout):
+        if layout.layout is None:
+            return None, layout.source, layout.notes
+        found, source = layout.layout, layout.source
+    elif isinstance(layout, Layout):
         found, source = layout, "given"
     elif layout is not None:
         found, source = load_layout(layout), "given"
-    elif not detect:
-        return None, "none", ("no layout given and detection is off",)
     else:
-        try:
-            from refocus_dsl.detect import detect_layout
-        except ImportError as exc:
-            return None, "none", (f"layout detection unavailable ({exc})",)
-        try:
-            found, source = detect_layout(image), "detected"
-        except RefocusError as exc:
-            return None, "none", (f"layout detection failed: {exc}",)
-        except Exception as exc:  # noqa: BLE001 - a detector bug must not end the question
-            return None, "none", (f"layout detection crashed ({type(exc).__name__}: {exc})",)
+        return None, "none", ("no layout given and detection is off",)
     if (found.width, found.height) != (image.width, image.height):
         raise LayoutError(
             f"the layout is for a {found.width}x{found.height} image, this image is "

@@ -1,0 +1,110 @@
+"""Detection of many images on every core: one worker process per core, each image once.
+
+Detection is CPU work behind the GIL and the OCR engine's lock, so threads keep
+about one core busy however many there are. :class:`DetectionPool` runs
+:func:`detect_image` in a ``spawn`` process pool (spawned, not forked: the
+parent runs an event loop and threads, which a fork would copy mid-flight)
+sized to the machine; ``refocus eval`` awaits each image's layout while other
+questions talk to the model, and ``refocus detect`` maps it over a folder or a
+manifest. The workers share the layout cache on disk, whose entries are written
+to a temporary file and renamed into place, so concurrent writers never leave
+half a file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures as cf
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from refocus_dsl.errors import RefocusError
+from refocus_dsl.limits import DEFAULT_MAX_PIXELS, Limits
+from refocus_dsl.loop.session import ResolvedLayout, detect_for_question, load_input_image
+
+
+def machine_cores() -> int:
+    """The cores this process may run on (the affinity mask, not the whole machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity mask
+        return os.cpu_count() or 1
+
+
+def detect_image(source: str | bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> ResolvedLayout:
+    """Load one image (a path, or its file's bytes) and detect its layout.
+
+    The unit of work of every engine (a worker process, a thread, a Ray task):
+    a top-level function of plain arguments, so it pickles by name. Failures are
+    notes in the result, never exceptions: one bad image must not stop a batch.
+    """
+    try:
+        image = load_input_image(
+            source if isinstance(source, bytes) else Path(source), Limits(max_pixels=max_pixels)
+        )
+    except RefocusError as exc:
+        return ResolvedLayout(None, "none", (f"cannot read the image: {exc}",))
+    return detect_for_question(image)
+
+
+def _executor(workers: int) -> cf.Executor:
+    if workers <= 1:  # one image or one core: a process start-up would cost more than it saves
+        return cf.ThreadPoolExecutor(1, thread_name_prefix="refocus-detect")
+    return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+class DetectionPool:
+    """Detects each distinct image of a run once, in worker processes.
+
+    ``uses`` counts how many questions will ask for each image: a layout is
+    kept until the last of them took it, then dropped, so memory stays bounded
+    by the questions in flight, not by the size of the run.
+    """
+
+    def __init__(
+        self,
+        uses: Iterable[Path],
+        *,
+        workers: int | None = None,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+    ) -> None:
+        self._uses = Counter(uses)
+        wanted = machine_cores() if workers is None else workers
+        self.workers = max(1, min(wanted, len(self._uses) or 1))
+        self.max_pixels = max_pixels
+        self._pool = _executor(self.workers)
+        self._pending: dict[Path, asyncio.Future[ResolvedLayout]] = {}
+
+    def _submit(self, image: Path) -> asyncio.Future[ResolvedLayout]:
+        try:
+            job = self._pool.submit(detect_image, str(image), self.max_pixels)
+        except BrokenProcessPool:  # a worker died (say, the OCR library crashed): start afresh
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = _executor(self.workers)
+            job = self._pool.submit(detect_image, str(image), self.max_pixels)
+        return asyncio.wrap_future(job)
+
+    async def layout_for(self, image: Path) -> ResolvedLayout:
+        """The image's layout, detected by a worker (started now if no question asked yet)."""
+        future = self._pending.get(image)
+        if future is None:
+            future = self._pending[image] = self._submit(image)
+        try:
+            return await asyncio.shield(future)
+        except BrokenProcessPool:
+            note = "layout detection crashed (a worker process ended abruptly)"
+            return ResolvedLayout(None, "none", (note,))
+        finally:
+            self._uses[image] -= 1
+            if self._uses[image] <= 0:
+                self._pending.pop(image, None)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+__all__ = ["DetectionPool", "detect_image", "machine_cores"]
