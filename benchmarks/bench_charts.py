@@ -22,7 +22,7 @@ import json
 import sys
 from pathlib import Path
 
-from refocus_dsl.scoring import EvalReport, evaluate
+from refocus_dsl.scoring import EvalReport, score_detection
 
 SETS = ("chartqa", "chartlens-plotqa-matsa", "figures")
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "charts"
@@ -39,7 +39,8 @@ def run(data: Path, only: list[str], limit: int | None, overlays: Path | None) -
         # chartlens rows have no gold layout, only the answer bar's box: the
         # runner scores them on the answer-bar metrics alone.
         kind = "figure" if name == "figures" else "chart"
-        reports.append(evaluate(folder / "manifest.jsonl", kind=kind, limit=limit, overlays=ov))
+        manifest = folder / "manifest.jsonl"
+        reports.append(score_detection(manifest, kind=kind, limit=limit, overlays=ov))
         text = reports[-1].to_text().splitlines()
         print("\n".join([f"== {name}", *text[1:]]))
         print()

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from refocus_dsl.layout import Column, Layout, Row, Table
-from refocus_dsl.scoring import EvalReport, evaluate
+from refocus_dsl.scoring import EvalReport, score_detection
 from refocus_dsl.scoring.common import format_value
 
 KEYS = [
@@ -164,12 +164,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench_tables: no manifest at {manifest} (use --data)", file=sys.stderr)
             return 1
         t0 = time.perf_counter()
-        ours = evaluate(manifest, limit=args.limit, progress=progress)
+        ours = score_detection(manifest, limit=args.limit, progress=progress)
         t_ours = time.perf_counter() - t0
         theirs = None
         if baseline is not None:
             t0 = time.perf_counter()
-            theirs = evaluate(manifest, limit=args.limit, progress=progress, detect=baseline)
+            theirs = score_detection(manifest, limit=args.limit, progress=progress, detect=baseline)
             t_theirs = time.perf_counter() - t0
         print(ours.to_text())
         print()

@@ -7,6 +7,9 @@ The pipeline, one module per stage::
     check(Program, Layout)  -> [Diagnostic]
     run(Program, image, Layout) -> Result(image, trace)
 
+``compile_program(text, layout)`` does parse and check in one step and returns a
+``CheckedProgram`` (``.ok``, ``.diagnostics``, ``.program``, ``.run(image)``).
+
 Names are imported lazily so that ``import refocus_dsl`` stays cheap (the
 model loop, OCR and numpy load only when used).
 """
@@ -23,6 +26,8 @@ _EXPORTS: dict[str, str] = {
     "parse": "refocus_dsl.parser",
     "format_program": "refocus_dsl.printer",
     "check": "refocus_dsl.checker",
+    "compile_program": "refocus_dsl.pipeline",
+    "CheckedProgram": "refocus_dsl.pipeline",
     "Limits": "refocus_dsl.limits",
     "run": "refocus_dsl.interpreter",
     "Result": "refocus_dsl.interpreter",
@@ -86,6 +91,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from refocus_dsl.loop import AskResult as AskResult
     from refocus_dsl.loop import ask as ask
     from refocus_dsl.parser import parse as parse
+    from refocus_dsl.pipeline import CheckedProgram as CheckedProgram
+    from refocus_dsl.pipeline import compile_program as compile_program
     from refocus_dsl.printer import format_program as format_program
     from refocus_dsl.registry import Registry as Registry
     from refocus_dsl.registry import default_registry as default_registry

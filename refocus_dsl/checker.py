@@ -82,7 +82,7 @@ from refocus_dsl.targets.index import layout_index
 if TYPE_CHECKING:
     from refocus_dsl.layout import Layout
 
-__all__ = ["check", "CODES", "ToolLookup"]
+__all__ = ["check", "check_program", "CODES", "ToolLookup"]
 
 CODES: dict[str, str] = {
     "E101": "syntax error: unexpected token (the message says what was expected)",
@@ -611,15 +611,26 @@ def check(
     plugins (:func:`refocus_dsl.registry.default_registry`).
     """
     lim = limits if limits is not None else DEFAULT_LIMITS
-    if isinstance(source, str):
-        from refocus_dsl.parser import parse_with_diagnostics
+    if not isinstance(source, str):
+        return check_program(source, layout, registry, lim)
+    from refocus_dsl.parser import parse_with_diagnostics
 
-        program, diags = parse_with_diagnostics(source, lim)
-        if program is None:
-            return diags
-    else:
-        program = source
-        diags = []
+    program, diags = parse_with_diagnostics(source, lim)
+    if program is None:
+        return diags
+    return check_program(program, layout, registry, lim, diags)
+
+
+def check_program(
+    program: Program,
+    layout: Layout | None,
+    registry: ToolLookup | None,
+    limits: Limits,
+    parse_diagnostics: Sequence[Diagnostic] = (),
+) -> list[Diagnostic]:
+    """Every problem of a parsed program, with the parser's own, sorted and capped."""
+    lim = limits
+    diags = list(parse_diagnostics)
     if registry is None:
         from refocus_dsl.registry import default_registry
 

@@ -23,13 +23,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
 from refocus_dsl import ast
 from refocus_dsl.colors import parse_color
-from refocus_dsl.errors import LayoutError, PluginError, ProgramError, RefocusError
+from refocus_dsl.errors import LayoutError, PluginError, RefocusError
 from refocus_dsl.imageio import DEFAULT_MAX_PIXELS, LoadedImage, check_pixels, normalize_image
 from refocus_dsl.layout import Box, Layout
 from refocus_dsl.plugin import EditContext, Param, TargetSet, ToolSpec, Transform
@@ -212,7 +213,7 @@ def _source_of(program: ast.Program, stmt: ast.Statement) -> str:
 
 def run(
     program: ast.Program | str,
-    image: Image.Image | LoadedImage,
+    image: Image.Image | LoadedImage | str | Path | bytes,
     layout: Layout | None = None,
     *,
     registry: Registry | None = None,
@@ -220,24 +221,16 @@ def run(
 ) -> Result:
     """Check ``program`` and apply it to a copy of ``image``; raise ProgramError if it has errors.
 
-    ``program`` may be text (parsed first). Images in other modes than RGB,
-    RGBA, L and LA are converted (palette, 16-bit, CMYK, ...) and the
-    conversion is noted; images over the pixel limit raise LimitError.
+    ``program`` may be text (parsed first); ``image`` a Pillow image, a file
+    path or the file's bytes. Images in other modes than RGB, RGBA, L and LA are
+    converted (palette, 16-bit, CMYK, ...) and the conversion is noted; images
+    over the pixel limit raise LimitError. The same as
+    ``compile_program(program, layout, registry=..., limits=...).run(image)``.
     """
-    from refocus_dsl.checker import check
+    from refocus_dsl.pipeline import compile_program
 
-    reg = registry if registry is not None else default_registry()
-    if isinstance(program, str):
-        from refocus_dsl.parser import parse
-
-        program = parse(program, limits=limits)
-    assert isinstance(program, ast.Program)
-    diagnostics = check(program, layout=layout, registry=reg, limits=limits)
-    errors = [d for d in diagnostics if d.is_error]
-    if errors:
-        raise ProgramError(errors, program.source)
-    notes = [f"{d.code}: {d.message}" for d in diagnostics]
-    return execute(program, image, layout, registry=reg, limits=limits, notes=notes)
+    checked = compile_program(program, layout, registry=registry, limits=limits)
+    return checked.run(image)
 
 
 def execute(

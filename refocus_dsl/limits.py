@@ -1,10 +1,12 @@
-"""Limits: every bound on what a program (and the loop around it) may cost.
+"""Limits: every bound on what one program may cost.
 
 A model writes the programs, so nothing it writes may be unbounded: the text,
 the number of statements, the labels named, the nesting of brackets and the
 length of strings all have defaults here, and going over one is an E4xx
 diagnostic that names the limit and how to raise it (never a hang or a crash).
-Pass your own ``Limits(...)`` to ``parse``, ``check`` or ``run`` to change them.
+Pass your own ``Limits(...)`` to ``compile_program``, ``parse``, ``check``, ``run``
+or ``ask`` to change them. The model loop's own bounds (turns) live with the loop
+(:data:`refocus_dsl.loop.session.DEFAULT_MAX_TURNS`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ MAX_NESTING = 200
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on one program (and the model loop); every field has a default."""
+    """Bounds on one program; every field has a default."""
 
     max_source_bytes: int = 64 * 1024
     """Program text, in UTF-8 bytes; checked before parsing (E401)."""
@@ -37,8 +39,6 @@ class Limits:
     """Characters in one string literal (E405)."""
     max_pixels: int = DEFAULT_MAX_PIXELS
     """Largest image accepted, in pixels (used by the interpreter)."""
-    max_turns: int = 4
-    """Edit turns the model loop allows before it must answer."""
     max_errors: int = 20
     """Syntax errors reported before the parser stops looking (E109)."""
     max_diagnostics: int = 100
@@ -52,7 +52,6 @@ class Limits:
             "max_nesting",
             "max_string_length",
             "max_pixels",
-            "max_turns",
             "max_errors",
             "max_diagnostics",
         ):

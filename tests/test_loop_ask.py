@@ -346,3 +346,32 @@ def test_paper_errors_and_inline_final_answer() -> None:
     assert feedback.startswith("OBSERVATION: Execution error.")
     assert 'did you mean "Year"?' in feedback and "^^^^^^" in feedback
     assert result.answer == "2011"
+
+
+def _one_program(statements: str) -> str:
+    return f"THOUGHT 0: edit.\nACTION 0:\n```refocus\n{statements}\n```"
+
+
+def test_ask_limits_bind_every_program_of_the_dialogue() -> None:
+    from refocus_dsl.checker import check
+    from refocus_dsl.limits import Limits
+
+    image, layout = table_image_and_layout()
+    sixty = "\n".join(['highlight(columns("Year"))'] * 60)
+    # over the default 50 statements: E402 goes back to the model; with 100 it runs
+    with ScriptedServer([Reply(text=_one_program(sixty)), Reply(text=ANSWER)]) as s:
+        default = ask(image, "q?", config=_cfg(s), layout=layout)
+    assert [d.code for d in default.turns[0].diagnostics if d.is_error] == ["E402"]
+    assert not default.turns[0].edited
+    with ScriptedServer([Reply(text=_one_program(sixty)), Reply(text=ANSWER)]) as s:
+        raised = ask(image, "q?", config=_cfg(s), layout=layout, limits=Limits(max_statements=100))
+    assert raised.turns[0].edited and not raised.turns[0].diagnostics
+    # max_nesting=1: the loop refuses what check refuses
+    nested = 'highlight(columns(["Year", "Earning"]))'
+    tight = Limits(max_nesting=1)
+    expected = [d.code for d in check(nested, layout, limits=tight) if d.is_error]
+    assert expected == ["E404"]
+    with ScriptedServer([Reply(text=_one_program(nested)), Reply(text=ANSWER)]) as s:
+        result = ask(image, "q?", config=_cfg(s), layout=layout, limits=tight)
+    assert [d.code for d in result.turns[0].diagnostics if d.is_error] == expected
+    assert not result.turns[0].edited

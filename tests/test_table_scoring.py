@@ -14,7 +14,7 @@ from table_helpers import draw_table, make_cells
 from refocus_dsl.errors import LayoutError
 from refocus_dsl.labels import edit_distance, normalize_label
 from refocus_dsl.layout import Column, Layout, Row, Table, layout_to_dict
-from refocus_dsl.scoring import evaluate, read_manifest
+from refocus_dsl.scoring import read_manifest, score_detection
 from refocus_dsl.scoring.common import anls, assign_max, iou, quantile
 from refocus_dsl.scoring.table import score_table
 
@@ -108,7 +108,7 @@ def write_manifest(tmp_path: Path, n: int) -> Path:
 def test_evaluate_runs_a_manifest_overall_and_per_group(tmp_path: Path) -> None:
     man = write_manifest(tmp_path, 2)
     seen: list[str] = []
-    rep = evaluate(man, progress=seen.append, overlays=tmp_path / "ov")
+    rep = score_detection(man, progress=seen.append, overlays=tmp_path / "ov")
     assert len(rep.images) == 2 and len(seen) == 2
     assert set(rep.groups) == {"grid", "none"}
     assert rep.overall["col_count_exact"] == 1.0
@@ -156,7 +156,7 @@ def test_chart_question_rows_need_no_gold_layout(tmp_path: Path) -> None:
         chart = Chart(orientation="vertical", categories=(cat,))
         return Layout(width=200, height=100, kind="chart", chart=chart)
 
-    rep = evaluate(man, detect=detect)
+    rep = score_detection(man, detect=detect)
     scores = {im["id"]: im["scores"] for im in rep.images}
     assert scores["hit"]["answer_bar_found"] == 1.0
     assert scores["hit"]["answer_bar_labeled"] == 1.0

@@ -161,7 +161,7 @@ def _detect(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from refocus_dsl.scoring import evaluate
+    from refocus_dsl.scoring import score_detection
 
     if args.limit is not None and args.limit < 0:
         print("refocus eval-layout: error: --limit must be >= 0", file=sys.stderr)
@@ -169,7 +169,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     from refocus_dsl.progress import logger
 
-    report = evaluate(
+    report = score_detection(
         args.manifest,
         kind=args.kind,
         limit=args.limit,

@@ -189,9 +189,9 @@ def _summary(diagnostics: Sequence[Any]) -> str:
 
 
 def _check_text(text: str, layout: Any) -> list[Any]:
-    from refocus_dsl.checker import check
+    from refocus_dsl.pipeline import compile_program
 
-    return list(check(text, layout=layout))
+    return list(compile_program(text, layout).diagnostics)
 
 
 # ---------------------------------------------------------------- commands
@@ -268,29 +268,23 @@ def _refuse_run_overwrites(args: argparse.Namespace) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from refocus_dsl.imageio import load_image
-    from refocus_dsl.interpreter import execute
     from refocus_dsl.limits import Limits
-    from refocus_dsl.parser import parse
+    from refocus_dsl.pipeline import compile_program
 
     text, name = read_program(args)
     out_path = Path(args.output)
     _refuse_run_overwrites(args)
     # Syntax, tools and arguments first: no point detecting a layout for a broken program.
-    diagnostics = _check_text(text, None)
-    if any(d.is_error for d in diagnostics):
-        return _refuse(args, diagnostics, text, name)
-    program = parse(text)
+    checked = compile_program(text, None, limits=Limits(max_pixels=args.max_pixels))
+    if not checked.ok or checked.program is None:
+        return _refuse(args, checked.diagnostics, text, name)
     loaded = load_image(args.image, args.max_pixels)
-    layout = None
-    if args.layout is not None or not _only_regions(program):
-        layout = _layout_for(args, loaded)
-    if layout is not None:
-        diagnostics = _check_text(text, layout)
-        if any(d.is_error for d in diagnostics):
-            return _refuse(args, diagnostics, text, name)
-    notes = [f"{d.code}: {d.message}" for d in diagnostics]
-    limits = Limits(max_pixels=args.max_pixels)
-    result = execute(program, loaded, layout, limits=limits, notes=notes)
+    if args.layout is not None or not _only_regions(checked.program):
+        checked = checked.against(_layout_for(args, loaded))
+        if not checked.ok:
+            return _refuse(args, checked.diagnostics, text, name)
+    diagnostics = checked.diagnostics
+    result = checked.run(loaded)
     try:
         result.image.save(out_path)
     except (OSError, ValueError, KeyError) as exc:

@@ -258,7 +258,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     from refocus_dsl.limits import Limits
-    from refocus_dsl.loop.language import evaluate
+    from refocus_dsl.loop.language import try_program
     from refocus_dsl.loop.planner import plan
     from refocus_dsl.loop.session import load_input_image, resolve_layout
 
@@ -267,7 +267,7 @@ def _plan(args: argparse.Namespace) -> int:
     image = load_input_image(args.image, limits)
     layout, source, notes = resolve_layout(image, args.layout)
     p = plan(args.question, layout)
-    outcome = evaluate(p.program, image, layout, None, limits) if p.program else None
+    outcome = try_program(p.program, image, layout, None, limits) if p.program else None
     if args.output:
         if outcome is None or outcome.image is None:
             print("refocus plan: nothing to focus on; no image written", file=sys.stderr)

@@ -22,7 +22,7 @@ from refocus_dsl.diagnostics import Diagnostic
 from refocus_dsl.layout import Box, Layout
 from refocus_dsl.loop.client import Completion, Usage
 from refocus_dsl.loop.images import ImageRef, png_bytes
-from refocus_dsl.loop.language import Outcome, evaluate
+from refocus_dsl.loop.language import Outcome, try_program
 from refocus_dsl.loop.prompt import Prompt
 from refocus_dsl.loop.replies import MAX_REPLY_CHARS, ParsedReply, parse_reply
 
@@ -235,7 +235,7 @@ class Dialogue:
             return self._record(Turn(**base), started)
         if parsed.kind == "program" and parsed.program is not None:
             self._refusals = 0
-            outcome = self._evaluate(parsed.program)
+            outcome = self._try(parsed.program)
             if outcome.ok:
                 self._ran.append(parsed.program)
             parts, edited_file = self._observation(outcome, index)
@@ -270,17 +270,17 @@ class Dialogue:
         self.messages.append(Message("user", tuple(parts)))
         return self._record(turn, started)
 
-    def _evaluate(self, program: str) -> Outcome:
+    def _try(self, program: str) -> Outcome:
         """Check and run one program. A paper-style block may use an image variable
         assigned in an earlier turn (the paper ran a Jupyter kernel that kept them):
         when the only errors are such unknown variables, the earlier programs that
         ran are replayed first, as the kernel would have."""
-        outcome = evaluate(program, self.image, self.layout, self.registry, self.limits)
+        outcome = try_program(program, self.image, self.layout, self.registry, self.limits)
         errors = [d for d in outcome.diagnostics if d.is_error]
         if outcome.ok or not self._ran or not errors or any(d.code != "E207" for d in errors):
             return outcome
         earlier = "".join(p if p.endswith("\n") else p + "\n" for p in self._ran)
-        replay = evaluate(earlier + program, self.image, self.layout, self.registry, self.limits)
+        replay = try_program(earlier + program, self.image, self.layout, self.registry, self.limits)
         return replay if replay.ok else outcome
 
     def _observation(self, outcome: Outcome, index: int) -> tuple[list[Part], str | None]:

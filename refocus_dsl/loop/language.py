@@ -1,4 +1,4 @@
-"""The loop's one doorway into the language: parse, check, run, render.
+"""The loop's one doorway into the language: compile, run, render.
 
 Model text reaches the package only through here, and only as data for the
 parser; nothing it says is executed. Any failure becomes an :class:`Outcome`
@@ -103,30 +103,24 @@ def render(diagnostics: Sequence[Diagnostic], source: str, filename: str = "prog
     return str(render_text(list(diagnostics), source, filename))
 
 
-def evaluate(
+def try_program(
     source: str,
     image: Image.Image,
     layout: Layout | None,
     registry: Registry | None = None,
     limits: Limits | None = None,
 ) -> Outcome:
-    """Parse, check against the layout, and (only when clean) run one program."""
-    from refocus_dsl.checker import check
-    from refocus_dsl.interpreter import execute
-    from refocus_dsl.parser import parse
+    """Compile one program of the model's against the layout and, only when it checks
+    clean, run it; every failure becomes the Outcome's diagnostics or error."""
+    from refocus_dsl.pipeline import compile_program
 
-    try:
-        program = parse(source)
-    except ProgramError as exc:
-        diags = tuple(exc.diagnostics)
-        return Outcome(source, diags, render(diags, source))
-    diags = tuple(check(program, layout=layout, registry=registry, limits=limits))
+    checked = compile_program(source, layout, registry=registry, limits=limits)
+    diags = checked.diagnostics
     text = render(diags, source) if diags else ""
-    if any(d.is_error for d in diags):
+    if not checked.ok:
         return Outcome(source, diags, text)
     try:
-        # already checked above: execute skips the second check that run() would do
-        result = execute(program, image, layout, registry=registry, limits=limits)
+        result = checked.run(image)
     except ProgramError as exc:
         more = tuple(exc.diagnostics)
         return Outcome(source, diags + more, render(diags + more, source))

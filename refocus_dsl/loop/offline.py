@@ -10,9 +10,10 @@ from refocus_dsl.loop.client import Usage
 from refocus_dsl.loop.dialogue import Message, Turn
 from refocus_dsl.loop.errors import LoopError
 from refocus_dsl.loop.images import ImageRef, png_bytes
-from refocus_dsl.loop.language import evaluate
+from refocus_dsl.loop.language import try_program
 from refocus_dsl.loop.planner import plan
 from refocus_dsl.loop.session import (
+    DEFAULT_MAX_TURNS,
     NO_MODEL_MESSAGE,
     AskResult,
     ImageInput,
@@ -37,7 +38,7 @@ def offline_ask(
     limits: Limits | None = None,
     detect: bool = True,
     prompt_style: str = "dsl",
-    max_turns: int = 4,
+    max_turns: int = DEFAULT_MAX_TURNS,
 ) -> AskResult:
     started = time.perf_counter()
     check_args(max_turns, prompt_style)
@@ -50,7 +51,7 @@ def offline_ask(
     images = {"input.png": ImageRef("input.png", png_bytes(img))}
     edited_file: str | None = None
     if p.program:
-        outcome = evaluate(p.program, img, found, registry, limits)
+        outcome = try_program(p.program, img, found, registry, limits)
         if outcome.image is not None:
             edited_file = "turn1.png"
             images[edited_file] = ImageRef(edited_file, png_bytes(outcome.image))

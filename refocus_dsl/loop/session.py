@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from refocus_dsl.registry import Registry
 
 NO_MODEL_MESSAGE = "no answer without a model"
+DEFAULT_MAX_TURNS = 4
+"""Edit turns the model gets before it must answer (``ask(max_turns=...)``)."""
+MAX_TURNS = 50
+"""The most turns ``max_turns`` may allow."""
 MODES: tuple[str, ...] = ("refocus", "direct", "planner")
 ImageInput = str | Path | bytes | Image.Image
 
@@ -67,7 +71,7 @@ class AskResult:
     model: str | None = None
     base_url: str | None = None
     prompt_style: str = "dsl"
-    max_turns: int = 4
+    max_turns: int = DEFAULT_MAX_TURNS
     elapsed_s: float = 0.0
     message: str = ""
     error: str = ""
@@ -157,16 +161,10 @@ def check_args(max_turns: int, prompt_style: str) -> None:
         raise LoopError(
             f"unknown prompt style {prompt_style!r}; choose from {', '.join(PROMPT_STYLES)}"
         )
-    if not 1 <= max_turns <= 50:
-        raise LoopError(f"max turns must be between 1 and 50, got {max_turns}")
+    if not 1 <= max_turns <= MAX_TURNS:
+        raise LoopError(f"max turns must be between 1 and {MAX_TURNS}, got {max_turns}")
 
 
-def default_max_turns(limits: Limits | None = None) -> int:
-    try:
-        from refocus_dsl.limits import Limits as _Limits
-    except ImportError:  # pragma: no cover - the front-end always ships limits
-        return 4
-    return int(getattr(limits if limits is not None else _Limits(), "max_turns", 4))
 
 
 @dataclass
@@ -189,7 +187,7 @@ def prepare(
     config: EndpointConfig,
     *,
     layout: LayoutInput = None,
-    max_turns: int = 4,
+    max_turns: int = DEFAULT_MAX_TURNS,
     prompt_style: str = "dsl",
     registry: Registry | None = None,
     limits: Limits | None = None,
@@ -218,12 +216,12 @@ def prepare(
     elif mode == "direct":
         prompt = build_answer_prompt(question)
     else:
-        from refocus_dsl.loop.language import evaluate
+        from refocus_dsl.loop.language import try_program
         from refocus_dsl.loop.planner import plan
 
         t0 = time.perf_counter()
         p = plan(question, found)
-        outcome = evaluate(p.program, img, found, registry, limits) if p.program else None
+        outcome = try_program(p.program, img, found, registry, limits) if p.program else None
         edited = outcome.image if outcome is not None else None
         if edited is not None and outcome is not None:
             ref = ImageRef("turn1.png", png_bytes(edited))
@@ -321,7 +319,7 @@ def ask(
     (after the trace, marked incomplete, is written). ``mode`` ``direct`` and
     ``planner`` are the baselines (no edits; the offline planner's edit).
     """
-    turns = max_turns if max_turns is not None else default_max_turns(limits)
+    turns = max_turns if max_turns is not None else DEFAULT_MAX_TURNS
     cfg = config or resolve_config(
         model=model,
         base_url=base_url,

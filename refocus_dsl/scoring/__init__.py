@@ -177,7 +177,7 @@ def _aggregate(items: Sequence[Mapping[str, Any]], kinds: Sequence[str]) -> dict
     return out
 
 
-def evaluate(
+def score_detection(
     manifest: str | Path,
     *,
     kind: str = "gold",
