@@ -45,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     # the model loop
     "ask": "refocus_dsl.loop",
     "AskResult": "refocus_dsl.loop",
+    "EndpointConfig": "refocus_dsl.loop.config",
     # errors
     "RefocusError": "refocus_dsl.errors",
     "ProgramError": "refocus_dsl.errors",
@@ -90,6 +91,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from refocus_dsl.limits import Limits as Limits
     from refocus_dsl.loop import AskResult as AskResult
     from refocus_dsl.loop import ask as ask
+    from refocus_dsl.loop.config import EndpointConfig as EndpointConfig
     from refocus_dsl.parser import parse as parse
     from refocus_dsl.pipeline import CheckedProgram as CheckedProgram
     from refocus_dsl.pipeline import compile_program as compile_program

@@ -1,7 +1,9 @@
 """One root exception for everything refocus-dsl raises on purpose.
 
 Library callers catch :class:`RefocusError`; the CLI turns it into a message
-and an exit code, never a traceback. Subclasses say which stage failed.
+and an exit code, never a traceback. Subclasses say which stage failed;
+``exit_code`` says whose problem it is: 1 the program or the data (the
+default), 2 the command line or a file it names (:data:`USAGE`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,25 @@ if TYPE_CHECKING:
     from refocus_dsl.diagnostics import Diagnostic
 
 
+EXIT_PROBLEM = 1
+"""Exit status for a program or data problem."""
+USAGE = 2
+"""Exit status for a usage or file error: a missing file, a bad option, a missing setting."""
+
+
 class RefocusError(Exception):
-    """Root of every error this package raises deliberately."""
+    """Root of every error this package raises deliberately.
+
+    ``exit_code=USAGE`` marks a usage or file error (no such file, unreadable,
+    a setting missing) as opposed to a problem in the program or the data.
+    """
+
+    exit_code: int = EXIT_PROBLEM
+
+    def __init__(self, *args: object, exit_code: int | None = None) -> None:
+        super().__init__(*args)
+        if exit_code is not None:
+            self.exit_code = exit_code
 
 
 class ProgramError(RefocusError):

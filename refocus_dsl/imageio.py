@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from refocus_dsl.errors import ImageError, LimitError
+from refocus_dsl.errors import USAGE, ImageError, LimitError
 from refocus_dsl.limits import DEFAULT_MAX_PIXELS as DEFAULT_MAX_PIXELS
 
 MIN_DETECT_SIDE = 16
@@ -92,9 +92,11 @@ def load_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS)
     except (LimitError, ImageError) as exc:
         raise type(exc)(f"{name}: {exc}") from None
     except FileNotFoundError:
-        raise ImageError(f"{name}: no such file") from None
+        raise ImageError(f"{name}: no such file", exit_code=USAGE) from None
     except IsADirectoryError:
-        raise ImageError(f"{name}: is a directory, not an image") from None
+        raise ImageError(f"{name}: is a directory, not an image", exit_code=USAGE) from None
+    except PermissionError:
+        raise ImageError(f"{name}: permission denied", exit_code=USAGE) from None
     except UnidentifiedImageError:
         raise ImageError(f"{name}: not an image Pillow can read") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

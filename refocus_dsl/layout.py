@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from refocus_dsl.errors import LayoutError
+from refocus_dsl.errors import USAGE, LayoutError
 
 SCHEMA = "refocus-layout/1"
 
@@ -296,7 +296,9 @@ def load_layout(source: str | Path | Mapping[str, Any]) -> Layout:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise LayoutError(f"cannot read layout {path}: {exc.strerror or exc}") from None
+        raise LayoutError(
+            f"cannot read layout {path}: {exc.strerror or exc}", exit_code=USAGE
+        ) from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

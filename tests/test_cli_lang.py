@@ -68,7 +68,7 @@ def test_check_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_missing_program_file_is_a_one_line_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["check", str(tmp_path / "nope.rf")]) == 1
+    assert main(["check", str(tmp_path / "nope.rf")]) == 2, "a file error"
     err = capsys.readouterr().err
     assert "cannot read program" in err and "Traceback" not in err and err.count("\n") == 1
 

@@ -255,7 +255,10 @@ def test_layout_size_mismatch_is_a_clear_error() -> None:
     from refocus_dsl.errors import LayoutError
 
     with pytest.raises(LayoutError, match="layout is for"):
-        ask(image, "q?", layout=replace(layout, width=999), base_url="http://127.0.0.1:9/v1")
+        ask(
+            image, "q?", layout=replace(layout, width=999), base_url="http://127.0.0.1:9/v1",
+            model="m",
+        )  # fmt: skip
 
 
 def test_direct_baseline_runs_no_program() -> None:

@@ -66,7 +66,7 @@ def test_errors_are_one_line(
 ) -> None:
     code = main(["ask", str(tmp_path / "missing.png"), "q?"])
     err = capsys.readouterr().err
-    assert code == 1 and "missing.png" in err and "Traceback" not in err
+    assert code == 2 and "missing.png" in err and "Traceback" not in err
     code = main(["report", str(tmp_path), "-o", str(tmp_path / "r.html")])
     assert code == 1 and "no trace folders" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
@@ -114,7 +114,7 @@ def test_eval_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     with ScriptedServer(lambda body: Reply(text="ANSWER: 2011")) as s:
         code = main(
             ["eval", str(tmp_path / "d.jsonl"), "--out", str(tmp_path / "o"), "--layouts", "gold",
-             "--concurrency", "2", "--base-url", s.base_url, "--json"]
+             "--concurrency", "2", "--base-url", s.base_url, "--model", "m", "--json"]
         )  # fmt: skip
     captured = capsys.readouterr()
     summary = json.loads(captured.out)

@@ -2,7 +2,9 @@
 
 Each module registers its sub-commands with :func:`add_parsers` and returns an
 exit code from its handler; this module only dispatches and turns deliberate
-errors into one-line messages (exit 1) instead of tracebacks.
+errors into one-line messages instead of tracebacks. Exit status: 0 success,
+1 the program or the data has problems, 2 a usage or file error (a bad option,
+a missing file or setting).
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except RefocusError as exc:
         print(f"refocus {args.command}: error: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_code
     except KeyboardInterrupt:
         print(f"refocus {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -7,7 +7,8 @@ import argparse
 from refocus_dsl.limits import DEFAULT_MAX_PIXELS
 
 
-def _positive(text: str) -> int:
+def positive_int(text: str) -> int:
+    """A whole number of at least 1 (an argparse type)."""
     try:
         value = int(text.replace("_", "").replace(",", ""))
     except ValueError:
@@ -20,7 +21,7 @@ def _positive(text: str) -> int:
 def add_max_pixels(p: argparse.ArgumentParser) -> None:
     """``--max-pixels N``: the image size limit (width x height), for one command."""
     p.add_argument(
-        "--max-pixels", type=_positive, default=DEFAULT_MAX_PIXELS, metavar="N",
+        "--max-pixels", type=positive_int, default=DEFAULT_MAX_PIXELS, metavar="N",
         help=f"refuse images larger than N pixels (default {DEFAULT_MAX_PIXELS:,}); "
         "a guard against decompression bombs, raise it for huge scans",
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 from refocus_dsl.cli._common import add_max_pixels
 from refocus_dsl.cli._paths import check_output_file, refuse_input_overwrite
-from refocus_dsl.errors import ImageError, RefocusError
+from refocus_dsl.errors import USAGE, ImageError, RefocusError
 
 RAW = argparse.RawDescriptionHelpFormatter
 
@@ -150,7 +150,9 @@ def read_program(args: argparse.Namespace) -> tuple[str, str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RefocusError(f"cannot read program {path}: {exc.strerror or exc}") from None
+        raise RefocusError(
+            f"cannot read program {path}: {exc.strerror or exc}", exit_code=USAGE
+        ) from None
     try:
         return data.decode("utf-8"), str(path)
     except UnicodeDecodeError as exc:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refocus_dsl.cli._common import add_max_pixels
+from refocus_dsl.cli._common import add_max_pixels, positive_int
 from refocus_dsl.cli._paths import (
     check_output_file,
     check_output_folder,
@@ -32,8 +32,16 @@ examples:
   refocus ask chart.png "..." --layout chart.json --json
       use a known layout instead of detecting one; print the result as JSON
 
-endpoint: --base-url, else OPENAI_BASE_URL; key: OPENAI_API_KEY; model: --model,
-else REFOCUS_MODEL, else gpt-4o.
+  refocus ask table.png "..." --offline
+      the offline planner even when OPENAI_API_KEY is set: no request is made
+  refocus ask chart.png "..." --base-url http://localhost:8000/v1 --model my-vlm \
+      --max-images 2 --image-max-side 1024 --max-tokens 512
+      a local server that takes two images per prompt; smaller images, shorter replies
+
+endpoint: --base-url, else OPENAI_BASE_URL; key: OPENAI_API_KEY; model: --model, else
+REFOCUS_MODEL (required with a base URL; gpt-4o for OpenAI's API); request settings:
+--max-tokens, --temperature, --image-max-side, --max-images, else REFOCUS_MAX_TOKENS,
+REFOCUS_TEMPERATURE, REFOCUS_IMAGE_MAX_SIDE, REFOCUS_MAX_IMAGES.
 """
 
 PLAN_EXAMPLES = """\
@@ -183,17 +191,49 @@ def add_parsers(sub: Any) -> None:
 
 
 def _endpoint_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", help="model name (else REFOCUS_MODEL, else gpt-4o)")
+    p.add_argument("--model", help="model name (else REFOCUS_MODEL; required with --base-url)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint (else OPENAI_BASE_URL)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per request (120)")
     p.add_argument("--retries", type=int, default=None, help="retries on 429/5xx/timeout (4)")
+    p.add_argument(
+        "--max-tokens", type=positive_int, default=None, metavar="N",
+        help="longest reply, in tokens (else REFOCUS_MAX_TOKENS, else 2048)",
+    )  # fmt: skip
+    p.add_argument(
+        "--temperature", type=float, default=None, metavar="T",
+        help="sampling temperature 0..2 (else REFOCUS_TEMPERATURE, else 0)",
+    )  # fmt: skip
+    p.add_argument(
+        "--image-max-side", type=positive_int, default=None, metavar="PX",
+        help="downscale images sent to the model to this longest side (else "
+        "REFOCUS_IMAGE_MAX_SIDE; default full size); traces keep full size",
+    )  # fmt: skip
+    p.add_argument(
+        "--max-images", type=positive_int, default=None, metavar="N",
+        help="images per request at most, oldest left out first (else REFOCUS_MAX_IMAGES; "
+        "for servers that limit them, e.g. vLLM --limit-mm-per-prompt)",
+    )  # fmt: skip
+    p.add_argument(
+        "--offline", action="store_true",
+        help="the offline planner, no model request, even with OPENAI_API_KEY set",
+    )  # fmt: skip
 
 
 def _config(args: argparse.Namespace) -> Any:
+    """The endpoint from flags and environment; None with --offline or when none is set."""
     from refocus_dsl.loop.config import resolve_config
 
+    if args.offline:
+        return None
     return resolve_config(
-        model=args.model, base_url=args.base_url, timeout_s=args.timeout, max_retries=args.retries
+        model=args.model,
+        base_url=args.base_url,
+        timeout_s=args.timeout,
+        max_retries=args.retries,
+        max_tokens=args.max_tokens,
+        temperature=args.temperature,
+        image_max_side=args.image_max_side,
+        max_images=args.max_images,
     )
 
 
@@ -208,6 +248,7 @@ def _ask(args: argparse.Namespace) -> int:
         args.image,
         args.question,
         config=_config(args),
+        offline=args.offline,
         max_turns=args.max_turns,
         layout=args.layout,
         trace_dir=args.trace_dir,

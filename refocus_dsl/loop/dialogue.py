@@ -13,6 +13,7 @@ specific nudge and use up a turn, so every dialogue is bounded.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,7 +22,13 @@ from PIL import Image
 from refocus_dsl.diagnostics import Diagnostic
 from refocus_dsl.layout import Box, Layout
 from refocus_dsl.loop.client import Completion, Usage
-from refocus_dsl.loop.images import ImageRef, png_bytes
+from refocus_dsl.loop.images import (
+    ImageRef,
+    data_uri,
+    downscaled_png,
+    images_to_leave_out,
+    png_bytes,
+)
 from refocus_dsl.loop.language import Outcome, try_program
 from refocus_dsl.loop.prompt import Prompt
 from refocus_dsl.loop.replies import MAX_REPLY_CHARS, ParsedReply, parse_reply
@@ -42,18 +49,29 @@ class Message:
     role: Literal["system", "user", "assistant"]
     parts: tuple[Part, ...]
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(
+        self,
+        uri: Callable[[ImageRef], str] | None = None,
+        left_out: Callable[[int], str | None] | None = None,
+    ) -> dict[str, Any]:
+        """The message as the endpoint takes it; ``uri`` gives an image's data URI (a
+        downscaled one), ``left_out(i)`` a note to send instead of image part ``i``."""
         if self.role != "user":
             return {
                 "role": self.role,
                 "content": "".join(p for p in self.parts if isinstance(p, str)),
             }
         content: list[dict[str, Any]] = []
-        for p in self.parts:
+        for i, p in enumerate(self.parts):
             if isinstance(p, str):
                 content.append({"type": "text", "text": p})
+                continue
+            note = left_out(i) if left_out is not None else None
+            if note is not None:
+                content.append({"type": "text", "text": note})
             else:
-                content.append({"type": "image_url", "image_url": {"url": p.uri}})
+                url = uri(p) if uri is not None else p.uri
+                content.append({"type": "image_url", "image_url": {"url": url}})
         return {"role": "user", "content": content}
 
     def to_trace(self) -> dict[str, Any]:
@@ -162,6 +180,8 @@ class Dialogue:
         tools: bool = True,
         first_parts: tuple[Part, ...] | None = None,
         pre_turns: tuple[Turn, ...] = (),
+        image_max_side: int | None = None,
+        max_images: int | None = None,
     ) -> None:
         """``tools=False`` asks for an answer only (the baselines); ``first_parts``
         replaces the images of the first message (the planner baseline sends its edit);
@@ -190,13 +210,51 @@ class Dialogue:
         self._ran: list[str] = []
         self.final_requested = not tools
         self._refusals = 0
+        self.image_max_side = image_max_side
+        self.max_images = max_images
+        self._scaled: dict[str, str] = {}
 
     @property
     def done(self) -> bool:
         return self.status is not None
 
     def api_messages(self) -> list[dict[str, Any]]:
-        return [m.to_api() for m in self.messages]
+        """The next request's messages, images downscaled to ``image_max_side`` and at
+        most ``max_images`` of them (the oldest left out, with a note saying so)."""
+        parts = [
+            (m, i, p.name)
+            for m, message in enumerate(self.messages)
+            for i, p in enumerate(message.parts)
+            if isinstance(p, ImageRef)
+        ]
+        omit = images_to_leave_out(parts, self.max_images) if self.max_images else set()
+
+        def left_out_of(m: int) -> Callable[[int], str | None]:
+            def note(i: int) -> str | None:
+                if (m, i) not in omit:
+                    return None
+                name = self.messages[m].parts[i]
+                label = name.name if isinstance(name, ImageRef) else "an image"
+                return (
+                    f"[image {label} left out: this server takes at most {self.max_images} "
+                    "images per request; the newest images are sent]"
+                )
+
+            return note
+
+        return [
+            msg.to_api(self._uri, left_out_of(m) if omit else None)
+            for m, msg in enumerate(self.messages)
+        ]
+
+    def _uri(self, ref: ImageRef) -> str:
+        if self.image_max_side is None:
+            return ref.uri
+        cached = self._scaled.get(ref.name)
+        if cached is None:
+            cached = data_uri(downscaled_png(ref.png, self.image_max_side))
+            self._scaled[ref.name] = cached
+        return cached
 
     @property
     def paper(self) -> bool:

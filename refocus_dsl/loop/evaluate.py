@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from refocus_dsl.errors import RefocusError
+from refocus_dsl.errors import USAGE, RefocusError
 from refocus_dsl.limits import DEFAULT_MAX_PIXELS, Limits
 from refocus_dsl.loop.client import AsyncChatClient
 from refocus_dsl.loop.config import EndpointConfig
@@ -79,7 +79,9 @@ def load_dataset(path: str | Path) -> list[Item]:
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise LoopError(f"cannot read dataset {source}: {exc.strerror or exc}") from None
+        raise LoopError(
+            f"cannot read dataset {source}: {exc.strerror or exc}", exit_code=USAGE
+        ) from None
     except UnicodeDecodeError:
         raise LoopError(f"{source}: not UTF-8 text") from None
     base = source.parent

@@ -253,6 +253,8 @@ def prepare(
         tools=mode == "refocus",
         first_parts=first,
         pre_turns=pre,
+        image_max_side=config.image_max_side,
+        max_images=config.max_images,
     )
     return Prepared(question, img, found, source, notes, dialogue, config, started)
 
@@ -309,6 +311,7 @@ def ask(
     detect: bool = True,
     notify: Callable[[str], None] | None = None,
     mode: str = "refocus",
+    offline: bool = False,
 ) -> AskResult:
     """Answer ``question`` about ``image`` with the ReFocus loop.
 
@@ -318,9 +321,10 @@ def ask(
     Endpoint failures that retries cannot fix raise :class:`ModelError`
     (after the trace, marked incomplete, is written). ``mode`` ``direct`` and
     ``planner`` are the baselines (no edits; the offline planner's edit).
+    ``offline=True`` runs the offline planner whatever is configured (no request).
     """
     turns = max_turns if max_turns is not None else DEFAULT_MAX_TURNS
-    cfg = config or resolve_config(
+    cfg = None if offline else config or resolve_config(
         model=model,
         base_url=base_url,
         api_key=api_key,
@@ -332,7 +336,9 @@ def ask(
         from refocus_dsl.loop.offline import offline_ask
 
         (notify or _stderr)(
-            "refocus: no model endpoint configured (--base-url / OPENAI_BASE_URL, or "
+            "refocus: offline: the offline planner edits the image but gives no answer"
+            if offline
+            else "refocus: no model endpoint configured (--base-url / OPENAI_BASE_URL, or "
             "OPENAI_API_KEY); using the offline planner: it edits the image but gives no answer"
         )
         return offline_ask(
