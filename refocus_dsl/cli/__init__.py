@@ -13,7 +13,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from refocus_dsl.cli._paths import OutputRefused
 from refocus_dsl.errors import RefocusError
 
 EPILOG = """\
@@ -82,9 +81,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         code: int = handler(args)
-    except OutputRefused as exc:
-        print(f"refocus {args.command}: error: {exc}", file=sys.stderr)
-        return 2
     except RefocusError as exc:
         print(f"refocus {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from refocus_dsl.errors import RefocusError
+from refocus_dsl.errors import USAGE, RefocusError
 
 TRACE_OWNED = ("trace.json", "input.png")
 """Files whose presence marks a folder as holding a trace."""
@@ -20,6 +20,8 @@ TRACE_OWNED = ("trace.json", "input.png")
 
 class OutputRefused(RefocusError):
     """An output path would overwrite an input or an existing trace (exit status 2)."""
+
+    exit_code = USAGE
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
