@@ -1,4 +1,4 @@
-"""Layout sub-commands: ``detect`` (one image) and ``eval-layout`` (a scored manifest).
+"""Layout sub-commands: ``detect`` (one image, or many) and ``eval-layout`` (a scored manifest).
 
 Data goes to stdout (a human summary, or JSON with ``--json``); progress and
 notes go to stderr. Deliberate errors propagate as
@@ -24,6 +24,13 @@ examples:
   refocus detect table.png --json > layout.json     the layout JSON (refocus-layout/1)
   refocus detect chart.png --overlay boxes.png      draw what was found over the image
   refocus detect table.png --kind table --ocr pytesseract --no-cache
+  refocus detect images/ --out-dir layouts/         every image of a folder, on every core
+  refocus detect questions.jsonl --jsonl layouts.jsonl   the images a manifest names
+
+With --jsonl or --out-dir, many images are detected in worker processes (one per
+core, --workers N), with progress on stderr; a rerun skips the images already
+written and tries failed ones again. --out-dir writes DIR/<image path>.json,
+ready to be named as a question's "layout" for `refocus eval --layouts gold`.
 
 The layout is cached by image content and detector version (in memory and under
 $XDG_CACHE_HOME/refocus-dsl/layouts; REFOCUS_NO_CACHE=1 or --no-cache skips it).
@@ -52,7 +59,11 @@ def add_parsers(sub: Any) -> None:
         epilog=DETECT_EPILOG,
         formatter_class=RAW,
     )
-    p.add_argument("image", help="image file (PNG, JPEG, ...)")
+    p.add_argument(
+        "image",
+        help="image file (PNG, JPEG, ...); or, with --jsonl or --out-dir, a folder of "
+        "images or a JSON Lines manifest whose lines name an \"image\"",
+    )
     p.add_argument("--kind", choices=["auto", "table", "chart", "figure"], default="auto")
     p.add_argument("--json", action="store_true", help="print the layout JSON")
     p.add_argument(
@@ -63,6 +74,16 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument(
         "--no-cache", action="store_true", help="detect afresh, do not read or write the cache"
+    )
+    batch = p.add_argument_group("many images (a folder or a manifest)")
+    batch.add_argument("--jsonl", metavar="OUT.jsonl", help="one layout per line, appended")
+    batch.add_argument("--out-dir", metavar="DIR", help="one DIR/<image>.json per image")
+    batch.add_argument(
+        "--no-resume", action="store_true", help="detect every image again (default: skip done)"
+    )
+    batch.add_argument(
+        "--workers", type=int, default=None, metavar="N",
+        help="processes detecting at once (default: one per core)",
     )
     add_max_pixels(p)
     p.set_defaults(handler=_detect)
@@ -134,6 +155,8 @@ def summary(layout: Layout) -> str:
 
 
 def _detect(args: argparse.Namespace) -> int:
+    if args.jsonl or args.out_dir or Path(args.image).is_dir():
+        return _detect_many(args)
     from refocus_dsl.cli._paths import check_output_file, refuse_input_overwrite
     from refocus_dsl.detect import detect_layout
     from refocus_dsl.imageio import load_image
@@ -158,6 +181,55 @@ def _detect(args: argparse.Namespace) -> int:
     else:
         print(summary(layout))
     return 0
+
+
+def _detect_many(args: argparse.Namespace) -> int:
+    from refocus_dsl.batch import BatchOptions, Report, run_batch
+    from refocus_dsl.cli._paths import (
+        check_output_file,
+        check_output_folder,
+        refuse_input_overwrite,
+    )
+    from refocus_dsl.loop.detection import DetectSettings
+    from refocus_dsl.progress import ProgressDisplay, logger
+
+    if bool(args.jsonl) == bool(args.out_dir):
+        print("refocus detect: error: for many images give one of --jsonl OUT.jsonl or "
+              "--out-dir DIR", file=sys.stderr)  # fmt: skip
+        return 2
+    if args.json or args.overlay:
+        print("refocus detect: error: --json and --overlay are for one image", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print("refocus detect: error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    check_output_file(args.jsonl, "--jsonl")
+    refuse_input_overwrite(args.jsonl, [("manifest", args.image)], "--jsonl")
+    if args.out_dir:
+        check_output_folder(args.out_dir, "--out-dir")
+    options = BatchOptions(
+        jsonl=Path(args.jsonl) if args.jsonl else None,
+        out_dir=Path(args.out_dir) if args.out_dir else None,
+        resume=not args.no_resume,
+        workers=args.workers,
+    )
+    settings = DetectSettings(args.kind, args.ocr, not args.no_cache, args.max_pixels)
+    shown: list[ProgressDisplay] = []
+
+    def start(todo: int) -> Report:
+        shown.append(ProgressDisplay(todo, "image", "detect", log=logger.getChild("detect")))
+        return lambda line, failed: shown[0].item(line, failed=failed)
+
+    try:
+        result = run_batch(args.image, options, settings, start)
+    finally:
+        for display in shown:
+            display.close()
+    print(
+        f"{result.images} images: {result.detected} detected, {result.skipped} already done, "
+        f"{result.failed} failed, in {result.seconds:.1f} s -> {args.jsonl or args.out_dir}"
+    )
+    return 1 if result.failed else 0
 
 
 def _eval(args: argparse.Namespace) -> int:

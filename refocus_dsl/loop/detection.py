@@ -20,6 +20,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 from refocus_dsl.errors import RefocusError
@@ -35,20 +36,32 @@ def machine_cores() -> int:
         return os.cpu_count() or 1
 
 
-def detect_image(source: str | bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> ResolvedLayout:
+@dataclass(frozen=True)
+class DetectSettings:
+    """How to detect (the same for every image of a run)."""
+
+    kind: str = "auto"
+    ocr: str = "auto"
+    cache: bool = True
+    max_pixels: int = DEFAULT_MAX_PIXELS
+
+
+def detect_image(source: str | bytes, settings: DetectSettings | None = None) -> ResolvedLayout:
     """Load one image (a path, or its file's bytes) and detect its layout.
 
     The unit of work of every engine (a worker process, a thread, a Ray task):
     a top-level function of plain arguments, so it pickles by name. Failures are
     notes in the result, never exceptions: one bad image must not stop a batch.
     """
+    settings = settings or DetectSettings()
     try:
         image = load_input_image(
-            source if isinstance(source, bytes) else Path(source), Limits(max_pixels=max_pixels)
+            source if isinstance(source, bytes) else Path(source),
+            Limits(max_pixels=settings.max_pixels),
         )
     except RefocusError as exc:
         return ResolvedLayout(None, "none", (f"cannot read the image: {exc}",))
-    return detect_for_question(image)
+    return detect_for_question(image, settings.kind, settings.ocr, settings.cache)
 
 
 def _executor(workers: int) -> cf.Executor:
@@ -70,22 +83,22 @@ class DetectionPool:
         uses: Iterable[Path],
         *,
         workers: int | None = None,
-        max_pixels: int = DEFAULT_MAX_PIXELS,
+        settings: DetectSettings | None = None,
     ) -> None:
         self._uses = Counter(uses)
         wanted = machine_cores() if workers is None else workers
         self.workers = max(1, min(wanted, len(self._uses) or 1))
-        self.max_pixels = max_pixels
+        self.settings = settings or DetectSettings()
         self._pool = _executor(self.workers)
         self._pending: dict[Path, asyncio.Future[ResolvedLayout]] = {}
 
     def _submit(self, image: Path) -> asyncio.Future[ResolvedLayout]:
         try:
-            job = self._pool.submit(detect_image, str(image), self.max_pixels)
+            job = self._pool.submit(detect_image, str(image), self.settings)
         except BrokenProcessPool:  # a worker died (say, the OCR library crashed): start afresh
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = _executor(self.workers)
-            job = self._pool.submit(detect_image, str(image), self.max_pixels)
+            job = self._pool.submit(detect_image, str(image), self.settings)
         return asyncio.wrap_future(job)
 
     async def layout_for(self, image: Path) -> ResolvedLayout:
@@ -107,4 +120,4 @@ class DetectionPool:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-__all__ = ["DetectionPool", "detect_image", "machine_cores"]
+__all__ = ["DetectSettings", "DetectionPool", "detect_image", "machine_cores"]

@@ -378,14 +378,14 @@ class LocalEngine:
     def __init__(
         self, todo: Sequence[Item], config: EndpointConfig | None, options: EvalOptions
     ) -> None:
-        from refocus_dsl.loop.detection import DetectionPool
+        from refocus_dsl.loop.detection import DetectionPool, DetectSettings
 
         self.config, self.options = config, options
         self.client = AsyncChatClient(config) if config is not None else None
         self.detector = DetectionPool(
             (i.image for i in todo if needs_detection(i, options)),
             workers=options.detect_workers,
-            max_pixels=options.max_pixels,
+            settings=DetectSettings(max_pixels=options.max_pixels),
         )
         self.detect_workers = self.detector.workers
 

@@ -116,14 +116,16 @@ def load_input_image(source: ImageInput, limits: Limits | None = None) -> Image.
     return load_image(source, max_pixels).image
 
 
-def detect_for_question(image: Image.Image) -> ResolvedLayout:
+def detect_for_question(
+    image: Image.Image, kind: str = "auto", ocr: str = "auto", cache: bool = True
+) -> ResolvedLayout:
     """Detect ``image``'s layout; a failure or a detector crash is a note, not an error."""
     try:
         from refocus_dsl.detect import detect_layout
     except ImportError as exc:
         return ResolvedLayout(None, "none", (f"layout detection unavailable ({exc})",))
     try:
-        found = detect_layout(image)
+        found = detect_layout(image, kind, ocr=ocr, cache=None if cache else False)
     except RefocusError as exc:
         return ResolvedLayout(None, "none", (f"layout detection failed: {exc}",))
     except Exception as exc:  # noqa: BLE001 - a detector bug must not end the question
