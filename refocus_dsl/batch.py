@@ -193,16 +193,6 @@ class BatchSummary:
     seconds: float = 0.0
     failures: dict[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "images": self.images,
-            "detected": self.detected,
-            "skipped": self.skipped,
-            "failed": self.failed,
-            "seconds": round(self.seconds, 3),
-            "failures": dict(self.failures),
-        }
-
 
 Report = Callable[[str, bool], None]
 """Where each finished image is reported: (line, failed)."""
