@@ -66,7 +66,24 @@ class Category:
     label_bbox: Box | None = None
     bar_bbox: Box | None = None
     region: Box | None = None
-    bars: tuple[Box, ...] = ()  # each bar of the category (series, stack segments), if known
+    # Each bar of the category, if known. When the chart lists ``series``, ``bars[k]`` is
+    # series k's bar (None where that series has no bar here); otherwise every bar
+    # (stack segments, side-by-side bars) in reading order.
+    bars: tuple[Box | None, ...] = ()
+
+
+RGB = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One data series of a grouped or stacked chart: a legend entry, or a bar colour
+    with ``label`` None when the chart has no legend."""
+
+    index: int
+    label: str | None = None
+    label_bbox: Box | None = None
+    color: RGB | None = None
 
 
 @dataclass(frozen=True)
@@ -76,13 +93,18 @@ class Chart:
     plot_bbox: Box | None = None
     title: str | None = None
     categories: tuple[Category, ...] = ()
+    series: tuple[Series, ...] = ()
 
 
 @dataclass(frozen=True)
 class Subplot:
+    """One panel of a figure; ``layout`` is the panel's own layout (a chart or a table,
+    boxes in the whole image's coordinates) when it was detected."""
+
     index: int
     bbox: Box
     title: str | None = None
+    layout: Layout | None = None
 
 
 @dataclass(frozen=True)
@@ -224,11 +246,15 @@ def _chart(doc: Mapping[str, Any]) -> Chart:
                 bar_bbox=_box(c.get("bar_bbox"), f"chart.categories[{i}].bar_bbox", optional=True),
                 region=_box(c.get("region"), f"chart.categories[{i}].region", optional=True),
                 bars=tuple(
-                    _req_box(b, f"chart.categories[{i}].bars[{k}]")
+                    _box(b, f"chart.categories[{i}].bars[{k}]", optional=True)
                     for k, b in enumerate(_list(c.get("bars"), f"chart.categories[{i}].bars"))
                 ),
             )
         )
+    series = tuple(
+        _series(_obj(raw, f"chart.series[{k}]"), k)
+        for k, raw in enumerate(_list(doc.get("series"), "chart.series"))
+    )
     title = doc.get("title")
     return Chart(
         type=_text(doc.get("type", "bar"), "chart.type") or "bar",
@@ -236,7 +262,43 @@ def _chart(doc: Mapping[str, Any]) -> Chart:
         plot_bbox=_box(doc.get("plot_bbox"), "chart.plot_bbox", optional=True),
         title=_text(title, "chart.title") if title is not None else None,
         categories=tuple(categories),
+        series=series,
     )
+
+
+def _series(doc: Mapping[str, Any], k: int) -> Series:
+    where = f"chart.series[{k}]"
+    label = doc.get("label")
+    color = doc.get("color")
+    rgb: RGB | None = None
+    if color is not None:
+        if (
+            not isinstance(color, (list, tuple))
+            or len(color) != 3
+            or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255
+                       for v in color)
+        ):
+            raise _fail(f"{where}.color", f"expected [r, g, b] integers 0-255, got {color!r:.80}")
+        rgb = (color[0], color[1], color[2])
+    return Series(
+        index=_int(doc.get("index", k), f"{where}.index"),
+        label=_text(label, f"{where}.label") if label is not None else None,
+        label_bbox=_box(doc.get("label_bbox"), f"{where}.label_bbox", optional=True),
+        color=rgb,
+    )
+
+
+def _panel_layout(value: Any, where: str) -> Layout | None:
+    """A panel's own layout: a chart or a table, never a figure of its own."""
+    if value is None:
+        return None
+    try:
+        panel = layout_from_dict(_obj(value, where))
+    except LayoutError as exc:
+        raise _fail(where, str(exc).removeprefix("layout ")) from None
+    if panel.kind == "figure":
+        raise _fail(f"{where}.kind", "a panel's layout is a chart or a table, not a figure")
+    return panel
 
 
 def layout_from_dict(doc: Mapping[str, Any]) -> Layout:
@@ -264,6 +326,7 @@ def layout_from_dict(doc: Mapping[str, Any]) -> Layout:
                 index=_int(s.get("index", i), f"subplots[{i}].index"),
                 bbox=_req_box(s.get("bbox"), f"subplots[{i}].bbox"),
                 title=_text(title, f"subplots[{i}].title") if title is not None else None,
+                layout=_panel_layout(s.get("layout"), f"subplots[{i}].layout"),
             )
         )
     notes_raw = doc.get("notes", doc.get("note"))
@@ -325,7 +388,13 @@ def layout_to_dict(layout: Layout) -> dict[str, Any]:
         "table": None,
         "chart": None,
         "subplots": [
-            {"index": s.index, "bbox": _b(s.bbox), "title": s.title} for s in layout.subplots
+            {
+                "index": s.index,
+                "bbox": _b(s.bbox),
+                "title": s.title,
+                **({"layout": layout_to_dict(s.layout)} if s.layout is not None else {}),
+            }
+            for s in layout.subplots
         ],
     }
     if layout.table is not None:
@@ -365,11 +434,21 @@ def layout_to_dict(layout: Layout) -> dict[str, Any]:
                     "label_bbox": _b(c.label_bbox),
                     "bar_bbox": _b(c.bar_bbox),
                     "region": _b(c.region),
-                    **({"bars": [list(b) for b in c.bars]} if c.bars else {}),
+                    **({"bars": [_b(b) for b in c.bars]} if c.bars else {}),
                 }
                 for c in ch.categories
             ],
         }
+        if ch.series:
+            doc["chart"]["series"] = [
+                {
+                    "index": se.index,
+                    "label": se.label,
+                    "label_bbox": _b(se.label_bbox),
+                    "color": list(se.color) if se.color is not None else None,
+                }
+                for se in ch.series
+            ]
     if layout.notes:
         doc["notes"] = list(layout.notes)
     if layout.confidence is not None:

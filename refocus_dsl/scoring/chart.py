@@ -138,7 +138,9 @@ def _score_answer(detected: Layout, row: Mapping[str, Any]) -> ImageScores:
     union = [c for c in cats if iou(c.bar_bbox, gold_box) >= 0.5]
     hits = [
         i for i, c in enumerate(cats)
-        if iou(c.bar_bbox, gold_box) >= 0.5 or any(iou(b, gold_box) >= 0.5 for b in c.bars)
+        if iou(c.bar_bbox, gold_box) >= 0.5 or any(
+            b is not None and iou(b, gold_box) >= 0.5 for b in c.bars
+        )
     ]
     ocr = detected.detector is not None
     named = named_by(question, cats, ocr) if hits else set()
