@@ -1,140 +1,17 @@
-"""Bar-chart detection against charts drawn here with matplotlib, whose geometry is exact.
-
-matplotlib knows every bar's and tick label's window extent; with the figure
-saved at its own dpi (no tight bbox) those are image pixels with y flipped.
-"""
+"""Bar-chart detection against charts drawn here with matplotlib, whose geometry is exact."""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-
-import matplotlib
 import pytest
+from chart_helpers import WORDS, YEARS, Drawn, draw_chart
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from refocus_dsl.detect.chart import _union, detect_chart  # noqa: E402
-from refocus_dsl.labels import compact_label as label_key  # noqa: E402
-from refocus_dsl.layout import Box  # noqa: E402
-from refocus_dsl.ocr import OcrEngine  # noqa: E402
-from refocus_dsl.scoring.common import iou  # noqa: E402
-
-WORDS = (
-    "Apples", "Berlin", "Canada", "Delta", "Energy", "Forest", "Garden", "Harbor",
-    "Island", "Jungle", "Kettle", "Lemon", "Market", "Nordic", "Oxford", "Planet",
-)
-YEARS = tuple(str(y) for y in range(2008, 2024))
-
-
-@dataclass(frozen=True)
-class Drawn:
-    image: Image.Image
-    bars: list[Box]  # union box of each category's bars, in category reading order
-    each: list[list[Box]]  # every bar (series, stack segment) of each category
-    labels: list[Box]
-    texts: list[str]
-
-
-def _box(extent: object, height: int) -> Box:
-    x0, y0, x1, y1 = extent.x0, extent.y0, extent.x1, extent.y1  # type: ignore[attr-defined]
-    return (int(round(x0)), int(round(height - y1)), int(round(x1)), int(round(height - y0)))
-
-
-def draw_chart(
-    labels: list[str],
-    values: list[list[float]],
-    *,
-    horizontal: bool = False,
-    stacked: bool = False,
-    rotation: int = 0,
-    dark: bool = False,
-    grid: bool = False,
-    value_labels: bool = False,
-    legend: bool = False,
-    title: str | None = None,
-    plot_face: str | None = None,
-    axis_titles: tuple[str, str] | None = None,
-    colours: list[str] | None = None,
-    labelsize: int = 12,
-) -> Drawn:
-    """A bar chart (series x categories values) and the exact boxes of what was drawn.
-
-    ``plot_face``: a plot-area colour of its own (the page stays ``face``);
-    ``axis_titles``: (category axis title, value axis title).
-    """
-    n_series = len(values)
-    face, ink = ("#1e1e1e", "#f0f0f0") if dark else ("white", "black")
-    if colours is None:
-        colours = (
-            ["#1f77b4", "#ff7f0e", "#2ca02c"] if not dark else ["#4fc3f7", "#ffb74d", "#81c784"]
-        )
-    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=100, facecolor=face)
-    ax.set_facecolor(plot_face or face)
-    for side in ax.spines.values():
-        side.set_color(ink)
-    ax.tick_params(colors=ink, labelsize=labelsize)
-    if axis_titles is not None:
-        cat_title, value_title = axis_titles
-        # Tight against the tick labels, as some plotting styles set it.
-        (ax.set_ylabel if horizontal else ax.set_xlabel)(
-            cat_title, color=ink, fontsize=12, labelpad=1
-        )
-        (ax.set_xlabel if horizontal else ax.set_ylabel)(value_title, color=ink, fontsize=12)
-    xs = list(range(len(labels)))
-    width = 0.8 / (1 if stacked else n_series)
-    containers = []
-    bottoms = [0.0] * len(labels)
-    for s, vals in enumerate(values):
-        offset = 0.0 if stacked else (s - (n_series - 1) / 2.0) * width
-        pos = [x + offset for x in xs]
-        if horizontal:
-            c = ax.barh(pos, vals, height=width, left=bottoms if stacked else 0.0,
-                        color=colours[s], label=f"S{s}")
-        else:
-            c = ax.bar(pos, vals, width=width, bottom=bottoms if stacked else 0.0,
-                       color=colours[s], label=f"S{s}")
-        containers.append(c)
-        if stacked:
-            bottoms = [b + v for b, v in zip(bottoms, vals, strict=True)]
-        if value_labels:
-            ax.bar_label(c, fmt="%.0f", color=ink, fontsize=8)
-    if grid:
-        ax.set_axisbelow(True)
-        ax.grid(True, axis="x" if horizontal else "y", color="#888888", linewidth=0.8)
-    if horizontal:
-        ax.set_yticks(xs, labels)
-        ax.invert_yaxis()  # first category on top: reading order top to bottom
-    else:
-        ax.set_xticks(xs, labels, rotation=rotation, ha="right" if rotation == 45 else "center")
-    if legend and n_series > 1:
-        # Beside the plot, not over the bars.
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
-    if title:
-        ax.set_title(title, color=ink)
-    fig.tight_layout()
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    height = int(round(fig.get_figheight() * fig.dpi))
-    bars = []
-    each = []
-    for i in range(len(labels)):
-        boxes = [_box(c.patches[i].get_window_extent(renderer), height) for c in containers]
-        bars.append(_union(boxes))
-        each.append(boxes)
-    ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
-    label_boxes = [_box(t.get_window_extent(renderer), height) for t in ticks]
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi, facecolor=face)
-    plt.close(fig)
-    buf.seek(0)
-    image = Image.open(buf)
-    image.load()
-    return Drawn(image, bars, each, label_boxes, list(labels))
+from refocus_dsl.detect.chart import detect_chart
+from refocus_dsl.labels import compact_label as label_key
+from refocus_dsl.ocr import OcrEngine
+from refocus_dsl.scoring.common import iou
 
 
 def _check(drawn: Drawn, ocr: OcrEngine, horizontal: bool, *, min_label_share: float) -> None:

@@ -193,25 +193,25 @@ def excluded_colours(pal: Palette, rgb: U8, page: tuple[int, int, int]) -> set[i
     return out
 
 
-def _cross(r: Rect, o: Orientation) -> tuple[int, int]:
+def cross_span(r: Rect, o: Orientation) -> tuple[int, int]:
     return (r.x1, r.x2) if o == "vertical" else (r.y1, r.y2)
 
 
-def _value(r: Rect, o: Orientation) -> tuple[int, int]:
+def value_span(r: Rect, o: Orientation) -> tuple[int, int]:
     return (r.y1, r.y2) if o == "vertical" else (r.x1, r.x2)
 
 
 def _edge_strip(r: Rect, bars: tuple[Rect, ...], o: Orientation) -> bool:
     """A sliver (<= 3 px long) along the end of a longer bar of another colour: an
     anti-aliased or outlined edge, not a bar of its own."""
-    rv = _value(r, o)
+    rv = value_span(r, o)
     if rv[1] - rv[0] > 3:
         return False
-    rc = _cross(r, o)
+    rc = cross_span(r, o)
     for q in bars:
         if q is r or q.colour == r.colour:
             continue
-        qc, qv = _cross(q, o), _value(q, o)
+        qc, qv = cross_span(q, o), value_span(q, o)
         if qv[1] - qv[0] <= 3 or qc[0] > rc[0] + 2 or qc[1] < rc[1] - 2:
             continue
         if abs(qv[0] - rv[1]) <= 2 or abs(qv[1] - rv[0]) <= 2:
@@ -246,7 +246,7 @@ def _surrounding(
     # An axis line drawn in the bars' colour along the baseline joins nothing.
     mine = [
         r for r in rects
-        if r.colour in good and not all(abs(e - base) <= 3 for e in _value(r, o))
+        if r.colour in good and not all(abs(e - base) <= 3 for e in value_span(r, o))
     ]
     parent = list(range(len(mine)))
 
@@ -278,14 +278,14 @@ def _surrounding(
             # Two places along the axis, with a bar of another colour between them. A
             # tick mark splitting one bar's bottom rows, or a gridline's dash across a
             # bar, is no bar: it is short beside the pieces' length.
-            lo = min(_cross(r, o)[1] for r in pieces)
-            hi = max(_cross(r, o)[0] for r in pieces)
-            reach = max(_value(r, o)[1] - _value(r, o)[0] for r in pieces)
+            lo = min(cross_span(r, o)[1] for r in pieces)
+            hi = max(cross_span(r, o)[0] for r in pieces)
+            reach = max(value_span(r, o)[1] - value_span(r, o)[0] for r in pieces)
             if any(
                 b.colour != c
-                and _value(b, o)[1] - _value(b, o)[0] > max(3.0, 0.1 * reach)
-                and _cross(b, o)[1] - _cross(b, o)[0] >= 3
-                and lo - 3 <= _cross(b, o)[0] and _cross(b, o)[1] <= hi + 3
+                and value_span(b, o)[1] - value_span(b, o)[0] > max(3.0, 0.1 * reach)
+                and cross_span(b, o)[1] - cross_span(b, o)[0] >= 3
+                and lo - 3 <= cross_span(b, o)[0] and cross_span(b, o)[1] <= hi + 3
                 for b in others
             ):
                 out.add(c)
@@ -299,16 +299,16 @@ def _rejoin_split(bars: tuple[Rect, ...], o: Orientation, base: int) -> tuple[Re
     side with a gap of at most 3 px, both standing on the baseline and ending within
     2 px of each other. Categories stand apart and differ in length."""
     def far(r: Rect) -> int:
-        v = _value(r, o)
+        v = value_span(r, o)
         return v[1] if abs(v[0] - base) <= abs(v[1] - base) else v[0]
 
     def stands(r: Rect) -> bool:
-        return min(abs(e - base) for e in _value(r, o)) <= 3
+        return min(abs(e - base) for e in value_span(r, o)) <= 3
 
     out: list[Rect] = []
-    for r in sorted(bars, key=lambda q: (q.colour, _cross(q, o)[0])):
+    for r in sorted(bars, key=lambda q: (q.colour, cross_span(q, o)[0])):
         for i, m in enumerate(out):
-            gap = _cross(r, o)[0] - _cross(m, o)[1]
+            gap = cross_span(r, o)[0] - cross_span(m, o)[1]
             if (
                 m.colour == r.colour
                 and 0 <= gap <= 3
@@ -334,12 +334,12 @@ def bars_for(
     cands = [
         r
         for r in rects
-        if _cross(r, o)[1] - _cross(r, o)[0] >= 3
-        and _cross(r, o)[1] - _cross(r, o)[0] <= cross_limit
+        if cross_span(r, o)[1] - cross_span(r, o)[0] >= 3
+        and cross_span(r, o)[1] - cross_span(r, o)[0] <= cross_limit
     ]
     if not cands:
         return Bars(o, 0, (), 0.0, ())
-    ends = np.asarray([e for r in cands for e in _value(r, o)], dtype=np.int64)
+    ends = np.asarray([e for r in cands for e in value_span(r, o)], dtype=np.int64)
     weights = np.asarray([r.area for r in cands for _ in (0, 1)], dtype=np.float64)
     hist = np.bincount(ends, weights=weights)
     smooth = np.convolve(hist, np.ones(5), mode="same")
@@ -354,7 +354,7 @@ def bars_for(
         solid[r.colour] = solid.get(r.colour, 0) + r.area
     found: list[Bars] = []
     for base in peaks:
-        on = [r for r in cands if min(abs(e - base) for e in _value(r, o)) <= 3]
+        on = [r for r in cands if min(abs(e - base) for e in value_span(r, o)) <= 3]
         # Stacked segments: touch an accepted bar's far end with the same cross extent.
         accepted = list(on)
         frontier = list(on)
@@ -362,9 +362,9 @@ def bars_for(
         while frontier and rest:
             nxt = []
             for r in rest:
-                rc, rv = _cross(r, o), _value(r, o)
+                rc, rv = cross_span(r, o), value_span(r, o)
                 for f in frontier:
-                    fc, fv = _cross(f, o), _value(f, o)
+                    fc, fv = cross_span(f, o), value_span(f, o)
                     if abs(rc[0] - fc[0]) <= 3 and abs(rc[1] - fc[1]) <= 3 and (
                         abs(rv[0] - fv[1]) <= 3 or abs(rv[1] - fv[0]) <= 3
                     ):
@@ -382,11 +382,11 @@ def bars_for(
         # runs to the same far edge (the frame); real bars differ in length.
         far_by: dict[int, list[tuple[int, int]]] = {}
         for r in on:
-            v = _value(r, o)
+            v = value_span(r, o)
             far = v[1] if abs(v[0] - base) <= 2 else v[0]
             far_by.setdefault(r.colour, []).append((far, r.area))
         # The frame is beyond every bar end, stacked segments included.
-        all_far = [e for r in accepted for e in _value(r, o)]
+        all_far = [e for r in accepted for e in value_span(r, o)]
         frame = max(all_far, key=lambda f: abs(f - base)) if all_far else base
         tol = max(4, int(0.01 * (width if o == "horizontal" else height)))
         # ... and it also fills the plot beyond the bars' ends, so only part of its area
@@ -418,17 +418,19 @@ def bars_for(
         if not bars:
             continue
         bars = _rejoin_split(bars, o, base)
-        mid = float(np.median([_cross(r, o)[1] - _cross(r, o)[0] for r in bars]))
-        bars = tuple(r for r in bars if _cross(r, o)[1] - _cross(r, o)[0] >= 0.25 * mid)
+        mid = float(np.median([cross_span(r, o)[1] - cross_span(r, o)[0] for r in bars]))
+        bars = tuple(r for r in bars if cross_span(r, o)[1] - cross_span(r, o)[0] >= 0.25 * mid)
         bars = tuple(r for r in bars if not _edge_strip(r, bars, o))
-        thick = np.asarray([_cross(r, o)[1] - _cross(r, o)[0] for r in bars], dtype=np.float64)
-        on_base = sum(1 for r in bars if min(abs(e - base) for e in _value(r, o)) <= 3)
+        thick = np.asarray(
+            [cross_span(r, o)[1] - cross_span(r, o)[0] for r in bars], dtype=np.float64
+        )
+        on_base = sum(1 for r in bars if min(abs(e - base) for e in value_span(r, o)) <= 3)
         spread = float(np.std(thick) / max(float(np.mean(thick)), 1.0))
         # Glyph strokes of tick labels also line up; bars are big.
         big = min(1.0, float(np.percentile([r.area for r in bars], 75)) / (0.002 * width * height))
         # Count places along the axis, not pieces: background split around bars tiles the
         # axis without gaps, while categories stand apart.
-        spans = sorted(_cross(r, o) for r in bars)
+        spans = sorted(cross_span(r, o) for r in bars)
         places, reach = 0, -(10**9)
         for lo, hi in spans:
             if lo > reach + 1:
@@ -453,14 +455,14 @@ def bars_for(
 def _absorb_slivers(stack: list[Rect], o: Orientation) -> list[Rect]:
     """A bar's anti-aliased end rows (1-3 px, same colour, a pixel narrower or wider)
     joined to the bar they end, so a category lists each bar once."""
-    body = [r for r in stack if _value(r, o)[1] - _value(r, o)[0] > 3]
+    body = [r for r in stack if value_span(r, o)[1] - value_span(r, o)[0] > 3]
     out = list(body)
     for r in stack:
         if r in body:
             continue
-        rc, rv = _cross(r, o), _value(r, o)
+        rc, rv = cross_span(r, o), value_span(r, o)
         for i, q in enumerate(out):
-            qc, qv = _cross(q, o), _value(q, o)
+            qc, qv = cross_span(q, o), value_span(q, o)
             overlap = min(rc[1], qc[1]) - max(rc[0], qc[0])
             touching = abs(rv[1] - qv[0]) <= 1 or abs(qv[1] - rv[0]) <= 1
             if q.colour == r.colour and touching and overlap >= 0.8 * (rc[1] - rc[0]):
@@ -474,19 +476,19 @@ def _absorb_slivers(stack: list[Rect], o: Orientation) -> list[Rect]:
 
 def _segments(stack: list[Rect], o: Orientation) -> int:
     """Stack segments: pieces longer than an anti-aliased 1-3 px row."""
-    return sum(1 for q in stack if _value(q, o)[1] - _value(q, o)[0] > 3)
+    return sum(1 for q in stack if value_span(q, o)[1] - value_span(q, o)[0] > 3)
 
 
 def group_bars(bars: Bars) -> list[Group]:
     """Bars -> categories: stacks merged, side-by-side series bars grouped by gaps and colours."""
     o = bars.orientation
-    items = sorted(bars.bars, key=lambda r: _cross(r, o))
+    items = sorted(bars.bars, key=lambda r: cross_span(r, o))
     stacks: list[list[Rect]] = []
     for r in items:
-        lo, hi = _cross(r, o)
+        lo, hi = cross_span(r, o)
         if stacks:
-            slo = min(_cross(q, o)[0] for q in stacks[-1])
-            shi = max(_cross(q, o)[1] for q in stacks[-1])
+            slo = min(cross_span(q, o)[0] for q in stacks[-1])
+            shi = max(cross_span(q, o)[1] for q in stacks[-1])
             overlap = min(hi, shi) - max(lo, slo)
             if overlap >= 0.5 * min(hi - lo, shi - slo):
                 stacks[-1].append(r)
@@ -495,7 +497,9 @@ def group_bars(bars: Bars) -> list[Group]:
     if not stacks:
         return []
     stacks = [_absorb_slivers(st, o) for st in stacks]
-    spans = [(min(_cross(q, o)[0] for q in s), max(_cross(q, o)[1] for q in s)) for s in stacks]
+    spans = [
+        (min(cross_span(q, o)[0] for q in s), max(cross_span(q, o)[1] for q in s)) for s in stacks
+    ]
     thick = float(np.median([hi - lo for lo, hi in spans]))
     n_colours = len({r.colour for r in bars.bars})
     gaps = [spans[i + 1][0] - spans[i][1] for i in range(len(spans) - 1)]

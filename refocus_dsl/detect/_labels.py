@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +25,7 @@ from refocus_dsl.ocr import OcrEngine, Word
 
 BoolArr = npt.NDArray[np.bool_]
 
-ANGLES = (0, 45, 90, -45, -90)
+ANGLES = (0, 45, 90, -45, -90, 30, 60, -30, -60)
 """Text rotations tried (counter-clockwise degrees, as plotting libraries name them)."""
 
 _JUNK = re.compile(r"^[\W_]+$")
@@ -50,6 +51,19 @@ def ink(gray_strip: npt.NDArray[np.int16]) -> tuple[BoolArr, int]:
         return np.zeros(gray_strip.shape, dtype=bool), 255
     bg = commonest_grey(gray_strip)
     return np.abs(gray_strip - bg) > 60, bg
+
+
+def norm_strip(g: npt.NDArray[np.int16], box: Box) -> tuple[Image.Image, npt.NDArray[Any]]:
+    """The strip as dark-on-light grey for OCR, and its ink mask."""
+    x1, y1, x2, y2 = box
+    sub = g[y1:y2, x1:x2]
+    mask, bg = ink(sub)
+    # Stretch so the background is white and the strongest ink black, whatever the
+    # theme: tesseract reads dark text on white best, and the turned strip's fill is white.
+    dist = np.abs(sub.astype(np.int32) - bg)
+    top = int(dist.max()) if dist.size else 0
+    arr = 255 - np.clip(dist * 255 // max(top, 1), 0, 255)
+    return Image.fromarray(arr.astype(np.uint8), "L"), mask
 
 
 def bands(profile: npt.NDArray[np.int64], min_ink: int = 1) -> list[tuple[int, int]]:

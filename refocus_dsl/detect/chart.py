@@ -34,15 +34,16 @@ from refocus_dsl.detect._labels import (
     bands,
     clean_words,
     estimate_angle,
-    ink,
     join_text,
     line_phrases,
+    norm_strip,
     read_strip,
     text_block,
     to_source_box,
     trim_dashes,
 )
-from refocus_dsl.detect._raster import border_colour, gray, palette, to_rgb_array
+from refocus_dsl.detect._raster import Palette, border_colour, gray, palette, to_rgb_array
+from refocus_dsl.detect._series import assign_series
 from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.ocr import OcrEngine, Word
 
@@ -57,26 +58,19 @@ class _Strip:
 
 
 def _find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
+    bars, rects, _ = _palette_bars(rgb)
+    return bars, rects
+
+
+def _palette_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect], Palette]:
+    """The bars, every solid rectangle, and the palette (the series need its colours)."""
     h, w = rgb.shape[:2]
     pal = palette(rgb, max(30, h * w // 20000))
     page = border_colour(rgb)
     rects = find_rects(pal.labels, excluded_colours(pal, rgb, page))
     bv = bars_for(rects, "vertical", pal.counts, (w, h))
     bh = bars_for(rects, "horizontal", pal.counts, (w, h))
-    return (bv if bv.score >= bh.score else bh), rects
-
-
-def _norm_strip(g: npt.NDArray[Any], box: Box) -> tuple[Image.Image, npt.NDArray[Any]]:
-    """The strip as dark-on-light grey for OCR, and its ink mask."""
-    x1, y1, x2, y2 = box
-    sub = g[y1:y2, x1:x2]
-    mask, bg = ink(sub)
-    # Stretch so the background is white and the strongest ink black, whatever the
-    # theme: tesseract reads dark text on white best, and the turned strip's fill is white.
-    dist = np.abs(sub.astype(np.int32) - bg)
-    top = int(dist.max()) if dist.size else 0
-    arr = 255 - np.clip(dist * 255 // max(top, 1), 0, 255)
-    return Image.fromarray(arr.astype(np.uint8), "L"), mask
+    return (bv if bv.score >= bh.score else bh), rects, pal
 
 
 def _skip_ticks(
@@ -142,7 +136,8 @@ def _phrases_from_words(
         conf = float(np.mean([w.confidence for w in ph]))
         if vertical:
             centre = (box[0] + box[2]) / 2.0
-            end = float(box[2]) if angle == 45 else float(box[0]) if angle == -45 else centre
+            # A label turned part of the way ends at its tick with its upper end.
+            end = float(box[2]) if 0 < angle < 90 else float(box[0]) if -90 < angle < 0 else centre
         else:
             centre = (box[1] + box[3]) / 2.0
             end = centre
@@ -171,7 +166,7 @@ def _read_labels(
         x1, x2 = max(0, int(lo)), min(w, int(hi))
         if cap - y0 < 4 or x2 - x1 < 4:
             return None
-        _, mask = _norm_strip(g, (x1, y0, x2, cap))
+        _, mask = norm_strip(g, (x1, y0, x2, cap))
         skip = _skip_ticks(mask, 0)
         if skip:  # an axis line, then tick marks below it
             skip += _skip_ticks(mask[skip:], 0, sparse_ok=False)
@@ -194,12 +189,15 @@ def _read_labels(
         # quarter turn's sign cannot be told from ink at all (text read upwards and
         # downwards has the same profile): both are read and the surer reading wins
         # (upside-down text comes back as confident-looking junk such as "L661").
-        tries = [angle, -angle]
+        # Short labels at 30 and 60 degrees look alike in ink too (each reads as the
+        # other's thin lines): a poor reading tries the complementary turn as well.
         quarter = angle in (90, -90)
+        other = (90 - abs(angle)) * (1 if angle > 0 else -1)
+        tries = list(dict.fromkeys([angle, -angle] if quarter else [angle, -angle, other, -other]))
         best: _Strip | None = None
         for a in tries:
-            bx1, bx2 = (0, x2) if a == 45 else (x1, w) if a == -45 else (x1, x2)
-            _, mask2 = _norm_strip(g, (bx1, top, bx2, cap))
+            bx1, bx2 = (0, x2) if 0 < a < 90 else (x1, w) if -90 < a < 0 else (x1, x2)
+            _, mask2 = norm_strip(g, (bx1, top, bx2, cap))
             blk = text_block(mask2.sum(axis=1), max_gap=6)  # runs on without line gaps
             end = top + blk[1] if blk is not None else bottom
             if blk is not None:
@@ -209,7 +207,8 @@ def _read_labels(
             found = _Strip(box, a, tuple(_ocr_box(g, box, a, ocr, True)))
             if best is None or _reading_score(found) > _reading_score(best):
                 best = found
-            if not quarter and len(best.phrases) >= 0.7 * len(groups):
+            sure = float(np.mean([p.confidence for p in best.phrases] or [0.0]))
+            if not quarter and len(best.phrases) >= 0.7 * len(groups) and sure >= 75:
                 break
         return best
     else:
@@ -221,7 +220,7 @@ def _read_labels(
         y2 = min(h, int(groups[-1].hi + margin))
         if x_end < 4 or y2 - y1 < 4:
             return None
-        _, mask = _norm_strip(g, (0, y1, x_end, y2))
+        _, mask = norm_strip(g, (0, y1, x_end, y2))
         rev = mask[:, ::-1]
         skip = _skip_ticks(rev, 1, expected=len(groups))
         if skip:
@@ -306,7 +305,7 @@ def _ocr_box(
     cuts: tuple[float, ...] = (),
 ) -> list[Phrase]:
     """OCR one label strip turned level by ``-angle``; phrases in image pixels."""
-    strip, mask = _norm_strip(g, box)
+    strip, mask = norm_strip(g, box)
     # Axis lines, tick marks and gridlines crossing the strip are not text: paint them
     # out before OCR (they read as "I" or "|" inside labels) and leave them out of the
     # line-height estimate.
@@ -425,11 +424,15 @@ def _match(
     def anchor(p: Phrase, use_end: bool) -> float:
         return p.end if use_end else p.centre
 
+    # A label turned part of the way (30-60 degrees) hangs from its tick by its upper
+    # end, so that end says which bar it names; its centre lies up to a few bars
+    # away. Only labels centred on their ticks (as some plotting defaults draw them)
+    # show it plainly: every centre on a bar group, the ends off them.
     use_end = False
-    if vertical and angle in (45, -45) and phrases:
-        d_c = sum(min(abs(p.centre - c) for c in centres) for p in phrases)
-        d_e = sum(min(abs(p.end - c) for c in centres) for p in phrases)
-        use_end = d_e < d_c
+    if vertical and 0 < abs(angle) < 90 and phrases:
+        d_c = float(np.mean([min(abs(p.centre - c) for c in centres) for p in phrases]))
+        d_e = float(np.mean([min(abs(p.end - c) for c in centres) for p in phrases]))
+        use_end = not (d_c <= 0.1 * spacing and d_e >= 0.25 * spacing)
     reach = 0.5 * spacing
     # Which group each phrase is nearest to.
     claims: dict[int, list[Phrase]] = {}
@@ -504,7 +507,7 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
     """Detect a bar chart's layout (see the module docstring for how)."""
     rgb = to_rgb_array(image)
     h, w = rgb.shape[:2]
-    bars, rects = _find_bars(rgb)
+    bars, rects, pal = _palette_bars(rgb)
     groups = _group_bars(bars)
     if not groups:
         return Layout(
@@ -557,6 +560,8 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
         px1 = min(bar_box[0], bars.baseline)
         px2 = max([bar_box[2]] + [r.x2 for r in lines])
     plot: Box = (max(0, px1), max(0, py1), min(w, px2), min(h, py2))
+    found = assign_series(rgb, g, pal, rects, bars, [c.group.bars if c.group else None
+                                                       for c in cats], ocr)
     categories = []
     for i, c in enumerate(cats):
         b1 = int(round(max(bounds[i], 0)))
@@ -567,8 +572,10 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
         else:
             region = (min(plot[0], lb[0] if lb else plot[0]), b1, plot[2], b2)
         bar_bbox = _fringe(c.group.box(), w, h) if c.group is not None else None
-        each: tuple[Box, ...] = ()
-        if c.group is not None:
+        each: tuple[Box | None, ...] = ()
+        if found is not None:
+            each = tuple(None if b is None else _fringe(b, w, h) for b in found.bars[i])
+        elif c.group is not None:
             key = (lambda r: (r.x1, -r.y2)) if vertical else (lambda r: (r.y1, r.x1))
             each = tuple(
                 _fringe((r.x1, r.y1, r.x2, r.y2), w, h) for r in sorted(c.group.bars, key=key)
@@ -592,6 +599,7 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
         plot_bbox=plot,
         title=None,
         categories=tuple(categories),
+        series=found.series if found is not None else (),
     )
     return Layout(
         width=w, height=h, kind="chart", chart=chart, notes=tuple(notes),
