@@ -38,22 +38,37 @@ class Entry:
     label_bbox: Box
 
 
-def series_colours(bars: tuple[Rect, ...], pal: Palette) -> list[tuple[int, ...]]:
-    """Bar colours (palette indices) grouped into series, most bar area first."""
+def series_colours(
+    bars: tuple[Rect, ...], pal: Palette, groups: list[tuple[Rect, ...]]
+) -> list[tuple[int, ...]]:
+    """Bar colours (palette indices) grouped into series, most bar area first.
+
+    Two near colours are one fill split by noise only when they never stand side by
+    side as two bars of one category: similar shades of two series do.
+    """
     area: dict[int, int] = {}
     for r in bars:
         area[r.colour] = area.get(r.colour, 0) + r.area
-    groups: list[list[int]] = []
+    apart: set[tuple[int, int]] = set()
+    for grp in groups:
+        for r in grp:
+            for q in grp:
+                if r.colour != q.colour and not (
+                    r.x1 < q.x2 and q.x1 < r.x2 and r.y1 < q.y2 and q.y1 < r.y2
+                ):
+                    apart.add((r.colour, q.colour))
+    merged: list[list[int]] = []
     for c in sorted(area, key=lambda c: -area[c]):
         rgb = np.asarray(pal.colours[c], dtype=np.int32)
-        for grp in groups:
+        for grp in merged:
             ref = np.asarray(pal.colours[grp[0]], dtype=np.int32)
-            if int(np.abs(rgb - ref).max()) <= SAME_SERIES:
+            near = int(np.abs(rgb - ref).max()) <= SAME_SERIES
+            if near and not any((c, o) in apart for o in grp):
                 grp.append(c)
                 break
         else:
-            groups.append([c])
-    return [tuple(g) for g in groups]
+            merged.append([c])
+    return [tuple(g) for g in merged]
 
 
 def mean_colour(rgb: npt.NDArray[Any], boxes: list[Box]) -> RGB:
@@ -383,9 +398,9 @@ def assign_series(
 ) -> SeriesFound | None:
     """Series from the bars' colours and the legend; None for a single-series chart
     (one bar per category and no legend naming its colours)."""
-    colours = series_colours(bars.bars, pal)
-    which = {c: k for k, cols in enumerate(colours) for c in cols}
     real = [grp for grp in groups if grp]
+    colours = series_colours(bars.bars, pal, real)
+    which = {c: k for k, cols in enumerate(colours) for c in cols}
     multi = any(len({which[r.colour] for r in grp}) >= 2 for grp in real)
     entries = find_legend(g, rects, colours, bars.bars, ocr) if colours else []
     if not multi and not entries:
@@ -417,6 +432,14 @@ def assign_series(
         row: list[Box | None] = []
         for k in order:
             mine = [r for r in grp or () if which[r.colour] == k]
+            if mine:  # its bar, and pieces of it; not a sliver reaching past it
+                big = max(mine, key=lambda r: r.area)
+                lo, hi = cross_span(big, bars.orientation)
+                mine = [
+                    r for r in mine
+                    if lo - 3 <= cross_span(r, bars.orientation)[0]
+                    and cross_span(r, bars.orientation)[1] <= hi + 3
+                ]
             row.append(
                 (
                     min(r.x1 for r in mine),
