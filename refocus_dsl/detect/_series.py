@@ -60,15 +60,15 @@ def series_colours(
     merged: list[list[int]] = []
     for c in sorted(area, key=lambda c: -area[c]):
         rgb = np.asarray(pal.colours[c], dtype=np.int32)
-        for grp in merged:
-            ref = np.asarray(pal.colours[grp[0]], dtype=np.int32)
+        for members in merged:
+            ref = np.asarray(pal.colours[members[0]], dtype=np.int32)
             near = int(np.abs(rgb - ref).max()) <= SAME_SERIES
-            if near and not any((c, o) in apart for o in grp):
-                grp.append(c)
+            if near and not any((c, o) in apart for o in members):
+                members.append(c)
                 break
         else:
             merged.append([c])
-    return [tuple(g) for g in merged]
+    return [tuple(m) for m in merged]
 
 
 def mean_colour(rgb: npt.NDArray[Any], boxes: list[Box]) -> RGB:
