@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 
 import matplotlib
+from hypothesis import HealthCheck, Phase, settings
 from PIL import Image
 
 matplotlib.use("Agg")
@@ -156,3 +157,14 @@ def draw_chart(
     image.load()
     return Drawn(image, bars, each, label_boxes, list(labels), tuple(names) if leg else (),
                  tuple(legend_boxes))
+
+
+def ocr_settings(max_examples: int) -> settings:
+    """Hypothesis settings for drawn charts: few examples, no shrinking (each costs OCR)."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow],
+        report_multiple_bugs=False,
+    )

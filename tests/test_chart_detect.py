@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from chart_helpers import WORDS, YEARS, Drawn, draw_chart
-from hypothesis import HealthCheck, Phase, given, note, settings
+from chart_helpers import WORDS, YEARS, Drawn, draw_chart, ocr_settings
+from hypothesis import given, note
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -155,13 +155,7 @@ def charts(draw: st.DrawFn) -> tuple[Drawn, bool]:
     return drawn, horizontal
 
 
-@settings(
-    max_examples=10,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each case costs OCR
-    suppress_health_check=[HealthCheck.too_slow],
-    report_multiple_bugs=False,
-)
+@ocr_settings(10)
 @given(charts())
 def test_drawn_charts_recover_geometry(ocr: OcrEngine, case: tuple[Drawn, bool]) -> None:
     drawn, horizontal = case

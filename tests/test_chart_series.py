@@ -6,8 +6,8 @@ Each series' bar in each category is checked against matplotlib's own geometry
 
 from __future__ import annotations
 
-from chart_helpers import WORDS, YEARS, Drawn, draw_chart
-from hypothesis import HealthCheck, Phase, assume, given, note, settings
+from chart_helpers import WORDS, YEARS, Drawn, draw_chart, ocr_settings
+from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from refocus_dsl.detect.chart import detect_chart
@@ -65,13 +65,7 @@ def grouped_charts(draw: st.DrawFn) -> tuple[Drawn, list[str], bool]:
     return drawn, labels, horizontal
 
 
-@settings(
-    max_examples=8,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: each case costs OCR
-    suppress_health_check=[HealthCheck.too_slow],
-    report_multiple_bugs=False,
-)
+@ocr_settings(8)
 @given(grouped_charts())
 def test_series_and_their_bars_from_drawn_charts(
     ocr: OcrEngine, case: tuple[Drawn, list[str], bool]
