@@ -97,13 +97,3 @@ def color_channels(color: Rgba, mode: str) -> tuple[int, ...]:
     if mode in ("L", "LA"):
         return (luminance(color),)
     raise ValueError(f"unsupported canvas mode {mode!r}")
-
-
-def format_color(color: Rgba) -> str:
-    """Canonical text of a colour: its name when it has one, else ``#rrggbb[aa]``."""
-    if color[3] == 255:
-        for name, rgb in _NAMES.items():
-            if rgb == color[:3]:
-                return name
-        return "#{:02x}{:02x}{:02x}".format(*color[:3])
-    return "#{:02x}{:02x}{:02x}{:02x}".format(*color)
