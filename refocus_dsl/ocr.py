@@ -186,11 +186,6 @@ class _Engine:
             self.seconds += time.perf_counter() - t0
         return parse_tsv(tsv, dx=dx, dy=dy, scale=s, limit=(image.width, image.height))
 
-    def reset_counters(self) -> None:
-        with self._lock:
-            self.calls = 0
-            self.seconds = 0.0
-
 
 # ---------------------------------------------------------------- tesserocr
 
