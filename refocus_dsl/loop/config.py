@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeVar
 
 from refocus_dsl.errors import USAGE
@@ -104,9 +104,6 @@ class EndpointConfig:
             "image_max_side": self.image_max_side,
             "max_images": self.max_images,
         }
-
-    def with_(self, **changes: object) -> EndpointConfig:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
     def describe(self) -> str:
         """Model and URL, never the key (safe for logs and traces)."""
