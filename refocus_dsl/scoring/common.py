@@ -21,16 +21,15 @@ the rest is pure numpy/stdlib: scipy is not a runtime dependency.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from refocus_dsl.labels import edit_distance, normalize_label
-from refocus_dsl.layout import Box, Layout
+from refocus_dsl.layout import Box
 
 MetricValue = float | int | None
 ImageScores = dict[str, MetricValue]
-Scorer = Callable[[Layout, Layout, Mapping[str, Any]], ImageScores]
 
 
 @dataclass(frozen=True)
