@@ -6,7 +6,7 @@ length of strings all have defaults here, and going over one is an E4xx
 diagnostic that names the limit and how to raise it (never a hang or a crash).
 Pass your own ``Limits(...)`` to ``compile_program``, ``parse``, ``check``, ``run``
 or ``ask`` to change them. The model loop's own bounds (turns) live with the loop
-(:data:`refocus_dsl.loop.session.DEFAULT_MAX_TURNS`).
+(:data:`refocus_dsl.loop.question.DEFAULT_MAX_TURNS`).
 """
 
 from __future__ import annotations

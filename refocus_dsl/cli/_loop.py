@@ -299,21 +299,20 @@ def _ask(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     from refocus_dsl.limits import Limits
-    from refocus_dsl.loop.language import try_program
-    from refocus_dsl.loop.planner import plan
+    from refocus_dsl.loop.offline import planner_turn
     from refocus_dsl.loop.session import load_input_image, resolve_layout
 
     _check_image_output(args)
     limits = Limits(max_pixels=args.max_pixels)
     image = load_input_image(args.image, limits)
     layout, source, notes = resolve_layout(image, args.layout)
-    p = plan(args.question, layout)
-    outcome = try_program(p.program, image, layout, None, limits) if p.program else None
+    planned = planner_turn(args.question, image, layout, None, limits)
+    p, turn = planned.plan, planned.turn
     if args.output:
-        if outcome is None or outcome.image is None:
+        if turn.edited_image is None:
             print("refocus plan: nothing to focus on; no image written", file=sys.stderr)
         else:
-            _save_png(outcome.image, args.output)
+            _save_png(turn.edited_image, args.output)
     if args.json:
         doc = {
             "question": p.question,
@@ -330,7 +329,7 @@ def _plan(args: argparse.Namespace) -> int:
             ],
             "reasons": list(p.reasons),
             "layout_source": source,
-            "diagnostics": outcome.diagnostics_text if outcome else "",
+            "diagnostics": turn.diagnostics_text,
             "notes": list(notes),
         }
         print(json.dumps(doc, indent=1, ensure_ascii=False))
@@ -338,8 +337,8 @@ def _plan(args: argparse.Namespace) -> int:
     for reason in p.reasons:
         print(f"# {reason}")
     sys.stdout.write(p.program)
-    if outcome is not None and outcome.diagnostics_text:
-        print(outcome.diagnostics_text, file=sys.stderr)
+    if turn.diagnostics_text:
+        print(turn.diagnostics_text, file=sys.stderr)
     return 0
 
 

@@ -301,13 +301,7 @@ class Dialogue:
                 **base,
                 program=parsed.program,
                 language=parsed.language,
-                diagnostics=outcome.diagnostics,
-                diagnostics_text=outcome.diagnostics_text,
-                run_error=outcome.error,
-                steps=outcome.steps,
-                boxes=outcome.boxes,
-                edited_image=outcome.image,
-                edited_file=edited_file,
+                **outcome.turn_fields(edited_file),
             )
         else:
             if parsed.kind == "refusal":

@@ -42,6 +42,18 @@ class Outcome:
     def ok(self) -> bool:
         return self.image is not None
 
+    def turn_fields(self, edited_file: str | None) -> dict[str, Any]:
+        """What a :class:`~refocus_dsl.loop.dialogue.Turn` records of this outcome."""
+        return dict(
+            diagnostics=self.diagnostics,
+            diagnostics_text=self.diagnostics_text,
+            run_error=self.error,
+            steps=self.steps,
+            boxes=self.boxes,
+            edited_image=self.image,
+            edited_file=edited_file if self.image is not None else None,
+        )
+
 
 def jsonable(value: Any) -> Any:
     """Plain JSON values from dataclasses, enums, tuples and mappings (for traces)."""

@@ -11,162 +11,39 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from refocus_dsl.errors import LayoutError, ModelError, RefocusError
-from refocus_dsl.imageio import load_image, normalize_image
-from refocus_dsl.layout import Layout, load_layout
+from refocus_dsl.errors import ModelError
+from refocus_dsl.layout import Layout
 from refocus_dsl.loop.client import AsyncChatClient, ChatClient, Usage
 from refocus_dsl.loop.config import EndpointConfig, resolve_config
-from refocus_dsl.loop.dialogue import Dialogue, Message, Part, Status, Turn
+from refocus_dsl.loop.dialogue import Dialogue, Part, Status, Turn
 from refocus_dsl.loop.errors import LoopError
 from refocus_dsl.loop.images import ImageRef, png_bytes
-from refocus_dsl.loop.prompt import PROMPT_STYLES, build_answer_prompt, build_prompt
+from refocus_dsl.loop.offline import offline_ask, planner_turn
+from refocus_dsl.loop.prompt import build_answer_prompt, build_prompt
+from refocus_dsl.loop.question import (
+    DEFAULT_MAX_TURNS,
+    AskResult,
+    ImageInput,
+    LayoutInput,
+    ResolvedLayout,
+    check_args,
+    detect_for_question,
+    load_input_image,
+    resolve_layout,
+)
 
 if TYPE_CHECKING:
     from refocus_dsl.limits import Limits
     from refocus_dsl.registry import Registry
 
-NO_MODEL_MESSAGE = "no answer without a model"
-DEFAULT_MAX_TURNS = 4
-"""Edit turns the model gets before it must answer (``ask(max_turns=...)``)."""
-MAX_TURNS = 50
-"""The most turns ``max_turns`` may allow."""
 MODES: tuple[str, ...] = ("refocus", "direct", "planner")
-ImageInput = str | Path | bytes | Image.Image
-
-
-@dataclass(frozen=True)
-class ResolvedLayout:
-    """A layout looked for beforehand (by ``refocus eval``'s detection workers), with
-    where it came from and notes on what went wrong: passed as ``layout``, it is used
-    as it is, so a question never detects its image a second time."""
-
-    layout: Layout | None
-    source: str = "detected"
-    notes: tuple[str, ...] = ()
-
-
-LayoutInput = Layout | ResolvedLayout | str | Path | Mapping[str, Any] | None
-"""A layout, one found beforehand, a layout file or document, or None to detect one."""
-
-
-@dataclass(frozen=True)
-class AskResult:
-    """Everything one question produced. ``answer`` is None when the model gave none."""
-
-    question: str
-    answer: str | None
-    status: Status
-    turns: tuple[Turn, ...]
-    usage: Usage
-    image: Image.Image = field(repr=False)
-    layout: Layout | None = field(repr=False)
-    layout_source: str = "none"
-    model: str | None = None
-    base_url: str | None = None
-    prompt_style: str = "dsl"
-    max_turns: int = DEFAULT_MAX_TURNS
-    elapsed_s: float = 0.0
-    message: str = ""
-    error: str = ""
-    notes: tuple[str, ...] = ()
-    messages: tuple[Message, ...] = field(default=(), repr=False)
-    images: Mapping[str, ImageRef] = field(default_factory=dict, repr=False)
-    trace_dir: Path | None = None
-
-    @property
-    def edited_images(self) -> tuple[Image.Image, ...]:
-        return tuple(t.edited_image for t in self.turns if t.edited_image is not None)
-
-    @property
-    def programs(self) -> tuple[str, ...]:
-        return tuple(t.program for t in self.turns if t.program is not None)
-
-    @property
-    def edits(self) -> int:
-        """Programs that ran and produced an edited image."""
-        return sum(1 for t in self.turns if t.edited)
-
-    @property
-    def hit_max_turns(self) -> bool:
-        return any(t.kind == "final" for t in self.turns)
-
-    @property
-    def own_s(self) -> float:
-        return sum(t.own_s for t in self.turns)
-
-    @property
-    def model_s(self) -> float:
-        return sum(t.latency_s for t in self.turns)
-
-
-def load_input_image(source: ImageInput, limits: Limits | None = None) -> Image.Image:
-    """The question's image, decoded and checked against ``limits.max_pixels``."""
-    from refocus_dsl.limits import DEFAULT_MAX_PIXELS
-
-    max_pixels = limits.max_pixels if limits is not None else DEFAULT_MAX_PIXELS
-    if isinstance(source, Image.Image):
-        return normalize_image(source, max_pixels).image
-    return load_image(source, max_pixels).image
-
-
-def detect_for_question(
-    image: Image.Image, kind: str = "auto", ocr: str = "auto", cache: bool = True
-) -> ResolvedLayout:
-    """Detect ``image``'s layout; a failure or a detector crash is a note, not an error."""
-    try:
-        from refocus_dsl.detect import detect_layout
-    except ImportError as exc:
-        return ResolvedLayout(None, "none", (f"layout detection unavailable ({exc})",))
-    try:
-        found = detect_layout(image, kind, ocr=ocr, cache=None if cache else False)
-    except RefocusError as exc:
-        return ResolvedLayout(None, "none", (f"layout detection failed: {exc}",))
-    except Exception as exc:  # noqa: BLE001 - a detector bug must not end the question
-        note = f"layout detection crashed ({type(exc).__name__}: {exc})"
-        return ResolvedLayout(None, "none", (note,))
-    return ResolvedLayout(found, "detected", tuple(found.notes))
-
-
-def resolve_layout(
-    image: Image.Image, layout: LayoutInput, *, detect: bool = True
-) -> tuple[Layout | None, str, tuple[str, ...]]:
-    """The layout to use, where it came from, and notes on what went wrong."""
-    if layout is None and detect:
-        layout = detect_for_question(image)
-    if isinstance(layout, ResolvedLayout):
-        if layout.layout is None:
-            return None, layout.source, layout.notes
-        found, source = layout.layout, layout.source
-    elif isinstance(layout, Layout):
-        found, source = layout, "given"
-    elif layout is not None:
-        found, source = load_layout(layout), "given"
-    else:
-        return None, "none", ("no layout given and detection is off",)
-    if (found.width, found.height) != (image.width, image.height):
-        raise LayoutError(
-            f"the layout is for a {found.width}x{found.height} image, this image is "
-            f"{image.width}x{image.height}"
-        )
-    return found, source, tuple(found.notes)
-
-
-def check_args(max_turns: int, prompt_style: str) -> None:
-    if prompt_style not in PROMPT_STYLES:
-        raise LoopError(
-            f"unknown prompt style {prompt_style!r}; choose from {', '.join(PROMPT_STYLES)}"
-        )
-    if not 1 <= max_turns <= MAX_TURNS:
-        raise LoopError(f"max turns must be between 1 and {MAX_TURNS}, got {max_turns}")
-
-
 
 
 @dataclass
@@ -218,31 +95,13 @@ def prepare(
     elif mode == "direct":
         prompt = build_answer_prompt(question)
     else:
-        from refocus_dsl.loop.language import try_program
-        from refocus_dsl.loop.planner import plan
-
-        t0 = time.perf_counter()
-        p = plan(question, found)
-        outcome = try_program(p.program, img, found, registry, limits) if p.program else None
-        edited = outcome.image if outcome is not None else None
-        if edited is not None and outcome is not None:
-            ref = ImageRef("turn1.png", png_bytes(edited))
-            first = (ref, original)
-            prompt = build_answer_prompt(question, p.program)
+        planned = planner_turn(question, img, found, registry, limits)
+        if planned.image is not None:
+            first = (planned.image, original)
+            prompt = build_answer_prompt(question, planned.plan.program)
         else:
             prompt = build_answer_prompt(question)
-        pre = (
-            Turn(
-                index=0, kind="planner", reply="", thought="; ".join(p.reasons),
-                program=p.program or None, language="refocus",
-                diagnostics=outcome.diagnostics if outcome else (),
-                diagnostics_text=outcome.diagnostics_text if outcome else "",
-                run_error=outcome.error if outcome else "",
-                steps=outcome.steps if outcome else (), boxes=outcome.boxes if outcome else (),
-                edited_image=edited, edited_file="turn1.png" if edited is not None else None,
-                own_s=time.perf_counter() - t0, note="offline planner",
-            ),
-        )  # fmt: skip
+        pre = (planned.turn,)
     dialogue = Dialogue(
         image=img,
         question=question,
@@ -326,17 +185,20 @@ def ask(
     ``offline=True`` runs the offline planner whatever is configured (no request).
     """
     turns = max_turns if max_turns is not None else DEFAULT_MAX_TURNS
-    cfg = None if offline else config or resolve_config(
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        timeout_s=timeout_s,
-        max_retries=max_retries,
-        backoff_s=backoff_s,
+    cfg = (
+        None
+        if offline
+        else config
+        or resolve_config(
+            model=model,
+            base_url=base_url,
+            api_key=api_key,
+            timeout_s=timeout_s,
+            max_retries=max_retries,
+            backoff_s=backoff_s,
+        )
     )
     if cfg is None:
-        from refocus_dsl.loop.offline import offline_ask
-
         (notify or _stderr)(
             "refocus: offline: the offline planner edits the image but gives no answer"
             if offline
@@ -400,4 +262,18 @@ def _stderr(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-__all__ = ["AskResult", "ask", "ask_async", "prepare", "finish", "png_bytes"]
+__all__ = [
+    "AskResult",
+    "ask",
+    "ask_async",
+    "prepare",
+    "finish",
+    "png_bytes",
+    # the question's inputs, kept importable from here (defined in loop.question)
+    "ImageInput",
+    "LayoutInput",
+    "ResolvedLayout",
+    "detect_for_question",
+    "load_input_image",
+    "resolve_layout",
+]
