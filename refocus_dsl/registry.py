@@ -9,16 +9,26 @@ raise :class:`~refocus_dsl.errors.PluginError` naming the distribution and the
 reason; nothing is silently skipped.
 
 :func:`default_registry` is the one piece of global mutable state: the entry
-points are read once per process and the result cached.
+points are read once per process and the result cached. It is lenient where
+:meth:`Registry.from_entry_points` is strict: one broken third-party plugin
+must not stop every command, so its failure is logged as a warning (every
+time a process loads the registry), kept in :attr:`Registry.broken` for
+``refocus plugins`` to report, and its tools are missing. Plugins can be
+switched off by entry-point or distribution name with
+``REFOCUS_DISABLE_PLUGINS=a,b`` or the CLI's ``--disable-plugin NAME`` (as
+pytest's ``-p no:NAME``).
 """
 
 from __future__ import annotations
 
 import functools
 import keyword
+import logging
 import math
+import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
@@ -38,6 +48,11 @@ ENTRY_POINT_GROUP = "refocus_dsl.plugins"
 
 RESERVED_NAMES: frozenset[str] = frozenset(ALL_TARGET_KINDS) | {"display"}
 """Names a tool may not take: the target queries and the paper's ``display``."""
+
+DISABLE_ENV = "REFOCUS_DISABLE_PLUGINS"
+"""Comma-separated entry-point or distribution names of plugins not to load."""
+
+log = logging.getLogger("refocus.plugins")
 
 _IDENT = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _PARAM_TYPES = frozenset({"color", "number", "integer", "string", "boolean", "enum"})
@@ -131,12 +146,26 @@ def validate_tool(spec: object) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class BrokenPlugin:
+    """A plugin that failed to load or register (its tools are not available)."""
+
+    entry_point: str
+    distribution: str
+    version: str
+    error: str
+
+
 class Registry:
     """Tools by name, each with the distribution (and version) that provided it."""
 
     def __init__(self) -> None:
         self._tools: dict[str, ToolSpec] = {}
         self._sources: dict[str, tuple[str, str]] = {}
+        self.broken: list[BrokenPlugin] = []
+        """Plugins that failed (only when loaded with ``strict=False``)."""
+        self.disabled: list[str] = []
+        """Entry points switched off (``REFOCUS_DISABLE_PLUGINS``), as ``name (dist)``."""
 
     def register(self, plugin: Plugin, *, source: str = LOCAL_SOURCE, version: str = "") -> None:
         """Add every tool of ``plugin``, or none of them (raising PluginError)."""
@@ -193,13 +222,34 @@ class Registry:
         return self._sources[name]
 
     @classmethod
-    def from_entry_points(cls, eps: Iterable[EntryPoint] | None = None) -> Registry:
-        """A fresh registry of every plugin in the entry-point group (or of ``eps``)."""
+    def from_entry_points(
+        cls,
+        eps: Iterable[EntryPoint] | None = None,
+        *,
+        disabled: Iterable[str] = (),
+        strict: bool = True,
+    ) -> Registry:
+        """A fresh registry of every plugin in the entry-point group (or of ``eps``).
+
+        Entry points whose name or distribution is in ``disabled`` are skipped.
+        ``strict`` raises on the first broken plugin; otherwise it is kept in
+        :attr:`broken` and the others load.
+        """
         registry = cls()
+        off = {name.strip() for name in disabled if name.strip()}
         found = list(entry_points(group=ENTRY_POINT_GROUP) if eps is None else eps)
         found.sort(key=lambda ep: (_dist_of(ep)[0], ep.name))
         for ep in found:
-            load_entry_point(registry, ep)
+            dist, version = _dist_of(ep)
+            if ep.name in off or dist in off:
+                registry.disabled.append(f"{ep.name} ({dist})")
+                continue
+            try:
+                load_entry_point(registry, ep)
+            except PluginError as exc:
+                if strict:
+                    raise
+                registry.broken.append(BrokenPlugin(ep.name, dist, version, str(exc)))
         return registry
 
 
@@ -237,11 +287,35 @@ def default_registry() -> Registry:
     the package metadata is missing or stale (a source tree never installed):
     that is an error with the fix, not an empty language.
     """
-    registry = Registry.from_entry_points()
-    if len(registry) == 0:
+    registry = Registry.from_entry_points(disabled=disabled_plugins(), strict=False)
+    for bad in registry.broken:
+        log.warning(
+            "%s; its tools are not available (switch it off with %s=%s or --disable-plugin %s)",
+            bad.error, DISABLE_ENV, bad.entry_point, bad.entry_point,
+        )  # fmt: skip
+    if len(registry) == 0 and not registry.disabled:
         raise PluginError(
             f"no edit tools are installed (no entry points in the {ENTRY_POINT_GROUP!r} group); "
             "install refocus-dsl with pip (for a source checkout: pip install -e .) so that "
             "its built-in tools are registered"
         )
     return registry
+
+
+_switched_off: tuple[str, ...] = ()
+
+
+def disabled_plugins() -> frozenset[str]:
+    """Plugins not to load: ``REFOCUS_DISABLE_PLUGINS`` and :func:`disable_plugins`."""
+    from_env = os.environ.get(DISABLE_ENV, "").split(",")
+    return frozenset(n.strip() for n in (*from_env, *_switched_off) if n.strip())
+
+
+def disable_plugins(names: Iterable[str]) -> None:
+    """Switch plugins off for this process (what ``--disable-plugin`` does); the next
+    :func:`default_registry` call loads without them."""
+    global _switched_off
+    wanted = tuple(sorted({n.strip() for n in names if n.strip()}))
+    if wanted != _switched_off:
+        _switched_off = wanted
+        default_registry.cache_clear()

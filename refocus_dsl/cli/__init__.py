@@ -58,6 +58,11 @@ def _add_verbosity(p: argparse.ArgumentParser, *, top: bool) -> None:
         "-q", "--quiet", action="count", default=default,
         help="say less: only warnings and errors, no progress",
     )  # fmt: skip
+    p.add_argument(
+        "--disable-plugin", action="append", metavar="NAME", default=[] if top else default,
+        help="do not load this plugin (entry-point or distribution name; repeatable; "
+        "also REFOCUS_DISABLE_PLUGINS=a,b)",
+    )  # fmt: skip
 
 
 def _version() -> str:
@@ -75,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from refocus_dsl.progress import configure_logging
 
     configure_logging(args.verbose - args.quiet)
+    from refocus_dsl.registry import disable_plugins
+
+    disable_plugins(args.disable_plugin)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

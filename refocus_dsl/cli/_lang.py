@@ -60,6 +60,9 @@ examples:
 PROMPT_EPILOG = """\
 examples:
   refocus prompt             the tool section of the model's prompt, from the plugins
+  refocus prompt --prompt-style paper       the paper style's system prompt and first message
+  refocus prompt --request table.png "Which year earned most?" --layout table.json
+      the full first request as JSON (images shortened; --full-images keeps them)
 """
 
 
@@ -124,6 +127,25 @@ def add_parsers(sub: Any) -> None:
         epilog=PROMPT_EPILOG,
         formatter_class=RAW,
     )
+    p.add_argument(
+        "--prompt-style", choices=("dsl", "paper"), default=None,
+        help="print this style's system prompt and first user message",
+    )  # fmt: skip
+    p.add_argument(
+        "--request", nargs=2, metavar=("IMAGE", "QUESTION"),
+        help="print the full first request for IMAGE and QUESTION, as JSON",
+    )  # fmt: skip
+    p.add_argument("--layout", metavar="L.json", help="with --request: the layout (else detected)")
+    p.add_argument(
+        "--mode", choices=("refocus", "direct", "planner"), default="refocus",
+        help="with --request: refocus (default), or a baseline",
+    )  # fmt: skip
+    p.add_argument(
+        "--full-images", action="store_true",
+        help="with --request: keep the images' data URIs whole",
+    )  # fmt: skip
+    p.add_argument("--model", help="with --request: model name (else REFOCUS_MODEL)")
+    add_max_pixels(p)
     p.set_defaults(handler=cmd_prompt)
 
 
@@ -313,11 +335,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
+    """List the tools; a broken plugin is reported (exit 1) and the others still listed."""
     from refocus_dsl.docs_gen import signature
     from refocus_dsl.plugin import REQUIRED
     from refocus_dsl.registry import default_registry
 
     registry = default_registry()
+    broken = 1 if registry.broken else 0
     rows: list[dict[str, Any]] = []
     for tool in registry.tools():
         dist, version = registry.source_of(tool.name)
@@ -348,12 +372,16 @@ def cmd_plugins(args: argparse.Namespace) -> int:
         )
     if args.json:
         _print_json(rows)
-        return 0
+        return broken  # the broken plugins were logged on stderr
     width = max((len(r["name"]) for r in rows), default=4)
     for r in rows:
         print(f"{r['name']:<{width}}  {r['distribution']} {r['version']}".rstrip())
         print(f"{'':<{width}}  {r['summary']}")
-    return 0
+    if registry.disabled:
+        print(f"switched off: {', '.join(registry.disabled)}")
+    for bad in registry.broken:
+        print(f"BROKEN {bad.entry_point} ({bad.distribution} {bad.version}): {bad.error}".strip())
+    return broken
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -375,7 +403,19 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_prompt(args: argparse.Namespace) -> int:
-    del args
+    if args.request:
+        from refocus_dsl.cli._loop import print_first_request
+
+        return print_first_request(args)
+    if args.prompt_style is not None:
+        from refocus_dsl.loop.prompt import build_prompt
+
+        prompt = build_prompt(args.prompt_style, "QUESTION", None)
+        sys.stdout.write(
+            f"{prompt.system.rstrip()}\n\n--- first user message (the image follows it) ---\n"
+            f"{prompt.question.rstrip()}\n"
+        )
+        return 0
     from refocus_dsl.docs_gen import prompt_tool_section
     from refocus_dsl.registry import default_registry
 

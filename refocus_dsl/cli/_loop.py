@@ -290,7 +290,10 @@ def _ask(args: argparse.Namespace) -> int:
         if t.run_error:
             print(f"error: {t.run_error}")
         if t.edited:
-            print(f"(edited image{': ' + t.edited_file if t.edited_file else ''})")
+            # a path only when a file was written (the trace folder holds it)
+            written = result.trace_dir is not None and t.edited_file
+            print(f"(edited image: {Path(str(result.trace_dir)) / str(t.edited_file)})"
+                  if written else "(the image was edited; --trace-dir or -o keeps it)")
     print(f"answer: {result.answer if result.answer is not None else result.message or '(none)'}")
     if result.trace_dir:
         print(f"trace: {result.trace_dir}", file=sys.stderr)
@@ -383,6 +386,34 @@ def _eval(args: argparse.Namespace) -> int:
         print(f"summary: {Path(args.out) / 'summary.json'}", file=sys.stderr)
     # a wrong answer is a result; a question that could not be asked is a failure
     return 1 if summary.get("failed") else 0
+
+
+def print_first_request(args: argparse.Namespace) -> int:
+    """``refocus prompt --request IMAGE QUESTION``: the first request's JSON body, as it
+    would be sent (images shortened unless --full-images); nothing is sent."""
+    import os
+
+    from refocus_dsl.limits import Limits
+    from refocus_dsl.loop.client import request_body
+    from refocus_dsl.loop.config import EndpointConfig
+    from refocus_dsl.loop.session import prepare
+
+    image, question = args.request
+    model = args.model or os.environ.get("REFOCUS_MODEL") or "MODEL"
+    prepared = prepare(
+        image, question, EndpointConfig(model=model), layout=args.layout,
+        prompt_style=args.prompt_style or "dsl", mode=args.mode,
+        limits=Limits(max_pixels=args.max_pixels),
+    )  # fmt: skip
+    body = request_body(prepared.config, prepared.dialogue.api_messages())
+    if not args.full_images:
+        for message in body["messages"]:
+            for part in message["content"] if isinstance(message["content"], list) else []:
+                if part.get("type") == "image_url":
+                    url = part["image_url"]["url"]
+                    part["image_url"]["url"] = f"{url[:40]}... ({len(url):,} characters)"
+    print(json.dumps(body, indent=1, ensure_ascii=False))
+    return 0
 
 
 def _report(args: argparse.Namespace) -> int:

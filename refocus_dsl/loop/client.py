@@ -197,10 +197,11 @@ def _completion(response: Any, started: float, retries: int, errors: list[str]) 
     )
 
 
-def _request_args(
+def request_body(
     config: EndpointConfig, messages: Messages, learned: set[str] | None = None
 ) -> dict[str, Any]:
-    """The request; ``learned`` holds what this endpoint refused before (see _adapt)."""
+    """The request body; ``learned`` holds what this endpoint refused before (see _adapt).
+    ``refocus prompt --request`` prints it."""
     learned = learned or set()
     args: dict[str, Any] = {"model": config.model, "messages": list(messages)}
     if config.temperature is not None and "no-temperature" not in learned:
@@ -307,7 +308,7 @@ class ChatClient:
     def complete(self, messages: Messages) -> Completion:
         import openai
 
-        args = _request_args(self.config, messages, self._learned)
+        args = request_body(self.config, messages, self._learned)
         attempts = _Attempts(self.config, args, self._learned, self._rng)
         while True:
             try:
@@ -350,7 +351,7 @@ class AsyncChatClient:
     async def complete(self, messages: Messages) -> Completion:
         import openai
 
-        args = _request_args(self.config, messages, self._learned)
+        args = request_body(self.config, messages, self._learned)
         attempts = _Attempts(self.config, args, self._learned, self._rng)
         while True:
             try:

@@ -1,0 +1,117 @@
+"""Unix conventions of the CLI: plugins switched off, broken plugins reported, the
+prompt styles and the first request, edited-image paths only when written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fake_dist import write_dist
+from loop_helpers import table_image_and_layout
+
+from refocus_dsl.cli import main
+from refocus_dsl.registry import default_registry, disable_plugins
+
+
+@pytest.fixture()
+def plugins_back() -> object:
+    yield None
+    disable_plugins(())
+
+
+def _files(tmp_path: Path) -> tuple[str, str]:
+    image, layout = table_image_and_layout()
+    image.save(tmp_path / "t.png")
+    (tmp_path / "t.json").write_text(layout.to_json())
+    return str(tmp_path / "t.png"), str(tmp_path / "t.json")
+
+
+def test_disable_plugin_removes_its_tool(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], plugins_back: object
+) -> None:
+    monkeypatch.setenv("REFOCUS_DISABLE_PLUGINS", "underline")
+    disable_plugins(["mask"])  # as --disable-plugin mask does
+    names = default_registry().names()
+    assert "underline" not in names and "mask" not in names and "highlight" in names
+    assert main(["plugins", "--disable-plugin", "mask"]) == 0
+    out = capsys.readouterr().out
+    assert "switched off: mask (refocus-dsl), underline (refocus-dsl)" in out
+    assert main(["check", "-e", 'underline(rows("2011"))']) == 1
+    assert "underline" in capsys.readouterr().out, "an unknown tool now"
+    monkeypatch.delenv("REFOCUS_DISABLE_PLUGINS")
+    assert main(["--disable-plugin", "crop", "plugins", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert "crop" not in {r["name"] for r in rows} and "underline" in {r["name"] for r in rows}
+
+
+def _env_with(site: Path, **more: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFOCUS_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env.update(more)
+    return env
+
+
+def test_a_broken_plugin_stops_no_command(tmp_path: Path) -> None:
+    site = write_dist(
+        tmp_path / "site", "refocus-broken", "0.3", {"sparkle": "refocus_broken:PLUGIN"},
+        {"refocus_broken": "raise RuntimeError('sparkle needs a GPU')\n"},
+    )  # fmt: skip
+    command = [sys.executable, "-m", "refocus_dsl"]
+    listed = subprocess.run(
+        [*command, "plugins"], capture_output=True, text=True, env=_env_with(site), timeout=60
+    )
+    assert listed.returncode == 1, "reported as a problem"
+    assert "mask" in listed.stdout and "BROKEN sparkle (refocus-broken 0.3)" in listed.stdout
+    assert "sparkle needs a GPU" in listed.stdout and "Traceback" not in listed.stderr
+    assert "REFOCUS_DISABLE_PLUGINS=sparkle" in listed.stderr, "the warning says how to switch off"
+    checked = subprocess.run(
+        [*command, "check", "-e", 'mask(rows("2011"))'],
+        capture_output=True, text=True, env=_env_with(site), timeout=60,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    quiet = subprocess.run(
+        [*command, "plugins"], capture_output=True, text=True, timeout=60,
+        env=_env_with(site, REFOCUS_DISABLE_PLUGINS="refocus-broken"),
+    )  # fmt: skip
+    assert quiet.returncode == 0 and "BROKEN" not in quiet.stdout and quiet.stderr == ""
+    assert "switched off: sparkle (refocus-broken)" in quiet.stdout
+
+
+def test_prompt_styles_and_the_first_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_endpoint: None
+) -> None:
+    assert main(["prompt", "--prompt-style", "paper"]) == 0
+    paper = capsys.readouterr().out
+    assert "focus_on_columns_with_mask" in paper and "first user message" in paper
+    assert main(["prompt", "--prompt-style", "dsl"]) == 0
+    assert "```refocus" in capsys.readouterr().out
+    img, lay = _files(tmp_path)
+    assert main(["prompt", "--request", img, "Which year?", "--layout", lay, "--model", "m"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["model"] == "m" and body["max_tokens"] == 2048 and body["temperature"] == 0
+    system, user = body["messages"]
+    assert system["role"] == "system" and "keep_only" in system["content"]
+    texts = [p["text"] for p in user["content"] if p["type"] == "text"]
+    urls = [p["image_url"]["url"] for p in user["content"] if p["type"] == "image_url"]
+    assert "Which year?" in texts[0] and '"Earning"' in texts[0]
+    assert len(urls) == 1 and urls[0].startswith("data:image/png;base64,")
+    assert urls[0].endswith("characters)"), "shortened unless --full-images"
+
+
+def test_edited_image_path_only_when_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_endpoint: None
+) -> None:
+    img, lay = _files(tmp_path)
+    assert main(["ask", img, "What was the cost in 2011?", "--layout", lay]) == 0
+    out = capsys.readouterr().out
+    assert "(the image was edited; --trace-dir or -o keeps it)" in out
+    assert "turn1.png" not in out
+    trace = tmp_path / "tr"
+    assert main(["ask", img, "What was the cost in 2011?", "--layout", lay,
+                 "--trace-dir", str(trace)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert f"(edited image: {trace / 'turn1.png'})" in out and (trace / "turn1.png").is_file()
