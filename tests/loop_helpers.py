@@ -98,11 +98,17 @@ def chart_image_and_layout(
     return image, Layout(width, height, "chart", chart=chart)
 
 
-def write_dataset(folder: Path, n: int = 3, answer: str = "2011") -> str:
-    """An eval dataset of ``n`` questions on the table image, with its gold layout."""
+def write_table_files(folder: Path) -> tuple[str, str]:
+    """The table image and its layout as files ``t.png`` and ``t.json`` in ``folder``."""
     image, layout = table_image_and_layout()
     image.save(folder / "t.png")
     (folder / "t.json").write_text(layout.to_json())
+    return str(folder / "t.png"), str(folder / "t.json")
+
+
+def write_dataset(folder: Path, n: int = 3, answer: str = "2011") -> str:
+    """An eval dataset of ``n`` questions on the table image, with its gold layout."""
+    write_table_files(folder)
     rows = [
         {"id": f"q{i}", "image": "t.png", "question": f"q{i}?", "answer": answer,
          "layout": "t.json"}

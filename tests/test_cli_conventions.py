@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fake_dist import write_dist
-from loop_helpers import table_image_and_layout
+from loop_helpers import write_table_files
 
 from refocus_dsl.cli import main
 from refocus_dsl.registry import default_registry, disable_plugins
@@ -21,13 +21,6 @@ from refocus_dsl.registry import default_registry, disable_plugins
 def plugins_back() -> object:
     yield None
     disable_plugins(())
-
-
-def _files(tmp_path: Path) -> tuple[str, str]:
-    image, layout = table_image_and_layout()
-    image.save(tmp_path / "t.png")
-    (tmp_path / "t.json").write_text(layout.to_json())
-    return str(tmp_path / "t.png"), str(tmp_path / "t.json")
 
 
 def test_disable_plugin_removes_its_tool(
@@ -89,7 +82,7 @@ def test_prompt_styles_and_the_first_request(
     assert "focus_on_columns_with_mask" in paper and "first user message" in paper
     assert main(["prompt", "--prompt-style", "dsl"]) == 0
     assert "```refocus" in capsys.readouterr().out
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     assert main(["prompt", "--request", img, "Which year?", "--layout", lay, "--model", "m"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["model"] == "m" and body["max_tokens"] == 2048 and body["temperature"] == 0
@@ -105,7 +98,7 @@ def test_prompt_styles_and_the_first_request(
 def test_edited_image_path_only_when_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], no_endpoint: None
 ) -> None:
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     assert main(["ask", img, "What was the cost in 2011?", "--layout", lay]) == 0
     out = capsys.readouterr().out
     assert "(the image was edited; --trace-dir or -o keeps it)" in out

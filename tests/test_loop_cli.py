@@ -6,23 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
-from loop_helpers import chart_image_and_layout, table_image_and_layout
+from loop_helpers import chart_image_and_layout, write_table_files
 from scripted_server import Reply, ScriptedServer
 
 from refocus_dsl.cli import main
 
 
-def _files(tmp_path: Path) -> tuple[str, str]:
-    image, layout = table_image_and_layout()
-    image.save(tmp_path / "t.png")
-    (tmp_path / "t.json").write_text(layout.to_json())
-    return str(tmp_path / "t.png"), str(tmp_path / "t.json")
-
-
 def test_ask_offline_says_so(
     tmp_path: Path, no_endpoint: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     out = tmp_path / "edited.png"
     code = main(["ask", img, "What was the cost in 2011?", "--layout", lay, "-o", str(out)])
     captured = capsys.readouterr()
@@ -34,7 +27,7 @@ def test_ask_offline_says_so(
 
 
 def test_ask_json_against_server(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     with ScriptedServer([Reply(text="THOUGHT: easy.\nANSWER: 2011 TERMINATE")]) as s:
         code = main(
             ["ask", img, "Which year?", "--layout", lay, "--base-url", s.base_url, "--model", "m",
@@ -77,7 +70,7 @@ def test_errors_are_one_line(
 def test_report_and_export_commands(
     tmp_path: Path, no_endpoint: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     assert (
         main(["ask", img, "cost in 2011?", "--layout", lay, "--trace-dir", str(tmp_path / "a")])
         == 0
@@ -99,7 +92,7 @@ def test_help_teaches_by_example(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_eval_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     rows = [
         {
             "id": f"q{i}",
@@ -125,7 +118,7 @@ def test_eval_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_ask_max_pixels_is_the_image_limit(
     tmp_path: Path, no_endpoint: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     code = main(["ask", img, "What was the cost in 2011?", "--layout", lay, "--max-pixels", "100"])
     err = capsys.readouterr().err
     assert code == 1

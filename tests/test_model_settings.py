@@ -8,20 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from loop_helpers import table_image_and_layout, write_dataset
+from loop_helpers import write_dataset, write_table_files
 from scripted_server import Reply, ScriptedServer, decode_png, image_parts, text_of
 
 from refocus_dsl.cli import main
 from refocus_dsl.loop.config import ConfigError, EndpointConfig, resolve_config
 
 PROGRAM = '```refocus\nkeep_only(columns("Year", "Earning"))\n```'
-
-
-def _files(tmp_path: Path) -> tuple[str, str]:
-    image, layout = table_image_and_layout()
-    image.save(tmp_path / "t.png")
-    (tmp_path / "t.json").write_text(layout.to_json())
-    return str(tmp_path / "t.png"), str(tmp_path / "t.json")
 
 
 def _two_turns(body: dict[str, Any]) -> Reply:
@@ -32,7 +25,7 @@ def _two_turns(body: dict[str, Any]) -> Reply:
 def test_request_settings_reach_the_request(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     with ScriptedServer(_two_turns) as s:
         code = main(
             ["ask", img, "Which year?", "--layout", lay, "--base-url", s.base_url, "--model", "m",
@@ -56,7 +49,7 @@ def decode_png_file(path: Path) -> tuple[int, int]:
 
 @pytest.mark.parametrize("limit", [1, 2])
 def test_max_images_leaves_out_the_oldest_and_says_so(tmp_path: Path, limit: int) -> None:
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     with ScriptedServer(_two_turns) as s:
         code = main(
             ["ask", img, "Which year?", "--layout", lay, "--base-url", s.base_url, "--model", "m",
@@ -103,7 +96,7 @@ def test_own_server_without_a_model_names_what_is_missing(
         resolve_config(base_url="http://localhost:8000/v1", env={})
     openai = resolve_config(env={"OPENAI_API_KEY": "sk-x"})
     assert openai is not None and openai.model == "gpt-4o", "OpenAI's own API keeps its default"
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     code = main(["ask", img, "q?", "--layout", lay, "--base-url", "http://127.0.0.1:9/v1"])
     err = capsys.readouterr().err
     assert code == 2 and "no model named for the endpoint at http://127.0.0.1:9/v1" in err
@@ -113,7 +106,7 @@ def test_own_server_without_a_model_names_what_is_missing(
 def test_offline_makes_no_request_even_with_a_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    img, lay = _files(tmp_path)
+    img, lay = write_table_files(tmp_path)
     with ScriptedServer(_two_turns) as s:
         monkeypatch.setenv("OPENAI_BASE_URL", s.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-paid")
