@@ -235,6 +235,8 @@ class BatchOptions:
     out_dir: Path | None = None
     resume: bool = True
     workers: int | None = None
+    engine: str = "local"
+    ray_address: str | None = None
 
     def __post_init__(self) -> None:
         if (self.jsonl is None) == (self.out_dir is None):
@@ -269,7 +271,11 @@ def run_batch(
 
 
 def make_detector(images: list[Path], options: BatchOptions, settings: DetectSettings) -> Detector:
-    """Worker processes on this machine."""
+    """Worker processes on this machine, or tasks on a Ray cluster (``engine="ray"``)."""
+    if options.engine == "ray":
+        from refocus_dsl.loop.ray_engine import RayDetector
+
+        return RayDetector(images, settings, address=options.ray_address)
     from refocus_dsl.loop.detection import DetectionPool
 
     return DetectionPool(images, workers=options.workers, settings=settings)

@@ -25,3 +25,17 @@ def add_max_pixels(p: argparse.ArgumentParser) -> None:
         help=f"refuse images larger than N pixels (default {DEFAULT_MAX_PIXELS:,}); "
         "a guard against decompression bombs, raise it for huge scans",
     )
+
+
+def add_engine(p: argparse.ArgumentParser) -> None:
+    """``--engine local|ray`` and ``--ray-address``: where detection (and questions) run."""
+    p.add_argument(
+        "--engine", choices=("local", "ray"), default="local",
+        help="local: processes on this machine (default); ray: a Ray cluster "
+        '(pip install "refocus-dsl[ray]")',
+    )  # fmt: skip
+    p.add_argument(
+        "--ray-address", metavar="ADDR", default=None,
+        help="with --engine ray: the cluster to join (auto: the one `ray start --head` "
+        "started here); default: start a local one",
+    )  # fmt: skip

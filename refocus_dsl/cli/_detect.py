@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refocus_dsl.cli._common import add_max_pixels
+from refocus_dsl.cli._common import add_engine, add_max_pixels
 from refocus_dsl.layout import Layout
 
 RAW = argparse.RawDescriptionHelpFormatter
@@ -85,6 +85,7 @@ def add_parsers(sub: Any) -> None:
         "--workers", type=int, default=None, metavar="N",
         help="processes detecting at once (default: one per core)",
     )
+    add_engine(batch)
     add_max_pixels(p)
     p.set_defaults(handler=_detect)
 
@@ -212,6 +213,8 @@ def _detect_many(args: argparse.Namespace) -> int:
         out_dir=Path(args.out_dir) if args.out_dir else None,
         resume=not args.no_resume,
         workers=args.workers,
+        engine=args.engine,
+        ray_address=args.ray_address,
     )
     settings = DetectSettings(args.kind, args.ocr, not args.no_cache, args.max_pixels)
     shown: list[ProgressDisplay] = []

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refocus_dsl.cli._common import add_max_pixels, positive_int
+from refocus_dsl.cli._common import add_engine, add_max_pixels, positive_int
 from refocus_dsl.cli._paths import (
     check_output_file,
     check_output_folder,
@@ -144,6 +144,7 @@ def add_parsers(sub: Any) -> None:
         "--detect-workers", type=int, default=None, metavar="N",
         help="processes detecting layouts (default: one per core)",
     )
+    add_engine(p)
     p.add_argument("--layouts", choices=("detected", "gold"), default="detected")
     p.add_argument("--metric", choices=("relaxed", "exact"), default="relaxed")
     p.add_argument("--max-turns", type=int, default=4)
@@ -377,6 +378,8 @@ def _eval(args: argparse.Namespace) -> int:
         mode=args.mode,
         max_pixels=args.max_pixels,
         detect_workers=args.detect_workers,
+        engine=args.engine,
+        ray_address=args.ray_address,
     )
     summary = run_eval(args.dataset, _config(args), options)
     if args.json:

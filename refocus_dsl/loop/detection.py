@@ -70,13 +70,46 @@ def _executor(workers: int) -> cf.Executor:
     return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-class DetectionPool:
-    """Detects each distinct image of a run once, in worker processes.
+class OncePerImage:
+    """Each distinct image of a run detected once, however many questions need it.
 
     ``uses`` counts how many questions will ask for each image: a layout is
     kept until the last of them took it, then dropped, so memory stays bounded
-    by the questions in flight, not by the size of the run.
+    by the questions in flight, not by the size of the run. Subclasses say
+    where the work runs (:meth:`_submit`).
     """
+
+    workers: int
+
+    def __init__(self, uses: Iterable[Path], settings: DetectSettings | None) -> None:
+        self._uses = Counter(uses)
+        self.settings = settings or DetectSettings()
+        self._pending: dict[Path, asyncio.Future[ResolvedLayout]] = {}
+
+    def _submit(self, image: Path) -> asyncio.Future[ResolvedLayout]:
+        raise NotImplementedError
+
+    async def layout_for(self, image: Path) -> ResolvedLayout:
+        """The image's layout, detected by a worker (started now if no question asked yet)."""
+        future = self._pending.get(image)
+        if future is None:
+            future = self._pending[image] = self._submit(image)
+        try:
+            return await asyncio.shield(future)
+        except Exception as exc:  # noqa: BLE001 - detect_image never raises: a worker died
+            note = f"layout detection crashed ({type(exc).__name__}: a worker ended abruptly)"
+            return ResolvedLayout(None, "none", (note,))
+        finally:
+            self._uses[image] -= 1
+            if self._uses[image] <= 0:
+                self._pending.pop(image, None)
+
+    def close(self) -> None:
+        pass
+
+
+class DetectionPool(OncePerImage):
+    """Detection in worker processes on this machine, one per core by default."""
 
     def __init__(
         self,
@@ -85,12 +118,10 @@ class DetectionPool:
         workers: int | None = None,
         settings: DetectSettings | None = None,
     ) -> None:
-        self._uses = Counter(uses)
+        super().__init__(uses, settings)
         wanted = machine_cores() if workers is None else workers
         self.workers = max(1, min(wanted, len(self._uses) or 1))
-        self.settings = settings or DetectSettings()
         self._pool = _executor(self.workers)
-        self._pending: dict[Path, asyncio.Future[ResolvedLayout]] = {}
 
     def _submit(self, image: Path) -> asyncio.Future[ResolvedLayout]:
         try:
@@ -101,23 +132,8 @@ class DetectionPool:
             job = self._pool.submit(detect_image, str(image), self.settings)
         return asyncio.wrap_future(job)
 
-    async def layout_for(self, image: Path) -> ResolvedLayout:
-        """The image's layout, detected by a worker (started now if no question asked yet)."""
-        future = self._pending.get(image)
-        if future is None:
-            future = self._pending[image] = self._submit(image)
-        try:
-            return await asyncio.shield(future)
-        except BrokenProcessPool:
-            note = "layout detection crashed (a worker process ended abruptly)"
-            return ResolvedLayout(None, "none", (note,))
-        finally:
-            self._uses[image] -= 1
-            if self._uses[image] <= 0:
-                self._pending.pop(image, None)
-
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-__all__ = ["DetectSettings", "DetectionPool", "detect_image", "machine_cores"]
+__all__ = ["DetectSettings", "DetectionPool", "OncePerImage", "detect_image", "machine_cores"]

@@ -147,6 +147,10 @@ class EvalOptions:
     """Largest image accepted, in pixels (``--max-pixels``)."""
     detect_workers: int | None = None
     """Processes detecting layouts (``--detect-workers``); None: one per core."""
+    engine: str = "local"
+    """``local`` (this machine) or ``ray`` (a Ray cluster: ``--engine ray``)."""
+    ray_address: str | None = None
+    """The Ray cluster to join (``auto``, ``ray://host:10001``); None starts a local one."""
 
     def settings(self, config: EndpointConfig | None) -> dict[str, Any]:
         """What decides a question's result: traces made with other settings are not
@@ -170,6 +174,8 @@ class EvalOptions:
             raise LoopError(f"mode must be refocus, direct or planner, got {self.mode!r}")
         if self.metric not in ("relaxed", "exact"):
             raise LoopError(f"metric must be relaxed or exact, got {self.metric!r}")
+        if self.engine not in ("local", "ray"):
+            raise LoopError(f"--engine must be local or ray, got {self.engine!r}")
         if self.detect_workers is not None and not 1 <= self.detect_workers <= MAX_CONCURRENCY:
             raise LoopError(
                 f"detect workers must be 1..{MAX_CONCURRENCY}, got {self.detect_workers}"
@@ -458,6 +464,10 @@ async def _one(
 
 
 def _engine(todo: Sequence[Item], config: EndpointConfig | None, options: EvalOptions) -> Engine:
+    if options.engine == "ray":
+        from refocus_dsl.loop.ray_engine import RayEngine
+
+        return RayEngine(todo, config, options)
     return LocalEngine(todo, config, options)
 
 
