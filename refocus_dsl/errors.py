@@ -60,7 +60,18 @@ class LimitError(RefocusError):
 
 
 class PluginError(RefocusError):
-    """A plugin could not be loaded or registered; the message names the distribution."""
+    """A plugin could not be loaded, registered or run; the message names the distribution.
+
+    ``plugin`` is what failed, as pluggy keeps it: the :class:`~refocus_dsl.plugin.Plugin`
+    (or the tool's :class:`~refocus_dsl.plugin.ToolSpec` when a tool fails while
+    running), or the entry point's name when nothing could be loaded; ``source`` is
+    the distribution and version it came from.
+    """
+
+    def __init__(self, message: str, *, plugin: object = None, source: str = "") -> None:
+        super().__init__(message)
+        self.plugin = plugin
+        self.source = source
 
 
 class OcrUnavailableError(RefocusError):

@@ -324,24 +324,32 @@ def _apply(
         raise
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin may fail in any way
         raise PluginError(
-            f"tool {spec.name!r} (from {source}) failed: {type(exc).__name__}: {exc}"
+            f"tool {spec.name!r} (from {source}) failed: {type(exc).__name__}: {exc}",
+            plugin=spec,
+            source=source,
         ) from exc
     result = canvas if out is None else out
     if not isinstance(result, Image.Image) or result.mode != mode:
         raise PluginError(
             f"tool {spec.name!r} (from {source}) broke the plugin contract: "
-            f"it must return None or a {mode} image"
+            f"it must return None or a {mode} image",
+            plugin=spec,
+            source=source,
         )
     if spec.changes_geometry:
         if ctx.transform is None:
             raise PluginError(
-                f"tool {spec.name!r} (from {source}) changes geometry but set no ctx.transform"
+                f"tool {spec.name!r} (from {source}) changes geometry but set no ctx.transform",
+                plugin=spec,
+                source=source,
             )
         check_pixels(result.width, result.height, max_pixels)
         return result, transform.then(ctx.transform)
     if result.size != size:
         raise PluginError(
             f"tool {spec.name!r} (from {source}) changed the image size without declaring "
-            "changes_geometry"
+            "changes_geometry",
+            plugin=spec,
+            source=source,
         )
     return result, transform

@@ -171,12 +171,18 @@ class Registry:
         """Add every tool of ``plugin``, or none of them (raising PluginError)."""
         origin = f"{source} {version}".strip()
         if not isinstance(plugin, Plugin):
-            raise PluginError(f"plugin from {origin} is not a refocus_dsl.plugin.Plugin object")
+            raise PluginError(
+                f"plugin from {origin} is not a refocus_dsl.plugin.Plugin object",
+                plugin=plugin,
+                source=origin,
+            )
         if plugin.api_version != PLUGIN_API_VERSION:
             raise PluginError(
                 f"plugin {plugin.name or '(unnamed)'} from {origin} was written for plugin API "
                 f"version {plugin.api_version!r}, but this refocus-dsl provides version "
-                f"{PLUGIN_API_VERSION}; upgrade or downgrade that package"
+                f"{PLUGIN_API_VERSION}; upgrade or downgrade that package",
+                plugin=plugin,
+                source=origin,
             )
         problems: list[str] = []
         names: set[str] = set()
@@ -196,7 +202,9 @@ class Registry:
         if not plugin.tools:
             problems.append("it declares no tools")
         if problems:
-            raise PluginError(f"plugin from {origin}: " + "; ".join(problems))
+            raise PluginError(
+                f"plugin from {origin}: " + "; ".join(problems), plugin=plugin, source=origin
+            )
         for spec in plugin.tools:
             self._tools[spec.name] = spec
             self._sources[spec.name] = (source, version)
@@ -269,12 +277,16 @@ def load_entry_point(registry: Registry, ep: EntryPoint) -> None:
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin may fail in any way
         raise PluginError(
             f"plugin {ep.name!r} from {where} (entry point {ep.name} = {ep.value}) failed to load: "
-            f"{type(exc).__name__}: {exc}"
+            f"{type(exc).__name__}: {exc}",
+            plugin=ep.name,
+            source=where,
         ) from exc
     if not isinstance(obj, Plugin):
         raise PluginError(
             f"plugin {ep.name!r} from {where} (entry point {ep.name} = {ep.value}) is a "
-            f"{type(obj).__name__}, not a refocus_dsl.plugin.Plugin object"
+            f"{type(obj).__name__}, not a refocus_dsl.plugin.Plugin object",
+            plugin=obj,
+            source=where,
         )
     registry.register(obj, source=dist, version=version)
 

@@ -256,9 +256,11 @@ def test_a_failing_plugin_is_reported_by_name_and_distribution() -> None:
     def boom(ctx: EditContext) -> None:
         raise ZeroDivisionError("division by zero")
 
-    reg = _registry_with(ToolSpec("explode", "Fails.", boom))
-    with pytest.raises(PluginError, match=r"explode.*flaky-tools 0\.1.*ZeroDivisionError"):
+    spec = ToolSpec("explode", "Fails.", boom)
+    reg = _registry_with(spec)
+    with pytest.raises(PluginError, match=r"explode.*flaky-tools 0\.1.*ZeroDivisionError") as err:
         run("explode(region(0, 0, 1, 1))", noise(), None, registry=reg)
+    assert err.value.plugin is spec and err.value.source == "flaky-tools 0.1"
 
 
 def test_a_plugin_that_resizes_without_declaring_it_is_refused() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lang_helpers import REGISTRY, table_layout
@@ -89,7 +88,6 @@ def test_image_argument_is_explained_once() -> None:
 
 
 def test_default_registry_is_used_when_none_is_given() -> None:
-    pytest.importorskip("refocus_dsl.registry")
     assert check('highlight(columns("Year"))', TABLE) == []
     assert [d.code for d in check("no_such_tool(columns('Year'))", TABLE)] == ["E201"]
 

@@ -60,9 +60,12 @@ def test_register_and_look_up() -> None:
 def test_duplicate_tool_names_both_distributions() -> None:
     reg = Registry()
     reg.register(Plugin(tools=(tool("stripe"),)), source="stripes-a", version="1.0")
+    second = Plugin(tools=(tool("stripe"),))
     with pytest.raises(PluginError) as err:
-        reg.register(Plugin(tools=(tool("stripe"),)), source="stripes-b", version="3.1")
+        reg.register(second, source="stripes-b", version="3.1")
     assert "stripes-a 1.0" in str(err.value) and "stripes-b 3.1" in str(err.value)
+    # the error keeps the plugin that failed, as pluggy does
+    assert err.value.plugin is second and err.value.source == "stripes-b 3.1"
     assert reg.source_of("stripe") == ("stripes-a", "1.0")
 
 
@@ -144,8 +147,9 @@ def test_entry_point_to_a_module_that_fails_to_import(site: Path) -> None:
 def test_entry_point_that_exits_at_import_is_still_reported(site: Path) -> None:
     write_dist(site, "exit-tools", "1.0", {"bye": "tp_bye:PLUGIN"},
                {"tp_bye": "raise SystemExit(3)\n"})
-    with pytest.raises(PluginError, match=r"exit-tools 1\.0.*SystemExit"):
+    with pytest.raises(PluginError, match=r"exit-tools 1\.0.*SystemExit") as err:
         Registry.from_entry_points()
+    assert err.value.plugin == "bye" and err.value.source == "exit-tools 1.0"
 
 
 def test_entry_point_to_something_that_is_not_a_plugin(site: Path) -> None:

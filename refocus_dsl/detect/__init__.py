@@ -37,9 +37,12 @@ __all__ = ["DETECTOR_VERSION", "KINDS", "classify_image", "detect_layout"]
 def _detector(kind: str) -> tuple[Detector, str]:
     """The detect function for ``kind`` and its module's VERSION."""
     module_name = {"table": "table", "chart": "chart", "figure": "figure"}[kind]
+    name = f"refocus_dsl.detect.{module_name}"
     try:
-        module = import_module(f"refocus_dsl.detect.{module_name}")
-    except ImportError as exc:
+        module = import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:  # the detector is there but something it imports is not
+            raise
         raise LayoutError(f"no {kind} detector is installed ({exc})") from None
     fn: Detector = getattr(module, f"detect_{kind}")
     return fn, str(getattr(module, "VERSION", "0"))
