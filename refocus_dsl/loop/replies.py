@@ -20,8 +20,8 @@ MAX_REPLY_CHARS = 200_000
 
 PROGRAM_LANGUAGES = frozenset({"refocus", "python", "py", "python3", "dsl", ""})
 
-_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+.-]*)[^\n]*\n(.*?)```", re.DOTALL)
-_OPEN_FENCE = re.compile(r"```")
+_FENCE_MARK = "```"
+_LANG = re.compile(r"[ \t]*([A-Za-z0-9_+.-]*)")
 _ANSWER = re.compile(
     r"^[ \t>*_#]*(FINAL[ \t]+ANSWER|ANSWER)[ \t*_]*[:\uff1a][ \t]*(.*)$",
     re.IGNORECASE | re.MULTILINE,
@@ -50,12 +50,43 @@ class ParsedReply:
     note: str = ""
 
 
+_NUMBER_DOT = re.compile(r"[-+]?[\d,]*(?:\.\d+|\d)\.")
+"""A number and a full stop ("3.5.", "2011."); one way to match each text, so linear."""
+
+
+def _fences(text: str) -> tuple[list[tuple[str, str]], str]:
+    """The fenced blocks ``(language, body)`` and the text outside them.
+
+    A block opens with a backtick fence whose line gives the language and closes at the
+    next fence. One pass with ``str.find``: linear in the text, whatever it holds (a
+    regular expression here rescanned to the end of the text from every fence).
+    """
+    blocks: list[tuple[str, str]] = []
+    prose: list[str] = []
+    pos = 0
+    while True:
+        start = text.find(_FENCE_MARK, pos)
+        if start < 0:
+            break
+        newline = text.find("\n", start + 3)
+        close = text.find(_FENCE_MARK, newline + 1) if newline >= 0 else -1
+        if close < 0:
+            break  # an unclosed fence: the rest stays prose
+        lang = _LANG.match(text, start + 3, newline)
+        blocks.append((lang.group(1) if lang else "", text[newline + 1 : close]))
+        prose.append(text[pos:start])
+        prose.append("\n")
+        pos = close + 3
+    prose.append(text[pos:])
+    return blocks, "".join(prose)
+
+
 def _clean_answer(raw: str) -> str:
     text = _TERMINATE.sub("", raw).strip().strip("*_`").strip()
     # "2011." -> "2011", but keep "U.S." and "etc." readable abbreviations.
     if text.endswith(".") and not text.endswith(".."):
         last = text.rsplit(None, 1)[-1]
-        if last.count(".") == 1 or re.fullmatch(r"[-+]?[\d,]*\.?\d+\.", last):
+        if last.count(".") == 1 or _NUMBER_DOT.fullmatch(last):
             text = text[:-1].rstrip()
     return text
 
@@ -72,21 +103,22 @@ def _find_answer(prose: str) -> str | None:
         answer = _clean_answer(finals[-1].group(1))
         if answer:
             return answer
-    matches = list(_ANSWER.finditer(prose))
-    if not matches:
+    lines = prose.split("\n")
+    if not any(_ANSWER.match(line) for line in lines):
         inline = list(_ANSWER_INLINE.finditer(prose))
         answer = _clean_answer(inline[-1].group(1)) if inline else ""
         return answer or None
-    for match in reversed(matches):
+    # From the last line up, remembering the nearest non-empty line below that is not
+    # itself an ANSWER: line ("ANSWER:" alone on its line, the answer on the next one).
+    below: str | None = None
+    for line in reversed(lines):
+        match = _ANSWER.match(line)
+        if match is None:
+            if line.strip():
+                below = line
+            continue
         value = match.group(2)
-        if not _clean_answer(value):
-            # "ANSWER:" on its own line, the answer on the next non-empty line
-            rest = prose[match.end() :].lstrip("\n")
-            for line in rest.splitlines():
-                if line.strip() and not _ANSWER.match(line):
-                    value = line
-                    break
-        answer = _clean_answer(value)
+        answer = _clean_answer(value) or (_clean_answer(below) if below is not None else "")
         if answer:
             return answer
     return None
@@ -105,9 +137,9 @@ def parse_reply(text: str | None) -> ParsedReply:
 
 def _classify(text: str) -> ParsedReply:
     note = ""
-    blocks = [(m.group(1).lower(), m.group(2)) for m in _FENCE.finditer(text)]
-    prose = _FENCE.sub("\n", text)
-    unterminated = len(_OPEN_FENCE.findall(prose)) > 0
+    fenced, prose = _fences(text)
+    blocks = [(lang.lower(), body) for lang, body in fenced]
+    unterminated = _FENCE_MARK in prose
     programs = [(lang, body) for lang, body in blocks if lang in PROGRAM_LANGUAGES]
     answer = _find_answer(prose)
     terminate = bool(_TERMINATE.search(prose))
