@@ -3,7 +3,8 @@
 Tests start it on 127.0.0.1 (a free port) in a thread and point the real
 ``openai`` client at it. Each scripted :class:`Reply` can be a normal
 assistant message, an HTTP error (429, 500, ...), a delay (to provoke client
-timeouts) or a raw, malformed body. The server records every request body,
+timeouts), a raw, malformed body (an HTML page, a gzip bomb with its
+content-encoding header) or a body trickled a byte at a time. The server records every request body,
 checks that every image part is a PNG data URI that decodes, checks how many
 images the last user message carries when a reply says how many it expects,
 and counts the most requests it had in flight at once.
@@ -34,6 +35,9 @@ class Reply:
     """Image parts the request's last user message must carry (None: not checked)."""
     usage: tuple[int, int] = (100, 20)
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+    trickle_s: float = 0.0
+    """Send the body one byte at a time, this many seconds apart (a stalling server)."""
 
 
 def image_parts(message: dict[str, Any]) -> list[str]:
@@ -170,7 +174,7 @@ class ScriptedServer:
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 if reply.raw_body is not None:
-                    self._send(reply.status, reply.raw_body, reply.headers)
+                    self._send(reply.status, reply.raw_body, reply.headers, reply)
                     return
                 if reply.status != 200:
                     err = {"error": {"message": reply.text or "error", "type": "scripted"}}
@@ -194,18 +198,29 @@ class ScriptedServer:
                         "total_tokens": sum(reply.usage),
                     },
                 }
-                self._send(200, json.dumps(payload).encode(), reply.headers)
+                self._send(200, json.dumps(payload).encode(), reply.headers, reply)
 
             def _send(
-                self, status: int, data: bytes, headers: dict[str, str] | None = None
+                self,
+                status: int,
+                data: bytes,
+                headers: dict[str, str] | None = None,
+                reply: Reply | None = None,
             ) -> None:
                 try:
                     self.send_response(status)
-                    self.send_header("content-type", "application/json")
+                    ctype = reply.content_type if reply is not None else "application/json"
+                    self.send_header("content-type", ctype)
                     self.send_header("content-length", str(len(data)))
                     for key, value in (headers or {}).items():
                         self.send_header(key, value)
                     self.end_headers()
+                    if reply is not None and reply.trickle_s > 0:
+                        for i in range(len(data)):
+                            self.wfile.write(data[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(reply.trickle_s)
+                        return
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)

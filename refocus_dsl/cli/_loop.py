@@ -194,7 +194,7 @@ def add_parsers(sub: Any) -> None:
 def _endpoint_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="model name (else REFOCUS_MODEL; required with --base-url)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint (else OPENAI_BASE_URL)")
-    p.add_argument("--timeout", type=float, default=None, help="seconds per request (120)")
+    p.add_argument("--timeout", type=float, default=None, help="deadline per request, s (120)")
     p.add_argument("--retries", type=int, default=None, help="retries on 429/5xx/timeout (4)")
     p.add_argument(
         "--max-tokens", type=positive_int, default=None, metavar="N",

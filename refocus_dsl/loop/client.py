@@ -2,7 +2,11 @@
 
 Retries use exponential backoff with jitter on 429, 5xx, timeouts, dropped
 connections and unreadable responses; any other 4xx fails at once (retrying a
-bad request only burns quota). Each request has its own timeout. The openai
+bad request only burns quota). Each attempt has a total deadline (``timeout_s``:
+headers and body together, so a server trickling a byte a second cannot hold
+it) and a bounded response size (see :mod:`refocus_dsl.loop.transport`). A
+200 response that is not a chat completion (an HTML login or error page) is a
+transport failure, retried like a 502, never an empty reply. The openai
 client's own retries are switched off so that the policy, the count of
 retries and the latency recorded per turn are ours. ``openai`` is imported
 when a client is made or a request fails, not with this module: it is a third
@@ -14,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -89,10 +94,10 @@ def _classify(exc: Exception) -> _Retry:
     """Turn an openai error into a retry reason, or raise ModelError when it is final."""
     import openai
 
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, (openai.APITimeoutError, asyncio.TimeoutError)):
         return _Retry("timeout")
     if isinstance(exc, openai.APIConnectionError):
-        return _Retry(f"connection error: {exc}")
+        return _Retry(f"connection error: {_short(exc.__cause__ or exc)}")
     if isinstance(exc, openai.APIStatusError):
         code = exc.status_code
         if code == 429 or code >= 500 or code == 408:
@@ -176,6 +181,11 @@ def _content_text(content: Any) -> str | None:
 
 def _completion(response: Any, started: float, retries: int, errors: list[str]) -> Completion:
     choices = _field(response, "choices")
+    if not isinstance(choices, list):
+        # openai hands back the text of a non-JSON body; a JSON body without choices
+        # is no completion either. Both are the endpoint failing, not the model.
+        what = f"{response[:60]!r}" if isinstance(response, str) else type(response).__name__
+        raise ValueError(f"the endpoint did not send a chat completion (got {what})")
     text: str | None = None
     finish: Any = None
     if isinstance(choices, list) and choices:
@@ -283,7 +293,12 @@ class _Attempts:
 
 
 class ChatClient:
-    """Blocking client: ``complete(messages) -> Completion`` with our retry policy."""
+    """Blocking client: ``complete(messages) -> Completion`` with our retry policy.
+
+    Each attempt runs on :class:`AsyncChatClient`'s code in a private event loop
+    thread: asyncio is what gives an attempt a total deadline that a slow body
+    cannot stretch.
+    """
 
     def __init__(
         self,
@@ -295,34 +310,45 @@ class ChatClient:
         self.config = config
         self._sleep = sleep
         self._rng = rng
-        self._learned: set[str] = set()
-        import openai
-
-        self._client = openai.OpenAI(
-            api_key=config.api_key or "not-needed",
-            base_url=config.base_url,
-            timeout=config.timeout_s,
-            max_retries=0,
+        self._async = AsyncChatClient(config, rng=rng)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="refocus-client", daemon=True
         )
+        self._thread.start()
 
     def complete(self, messages: Messages) -> Completion:
-        import openai
-
-        args = request_body(self.config, messages, self._learned)
-        attempts = _Attempts(self.config, args, self._learned, self._rng)
+        args = request_body(self.config, messages, self._async.learned)
+        attempts = _Attempts(self.config, args, self._async.learned, self._rng)
         while True:
+            future = asyncio.run_coroutine_threadsafe(self._async.attempt(args), self._loop)
             try:
-                response = self._client.chat.completions.create(
-                    **cast(Any, args), timeout=self.config.timeout_s
-                )
-                return attempts.done(response)
-            except (openai.OpenAIError, ValueError) as exc:  # ValueError: a body that is not JSON
+                return attempts.done(future.result())
+            except _transient() as exc:
                 delay = attempts.failed(exc)
+            except BaseException:
+                future.cancel()
+                raise
             if delay is not None:
                 self._sleep(delay)
 
     def close(self) -> None:
-        self._client.close()
+        if self._loop.is_closed():
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(self._async.close(), self._loop).result(timeout=5)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+            self._loop.close()
+
+
+def _transient() -> tuple[type[Exception], ...]:
+    """What one attempt may raise that the retry policy judges (ValueError: a body that is
+    not JSON, or not a chat completion)."""
+    import openai
+
+    return (openai.OpenAIError, ValueError, asyncio.TimeoutError)
 
 
 class AsyncChatClient:
@@ -338,28 +364,34 @@ class AsyncChatClient:
         self.config = config
         self._sleep = sleep
         self._rng = rng
-        self._learned: set[str] = set()
+        self.learned: set[str] = set()
+        """What this endpoint refused before (see _adapt), for every later request."""
         import openai
+
+        from refocus_dsl.loop.transport import bounded_async_client
 
         self._client = openai.AsyncOpenAI(
             api_key=config.api_key or "not-needed",
             base_url=config.base_url,
             timeout=config.timeout_s,
             max_retries=0,
+            http_client=bounded_async_client(config.timeout_s),
+        )
+
+    async def attempt(self, args: dict[str, Any]) -> Any:
+        """One request, bounded by a total deadline of ``timeout_s``."""
+        return await asyncio.wait_for(
+            self._client.chat.completions.create(**cast(Any, args), timeout=self.config.timeout_s),
+            self.config.timeout_s,
         )
 
     async def complete(self, messages: Messages) -> Completion:
-        import openai
-
-        args = request_body(self.config, messages, self._learned)
-        attempts = _Attempts(self.config, args, self._learned, self._rng)
+        args = request_body(self.config, messages, self.learned)
+        attempts = _Attempts(self.config, args, self.learned, self._rng)
         while True:
             try:
-                response = await self._client.chat.completions.create(
-                    **cast(Any, args), timeout=self.config.timeout_s
-                )
-                return attempts.done(response)
-            except (openai.OpenAIError, ValueError) as exc:
+                return attempts.done(await self.attempt(args))
+            except _transient() as exc:
                 delay = attempts.failed(exc)
             if delay is not None:
                 await self._sleep(delay)

@@ -56,7 +56,8 @@ class EndpointConfig:
 
     ``backoff_s`` is the first retry's delay; each retry doubles it (up to
     ``backoff_max_s``) and applies full jitter in [50%, 100%]. ``timeout_s``
-    bounds each HTTP request, not the whole dialogue. ``image_max_side``
+    is a total deadline for each HTTP attempt (headers and body), not the dialogue.
+    ``image_max_side``
     downscales every image sent to the model to at most that many pixels on its
     longest side (traces keep full size); ``max_images`` caps the images in one
     request (servers such as vLLM's ``--limit-mm-per-prompt`` refuse more): the
