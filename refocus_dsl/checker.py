@@ -21,7 +21,7 @@ E106  invalid literal (bad escape, number too long)
 E109  too many problems: parsing stopped, or the rest are not shown
 E201  unknown tool
 E202  unknown keyword argument
-E203  unknown label (column, row, bar, subplot title, text)
+E203  unknown label (column, row, bar, series, subplot title, text)
 E204  unknown target kind
 E205  the layout lacks what the target needs (no table, chart, panels, position)
 E206  ordinal out of range for the layout
@@ -49,6 +49,7 @@ W103  the program has no statements
 W104  an integer row ordinal where a row also starts with that number
 W105  a paper call starts again from an older image; earlier edits stay
 W106  a label matched only as its likely OCR misreading
+W107  a series named by ordinal on a chart with no legend (its bar colours' order)
 ====  =====================================================================
 """
 
@@ -95,7 +96,7 @@ CODES: dict[str, str] = {
     "E109": "too many problems: parsing stopped, or the rest are not shown",
     "E201": "unknown tool",
     "E202": "unknown keyword argument",
-    "E203": "unknown label (column, row, bar, subplot title, text)",
+    "E203": "unknown label (column, row, bar, series, subplot title, text)",
     "E204": "unknown target kind",
     "E205": "the layout lacks what the target needs (no table, chart, panels, position)",
     "E206": "ordinal out of range for the layout",
@@ -123,6 +124,7 @@ CODES: dict[str, str] = {
     "W104": "an integer row ordinal where a row also starts with that number",
     "W105": "a paper call starts again from an older image; earlier edits stay",
     "W106": "a label matched only as its likely OCR misreading",
+    "W107": "a series named by ordinal on a chart with no legend (its bar colours' order)",
 }
 """Every diagnostic code and what it means."""
 

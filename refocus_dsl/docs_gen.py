@@ -18,7 +18,12 @@ GROUP_NOTES: dict[str, str] = {
     "keeps the header.",
     "cells": "Group: every body cell; the header row is protected.",
     "bars": "Each bar is its category's band across the plot, tick label included. "
-    "Group: every category.",
+    "Group: every category. With `series=` (a legend label or ordinal from 1), that "
+    "series' own bar in each named category instead; group: every bar of every series.",
+    "series": "Each bar is its own band across the plot (a stacked segment: its own box), "
+    "so its value label goes with it; axes, tick labels and legend are no bar. Group: every "
+    "bar of every series. On a chart without a legend, ordinals count the bar colours "
+    "(warning W107).",
     "subplots": "Group: every panel.",
     "region": "Needs no layout. No group: keep_only masks the rest of the image.",
     "text": "No group: keep_only masks the rest of the image.",
@@ -171,6 +176,10 @@ refer to the original image, also after a `crop`.
 
 Labels may also be given as a list (`columns(["A", "B"])`, as the paper writes), and an
 integer is an ordinal counted from 1 (`columns(2)`, `rows(1)` is the first body row).
+
+In a figure of several panels, `subplot=N` (counted from 1 in reading order) asks
+`columns`, `rows`, `cells`, `bars` or `series` of panel N's own table or chart:
+`draw_box(bars("Q2", subplot=2))`.
 
 | target | example | meaning |
 |---|---|---|

@@ -40,10 +40,16 @@ class TargetKind:
     """What to write when the call names nothing."""
     needs_layout: bool = True
     """False for kinds that resolve on any image without a layout (region)."""
+    in_panels: bool = False
+    """Whether ``subplot=N`` may name one panel's contents (kinds of tables and charts)."""
 
     @property
     def plural(self) -> str:
-        return self.noun + "s"
+        return self.noun if self.noun.endswith("s") else self.noun + "s"
+
+    def count(self, n: int) -> str:
+        """How many, in words: "3 columns", "1 column", "2 series"."""
+        return f"{n} {self.noun if n == 1 else self.plural}"
 
     def missing(self, label: str) -> str:
         """The E203 message for a label this layout does not have."""
@@ -68,6 +74,7 @@ TARGET_KINDS: Mapping[str, TargetKind] = MappingProxyType(
                 where="this table",
                 listing="columns are",
                 empty_hint='name at least one, e.g. columns("Year")',
+                in_panels=True,
             ),
             TargetKind(
                 "rows",
@@ -80,6 +87,7 @@ TARGET_KINDS: Mapping[str, TargetKind] = MappingProxyType(
                 labelled="starting with",
                 listing="rows start with",
                 empty_hint='name rows by their first cell, e.g. rows("1996")',
+                in_panels=True,
             ),
             TargetKind(
                 "cells",
@@ -90,18 +98,33 @@ TARGET_KINDS: Mapping[str, TargetKind] = MappingProxyType(
                 noun="cell",
                 where="this table",
                 empty_hint='write cells(row="1996", col="Earning")',
+                in_panels=True,
             ),
             TargetKind(
                 "bars",
-                'bars("label", ...)',
-                "bar-chart categories by tick label",
-                'bars("China", "India")',
+                'bars("label", ..., series="...")',
+                "bar-chart categories by tick label; with series=, that series' bar in each",
+                'bars("South", series="Women")',
                 "chart",
                 noun="bar",
                 where="this chart",
                 labelled="labelled",
                 listing="bars are",
                 empty_hint='name bars by their category label, e.g. bars("China")',
+                in_panels=True,
+            ),
+            TargetKind(
+                "series",
+                'series("legend label" | n, ...)',
+                "every bar of one series of a grouped or stacked chart, by legend label or ordinal",
+                'series("Women")',
+                "chart",
+                noun="series",
+                where="this chart",
+                labelled="named",
+                listing="series are",
+                empty_hint='name a series by its legend label, e.g. series("Women"), or ordinal',
+                in_panels=True,
             ),
             TargetKind(
                 "subplots",

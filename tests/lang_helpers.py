@@ -163,9 +163,82 @@ def detected_chart_layout() -> Layout:
     )
 
 
+REGIONS = ["North", "South", "East"]
+SERIES = ["Women", "Men"]
+
+
+def grouped_chart_doc(legend: bool = True, x0: int = 0, prefix: str = "") -> dict[str, Any]:
+    """A 600x400 grouped vertical bar chart (or a 300-wide panel of one at ``x0``):
+    three regions, two series side by side, Men has no bar in East."""
+    step = 100 if prefix else 180
+    cats = []
+    for i, lab in enumerate(REGIONS):
+        left = x0 + 40 + i * step
+        women = [left + 10, 120 + 30 * i, left + 40, 340]
+        men = [left + 40, 160 + 20 * i, left + 70, 340] if i < 2 else None
+        cats.append(
+            {
+                "index": i,
+                "label": prefix + lab,
+                "label_bbox": [left + 15, 350, left + 65, 368],
+                "bar_bbox": women[:2] + (men or women)[2:],
+                "region": [left, 40, left + step, 370],
+                "bars": [women, men],
+            }
+        )
+    series = [
+        {
+            "index": k,
+            "label": name if legend else None,
+            "label_bbox": [x0 + 60 + 80 * k, 380, x0 + 110 + 80 * k, 395] if legend else None,
+            "color": [[31, 119, 180], [255, 127, 14]][k],
+        }
+        for k, name in enumerate(SERIES)
+    ]
+    return {
+        "schema": "refocus-layout/1",
+        "image": {"width": 600, "height": 400},
+        "kind": "chart",
+        "chart": {
+            "type": "bar",
+            "orientation": "vertical",
+            "plot_bbox": [x0 + 30, 40, x0 + 40 + 3 * step, 340],
+            "title": None,
+            "categories": cats,
+            "series": series,
+        },
+        "subplots": [],
+    }
+
+
+def grouped_chart_layout() -> Layout:
+    return load_layout(grouped_chart_doc())
+
+
+def unnamed_series_layout() -> Layout:
+    """grouped_chart_layout() without a legend: series by colour alone."""
+    return load_layout(grouped_chart_doc(legend=False))
+
+
+def chart_panels_layout() -> Layout:
+    """A 600x400 figure of two chart panels side by side, each with its own layout."""
+    subs = [
+        {"index": i, "bbox": [300 * i, 0, 300 * (i + 1), 400], "title": None,
+         "layout": grouped_chart_doc(x0=300 * i, prefix="Q") if i == 1 else None}
+        for i in range(2)
+    ]
+    return load_layout(
+        {"schema": "refocus-layout/1", "image": {"width": 600, "height": 400},
+         "kind": "figure", "subplots": subs}
+    )
+
+
 LAYOUTS = {
     "table": table_layout,
     "chart": chart_layout,
     "detected_chart": detected_chart_layout,
     "figure": figure_layout,
+    "grouped": grouped_chart_layout,
+    "unnamed_series": unnamed_series_layout,
+    "panels": chart_panels_layout,
 }

@@ -59,8 +59,9 @@ from refocus_dsl.layout import Layout
 from refocus_dsl.plugin import TargetSet
 from refocus_dsl.target_kinds import TARGET_KINDS, TargetKind
 from refocus_dsl.targets.analysis import TargetAnalysis
-from refocus_dsl.targets.chart import check_bars, check_subplots
+from refocus_dsl.targets.chart import check_bars, check_series, check_subplots
 from refocus_dsl.targets.image import check_region, check_text
+from refocus_dsl.targets.panels import panel_layout
 from refocus_dsl.targets.table import check_cells, check_columns, check_rows
 
 __all__ = [
@@ -86,6 +87,7 @@ CHECKS: Mapping[str, Callable[[TargetAnalysis], None]] = MappingProxyType(
         "rows": check_rows,
         "cells": check_cells,
         "bars": check_bars,
+        "series": check_series,
         "subplots": check_subplots,
         "region": check_region,
         "text": check_text,
@@ -109,6 +111,10 @@ def check_target(
     check = CHECKS.get(call.name)
     if check is None:
         raise ValueError(f"{call.name!r} is not a target kind")
+    if TARGET_KINDS[call.name].in_panels and any(kw.name == "subplot" for kw in call.keywords):
+        call, layout, ok = panel_layout(call, layout, diags)
+        if not ok:
+            return TargetCheck(0)
     a = TargetAnalysis(call, layout, diags, resolve, width, height)
     check(a)
     return TargetCheck(a.count, a.result)

@@ -181,6 +181,10 @@ def needs(a: TargetAnalysis) -> LayoutIndex | None:
         has.append("bars(...)")
     if idx.subplots:
         has.append("subplots(...)")
+        inner = [str(i + 1) for i, s in enumerate(idx.subplots) if s.layout is not None]
+        if inner and a.kind.in_panels:
+            panels = f"panel{'s' if len(inner) > 1 else ''} " + ", ".join(inner)
+            has.append(f"{a.call.name}(..., subplot=N) for what is inside {panels}")
     has.append("region(...)")
     a.error(
         a.call.name_span,
@@ -228,25 +232,26 @@ def ordinal_exists(
     """Whether ordinal ``n`` is within ``size`` (else an E206)."""
     if n <= size:
         return True
-    noun = kind.noun
     a.error(
         expr.span,
         "E206",
-        f"{noun} {n} does not exist: {where} has {size} {noun}{'s' if size != 1 else ''} "
-        "(ordinals count from 1)",
+        f"{kind.noun} {n} does not exist: {where} has {kind.count(size)} (ordinals count from 1)",
         alt,
     )
     return False
 
 
-def start(a: TargetAnalysis) -> tuple[list[Item], LayoutIndex] | None:
-    """The shared opening of columns/rows/bars/subplots: keywords, labels, E307, layout.
+def start(
+    a: TargetAnalysis, keywords: Sequence[str] = ()
+) -> tuple[list[Item], LayoutIndex] | None:
+    """The shared opening of columns/rows/bars/series/subplots: keywords (only those
+    named may appear), labels, E307, layout.
 
     Returns the flattened items and the layout index, or None when there is
     nothing to resolve against.
     """
     kind = a.kind
-    no_keywords(a)
+    no_keywords(a, keywords)
     items = flatten_labels(a, kind, a.call.args)
     a.count = len(items)
     if not a.call.args:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from refocus_dsl.labels import LabelSet
-from refocus_dsl.layout import Box, Category, Column, Layout, Row, Subplot
+from refocus_dsl.layout import Box, Category, Column, Layout, Row, Series, Subplot
 
 __all__ = ["LayoutIndex", "layout_index", "union", "intersect"]
 
@@ -56,6 +56,9 @@ class LayoutIndex:
             c.region if c.region is not None else union([c.bar_bbox, c.label_bbox])
             for c in self.categories
         ]
+        self.series: list[Series] = sorted(chart.series, key=lambda s: s.index) if chart else []
+        self.series_labels = LabelSet([s.label or "" for s in self.series], ocr)
+        self._series_boxes: list[list[Box | None]] | None = None
         self.subplots: list[Subplot] = sorted(layout.subplots, key=lambda s: s.index)
         self.subplot_titles = LabelSet([s.title or "" for s in self.subplots], ocr)
         self.whole: Box = (0, 0, layout.width, layout.height)
@@ -70,6 +73,32 @@ class LayoutIndex:
         chart = self.layout.chart
         plot = chart.plot_bbox if chart is not None else None
         return union([plot, *self.category_boxes])
+
+    @property
+    def legend_read(self) -> bool:
+        """Whether any series has a label (a legend was read), or only bar colours."""
+        return any(s.label for s in self.series)
+
+    def series_boxes(self) -> list[list[Box | None]]:
+        """``[k][i]``: what targets name for series k's bar in category i (None: no bar).
+
+        A bar standing beside the others of its group gets its band: its own width,
+        across the plot area (so its value label goes with it), as a category gets
+        its region. A stacked segment shares its width with the others of its stack,
+        so it is its own box.
+        """
+        if self._series_boxes is None:
+            chart = self.layout.chart
+            plot = chart.plot_bbox if chart is not None else None
+            vertical = chart is None or chart.orientation != "horizontal"
+            out: list[list[Box | None]] = [[] for _ in self.series]
+            for cat in self.categories:
+                bars = list(cat.bars[: len(self.series)])
+                bars += [None] * (len(self.series) - len(bars))
+                for k in range(len(bars)):
+                    out[k].append(_series_box(k, bars, plot, vertical))
+            self._series_boxes = out
+        return self._series_boxes
 
     def cell_box(self, row: Row, col: Column) -> Box | None:
         if self._cells is None:
@@ -111,6 +140,23 @@ class LayoutIndex:
                     out.append((sub.title, sub.bbox))
             self._texts = out
         return self._texts
+
+
+def _series_box(k: int, group: list[Box | None], plot: Box | None, vertical: bool) -> Box | None:
+    """Series k's target box in one category (see :meth:`LayoutIndex.series_boxes`)."""
+    bar = group[k]
+    if bar is None or plot is None:
+        return bar
+    lo, hi = (bar[0], bar[2]) if vertical else (bar[1], bar[3])
+    for j, other in enumerate(group):
+        if other is None or j == k:
+            continue
+        olo, ohi = (other[0], other[2]) if vertical else (other[1], other[3])
+        if min(hi, ohi) - max(lo, olo) > 0.5 * min(hi - lo, ohi - olo):
+            return bar  # a stack: the segment alone
+    if vertical:
+        return (bar[0], min(bar[1], plot[1]), bar[2], max(bar[3], plot[3]))
+    return (min(bar[0], plot[0]), bar[1], max(bar[2], plot[2]), bar[3])
 
 
 _cache: dict[int, LayoutIndex] = {}
