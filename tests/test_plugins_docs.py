@@ -29,7 +29,9 @@ def test_reference_documents_every_tool_param_and_example() -> None:
             assert f"| `{p.name}` | {p.type} |" in text
     from refocus_dsl.targets import TARGET_KINDS
 
-    assert set(TARGET_KINDS) == {"columns", "rows", "cells", "bars", "subplots", "region", "text"}
+    assert set(TARGET_KINDS) == {
+        "columns", "rows", "cells", "bars", "series", "subplots", "region", "text"
+    }
     for kind in TARGET_KINDS.values():
         assert f"| `{kind.signature}` | `{kind.example}` |" in text
     assert "focus_on_columns_with_mask" in text

@@ -335,7 +335,7 @@ def _read_labels(
     ]
     th = float(np.median(heights)) if heights else 12.0
     scale = float(min(4.0, max(1.0, 28.0 / max(th, 1.0))))
-    words = clean_words(ocr.words(Image.fromarray(arr, "L"), psm=11, scale=scale))
+    words = clean_words(ocr.words(Image.fromarray(arr, "L"), psm=6, scale=scale))
     per: list[list[Word]] = [[] for _ in boxes]
     for wd in words:
         cx = (wd.bbox[0] + wd.bbox[2]) / 2.0 + ux1
