@@ -113,21 +113,27 @@ def chart_layout() -> Layout:
         for i, lab in enumerate(CATEGORIES)
     ]
     cats[3]["region"] = None  # falls back to bar_bbox joined with label_bbox
-    return load_layout(
-        {
-            "schema": "refocus-layout/1",
-            "image": {"width": 600, "height": 400},
-            "kind": "chart",
-            "chart": {
-                "type": "bar",
-                "orientation": "vertical",
-                "plot_bbox": [50, 40, 570, 350],
-                "title": "Gain",
-                "categories": cats,
-            },
-            "subplots": [],
-        }
-    )
+    return load_layout(_chart_doc([50, 40, 570, 350], "Gain", cats))
+
+
+def _chart_doc(
+    plot: list[int], title: str | None, cats: list[dict[str, Any]], **extra: Any
+) -> dict[str, Any]:
+    """A 600x400 vertical bar chart's layout document."""
+    return {
+        "schema": "refocus-layout/1",
+        "image": {"width": 600, "height": 400},
+        "kind": "chart",
+        "chart": {
+            "type": "bar",
+            "orientation": "vertical",
+            "plot_bbox": plot,
+            "title": title,
+            "categories": cats,
+            **extra,
+        },
+        "subplots": [],
+    }
 
 
 def figure_layout() -> Layout:
@@ -195,20 +201,7 @@ def grouped_chart_doc(legend: bool = True, x0: int = 0, prefix: str = "") -> dic
         }
         for k, name in enumerate(SERIES)
     ]
-    return {
-        "schema": "refocus-layout/1",
-        "image": {"width": 600, "height": 400},
-        "kind": "chart",
-        "chart": {
-            "type": "bar",
-            "orientation": "vertical",
-            "plot_bbox": [x0 + 30, 40, x0 + 40 + 3 * step, 340],
-            "title": None,
-            "categories": cats,
-            "series": series,
-        },
-        "subplots": [],
-    }
+    return _chart_doc([x0 + 30, 40, x0 + 40 + 3 * step, 340], None, cats, series=series)
 
 
 def grouped_chart_layout() -> Layout:

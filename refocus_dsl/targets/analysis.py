@@ -7,8 +7,8 @@ Every message names things through the kind's descriptor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from refocus_dsl.ast import Boolean, Call, Expr, Float, Integer, ListLit, Name, Span, String
 from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
@@ -20,6 +20,8 @@ from refocus_dsl.targets.index import LayoutIndex, layout_index
 
 SHOW_ALL = 12
 """Labels listed in full in a suggestion; longer lists are cut with a count."""
+
+T = TypeVar("T")
 
 Item = tuple[Expr, "str | int"]
 """One label or ordinal argument and its value."""
@@ -315,6 +317,22 @@ def pick_all(
     ok = True
     for expr, key in items:
         hits = pick_one(a, kind, expr, key, size, labels, other)
+        if hits is None:
+            ok = False
+        else:
+            picked.extend(hits)
+    return picked, ok
+
+
+def pick_each(
+    items: list[Item], pick: Callable[[Expr, str | int], list[T] | None]
+) -> tuple[list[T], bool]:
+    """What ``pick`` finds for every item, in order, and whether every one resolved
+    (``pick`` reports its own errors and returns None)."""
+    picked: list[T] = []
+    ok = True
+    for expr, key in items:
+        hits = pick(expr, key)
         if hits is None:
             ok = False
         else:

@@ -15,6 +15,7 @@ from refocus_dsl.targets.analysis import (
     missing_label,
     ordinal_exists,
     pick_all,
+    pick_each,
     pick_one,
     start,
     warn_duplicates,
@@ -180,14 +181,11 @@ def check_series(a: TargetAnalysis) -> None:
     items, idx = started
     if not _has_series(a, idx):
         return
-    picked: list[int] = []
-    ok = True
-    for expr, key in items:
+    def one(expr: Expr, key: str | int) -> list[int] | None:
         k = pick_series(a, idx, expr, key)
-        if k is None:
-            ok = False
-        else:
-            picked.append(k)
+        return None if k is None else [k]
+
+    picked, ok = pick_each(items, one)
     warn_duplicates(a, items)
     if ok and a.build:
         chosen = dedupe(picked)

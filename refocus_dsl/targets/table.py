@@ -18,6 +18,7 @@ from refocus_dsl.targets.analysis import (
     needs,
     ordinal_exists,
     pick_all,
+    pick_each,
     start,
     warn_duplicates,
 )
@@ -79,15 +80,7 @@ def row_hits(a: TargetAnalysis, idx: LayoutIndex, expr: Expr, key: str | int) ->
 
 
 def _rows(a: TargetAnalysis, idx: LayoutIndex, items: list[Item]) -> tuple[list[Row], bool]:
-    picked: list[Row] = []
-    ok = True
-    for expr, key in items:
-        hits = row_hits(a, idx, expr, key)
-        if hits is None:
-            ok = False
-        else:
-            picked.extend(hits)
-    return picked, ok
+    return pick_each(items, lambda expr, key: row_hits(a, idx, expr, key))
 
 
 def check_rows(a: TargetAnalysis) -> None:
