@@ -159,28 +159,27 @@ def _detect(args: argparse.Namespace) -> int:
     if args.jsonl or args.out_dir or Path(args.image).is_dir():
         return _detect_many(args)
     from refocus_dsl.cli._paths import check_output_file, refuse_input_overwrite
+    from refocus_dsl.cli._stdio import image_input, is_stdio, text_stream, write_image
     from refocus_dsl.detect import detect_layout
     from refocus_dsl.imageio import load_image
 
+    if args.json and is_stdio(args.overlay):
+        print("refocus detect: error: --overlay - and --json both write standard output",
+              file=sys.stderr)  # fmt: skip
+        return 2
     check_output_file(args.overlay, "--overlay")
     refuse_input_overwrite(args.overlay, [("input image", args.image)], "--overlay")
-    loaded = load_image(args.image, args.max_pixels)
+    loaded = load_image(image_input(args.image), args.max_pixels)
     layout = detect_layout(loaded, args.kind, ocr=args.ocr, cache=False if args.no_cache else None)
     if args.overlay:
         from refocus_dsl.overlay import draw_overlay
 
-        out = Path(args.overlay)
-        try:
-            draw_overlay(loaded.image, layout).save(out)
-        except (OSError, ValueError) as exc:
-            from refocus_dsl.errors import ImageError
-
-            raise ImageError(f"cannot write overlay {out}: {exc}") from None
+        out = write_image(draw_overlay(loaded.image, layout), args.overlay)
         print(f"overlay written to {out}", file=sys.stderr)
     if args.json:
         print(layout.to_json(indent=1))
     else:
-        print(summary(layout))
+        print(summary(layout), file=text_stream(args.overlay))
     return 0
 
 

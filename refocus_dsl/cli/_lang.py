@@ -18,7 +18,15 @@ from typing import Any
 
 from refocus_dsl.cli._common import add_max_pixels
 from refocus_dsl.cli._paths import check_output_file, refuse_input_overwrite
-from refocus_dsl.errors import USAGE, ImageError, RefocusError
+from refocus_dsl.cli._stdio import (
+    image_input,
+    is_stdio,
+    layout_input,
+    one_stdin,
+    text_stream,
+    write_image,
+)
+from refocus_dsl.errors import USAGE, RefocusError
 
 RAW = argparse.RawDescriptionHelpFormatter
 
@@ -199,7 +207,8 @@ def _load_layout(path: str | None) -> Any:
         return None
     from refocus_dsl.layout import load_layout
 
-    return load_layout(path)
+    source = layout_input(path)
+    return None if source is None else load_layout(source)
 
 
 def _print_json(value: Any) -> None:
@@ -222,6 +231,7 @@ def _check_text(text: str, layout: Any) -> list[Any]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    one_stdin(("PROGRAM", None if args.expr else args.program), ("--layout", args.layout))
     text, name = read_program(args)
     layout = _load_layout(args.layout)
     diagnostics = _check_text(text, layout)
@@ -267,7 +277,7 @@ def _refuse(args: argparse.Namespace, diagnostics: Sequence[Any], text: str, nam
     if args.json:
         _print_json({"ok": False, "file": name, "diagnostics": diagnostics_json(diagnostics, text)})
     else:
-        print(render_text(diagnostics, text, name).rstrip("\n"))
+        print(render_text(diagnostics, text, name).rstrip("\n"), file=text_stream(args.output))
         print(f"{name}: {_summary(diagnostics)}; nothing was run", file=sys.stderr)
     return 1
 
@@ -295,24 +305,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     from refocus_dsl.limits import Limits
     from refocus_dsl.pipeline import compile_program
 
+    one_stdin(
+        ("IMAGE", args.image), ("PROGRAM", None if args.expr else args.program),
+        ("--layout", args.layout),
+    )  # fmt: skip
+    if args.json and is_stdio(args.output):
+        raise RefocusError("-o - and --json both write standard output", exit_code=USAGE)
     text, name = read_program(args)
-    out_path = Path(args.output)
     _refuse_run_overwrites(args)
     # Syntax, tools and arguments first: no point detecting a layout for a broken program.
     checked = compile_program(text, None, limits=Limits(max_pixels=args.max_pixels))
     if not checked.ok or checked.program is None:
         return _refuse(args, checked.diagnostics, text, name)
-    loaded = load_image(args.image, args.max_pixels)
+    loaded = load_image(image_input(args.image), args.max_pixels)
     if args.layout is not None or not _only_regions(checked.program):
         checked = checked.against(_layout_for(args, loaded))
         if not checked.ok:
             return _refuse(args, checked.diagnostics, text, name)
     diagnostics = checked.diagnostics
     result = checked.run(loaded)
-    try:
-        result.image.save(out_path)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ImageError(f"cannot write {out_path}: {exc}") from None
+    out_path = write_image(result.image, args.output)
     if args.trace:
         try:
             Path(args.trace).write_text(result.trace_json() + "\n", encoding="utf-8")
@@ -320,7 +332,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise RefocusError(f"cannot write trace {args.trace}: {exc.strerror or exc}") from None
     if args.json:
         doc = result.to_dict()
-        doc.update({"ok": True, "file": name, "output": str(out_path)})
+        doc.update({"ok": True, "file": name, "output": out_path})
         doc["diagnostics"] = diagnostics_json(diagnostics, text)
         _print_json(doc)
     else:

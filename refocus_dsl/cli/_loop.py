@@ -15,7 +15,16 @@ from refocus_dsl.cli._paths import (
     refuse_input_overwrite,
     refuse_trace_overwrite,
 )
-from refocus_dsl.errors import ImageError
+from refocus_dsl.cli._stdio import (
+    image_input,
+    is_stdio,
+    layout_input,
+    one_stdin,
+    text_stream,
+    write_image,
+    write_text,
+)
+from refocus_dsl.errors import USAGE, RefocusError
 
 _FMT = argparse.RawDescriptionHelpFormatter
 
@@ -246,12 +255,12 @@ def _ask(args: argparse.Namespace) -> int:
     _check_image_output(args)
     refuse_trace_overwrite(args.trace_dir, args.overwrite)
     result = ask(
-        args.image,
+        image_input(args.image),
         args.question,
         config=_config(args),
         offline=args.offline,
         max_turns=args.max_turns,
-        layout=args.layout,
+        layout=layout_input(args.layout),
         trace_dir=args.trace_dir,
         prompt_style=args.prompt_style,
         mode=args.mode,
@@ -261,7 +270,7 @@ def _ask(args: argparse.Namespace) -> int:
         for note in result.notes:
             print(f"refocus ask: {note}", file=sys.stderr)
     if args.output and result.edited_images:
-        _save_png(result.edited_images[-1], args.output)
+        write_image(result.edited_images[-1], args.output, "PNG")
     if args.json:
         doc = {
             "question": result.question,
@@ -280,22 +289,28 @@ def _ask(args: argparse.Namespace) -> int:
         }
         print(json.dumps(doc, indent=1, ensure_ascii=False))
         return 0
+    out = text_stream(args.output)  # stderr when the image goes to stdout
     for t in result.turns:
-        print(f"--- turn {t.index + 1} ({t.kind})")
+        print(f"--- turn {t.index + 1} ({t.kind})", file=out)
         if t.thought:
-            print(f"thought: {t.thought}")
+            print(f"thought: {t.thought}", file=out)
         if t.program:
-            print(t.program.rstrip())
+            print(t.program.rstrip(), file=out)
         if t.diagnostics_text:
-            print(t.diagnostics_text.rstrip())
+            print(t.diagnostics_text.rstrip(), file=out)
         if t.run_error:
-            print(f"error: {t.run_error}")
+            print(f"error: {t.run_error}", file=out)
         if t.edited:
             # a path only when a file was written (the trace folder holds it)
             written = result.trace_dir is not None and t.edited_file
-            print(f"(edited image: {Path(str(result.trace_dir)) / str(t.edited_file)})"
-                  if written else "(the image was edited; --trace-dir or -o keeps it)")
-    print(f"answer: {result.answer if result.answer is not None else result.message or '(none)'}")
+            shown = (
+                f"(edited image: {Path(str(result.trace_dir)) / str(t.edited_file)})"
+                if written
+                else "(the image was edited; --trace-dir or -o keeps it)"
+            )
+            print(shown, file=out)
+    answer = result.answer if result.answer is not None else result.message or "(none)"
+    print(f"answer: {answer}", file=out)
     if result.trace_dir:
         print(f"trace: {result.trace_dir}", file=sys.stderr)
     return 0
@@ -308,15 +323,15 @@ def _plan(args: argparse.Namespace) -> int:
 
     _check_image_output(args)
     limits = Limits(max_pixels=args.max_pixels)
-    image = load_input_image(args.image, limits)
-    layout, source, notes = resolve_layout(image, args.layout)
+    image = load_input_image(image_input(args.image), limits)
+    layout, source, notes = resolve_layout(image, layout_input(args.layout))
     planned = planner_turn(args.question, image, layout, None, limits)
     p, turn = planned.plan, planned.turn
     if args.output:
         if turn.edited_image is None:
             print("refocus plan: nothing to focus on; no image written", file=sys.stderr)
         else:
-            _save_png(turn.edited_image, args.output)
+            write_image(turn.edited_image, args.output, "PNG")
     if args.json:
         doc = {
             "question": p.question,
@@ -338,27 +353,25 @@ def _plan(args: argparse.Namespace) -> int:
         }
         print(json.dumps(doc, indent=1, ensure_ascii=False))
         return 0
+    out = text_stream(args.output)
     for reason in p.reasons:
-        print(f"# {reason}")
-    sys.stdout.write(p.program)
+        print(f"# {reason}", file=out)
+    out.write(p.program)
     if turn.diagnostics_text:
         print(turn.diagnostics_text, file=sys.stderr)
     return 0
 
 
 def _check_image_output(args: argparse.Namespace) -> None:
-    """``-o`` of ask and plan: an existing folder, never the input image or layout."""
+    """``-o`` of ask and plan: an existing folder, never the input image or layout;
+    standard input read once, standard output written once."""
+    one_stdin(("IMAGE", args.image), ("--layout", args.layout))
+    if args.json and is_stdio(args.output):
+        raise RefocusError("-o - and --json both write standard output", exit_code=USAGE)
     check_output_file(args.output, "-o")
     refuse_input_overwrite(
         args.output, [("input image", args.image), ("layout", args.layout)], "-o"
     )
-
-
-def _save_png(image: Any, path: str) -> None:
-    try:
-        image.save(path, format="PNG")
-    except (OSError, ValueError) as exc:
-        raise ImageError(f"cannot write {path}: {exc}") from None
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -420,9 +433,13 @@ def print_first_request(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from refocus_dsl.loop.report import write_report
+    from refocus_dsl.loop.report import render_report, write_report
 
-    n = write_report(args.traces, args.output, args.title)
+    if is_stdio(args.output):
+        page, n = render_report(args.traces, args.title)
+        write_text(page, args.output)
+    else:
+        n = write_report(args.traces, args.output, args.title)
     print(f"wrote {args.output}: {n} questions", file=sys.stderr)
     return 0
 

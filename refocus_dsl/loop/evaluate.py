@@ -24,6 +24,7 @@ import asyncio
 import hashlib
 import json
 import re
+import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -76,6 +77,8 @@ def safe_folder_name(item_id: str) -> str:
 def load_dataset(path: str | Path) -> list[Item]:
     """Read and validate a dataset file; errors name the line."""
     source = Path(path)
+    if str(path) == "-":  # standard input; image paths are relative to the working folder
+        return _parse_dataset(sys.stdin.read().splitlines(), Path("<stdin>"), Path.cwd())
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -84,7 +87,10 @@ def load_dataset(path: str | Path) -> list[Item]:
         ) from None
     except UnicodeDecodeError:
         raise LoopError(f"{source}: not UTF-8 text") from None
-    base = source.parent
+    return _parse_dataset(lines, source, source.parent)
+
+
+def _parse_dataset(lines: Sequence[str], source: Path, base: Path) -> list[Item]:
     items: list[Item] = []
     seen: set[str] = set()
     for number, line in enumerate(lines, start=1):

@@ -180,16 +180,23 @@ def build_report(
     return head + "".join(_question(f, d) for f, d in docs) + "</body></html>\n"
 
 
+def render_report(
+    paths: Sequence[str | Path], title: str = "refocus report"
+) -> tuple[str, int]:
+    """The page for the traces in ``paths``, and the number of questions in it."""
+    folders = find_traces(list(paths))
+    if not folders:
+        raise TraceError("no trace folders found in " + ", ".join(map(str, paths)))
+    return build_report(folders, title, _summaries(paths)), len(folders)
+
+
 def write_report(
     paths: Sequence[str | Path], out: str | Path, title: str = "refocus report"
 ) -> int:
     """Write the page; returns the number of questions in it."""
-    folders = find_traces(list(paths))
-    if not folders:
-        raise TraceError("no trace folders found in " + ", ".join(map(str, paths)))
-    page = build_report(folders, title, _summaries(paths))
+    page, n = render_report(paths, title)
     try:
         Path(out).write_text(page, encoding="utf-8")
     except OSError as exc:
         raise TraceError(f"cannot write {out}: {exc.strerror or exc}") from None
-    return len(folders)
+    return n
