@@ -98,9 +98,12 @@ def draw_table(
     caption: str | None = None,
     right_align_numbers: bool = True,
     wrap: dict[tuple[int, int], list[str]] | None = None,
+    sections: dict[int, str] | None = None,
 ) -> DrawnTable:
-    """``cells[0]`` is the header row; ``wrap[(r, c)]`` gives a cell as several lines."""
+    """``cells[0]`` is the header row; ``wrap[(r, c)]`` gives a cell as several lines;
+    ``sections[r]`` makes row r one cell across the table with that (bold-ish) text."""
     wrap = wrap or {}
+    sections = sections or {}
     f = font(size)
     scratch = ImageDraw.Draw(Image.new("RGB", (10, 10)))
     asc, desc = f.getmetrics() if hasattr(f, "getmetrics") else (size, size // 4)
@@ -154,10 +157,18 @@ def draw_table(
             d.rectangle((x1, yb, x2 - 1, yb + wdt - 1), fill=(0, 0, 0))
     if style == "grid":
         for xb in col_bounds:
-            d.line((xb, y1, xb, y2), fill=rule)
+            for r in range(n_rows):  # inner rules stop at a section row's one cell
+                if r in sections and xb not in (x1, x2):
+                    continue
+                d.line((xb, row_bounds[r], xb, row_bounds[r + 1]), fill=rule)
     if caption and cap_box:
         d.text((cap_box[0], cap_box[1]), caption, font=f, fill=(0, 0, 0))
     for r in range(n_rows):
+        if r in sections:
+            ty = row_bounds[r] + (heights[r] - line_h) // 2
+            for dx in (0, 1):  # drawn twice, one pixel apart: bold
+                d.text((col_bounds[0] + pad + dx, ty), sections[r], font=f, fill=(20, 20, 20))
+            continue
         for c in range(n_cols):
             lines = lines_of(r, c)
             block_h = len(lines) * line_h
@@ -172,7 +183,7 @@ def draw_table(
                 colour = (255, 255, 255) if (style == "darkheader" and r == 0) else (20, 20, 20)
                 d.text((tx, ty + k * line_h), ln, font=f, fill=colour)
     headers = [" ".join(lines_of(0, c)) for c in range(n_cols)]
-    labels = [" ".join(lines_of(r, 0)) for r in range(n_rows)]
+    labels = [sections.get(r, " ".join(lines_of(r, 0))) for r in range(n_rows)]
     return DrawnTable(img, col_bounds, row_bounds, headers, labels, 1, cap_box, pad)
 
 

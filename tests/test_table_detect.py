@@ -195,3 +195,31 @@ def test_table_on_a_shaded_panel_is_not_all_header() -> None:
     t = detect(Image.fromarray(arr))
     check_grid(t, drawn, tol=6)
     assert [r.is_header for r in t.rows].count(True) == 1
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_soft_ruled_grid_with_section_rows(seed: int) -> None:
+    """A scan-like grid: small, blurred, inner rules absent across bold section rows.
+
+    A section row is a row whose one cell spans the table (its text is the label),
+    not a break in the column rules.
+    """
+    cells = make_cells(9, 4, seed)
+    drawn = draw_table(cells, style="grid", size=22, pad=10, sections={2: "Group A", 6: "Group B"})
+    k = 0.5
+    small = drawn.image.resize(
+        (round(drawn.image.width * k), round(drawn.image.height * k)), Image.Resampling.BOX
+    ).filter(ImageFilter.GaussianBlur(0.8))
+    t = detect(small)
+    scaled = DrawnTable(
+        small,
+        [round(x * k) for x in drawn.col_bounds],
+        [round(y * k) for y in drawn.row_bounds],
+        drawn.headers,
+        drawn.labels,
+    )
+    check_grid(t, scaled, tol=3)
+    labels = [normalize_text(r.label) for r in t.rows]
+    assert labels[2] == "group a" and labels[6] == "group b", labels
+    section = [c for c in t.cells if c.row == 2]
+    assert section and section[0].col_span == 4

@@ -63,7 +63,7 @@ def make_grid(
     ink = st.ink
     split = None
     if n_header == 1 and len(spans) >= 3:
-        split = partial_rule(st.grey, st.row_bg, (spans[0][0], spans[1][1]), tx1, tx2, rows.line_h)
+        split = partial_rule(st, (spans[0][0], spans[1][1]), tx1, tx2, rows.line_h)
     if split is not None:  # a short rule under a spanning header: two header rows
         y, t, rx1, rx2 = split
         ink = ink.copy()
@@ -134,11 +134,51 @@ def header_items(
     return items, n_header
 
 
+def _rule_in_row(st: Structure, x: int, a: int, b: int) -> bool:
+    """Whether a vertical rule at ``x`` is drawn between rows ``a`` and ``b``."""
+    return any(
+        r.pos - 2 <= x <= r.end + 2 and r.span[0] <= a + 2 and b <= r.span[1] + 2
+        for r in st.v_drawn
+    )
+
+
+def label_spans(st: Structure, grid: Grid, min_gap: float) -> dict[int, int]:
+    """Body rows whose first cell spans several columns: row -> how many.
+
+    A column boundary drawn as a rule elsewhere but not in this row is crossed
+    (a section title across a ruled table); a white-space boundary is crossed
+    when the row's first text runs over it. The spanning cell's text is the label.
+    """
+    out: dict[int, int] = {}
+    xb = grid.xb
+    for r in range(grid.n_header, len(grid.spans)):
+        a, b = grid.spans[r]
+        groups = text_groups(ink_columns(grid.ink, a, b, xb[0], xb[-1]), xb[0], min_gap)
+        if not groups or groups[0][0] >= xb[1]:
+            continue
+        text_end = groups[0][1]
+        n = 1
+        while n < len(xb) - 1:
+            x = xb[n]
+            ruled = any(q.pos - 2 <= x <= q.end + 2 for q in st.v_rules)
+            if ruled and _rule_in_row(st, x, a, b):
+                break
+            if not ruled and text_end <= x:
+                break
+            if len(groups) > 1 and groups[1][0] < x:  # another cell's text before it
+                break
+            n += 1
+        if n > 1:
+            out[r] = n
+    return out
+
+
 def _assemble(
     grid: Grid,
     items: Sequence[Sequence[HeaderItem]],
     n_header: int,
     read: dict[tuple[int, int], list[Word]],
+    spans_of: dict[int, int],
 ) -> tuple[tuple[Column, ...], tuple[Row, ...], list[Cell]]:
     xb, yb, spans = grid.xb, grid.yb, grid.spans
     n_cols = len(xb) - 1
@@ -163,7 +203,8 @@ def _assemble(
         txt = join_words(read.get((r, 0), []))
         texts[(r, 0)] = txt
         if txt:
-            cells.append(Cell(r, 0, txt, (xb[0], yb[r], xb[1], yb[r + 1])))
+            n = spans_of.get(r, 1)
+            cells.append(Cell(r, 0, txt, (xb[0], yb[r], xb[n], yb[r + 1]), 1, n))
     columns = tuple(
         Column(j, " ".join(header_text[j]), (xb[j], ty1, xb[j + 1], ty2)) for j in range(n_cols)
     )
@@ -195,13 +236,14 @@ def build_layout(
     for r in range(n_header):
         for k, (g, _, (a, b), _) in enumerate(items[r]):
             regions.append(((g[0], a, g[1], b), (-1 - r, k)))
+    spans_of = label_spans(st, grid, rows.min_gap)
     for r in range(n_header, len(grid.spans)):
         a, b = grid.spans[r]
-        regions.append(((grid.xb[0], a, grid.xb[1], b), (r, 0)))
+        regions.append(((grid.xb[0], a, grid.xb[spans_of.get(r, 1)], b), (r, 0)))
     t1 = time.perf_counter()
     read, rereads = read_regions(ocr, st, grid.ink, regions, rows.line_h)
     t_ocr = time.perf_counter() - t1
-    columns, out_rows, cells = _assemble(grid, items, n_header, read)
+    columns, out_rows, cells = _assemble(grid, items, n_header, read, spans_of)
     confs = [x.confidence for ws in read.values() for x in ws]
     conf = (float(np.mean(confs)) / 100.0) if confs else 0.3
     if len(columns) < 2:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +32,9 @@ class Structure:
     h_rules: tuple[Rule, ...]
     """Full-width horizontal rules (row boundaries)."""
     v_rules: tuple[Rule, ...]
+    """Vertical rules over the table's height (column boundaries)."""
+    v_drawn: tuple[Rule, ...]
+    """The pieces of them actually drawn (absent across a row whose cell spans them)."""
     bands: tuple[Band, ...]
     extent: tuple[int, int] | None
     """x-extent of the rules and bands, if any."""
@@ -141,24 +145,43 @@ def ink_mask(
 ) -> B:
     diff = np.abs(grey.astype(np.int16) - row_bg[:, None].astype(np.int16))
     ink: B = diff >= INK_DIFF
-    for r in h_rules:  # only along the rule: text beside a short rule stays
-        ink[max(0, r.pos - 1) : r.end + 1, max(0, r.span[0] - 1) : r.span[1] + 1] = False
-    for r in v_rules:
-        ink[max(0, r.span[0] - 1) : r.span[1] + 1, max(0, r.pos - 1) : r.end + 1] = False
+    erase_rules(ink, h_rules, v_rules, False)
     return ink
 
 
+RULE_HALO = 2
+"""Pixels either side of a rule that are its blur or anti-aliasing, never text."""
+
+
+def erase_rules(
+    arr: npt.NDArray[Any], h_rules: Sequence[Rule], v_rules: Sequence[Rule], value: bool | int
+) -> None:
+    """Set ``arr`` to ``value`` on every rule and its halo (in place).
+
+    Only along the rule: text beside a short rule stays.
+    """
+    p = RULE_HALO
+    for r in h_rules:
+        arr[max(0, r.pos - p) : r.end + p, max(0, r.span[0] - p) : r.span[1] + p] = value
+    for r in v_rules:
+        arr[max(0, r.span[0] - p) : r.span[1] + p, max(0, r.pos - p) : r.end + p] = value
+
+
 def partial_rule(
-    grey: npt.NDArray[np.uint8], row_bg: F, span: Span, x1: int, x2: int, line_h: float
+    st: Structure, span: Span, x1: int, x2: int, line_h: float
 ) -> tuple[int, int, int, int] | None:
     """A short rule inside the top row (under a spanning header): (y, thickness, x1, x2).
 
     Solid for at least two line heights but clearly shorter than the table, with
-    little ink just above and below it, so it is neither text nor a full rule.
+    little ink just above and below it, so it is neither text nor a full rule
+    (nor the faint, broken edge of a blurred full rule).
     """
+    grey, row_bg = st.grey, st.row_bg
     a, b = span
     min_len = max(30, int(2 * line_h))
     for y in range(a + 2, b - 2):
+        if any(r.pos - 3 <= y < r.end + 3 for r in st.h_rules):
+            continue
         diff = np.abs(grey[y, x1:x2].astype(np.int16) - int(row_bg[y])) >= 20
         best = max(((c, d) for c, d in runs(diff)), key=lambda r: r[1] - r[0], default=None)
         if best is None or not min_len <= best[1] - best[0] <= 0.85 * (x2 - x1):
@@ -180,11 +203,111 @@ def partial_rule(
     return None
 
 
+RULE_DIFF = 20
+"""Grey difference from a row's background that a (possibly faint, blurred) rule makes."""
+_MAX_RULE_PX = 6
+"""Widest vertical rule (a blurred 2 px line spreads to about this)."""
+
+
+def merge_touching(rules: Sequence[Rule]) -> list[Rule]:
+    """Rules that touch as one: a blurred rule's shades read as several thin rules."""
+    out: list[Rule] = []
+    for r in sorted(rules, key=lambda r: r.pos):
+        if out and r.pos <= out[-1].end + 1:
+            last = out[-1]
+            end = max(last.end, r.end)
+            span = (min(last.span[0], r.span[0]), max(last.span[1], r.span[1]))
+            out[-1] = Rule(last.pos, end - last.pos, span)
+        else:
+            out.append(r)
+    return out
+
+
+def _rule_lines(h_rules: Sequence[Rule]) -> list[Span]:
+    """Horizontal rules that touch (a blurred rule read as several thin ones) as one line."""
+    out: list[Span] = []
+    for r in sorted(h_rules, key=lambda r: r.pos):
+        if out and r.pos <= out[-1][1] + 2:
+            out[-1] = (out[-1][0], max(out[-1][1], r.end))
+        else:
+            out.append((r.pos, r.end))
+    return out
+
+
+def ruled_columns(grey: U8, row_bg: F, h_rules: Sequence[Rule], ex1: int, ex2: int) -> list[Rule]:
+    """Vertical rules of a ruled grid, found row by row between the horizontal rules.
+
+    A column rule crosses every row of the grid from rule to rule, except rows
+    whose one cell spans the table (section titles), where it is absent; so it
+    is read per row: an x that differs from the row's background over the whole
+    height between two horizontal rules, in at least 40 % of the rows. Text
+    never fills a cell's padding, shading is the row's background, so neither
+    passes.
+    """
+    lines = _rule_lines(h_rules)
+    cells = _cells_between(lines)
+    if len(cells) < 2 or ex2 - ex1 < 4:
+        return []
+    mark = np.abs(grey[:, ex1:ex2].astype(np.int16) - row_bg[:, None].astype(np.int16)) >= RULE_DIFF
+    solid = np.stack([mark[a:b].mean(axis=0) >= 0.85 for a, b, _, _ in cells])
+    coverage = solid.mean(axis=0)
+    top, bottom = lines[0][0], lines[-1][1]
+    out = []
+    for a, b in runs((coverage >= 0.4) & (solid.sum(axis=0) >= 2)):
+        if b - a <= _MAX_RULE_PX:
+            out.append(Rule(ex1 + a, b - a, (top, bottom)))
+    return out
+
+
+def _cells_between(lines: Sequence[Span]) -> list[tuple[int, int, int, int]]:
+    """(y1, y2) inside consecutive rule lines, with the lines' outer edges (top, bottom)."""
+    return [
+        (a[1], b[0], a[0], b[1]) for a, b in zip(lines, lines[1:], strict=False) if b[0] - a[1] >= 3
+    ]
+
+
+def drawn_pieces(
+    grey: U8, row_bg: F, v_rules: Sequence[Rule], h_rules: Sequence[Rule]
+) -> list[Rule]:
+    """Where each vertical rule is drawn, row by row of the ruled grid."""
+    cells = _cells_between(_rule_lines(h_rules))
+    if len(cells) < 2:
+        return list(v_rules)
+    bg = row_bg.astype(np.int16)[:, None]
+    out: list[Rule] = []
+    for r in v_rules:
+        strip = np.abs(grey[:, r.pos : r.end].astype(np.int16) - bg) >= RULE_DIFF
+        drawn = np.array([strip[a:b].any(axis=1).mean() >= 0.6 for a, b, _, _ in cells])
+        top, bottom = cells[0][2], cells[-1][3]
+        if r.span[0] < top:
+            out.append(Rule(r.pos, r.width, (r.span[0], top)))
+        for i, j in runs(drawn):
+            out.append(Rule(r.pos, r.width, (cells[i][2], cells[j - 1][3])))
+        if r.span[1] > bottom:
+            out.append(Rule(r.pos, r.width, (bottom, r.span[1])))
+    return out
+
+
+def _add_rules(found: list[Rule], more: Sequence[Rule]) -> list[Rule]:
+    """``found`` plus ``more``: a rule of ``more`` touching (within 3 px) one already found
+    extends that one's span (a grid rule broken by a spanning row was found in pieces)."""
+    out = list(found)
+    for r in more:
+        near = [i for i, q in enumerate(out) if r.pos <= q.end + 3 and q.pos <= r.end + 3]
+        if not near:
+            out.append(r)
+            continue
+        q = out[near[0]]
+        out[near[0]] = Rule(q.pos, q.width, (min(q.span[0], r.span[0]), max(q.span[1], r.span[1])))
+    return sorted(out, key=lambda r: r.pos)
+
+
 def find_structure(grey: U8) -> Structure | str:
     """Rules, bands, extent and ink of the table in ``grey``, or why there is none."""
     page = border_grey(grey)
     not_page: B = np.abs(grey.astype(np.int16) - page) >= STRUCT_DIFF
     h_rules, bands, extent = horizontal_structure(grey, not_page)
+    h_rules = merge_touching(h_rules)
     if extent is None:
         ink0 = np.abs(grey.astype(np.int16) - page) >= INK_DIFF
         xs_any = np.nonzero(ink0.any(axis=0))[0]
@@ -205,18 +328,31 @@ def find_structure(grey: U8) -> Structure | str:
         np.ascontiguousarray(not_page[:, ex1:ex2].T),
         min_len=max(20, int(0.5 * height_guess)),
     )
-    v_rules = [Rule(r.pos + ex1, r.width, r.span) for r in v_found if r.width <= 3]
+    v_found = merge_touching(v_found)
+    v_rules = [Rule(r.pos + ex1, r.width, r.span) for r in v_found if r.width <= _MAX_RULE_PX]
     if v_rules:
         longest_v = max(r.span[1] - r.span[0] for r in v_rules)
         v_rules = [r for r in v_rules if r.span[1] - r.span[0] >= 0.6 * longest_v]
         ex1 = min(ex1, min(r.pos for r in v_rules))
         ex2 = max(ex2, max(r.end for r in v_rules))
-    ink = ink_mask(grey, row_bg, h_rules, v_rules)
+    v_rules = _add_rules(v_rules, ruled_columns(grey, row_bg, h_rules, ex1, ex2))
+    v_drawn = drawn_pieces(grey, row_bg, v_rules, h_rules)
+    ink = ink_mask(grey, row_bg, h_rules, v_drawn)
     # a rule under a spanning header (booktabs' cmidrule) is not a row boundary;
     # it is still not ink (removed above) and the build stage finds it again
     if h_rules:
         widest = max(r.span[1] - r.span[0] for r in h_rules)
         h_rules = [r for r in h_rules if r.span[1] - r.span[0] >= 0.7 * widest]
     return Structure(
-        grey, page, tuple(h_rules), tuple(v_rules), tuple(bands), extent, ex1, ex2, row_bg, ink
+        grey,
+        page,
+        tuple(h_rules),
+        tuple(v_rules),
+        tuple(v_drawn),
+        tuple(bands),
+        extent,
+        ex1,
+        ex2,
+        row_bg,
+        ink,
     )

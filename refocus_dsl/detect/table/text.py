@@ -15,7 +15,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from refocus_dsl.detect._grid import Rule
-from refocus_dsl.detect.table.structure import Structure
+from refocus_dsl.detect.table.structure import Structure, erase_rules
 from refocus_dsl.layout import Box
 from refocus_dsl.ocr import OcrEngine, Word
 
@@ -51,10 +51,7 @@ def clean_text_image(
     """Dark text on white whatever the background (dark headers inverted, shading removed)."""
     diff = np.abs(grey.astype(np.int16) - row_bg.astype(np.int16)[:, None])
     out: npt.NDArray[np.uint8] = _CLEAN_LUT[diff]
-    for r in h_rules:  # only along the rule: text beside a short rule stays
-        out[max(0, r.pos - 1) : r.end + 1, max(0, r.span[0] - 1) : r.span[1] + 1] = 255
-    for r in v_rules:
-        out[max(0, r.span[0] - 1) : r.span[1] + 1, max(0, r.pos - 1) : r.end + 1] = 255
+    erase_rules(out, h_rules, v_rules, 255)
     return out
 
 
@@ -177,7 +174,7 @@ def read_regions(
             inked.append((pad_box(found, 3, w, h), key))
     if not inked:
         return {}, 0
-    clean = clean_text_image(st.grey, st.row_bg, st.h_rules, st.v_rules)
+    clean = clean_text_image(st.grey, st.row_bg, st.h_rules, st.v_drawn)
     read = stack_ocr(ocr, clean, inked, line_h)
     clean_img = Image.fromarray(clean, "L")
     rereads = 0
