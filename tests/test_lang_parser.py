@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -235,3 +237,49 @@ def test_arbitrary_text_never_raises(text: str) -> None:
 def test_repetition_of_hostile_pieces_never_raises(n: int, piece: str) -> None:
     parse_with_diagnostics(piece * n)
     check("mask(" + piece * n, registry=REGISTRY)
+
+
+def test_parses_in_threads_keep_their_own_statements_and_diagnostics() -> None:
+    """Lark calls one shared AST builder; each thread's parse must still get only its own
+    statements and diagnostics."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i: int) -> tuple[list[str], list[tuple[str, int]]]:
+        src = f'mask(rows("{i}"))\nbad {i}\n' + f'highlight(columns("c{i}"), alpha=0.{i % 9 + 1})\n'
+        program, diags = parse_with_diagnostics(src)
+        assert program is not None
+        names = [str(s.call.args[0].args[0].value) for s in program.statements]  # type: ignore[union-attr]
+        return names, [(d.code, d.line) for d in diags]
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(one, range(200)))
+    for i, (names, diags) in enumerate(results):
+        assert names == [str(i), f"c{i}"]
+        assert diags == [("E101", 2)]
+
+
+def test_grammar_cache_file_is_written_and_a_broken_one_is_rebuilt(tmp_path: Path) -> None:
+    """Lark's grammar cache lives under XDG_CACHE_HOME; a truncated file costs a rebuild,
+    never a failure (a fresh interpreter, since the parser is made once per process)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import refocus_dsl as r; print(len(r.parse('mask(rows(1)); crop(rows(2))').statements))"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "REFOCUS_NO_CACHE": ""}
+
+    def run() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert run() == "2"
+    files = list((tmp_path / "refocus-dsl").glob("grammar-lark*.cache"))
+    assert len(files) == 1 and files[0].stat().st_size > 0
+    whole = files[0].read_bytes()
+    files[0].write_bytes(whole[: len(whole) // 2])  # as if another process were writing it
+    assert run() == "2"
+    again = files[0].read_bytes()  # written again, whole (its bytes vary with hash order)
+    assert again.split(b"\n")[0] == whole.split(b"\n")[0] and len(again) > len(whole) * 0.9
