@@ -222,7 +222,7 @@ def _parse_statements(run: ParseRun) -> None:
             pos, first = stop
             if run.errors >= max_errors:
                 if pos < n:
-                    _too_many_errors(run)
+                    _too_many_errors(run, end)
                 return
             resume = _resync(rt, text, pos, first)
             if resume >= n:
@@ -232,19 +232,17 @@ def _parse_statements(run: ParseRun) -> None:
         active.run = outer
 
 
-def _too_many_errors(run: ParseRun) -> None:
-    text = run.text
-    last = text.count("\n") + 1
-    col = len(text) - (text.rfind("\n") + 1) + 1
+def _too_many_errors(run: ParseRun, end: Any) -> None:
+    """E109, at the end of the text (``end``, the end-of-input token)."""
     limit = run.limits.max_errors
     run.diags.append(
         Diagnostic(
             "E109",
             f"too many syntax errors; stopped after {limit} (Limits.max_errors)",
-            last,
-            col,
-            last,
-            col,
+            end.line,
+            end.column,
+            end.line,
+            end.column,
             severity=Severity.ERROR,
             suggestions=(how_to_raise("max_errors"),),
         )
