@@ -10,10 +10,12 @@
    (target: 8).
 
 3. ``refocus eval`` with detected layouts (distinct generated tables, two
-   questions each) at concurrency 1, 8 and 32, against precomputed layouts:
-   wall time and cores used (CPU time of this process and its children over
-   wall time; the target at concurrency 8 is >= 85% of the machine's cores),
-   and a projection of the cost of 2,500 and 100,000 questions.
+   questions each) at concurrency 1, 8 and 32, against precomputed layouts,
+   and the same through the Ray engine (a local Ray started once, before the
+   timed runs): wall time and cores used (CPU time of this process and all
+   its descendants over wall time; the target at concurrency 8 is >= 85% of
+   the machine's cores), and a projection of the cost of 2,500 and 100,000
+   questions. Needs Linux (/proc) and, for the Ray rows, ``ray``.
 
 Run: python benchmarks/bench_loop.py [--repeat 40] [--items 32] [--images 24]
 Figures are medians; on a shared machine they are inflated by other load.
@@ -25,7 +27,6 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import statistics
 import sys
 import tempfile
@@ -126,10 +127,29 @@ def bench_eval(items: int, delay: float, concurrency: int) -> None:
 
 
 def _cpu_seconds() -> float:
-    """CPU time of this process and of its children that have ended."""
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    """CPU seconds of this process, its live descendants (Ray's processes) and every child
+    any of them has reaped (pool workers), read from /proc (Linux)."""
+    stats: dict[int, tuple[int, int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        # ppid; utime + stime + cutime + cstime (the reaped children's)
+        stats[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, (0, 0))[1]
+        todo.extend(children.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _detection_dataset(root: Path, images: int, per_image: int) -> Path:
@@ -167,32 +187,61 @@ def run_measured(dataset: Path, out: Path, cfg: EndpointConfig, opts: EvalOption
     return wall, (_cpu_seconds() - cpu0) / wall, summary
 
 
-def bench_detection(images: int, per_image: int, delay: float, levels: list[int]) -> None:
+def bench_detection(
+    images: int, per_image: int, delay: float, levels: list[int], engines: list[str]
+) -> None:
     cores = len(os.sched_getaffinity(0))
-    load = os.getloadavg()[0]
     n = images * per_image
     print(f"eval with detection: {images} distinct tables x {per_image} questions = {n}, "
-          f"server delay {delay} s, {cores} cores, load average {load:.2f} at start")  # fmt: skip
+          f"server delay {delay} s, {cores} cores, load average {os.getloadavg()[0]:.2f} "
+          "at start (other jobs' load inflates wall time and deflates cores used)")  # fmt: skip
+    runs = [("local", "gold"), ("local", "detected"), ("ray", "detected")]
+    seen: dict[tuple[str, str, int], tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         dataset = _detection_dataset(root, images, per_image)
         with ScriptedServer(lambda body: Reply(text="ANSWER: 2011", delay_s=delay)) as s:
             cfg = EndpointConfig(model="m", base_url=s.base_url, api_key="k")
-            rows: list[tuple[str, float, float]] = []
-            for layouts in ("gold", "detected"):
+            for engine, layouts in runs:
+                if engine not in engines:
+                    continue
+                if engine == "ray":
+                    _start_ray(cores)
                 for c in levels:
-                    opts = EvalOptions(out=root / f"{layouts}{c}", concurrency=c, layouts=layouts)
-                    wall, used, summary = run_measured(dataset, root / f"{layouts}{c}", cfg, opts)
+                    out = root / f"{engine}-{layouts}{c}"
+                    opts = EvalOptions(out=out, concurrency=c, layouts=layouts, engine=engine)
+                    wall, used, summary = run_measured(dataset, out, cfg, opts)
                     assert summary["complete"] == n, summary
-                    rows.append((f"{layouts:8} concurrency {c:>2}", wall, used))
-                    print(f"  {rows[-1][0]}: wall {wall:6.2f} s, cores used {used:4.2f} of "
-                          f"{cores} ({100 * used / cores:3.0f}%)")  # fmt: skip
-    best = min(w for label, w, _ in rows if label.startswith("detected"))
-    print("  projection on this machine (detected layouts, best concurrency above; model "
-          f"latency {delay} s per reply, 1 reply per question):")
+                    seen[(engine, layouts, c)] = (wall, used)
+                    share = f"{used:4.2f} of {cores} ({100 * used / cores:3.0f}%)"
+                    print(f"  {engine:5} {layouts:8} concurrency {c:>2}: wall {wall:6.2f} s, "
+                          f"cores used {share}")  # fmt: skip
+    _project(seen, n, delay)
+
+
+def _start_ray(cores: int) -> None:
+    """One local Ray for the Ray rows, started before they are timed, as a cluster would
+    be; its workers keep no layout cache, so every run detects."""
+    import ray
+
+    ray.init(
+        num_cpus=cores, include_dashboard=False, log_to_driver=False,
+        runtime_env={"env_vars": {"REFOCUS_NO_CACHE": "1"}},
+    )  # fmt: skip
+
+
+def _project(seen: dict[tuple[str, str, int], tuple[float, float]], n: int, delay: float) -> None:
+    detected = {k: v for k, v in seen.items() if k[1] == "detected"}
+    if not detected:
+        return
+    (engine, _, c), (wall, used) = min(detected.items(), key=lambda kv: kv[1][0])
+    print(f"  projection from the fastest detected run ({engine}, concurrency {c}: "
+          f"{wall / n:.3f} s and {wall * used / n:.3f} CPU s per question; model latency "
+          f"{delay} s, one reply per question; a real model's turns dominate):")  # fmt: skip
     for total in (2_500, 100_000):
-        secs = best / n * total
-        print(f"    {total:>7} questions: {secs / 60:7.1f} min ({secs / 3600:5.2f} h)")
+        secs = wall / n * total
+        print(f"    {total:>7} questions: {secs / 60:7.1f} min wall on this machine, "
+              f"{wall * used / n * total / 3600:6.2f} CPU hours")  # fmt: skip
 
 
 def main() -> None:
@@ -207,6 +256,7 @@ def main() -> None:
     ap.add_argument("--per-image", type=int, default=2, help="questions per image")
     ap.add_argument("--levels", default="1,8,32", help="concurrency levels with detection")
     ap.add_argument("--only", choices=("turn", "eval", "detection"), help="run one part")
+    ap.add_argument("--engines", default="local,ray", help="engines with detection")
     args = ap.parse_args()
     if args.only in (None, "turn"):
         bench_turn(args.repeat)
@@ -214,7 +264,8 @@ def main() -> None:
         bench_eval(args.items, args.delay, args.concurrency)
     if args.only in (None, "detection"):
         levels = [int(x) for x in args.levels.split(",")]
-        bench_detection(args.images, args.per_image, args.delay, levels)
+        engines = args.engines.split(",")
+        bench_detection(args.images, args.per_image, args.delay, levels, engines)
 
 
 if __name__ == "__main__":
