@@ -74,6 +74,10 @@ def decode_png(url: str) -> Image.Image:
     return image
 
 
+class _Listener(ThreadingHTTPServer):
+    request_queue_size = 256  # the default 5 refuses connections at eval --concurrency 32
+
+
 class ScriptedServer:
     """Use as a context manager; ``base_url`` is what the openai client needs."""
 
@@ -85,7 +89,7 @@ class ScriptedServer:
         self.problems: list[str] = []
         self.in_flight = 0
         self.max_in_flight = 0
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd = _Listener(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
