@@ -72,7 +72,7 @@ from refocus_dsl.ast import (
     String,
 )
 from refocus_dsl.colors import COLOR_NAMES, parse_color
-from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
+from refocus_dsl.diagnostics import Diagnostic, Severity, as_float, diagnostic_at, number_text
 from refocus_dsl.labels import nearest
 from refocus_dsl.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from refocus_dsl.plugin import REQUIRED, Param, ToolSpec
@@ -163,7 +163,7 @@ def _what(expr: Expr) -> str:
         return "a boolean"
     if isinstance(expr, (Integer, Float)):
         return (
-            f"the number {expr.value:g}" if isinstance(expr, Float) else f"the number {expr.value}"
+            f"the number {number_text(expr.value)}"
         )
     if isinstance(expr, Color):
         return f"the colour {expr.value}"
@@ -186,7 +186,7 @@ def _as_target(kind: str, value: Expr) -> str:
 
 
 def _num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    return number_text(v)
 
 
 _by_name: dict[int, tuple[ToolSpec, dict[str, Param]]] = {}
@@ -494,8 +494,14 @@ class _Checker:
                         f"write {int(v)}" if math.isfinite(v) and v == int(v) else "",
                     )
                     return
-                if not math.isfinite(v):
-                    _err(diags, expr, "E304", f"{p.name} of {tool} must be a finite number")
+                if not math.isfinite(as_float(v)):
+                    _err(
+                        diags,
+                        expr,
+                        "E304",
+                        f"{p.name} of {tool} must be a finite number"
+                        + (f", got {number_text(v)}" if isinstance(v, int) else ""),
+                    )
                     return
                 lo, hi = p.min, p.max
                 if (lo is not None and v < lo) or (hi is not None and v > hi):

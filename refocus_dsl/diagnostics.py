@@ -7,6 +7,7 @@ checker, the CLI and the model loop all show a problem the same way.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -42,6 +43,31 @@ class Diagnostic:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+_SHOWN_DIGITS = 20
+"""Integers longer than this are shown by their length, not digit by digit."""
+
+
+def number_text(value: int | float) -> str:
+    """A program's number as a message shows it: ``12``, ``0.5``, or "a 401-digit
+    number" (a model may write any number of digits; none of them overflows here)."""
+    if isinstance(value, int):
+        digits = len(str(abs(value)))
+        if digits > _SHOWN_DIGITS:
+            return f"a {digits}-digit number"
+        return str(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return f"{value:g}"
+
+
+def as_float(value: int | float) -> float:
+    """``float(value)``, or an infinity of its sign for an integer past the float range."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def diagnostic_at(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from refocus_dsl.ast import Boolean, Call, Expr, Float, Integer, ListLit, Name, Span, String
-from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
+from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at, number_text
 from refocus_dsl.labels import LabelSet, nearest, normalize_label
 from refocus_dsl.layout import Layout
 from refocus_dsl.plugin import TargetSet
@@ -237,7 +237,8 @@ def ordinal_exists(
     a.error(
         expr.span,
         "E206",
-        f"{kind.noun} {n} does not exist: {where} has {kind.count(size)} (ordinals count from 1)",
+        f"{kind.noun} {number_text(n)} does not exist: {where} has {kind.count(size)} "
+        "(ordinals count from 1)",
         alt,
     )
     return False
@@ -365,7 +366,7 @@ def warn_duplicates(a: TargetAnalysis, items: list[Item]) -> None:
         k = normalize_label(key) if isinstance(key, str) else key
         if k in seen and k not in warned:
             warned.add(k)
-            quoted = f'"{key}"' if isinstance(key, str) else str(key)
+            quoted = f'"{key}"' if isinstance(key, str) else number_text(key)
             a.warn(
                 expr.span,
                 "W102",

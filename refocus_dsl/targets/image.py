@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from refocus_dsl.ast import Boolean, Expr, Float, Integer
+from refocus_dsl.diagnostics import as_float, number_text
 from refocus_dsl.labels import loose_label, nearest, normalize_label
 from refocus_dsl.layout import Box
 from refocus_dsl.plugin import TargetSet
@@ -22,7 +23,7 @@ REGION_ARGS = ("x1", "y1", "x2", "y2")
 
 def _number(expr: Expr) -> float | None:
     if isinstance(expr, (Integer, Float)) and not isinstance(expr, Boolean):
-        return float(expr.value)
+        return as_float(expr.value)
     return None
 
 
@@ -52,10 +53,11 @@ def _fraction(a: TargetAnalysis, name: str, expr: Expr) -> float | None:
         return v
     size = a.width if name[0] == "x" else a.height
     hint = "region() takes fractions of the image (0..1)"
-    if v >= 2 and size:
+    shown = number_text(expr.value) if isinstance(expr, (Integer, Float)) else f"{v:g}"
+    if 2 <= v < math.inf and size:
         side = "width" if name[0] == "x" else "height"
-        hint += f"; if {v:g} is in pixels, that is {min(v / size, 1.0):.3f} of the {side}"
-    a.error(expr.span, "E304", f"region() {name} must be between 0 and 1, got {v:g}", hint)
+        hint += f"; if {shown} is in pixels, that is {min(v / size, 1.0):.3f} of the {side}"
+    a.error(expr.span, "E304", f"region() {name} must be between 0 and 1, got {shown}", hint)
     return None
 
 
@@ -114,8 +116,10 @@ def check_text(a: TargetAnalysis) -> None:
         return
     idx = layout_index(a.layout)
     found: list[Box] = []
+    seen: set[Box] = set()
     labels: list[str] = []
     texts = idx.texts()
+    keys = idx.text_keys()
     ok = True
     for expr, key in items:
         q = normalize_label(str(key))
@@ -123,12 +127,12 @@ def check_text(a: TargetAnalysis) -> None:
             ok = False
             continue
         # Whole-text matches win; failing those, text that contains the query.
-        hits = [(t, b) for t, b in texts if q == normalize_label(t)]
+        hits = [texts[i] for i, (norm, _) in enumerate(keys) if q == norm]
         if not hits:
-            hits = [(t, b) for t, b in texts if q in normalize_label(t)]
+            hits = [texts[i] for i, (norm, _) in enumerate(keys) if q in norm]
         if not hits:
             lq = loose_label(str(key))
-            hits = [(t, b) for t, b in texts if lq in loose_label(t)]
+            hits = [texts[i] for i, (_, loose) in enumerate(keys) if lq in loose]
         if not hits:
             close = nearest(str(key), [t for t, _ in texts])
             a.error(
@@ -139,7 +143,8 @@ def check_text(a: TargetAnalysis) -> None:
             )
             ok = False
         for t, b in hits:
-            if b not in found:
+            if b not in seen:
+                seen.add(b)
                 found.append(b)
                 labels.append(t)
     if ok and a.build:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from refocus_dsl.labels import LabelSet
+from refocus_dsl.labels import LabelSet, loose_label, normalize_label
 from refocus_dsl.layout import Box, Category, Column, Layout, Row, Series, Subplot
 
 __all__ = ["LayoutIndex", "layout_index", "union", "intersect"]
@@ -64,6 +64,7 @@ class LayoutIndex:
         self.whole: Box = (0, 0, layout.width, layout.height)
         self._cells: dict[tuple[int, int], Box] | None = None
         self._texts: list[tuple[str, Box]] | None = None
+        self._text_keys: list[tuple[str, str]] | None = None
 
     @property
     def table_extent(self) -> Box | None:
@@ -140,6 +141,12 @@ class LayoutIndex:
                     out.append((sub.title, sub.bbox))
             self._texts = out
         return self._texts
+
+    def text_keys(self) -> list[tuple[str, str]]:
+        """The normalised and loose form of each of :meth:`texts`, in the same order."""
+        if self._text_keys is None:
+            self._text_keys = [(normalize_label(t), loose_label(t)) for t, _ in self.texts()]
+        return self._text_keys
 
 
 def _series_box(k: int, group: list[Box | None], plot: Box | None, vertical: bool) -> Box | None:
