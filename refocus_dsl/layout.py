@@ -9,6 +9,7 @@ crop box. :func:`load_layout` validates a document and raises
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +133,31 @@ class Layout:
 # ---------------------------------------------------------------- reading
 
 
+MAX_COORDINATE = 2**31 - 1
+"""Largest magnitude of any number in a layout (coordinates, sizes, indexes)."""
+
+MAX_NUMBER_DIGITS = 40
+"""Integers with more digits are read as :class:`_HugeNumber` and refused by field."""
+
+
+class _HugeNumber(str):
+    """An integer literal too long to be a coordinate (kept as text, refused by field)."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)}-digit number>"
+
+
+def _parse_int(text: str) -> int | _HugeNumber:
+    return _HugeNumber(text) if len(text.lstrip("-")) > MAX_NUMBER_DIGITS else int(text)
+
+
+def _number(v: Any) -> bool:
+    """A finite JSON number within :data:`MAX_COORDINATE` (NaN, Infinity and 1e400 are not)."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    return math.isfinite(v) and abs(v) <= MAX_COORDINATE
+
+
 def _fail(where: str, what: str) -> LayoutError:
     return LayoutError(f"layout {where}: {what}")
 
@@ -142,9 +168,13 @@ def _box(value: Any, where: str, *, optional: bool = False) -> Box | None:
     if (
         not isinstance(value, (list, tuple))
         or len(value) != 4
-        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        or not all(_number(v) for v in value)
     ):
-        raise _fail(where, f"expected a box [x1, y1, x2, y2] of numbers, got {value!r:.80}")
+        raise _fail(
+            where,
+            f"expected a box [x1, y1, x2, y2] of finite numbers within +-{MAX_COORDINATE}, "
+            f"got {value!r:.80}",
+        )
     x1, y1, x2, y2 = (int(round(v)) for v in value)
     if x2 < x1 or y2 < y1:
         raise _fail(where, f"box {list(value)} has x2 < x1 or y2 < y1")
@@ -158,17 +188,18 @@ def _req_box(value: Any, where: str) -> Box:
 
 
 def _int(value: Any, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise _fail(where, f"expected an integer, got {value!r:.80}")
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_COORDINATE:
+        raise _fail(where, f"expected an integer within +-{MAX_COORDINATE}, got {value!r:.80}")
     return value
 
 
 def _text(value: Any, where: str, *, optional: bool = False) -> str:
     if value is None:
         return "" if not optional else ""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or isinstance(value, _HugeNumber):
         raise _fail(where, f"expected text, got {value!r:.80}")
-    return value
+    # a lone surrogate ("\ud800" in JSON) cannot be written back as UTF-8: replace it
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def _list(value: Any, where: str) -> list[Any]:
@@ -335,9 +366,11 @@ def layout_from_dict(doc: Mapping[str, Any]) -> Layout:
     else:
         notes = tuple(_text(n, "notes[]") for n in _list(notes_raw, "notes"))
     confidence = doc.get("confidence")
-    if confidence is not None and not isinstance(confidence, (int, float)):
-        raise _fail("confidence", f"expected a number, got {confidence!r:.40}")
+    if confidence is not None and not _number(confidence):
+        raise _fail("confidence", f"expected a finite number, got {confidence!r:.40}")
     detector = doc.get("detector")
+    if isinstance(detector, Mapping) and not _nesting_within(detector, MAX_DETECTOR_DEPTH):
+        raise _fail("detector", f"nested deeper than {MAX_DETECTOR_DEPTH} levels")
     return Layout(
         width=width,
         height=height,
@@ -351,21 +384,56 @@ def layout_from_dict(doc: Mapping[str, Any]) -> Layout:
     )
 
 
+MAX_DETECTOR_DEPTH = 8
+"""Deepest nesting kept in a document's free-form ``detector`` record."""
+
+
+def _nesting_within(value: Any, limit: int) -> bool:
+    """True when ``value`` nests lists and objects at most ``limit`` deep."""
+    if isinstance(value, Mapping):
+        return limit > 0 and all(_nesting_within(v, limit - 1) for v in value.values())
+    if isinstance(value, list):
+        return limit > 0 and all(_nesting_within(v, limit - 1) for v in value)
+    return True
+
+
+def parse_layout_json(data: bytes | str, name: str = "layout") -> Any:
+    """JSON text of a layout, read with bounds: UTF-8 only, nesting as deep as the
+    parser allows (RecursionError is a clear error), over-long integers kept for the
+    field check to refuse by name."""
+    if isinstance(data, bytes):
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise LayoutError(f"{name}: the file is UTF-16; save it as UTF-8")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise LayoutError(
+                f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8"
+            ) from None
+    else:
+        text = data
+    try:
+        return json.loads(text, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        raise LayoutError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise LayoutError(f"{name}: JSON nested too deeply to read") from None
+    except ValueError as exc:
+        raise LayoutError(f"{name}: not valid JSON: {exc}") from None
+
+
 def load_layout(source: str | Path | Mapping[str, Any]) -> Layout:
     """Read a layout from a JSON file path or an already-parsed mapping."""
     if isinstance(source, Mapping):
         return layout_from_dict(source)
     path = Path(source)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise LayoutError(
             f"cannot read layout {path}: {exc.strerror or exc}", exit_code=USAGE
         ) from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LayoutError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    doc = parse_layout_json(data, str(path))
     try:
         return layout_from_dict(doc)
     except LayoutError as exc:

@@ -69,7 +69,7 @@ examples:
 
 dataset lines: {"id": "q1", "image": "img/q1.png", "question": "...", "answer": "42",
                 "layout": "img/q1.json" (optional), "dataset": "...", "type": "..."}
-paths are relative to the dataset file. Without an endpoint the offline planner runs.
+paths are relative to the dataset file, inside its folder. Without an endpoint the offline planner runs.
 An --out folder holding traces made with other settings (model, mode, ...) is refused;
 exit status 1 when any question failed (endpoint gave up, unreadable image), else 0.
 """
@@ -162,6 +162,10 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--judge", action="store_true", help="also ask the model to judge answers")
     add_max_pixels(p)
     p.add_argument("--no-resume", action="store_true", help="redo questions already done")
+    p.add_argument(
+        "--allow-outside-paths", action="store_true",
+        help="read images and layouts outside the dataset file's folder (../, absolute paths)",
+    )
     p.add_argument(
         "--mode",
         choices=("refocus", "direct", "planner"),
@@ -393,6 +397,7 @@ def _eval(args: argparse.Namespace) -> int:
         detect_workers=args.detect_workers,
         engine=args.engine,
         ray_address=args.ray_address,
+        allow_outside_paths=args.allow_outside_paths,
     )
     summary = run_eval(args.dataset, _config(args), options)
     if args.json:

@@ -66,16 +66,50 @@ class Item:
         return safe_folder_name(self.id)
 
 
+_TAME_ID = re.compile(r"[a-z0-9_][a-z0-9_.-]{0,79}")
+_HASHED = re.compile(r".*-[0-9a-f]{8}")
+_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{p}{i}" for p in ("com", "lpt") for i in range(10)]
+)
+
+
 def safe_folder_name(item_id: str) -> str:
-    """A folder name for an id: readable when the id is tame, hashed when it is not."""
+    """A folder name for an id: the id itself when it is tame (lower case letters, digits,
+    ``_.-``), else a cleaned form plus a hash of the exact id.
+
+    One id, one folder: a tame id that itself looks hashed (``a_b-7dbde935``) is hashed
+    again, so it never meets the folder of ``"a b"``; ids differing only in case (``Q1``,
+    ``q1``) get different names on case-insensitive file systems too.
+    """
+    tame = (
+        _TAME_ID.fullmatch(item_id) is not None
+        and _HASHED.fullmatch(item_id) is None
+        and item_id.split(".")[0] not in _RESERVED
+    )
+    if tame:
+        return item_id
     clean = re.sub(r"[^A-Za-z0-9_.-]", "_", item_id)[:80].strip(".") or "item"
-    if clean != item_id:
-        clean += "-" + hashlib.sha1(item_id.encode()).hexdigest()[:8]
-    return clean
+    return clean + "-" + hashlib.sha1(item_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
-def load_dataset(path: str | Path) -> list[Item]:
-    """Read and validate a dataset file; errors name the line."""
+def _inside(base: Path, rel: str, where: str, key: str, allow_outside: bool) -> Path:
+    """``base / rel``, refused when it leaves the dataset's folder (unless allowed)."""
+    path = base / rel
+    if allow_outside:
+        return path
+    root = base.resolve()
+    target = path.resolve()
+    if Path(rel).is_absolute() or (target != root and root not in target.parents):
+        raise LoopError(
+            f"{where}: {key} {rel!r} is outside the dataset's folder; pass "
+            "--allow-outside-paths to read it (allow_outside_paths=True in Python)"
+        )
+    return path
+
+
+def load_dataset(path: str | Path, *, allow_outside_paths: bool = False) -> list[Item]:
+    """Read and validate a dataset file; errors name the line. Image and layout paths must
+    stay inside the dataset file's folder unless ``allow_outside_paths``."""
     source = Path(path)
     if str(path) == "-":  # standard input; image paths are relative to the working folder
         return _parse_dataset(sys.stdin.read().splitlines(), Path("<stdin>"), Path.cwd())
@@ -93,6 +127,7 @@ def load_dataset(path: str | Path) -> list[Item]:
 def _parse_dataset(lines: Sequence[str], source: Path, base: Path) -> list[Item]:
     items: list[Item] = []
     seen: set[str] = set()
+    folders: dict[str, str] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -101,6 +136,8 @@ def _parse_dataset(lines: Sequence[str], source: Path, base: Path) -> list[Item]
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise LoopError(f"{where}: not valid JSON ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:  # a 5000-digit number, deep nesting
+            raise LoopError(f"{where}: not valid JSON ({type(exc).__name__}: {exc})") from None
         if not isinstance(row, dict):
             raise LoopError(f"{where}: expected an object")
         for key in ("image", "question", "answer"):
@@ -110,10 +147,17 @@ def _parse_dataset(lines: Sequence[str], source: Path, base: Path) -> list[Item]
         if item_id in seen:
             raise LoopError(f"{where}: duplicate id {item_id!r}")
         seen.add(item_id)
+        folder = safe_folder_name(item_id).casefold()
+        if folder in folders:
+            raise LoopError(
+                f"{where}: id {item_id!r} would share the trace folder of id "
+                f"{folders[folder]!r}; rename one"
+            )
+        folders[folder] = item_id
         raw_layout = row.get("layout")
         layout: Path | Mapping[str, Any] | None
         if isinstance(raw_layout, str):
-            layout = base / raw_layout
+            layout = _inside(base, raw_layout, where, "layout", allow_outside_paths)
         elif isinstance(raw_layout, dict):
             layout = raw_layout
         else:
@@ -122,7 +166,7 @@ def _parse_dataset(lines: Sequence[str], source: Path, base: Path) -> list[Item]
         items.append(
             Item(
                 id=item_id,
-                image=base / str(row["image"]),
+                image=_inside(base, str(row["image"]), where, "image", allow_outside_paths),
                 question=str(row["question"]),
                 answer=answer,
                 layout=layout,
@@ -151,6 +195,8 @@ class EvalOptions:
     """``refocus``, or a baseline: ``direct`` (no edits) or ``planner`` (the planner's edit)."""
     max_pixels: int = DEFAULT_MAX_PIXELS
     """Largest image accepted, in pixels (``--max-pixels``)."""
+    allow_outside_paths: bool = False
+    """Read images and layouts outside the dataset file's folder (``--allow-outside-paths``)."""
     detect_workers: int | None = None
     """Processes detecting layouts (``--detect-workers``); None: one per core."""
     engine: str = "local"
@@ -556,7 +602,7 @@ def run_eval(
     say: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Blocking entry point (what the CLI calls)."""
-    items = load_dataset(dataset)
+    items = load_dataset(dataset, allow_outside_paths=options.allow_outside_paths)
     return asyncio.run(run_eval_async(items, config, options, say))
 
 
