@@ -69,7 +69,8 @@ examples:
 
 dataset lines: {"id": "q1", "image": "img/q1.png", "question": "...", "answer": "42",
                 "layout": "img/q1.json" (optional), "dataset": "...", "type": "..."}
-paths are relative to the dataset file, inside its folder. Without an endpoint the offline planner runs.
+paths are relative to the dataset file, inside its folder (else --allow-outside-paths).
+Without an endpoint the offline planner runs.
 An --out folder holding traces made with other settings (model, mode, ...) is refused;
 exit status 1 when any question failed (endpoint gave up, unreadable image), else 0.
 """
