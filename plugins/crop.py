@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PIL import Image
 
+from refocus_dsl.imageio import check_pixels
 from refocus_dsl.plugin import EditContext, Param, Plugin, ToolSpec, Transform
 
 from ._common import clip
@@ -50,6 +51,7 @@ def apply_zoom(ctx: EditContext) -> Image.Image | None:
     x1, y1, x2, y2 = crop_box(ctx)
     scale = float(ctx.params["scale"])
     size = (max(1, round((x2 - x1) * scale)), max(1, round((y2 - y1) * scale)))
+    check_pixels(size[0], size[1], ctx.max_pixels, what="the zoomed image")  # before allocating
     ctx.transform = Transform(
         offset_x=x1, offset_y=y1, scale_x=size[0] / (x2 - x1), scale_y=size[1] / (y2 - y1)
     )

@@ -21,6 +21,17 @@ MIN_DETECT_SIDE = 16
 
 _KEPT_MODES = {"RGB", "RGBA", "L", "LA"}
 
+IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP", "PPM")
+"""The only formats Pillow may try: whatever a file is named, an EPS or PDF never reaches
+Ghostscript, and no rarely used decoder sees untrusted bytes."""
+
+
+def _allow_pixels(max_pixels: int) -> None:
+    """Pillow's own bomb limit follows ours when ours is higher (it only ever rises), so
+    an image our limit allows is never refused by Pillow's with a contradicting message."""
+    if Image.MAX_IMAGE_PIXELS is not None and max_pixels > Image.MAX_IMAGE_PIXELS:
+        Image.MAX_IMAGE_PIXELS = max_pixels
+
 
 @dataclass(frozen=True)
 class LoadedImage:
@@ -31,12 +42,15 @@ class LoadedImage:
     notes: tuple[str, ...] = ()
 
 
-def check_pixels(width: int, height: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> None:
+def check_pixels(
+    width: int, height: int, max_pixels: int = DEFAULT_MAX_PIXELS, what: str = "image"
+) -> None:
     if width <= 0 or height <= 0:
-        raise ImageError(f"image has no pixels ({width}x{height})")
+        raise ImageError(f"{what} has no pixels ({width}x{height})")
     if width * height > max_pixels:
+        verb = "is" if what == "image" else "would be"
         raise LimitError(
-            f"image is {width}x{height} = {width * height:,} pixels, over the limit of "
+            f"{what} {verb} {width}x{height} = {width * height:,} pixels, over the limit of "
             f"{max_pixels:,}; shrink it first, or raise the limit (--max-pixels N on the "
             "command line, max_pixels= or Limits(max_pixels=...) in Python)"
         )
@@ -83,9 +97,10 @@ def load_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS)
     name = "<bytes>" if isinstance(source, bytes) else str(source)
     try:
         fp: io.BytesIO | Path = io.BytesIO(source) if isinstance(source, bytes) else Path(source)
+        _allow_pixels(max_pixels)
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(fp) as im:
+            with Image.open(fp, formats=IMAGE_FORMATS) as im:
                 check_pixels(im.width, im.height, max_pixels)
                 im.load()
                 return normalize_image(im, max_pixels)
@@ -98,7 +113,9 @@ def load_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS)
     except PermissionError:
         raise ImageError(f"{name}: permission denied", exit_code=USAGE) from None
     except UnidentifiedImageError:
-        raise ImageError(f"{name}: not an image Pillow can read") from None
+        raise ImageError(
+            f"{name}: not an image in a format we read ({', '.join(IMAGE_FORMATS)})"
+        ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise LimitError(
             f"{name}: image is over the limit of {max_pixels:,} pixels ({exc})"

@@ -281,7 +281,9 @@ def execute(
                 f"statement {number} ({call.name}): its target lies outside {where}; {what}"
             )
         if not skipped:
-            ctx = EditContext(canvas=canvas, targets=targets, params=values, layout=layout)
+            ctx = EditContext(
+                canvas=canvas, targets=targets, params=values, layout=layout, max_pixels=max_pixels
+            )
             canvas, transform = _apply(spec, ctx, reg, transform, max_pixels)
             step_notes.extend(f"statement {number}: {n}" for n in ctx.notes)
         run_notes.extend(step_notes)

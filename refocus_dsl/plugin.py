@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from refocus_dsl.limits import DEFAULT_MAX_PIXELS
 from refocus_dsl.layout import Box, Layout
 from refocus_dsl.target_kinds import ALL_TARGET_KINDS
 
@@ -136,6 +137,9 @@ class EditContext:
     notes: list[str] = field(default_factory=list)
     transform: Transform | None = None
     """Set by a ``changes_geometry`` tool: where the old canvas's pixels went."""
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    """The run's pixel limit: a tool that enlarges the canvas checks its output size
+    against it before allocating (the interpreter checks every result again)."""
 
 
 @dataclass(frozen=True)

@@ -142,8 +142,10 @@ def _gold_for(row: ManifestRow) -> Layout:
         return load_layout(row.gold)
     from PIL import Image, UnidentifiedImageError
 
+    from refocus_dsl.imageio import IMAGE_FORMATS
+
     try:
-        with Image.open(row.image) as im:
+        with Image.open(row.image, formats=IMAGE_FORMATS) as im:
             width, height = im.size
     except (OSError, UnidentifiedImageError) as exc:
         raise LayoutError(f"{row.image}: cannot read image size ({exc})") from None
