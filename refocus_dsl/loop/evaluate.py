@@ -112,7 +112,8 @@ def load_dataset(path: str | Path, *, allow_outside_paths: bool = False) -> list
     stay inside the dataset file's folder unless ``allow_outside_paths``."""
     source = Path(path)
     if str(path) == "-":  # standard input; image paths are relative to the working folder
-        return _parse_dataset(sys.stdin.read().splitlines(), Path("<stdin>"), Path.cwd())
+        lines = sys.stdin.read().splitlines()
+        return _parse_dataset(lines, Path("<stdin>"), Path.cwd(), allow_outside_paths)
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -121,10 +122,12 @@ def load_dataset(path: str | Path, *, allow_outside_paths: bool = False) -> list
         ) from None
     except UnicodeDecodeError:
         raise LoopError(f"{source}: not UTF-8 text") from None
-    return _parse_dataset(lines, source, source.parent)
+    return _parse_dataset(lines, source, source.parent, allow_outside_paths)
 
 
-def _parse_dataset(lines: Sequence[str], source: Path, base: Path) -> list[Item]:
+def _parse_dataset(
+    lines: Sequence[str], source: Path, base: Path, allow_outside_paths: bool = False
+) -> list[Item]:
     items: list[Item] = []
     seen: set[str] = set()
     folders: dict[str, str] = {}
