@@ -16,9 +16,8 @@ from typing import Any
 
 from refocus_dsl._ast_builder import ParseRun, span_between, token_span
 from refocus_dsl.ast import Span
+from refocus_dsl.parser import CLOSERS, first_on_line
 
-OPENERS = frozenset({"LPAR", "LSQB"})
-CLOSERS = {"RPAR": "LPAR", "RSQB": "LSQB"}
 BRACKET_TEXT = {"LPAR": "(", "RPAR": ")", "LSQB": "[", "RSQB": "]"}
 PY_KEYWORDS = frozenset(keyword.kwlist) - {"True", "False", "None"}
 STATEMENT_HINT = 'each statement is one tool call, e.g. highlight(columns("Year"))'
@@ -136,11 +135,6 @@ _CHAR_HINTS = {
     "program and write strings in quotes",
 }
 _STRING_PREFIXES = frozenset({"f", "r", "b", "u", "rb", "br", "fr", "rf"})
-
-
-def first_on_line(text: str, tok: Any) -> bool:
-    """Whether only whitespace comes before ``tok`` on its line."""
-    return not text[tok.start_pos - (tok.column - 1) : tok.start_pos].strip()
 
 
 def _python_construct(run: ParseRun, tok: Any, prev: Any) -> bool:

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 __all__ = ["parse", "parse_with_diagnostics"]
 
+OPENERS = frozenset({"LPAR", "LSQB"})
+CLOSERS = {"RPAR": "LPAR", "RSQB": "LSQB"}
+"""Bracket terminals of the grammar; a closer maps to its opener."""
+
 
 @dataclass(frozen=True)
 class _Runtime:
@@ -116,13 +120,6 @@ def _parse_from(run: ParseRun, rt: _Runtime, source: str, end: Any) -> tuple[int
     from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
     from refocus_dsl._ast_builder import token_span
-    from refocus_dsl._syntax_errors import (
-        CLOSERS,
-        OPENERS,
-        char_error,
-        first_on_line,
-        syntax_error,
-    )
 
     max_nesting = run.limits.max_nesting
     ip = rt.lark.parse_interactive(source)
@@ -151,10 +148,14 @@ def _parse_from(run: ParseRun, rt: _Runtime, source: str, end: Any) -> tuple[int
         ip.feed_token(end)
         return None
     except UnexpectedCharacters as e:
+        from refocus_dsl._syntax_errors import char_error
+
         resume = char_error(run, e.pos_in_stream or 0, e.line, e.column)
         _flush(ip, end)
         return resume, False
     except UnexpectedToken as e:
+        from refocus_dsl._syntax_errors import syntax_error
+
         tok = e.token
         before = cur  # the lexer found a token this state cannot take (or the end)
         if tok is cur:  # the parser refused a token the lexer gave it: undo its bracket
@@ -171,6 +172,11 @@ def _parse_from(run: ParseRun, rt: _Runtime, source: str, end: Any) -> tuple[int
         if tok.type == "$END":
             return None
         return tok.start_pos, first_on_line(run.text, tok)
+
+
+def first_on_line(text: str, tok: Any) -> bool:
+    """Whether only whitespace comes before the Lark token ``tok`` on its line."""
+    return not text[tok.start_pos - (tok.column - 1) : tok.start_pos].strip()
 
 
 def _resync(rt: _Runtime, text: str, pos: int, first: bool) -> int:
