@@ -252,6 +252,11 @@ def prompt_tool_section(registry: Registry) -> str:
 
     for kind in TARGET_KINDS.values():
         lines.append(f"  {kind.example}  # {kind.summary}")
+    panels = "/".join(k.name for k in TARGET_KINDS.values() if k.in_panels)
+    lines.append(
+        f"  In one panel of a figure, add subplot=N to {panels}: "
+        'bars("Q2", subplot=2)'
+    )
     names = ", ".join(sorted(set(COLOR_NAMES) - _ALIASES))
     lines.append(f"Colours: a name ({names}) or #rrggbb.")
     lines.append("Tools:")

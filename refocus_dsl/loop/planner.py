@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from refocus_dsl.labels import normalize_label, similarity
-from refocus_dsl.layout import Box, Category, Cell, Layout, Row
+from refocus_dsl.layout import Box, Category, Cell, Chart, Layout, Row
 
-FocusKind = Literal["columns", "rows", "bars", "subplots"]
+FocusKind = Literal["columns", "rows", "bars", "series", "subplots"]
 
 STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or is are was were be been what which who
@@ -63,6 +63,8 @@ class Focus:
     box: Box | None
     matched: str
     """The words of the question that matched."""
+    series: str | None = None
+    """For one series' bar of a category: that series' legend label."""
 
 
 @dataclass(frozen=True)
@@ -297,6 +299,78 @@ def _subplot_numbers(
     return sorted({(n, w) for n, w in out if 1 <= n <= count})
 
 
+def _named_series(chart: Chart, q: Sequence[str]) -> list[tuple[int, str, str]]:
+    """(index, label, matched words) of the legend entries the question names."""
+    found = _match_all(
+        "series", ((k, s.label or "", None) for k, s in enumerate(chart.series)), q, ""
+    )
+    return [(f.index, f.label, f.matched) for f in found]
+
+
+def _series_extreme(chart: Chart, k: int, want: str | None) -> Category | None:
+    """The category whose bar of series ``k`` is longest (or shortest)."""
+    if want is None:
+        return None
+    sized = []
+    for c in chart.categories:
+        bar = c.bars[k] if k < len(c.bars) else None
+        if bar is not None and c.label.strip():
+            x1, y1, x2, y2 = bar
+            sized.append((x2 - x1 if chart.orientation == "horizontal" else y2 - y1, c))
+    if len(sized) < 2:
+        return None
+    sized.sort(key=lambda t: t[0], reverse=want == "max")
+    return None if sized[0][0] == sized[1][0] else sized[0][1]
+
+
+def _plan_chart(
+    chart: Chart, q: Sequence[str], question: str, panel: int | None,
+    lines: list[str], focus: list[Focus], reasons: list[str],
+) -> None:
+    """Categories (and series) of one chart the question names, as draw_box lines;
+    ``panel``: the figure panel it is (``subplot=N``), or None for the image's own."""
+    cats = chart.categories
+    where = f", subplot={panel}" if panel is not None else ""
+    bars = _match_all("bars", ((c.index, c.label, c.region or c.bar_bbox) for c in cats), q,
+                      question)
+    series = _named_series(chart, q) if chart.series else []
+    want = _superlative(question)
+    box = 'color="red", width=3)'
+    if series and len(series) < len(chart.series):
+        for k, label, matched in series:
+            picked = [f for f in bars if k < len(cats[f.index].bars) and cats[f.index].bars[k]]
+            if not picked:
+                top = _series_extreme(chart, k, want) if not bars else None
+                if top is None:
+                    lines.append(f"draw_box(series({_lit(label)}{where}), {box}")
+                    focus.append(Focus("series", label, k, None, matched))
+                    reasons.append(f"series named: {label} ({matched})")
+                    continue
+                picked = [Focus("bars", top.label, top.index, top.bars[k],
+                                f"the {want}imum {label} bar")]
+            picked.sort(key=lambda f: f.index)
+            args = _args(f.label for f in picked)
+            lines.append(f"draw_box(bars({args}, series={_lit(label)}{where}), {box}")
+            focus.extend(
+                Focus("bars", f.label, f.index, cats[f.index].bars[k], f.matched, label)
+                for f in picked
+            )
+            reasons.append(
+                f"series {label} ({matched}) in: " + ", ".join(f"{f.label} ({f.matched})"
+                                                              for f in picked)
+            )
+        return
+    if not bars:
+        extreme = _extreme_bar(cats, chart.orientation, want)
+        if extreme is not None:
+            bars = [extreme]
+    if bars and len(bars) < len(cats):
+        bars.sort(key=lambda f: f.index)
+        lines.append(f"draw_box(bars({_args(f.label for f in bars)}{where}), {box}")
+        focus.extend(bars)
+        reasons.append("categories named: " + ", ".join(f"{f.label} ({f.matched})" for f in bars))
+
+
 def plan(question: str, layout: Layout | None) -> Plan:
     """What to focus on for ``question``, as a program for ``layout``'s image."""
     if layout is None:
@@ -358,21 +432,11 @@ def plan(question: str, layout: Layout | None) -> Plan:
             focus.extend(rows)
             reasons.append("rows named: " + ", ".join(f"{f.label} ({f.matched})" for f in rows))
     if layout.chart is not None and layout.chart.categories:
-        cats = layout.chart.categories
-        bars = _match_all(
-            "bars", ((c.index, c.label, c.region or c.bar_bbox) for c in cats), q, question
-        )
-        if not bars:
-            extreme = _extreme_bar(cats, layout.chart.orientation, _superlative(question))
-            if extreme is not None:
-                bars = [extreme]
-        if bars and len(bars) < len(cats):
-            bars.sort(key=lambda f: f.index)
-            lines.append(f'draw_box(bars({_args(f.label for f in bars)}), color="red", width=3)')
-            focus.extend(bars)
-            reasons.append(
-                "categories named: " + ", ".join(f"{f.label} ({f.matched})" for f in bars)
-            )
+        _plan_chart(layout.chart, q, question, None, lines, focus, reasons)
+    for n, sub in enumerate(layout.subplots, start=1):
+        inner = sub.layout
+        if len(layout.subplots) > 1 and inner is not None and inner.chart is not None:
+            _plan_chart(inner.chart, q, question, n, lines, focus, reasons)
     if len(layout.subplots) > 1:
         subs = _subplot_numbers(question, len(layout.subplots), [s.title for s in layout.subplots])
         if subs:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from refocus_dsl.layout import Layout
+from refocus_dsl.layout import Layout, Series
 from refocus_dsl.loop.errors import LoopError
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ def describe_layout(layout: Layout | None) -> str:
             f"The image is a {kind}{ch.type} chart{title} with {len(ch.categories)} categories."
         )
         lines.append(f"Category labels, for bars(...): {_quoted([c.label for c in ch.categories])}")
+        lines.extend(_series_lines(ch.series))
     if layout.subplots and len(layout.subplots) > 1:
         titled = [s for s in layout.subplots if s.title]
         lines.append(
@@ -104,9 +105,39 @@ def describe_layout(layout: Layout | None) -> str:
                     f"{s.index + 1}: {json.dumps(s.title, ensure_ascii=False)}" for s in titled
                 )
             )
+        for s in layout.subplots:
+            inner = s.layout
+            n = s.index + 1
+            if inner is not None and inner.chart is not None and inner.chart.categories:
+                cats = _quoted([c.label for c in inner.chart.categories])
+                lines.append(
+                    f"Panel {n} is a bar chart; its category labels, for bars(..., subplot={n}): "
+                    + cats
+                )
+                lines.extend(_series_lines(inner.chart.series, f", subplot={n}"))
+            elif inner is not None and inner.table is not None:
+                lines.append(
+                    f"Panel {n} is a table; its column headers, for columns(..., subplot={n}): "
+                    + _quoted([c.header for c in inner.table.columns])
+                )
     if not lines:
         lines.append("Nothing could be located in this image; use region(x1, y1, x2, y2).")
     return "\n".join(lines)
+
+
+def _series_lines(series: Sequence[Series], where: str = "") -> list[str]:
+    """How the model names the series of a grouped or stacked chart."""
+    if not series:
+        return []
+    if any(s.label for s in series):
+        return [
+            f"Series (legend), for series(...{where}) and bars(..., series=...{where}): "
+            + _quoted([s.label or "" for s in series])
+        ]
+    return [
+        f"The bars come in {len(series)} series told apart by colour only (no legend): "
+        f"series(1{where}) to series({len(series)}{where}), in drawing order."
+    ]
 
 
 DSL_EXAMPLES = """\
@@ -132,7 +163,18 @@ OBSERVATION: the program ran; the edited image follows.
 THOUGHT 1: China is 45 and India is 30, so the difference is 15.
 ANSWER: 15. TERMINATE
 
-# EXAMPLE 3 (a program with a mistake)
+# EXAMPLE 3 (one bar of a grouped bar chart)
+# USER REQUEST #: <an image here> What share of women live in the South?
+THOUGHT 0: Each region has a bar for Women and one for Men; I box the Women bar of South.
+ACTION 0:
+```refocus
+draw_box(bars("South", series="Women"), color="red", width=4)
+```
+OBSERVATION: the program ran; the edited image follows.
+THOUGHT 1: The boxed bar reads 52%.
+ANSWER: 52. TERMINATE
+
+# EXAMPLE 4 (a program with a mistake)
 ACTION 0:
 ```refocus
 highlight(columns("Earnings"))
@@ -148,7 +190,7 @@ ACTION 1:
 highlight(columns("Earning"))
 ```
 
-# EXAMPLE 4 (no edit needed)
+# EXAMPLE 5 (no edit needed)
 # USER REQUEST #: <an image here> How many columns does the table have?
 THOUGHT 0: I can count the headers directly.
 ANSWER: 4. TERMINATE
