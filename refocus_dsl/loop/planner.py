@@ -365,10 +365,18 @@ def _plan_chart(
         if extreme is not None:
             bars = [extreme]
     if bars and len(bars) < len(cats):
-        bars.sort(key=lambda f: f.index)
-        lines.append(f"draw_box(bars({_args(f.label for f in bars)}{where}), {box}")
-        focus.extend(bars)
-        reasons.append("categories named: " + ", ".join(f"{f.label} ({f.matched})" for f in bars))
+        _draw_boxes("bars", bars, "categories", where, lines, focus, reasons)
+
+
+def _draw_boxes(
+    kind: str, found: list[Focus], what: str, where: str,
+    lines: list[str], focus: list[Focus], reasons: list[str],
+) -> None:
+    """One draw_box line around what was found, in layout order, and why."""
+    found.sort(key=lambda f: f.index)
+    lines.append(f'draw_box({kind}({_args(f.label for f in found)}{where}), color="red", width=3)')
+    focus.extend(found)
+    reasons.append(f"{what} named: " + ", ".join(f"{f.label} ({f.matched})" for f in found))
 
 
 def plan(question: str, layout: Layout | None) -> Plan:
@@ -427,10 +435,7 @@ def plan(question: str, layout: Layout | None) -> Plan:
             if extreme is not None:
                 rows = [extreme]
         if rows and len(rows) < len(body):
-            rows.sort(key=lambda f: f.index)
-            lines.append(f'draw_box(rows({_args(f.label for f in rows)}), color="red", width=3)')
-            focus.extend(rows)
-            reasons.append("rows named: " + ", ".join(f"{f.label} ({f.matched})" for f in rows))
+            _draw_boxes("rows", rows, "rows", "", lines, focus, reasons)
     if layout.chart is not None and layout.chart.categories:
         _plan_chart(layout.chart, q, question, None, lines, focus, reasons)
     for n, sub in enumerate(layout.subplots, start=1):
