@@ -13,13 +13,18 @@ comparable, which the output says.
     python benchmarks/bench_tables.py --no-img2table --json out.json
 
 Timings are wall-clock per image in this process (single process, no cache);
-on a shared machine they include the other processes' load.
+on a shared machine they include the other processes' load. Both OCRs run
+single-threaded by default: ``OMP_THREAD_LIMIT`` is set (``--tesseract-threads``,
+default 1) before either OCR starts, because img2table's ``TesseractOCR`` copies
+the environment when it is created and its tesseract processes would otherwise
+use every core (which made img2table look about 4x slower than it is here).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -140,7 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-img2table", action="store_true", help="only our detector")
     ap.add_argument("--json", type=Path, help="also write all figures here")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument(
+        "--tesseract-threads", type=int, default=1, metavar="N",
+        help="OMP_THREAD_LIMIT for both OCRs, set before either starts (default 1)",
+    )  # fmt: skip
     args = ap.parse_args(argv)
+    # before any OCR object exists: img2table's TesseractOCR copies os.environ when made
+    os.environ["OMP_THREAD_LIMIT"] = str(args.tesseract_threads)
 
     baseline: Img2TableBaseline | None = None
     note = ""

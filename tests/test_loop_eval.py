@@ -96,10 +96,10 @@ def test_eval_concurrency_resume_report_and_vcot(tmp_path: Path) -> None:
         "onerror=alert(1)&gt;", ""
     )
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
-    assert html.count("data:image/png;base64,") == 12
+    assert html.count("data:image/png;base64,") == 18, "input, layout overlay, edit; x6"
     assert 'src="turn' not in html and 'src="input' not in html
-    assert html.count("badge right") == 4 and html.count("badge wrong") == 2
-    assert "accuracy (relaxed): relaxed 66.7%" in html, "the eval summary heads the page"
+    assert html.count("badge right") == 2 * 4 and html.count("badge wrong") == 2 * 2
+    assert "accuracy, relaxed (6 scored)</th><td>66.7%" in html, "the eval summary as a table"
     order = [html.index(f"<h2>q{i} ") for i in range(6)]
     assert order == sorted(order)
 

@@ -189,6 +189,10 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("traces", nargs="+", help="trace folders, or folders of trace folders")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write")
     p.add_argument("--title", default="refocus report")
+    p.add_argument(
+        "--image-max-side", type=int, default=800, metavar="PX",
+        help="embed images downscaled to this longest side (default 800; 0: full size)",
+    )  # fmt: skip
     p.set_defaults(handler=_report)
 
     p = sub.add_parser(
@@ -441,11 +445,12 @@ def print_first_request(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from refocus_dsl.loop.report import render_report, write_report
 
+    side = args.image_max_side if args.image_max_side > 0 else None
     if is_stdio(args.output):
-        page, n = render_report(args.traces, args.title)
+        page, n = render_report(args.traces, args.title, side)
         write_text(page, args.output)
     else:
-        n = write_report(args.traces, args.output, args.title)
+        n = write_report(args.traces, args.output, args.title, side)
     print(f"wrote {args.output}: {n} questions", file=sys.stderr)
     return 0
 
