@@ -72,6 +72,36 @@ def border_grey(grey: npt.NDArray[np.integer]) -> int:
     return commonest_grey(np.concatenate([grey[0, :], grey[-1, :], grey[:, 0], grey[:, -1]]))
 
 
+def noise_sigma(grey: npt.NDArray[np.integer], page: int) -> float:
+    """Standard deviation of the grain on the page (0 for clean renders, a few levels for
+    scans and noisy photos), from neighbouring page pixels' differences (robust MAD)."""
+    a = np.asarray(grey, dtype=np.int16)
+    if a.ndim != 2 or a.shape[1] < 2:
+        return 0.0
+    near = np.abs(a - page) < 30
+    d = (a[:, 1:] - a[:, :-1])[near[:, 1:] & near[:, :-1]]
+    if d.size < 100:
+        return 0.0
+    mad = float(np.median(np.abs(d - np.median(d))))
+    return 1.4826 * mad / float(np.sqrt(2.0))
+
+
+def otsu_level(values: npt.NDArray[np.integer]) -> int:
+    """Otsu's threshold (0..255) splitting ``values`` into two classes, e.g. faint halo and
+    ink strokes: the level that maximises the between-class variance."""
+    hist = np.bincount(np.asarray(values).ravel().clip(0, 255), minlength=256).astype(np.float64)
+    total = hist.sum()
+    if total == 0:
+        return 128
+    w0 = np.cumsum(hist)
+    m0 = np.cumsum(hist * np.arange(256))
+    w1 = total - w0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (m0[-1] * w0 / total - m0) ** 2 / (w0 * w1 / total)
+    between[~np.isfinite(between)] = 0.0
+    return int(np.argmax(between))
+
+
 def border_colour(rgb: U8) -> tuple[int, int, int]:
     """Most common colour on the image's outermost pixel ring: the page."""
     edge = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.int64)

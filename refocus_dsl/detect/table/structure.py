@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from refocus_dsl.detect._grid import INK_DIFF, STRUCT_DIFF, Rule, Span, longest_dense_runs
-from refocus_dsl.detect._raster import border_grey, commonest_grey, runs
+from refocus_dsl.detect._raster import border_grey, commonest_grey, noise_sigma, otsu_level, runs
 
 F = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
@@ -24,11 +24,38 @@ Band = tuple[int, int, float]  # (y1, y2, grey) half-open
 
 
 @dataclass(frozen=True)
+class Levels:
+    """Grey differences that count as structure, rule and ink, adapted to the image.
+
+    Fixed levels suit clean renders; a soft, faded or noisy scan has fainter ink
+    and grain on the page, so each level sits between the page's grain (noise)
+    and the ink's own contrast (Otsu's split of the table's non-page pixels).
+    """
+
+    noise: float
+    struct: int
+    rule: int
+    ink: int
+
+
+def grey_levels(grey: U8, page: int) -> Levels:
+    noise = noise_sigma(grey, page)
+    struct = int(max(STRUCT_DIFF, round(3.5 * noise)))
+    diff = np.abs(grey.astype(np.int16) - page)
+    marked = diff[diff >= struct]
+    split = otsu_level(marked) if marked.size >= 50 else INK_DIFF
+    ink = int(min(INK_DIFF, max(RULE_DIFF + 5, round(5 * noise), round(0.75 * split))))
+    rule = int(max(RULE_DIFF, round(3.5 * noise)))
+    return Levels(noise, struct, rule, ink)
+
+
+@dataclass(frozen=True)
 class Structure:
     """What the pixels say before any text is read."""
 
     grey: U8
     page: int
+    levels: Levels
     h_rules: tuple[Rule, ...]
     """Full-width horizontal rules (row boundaries)."""
     v_rules: tuple[Rule, ...]
@@ -141,10 +168,14 @@ def row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int) -> F:
 
 
 def ink_mask(
-    grey: npt.NDArray[np.uint8], row_bg: F, h_rules: Sequence[Rule], v_rules: Sequence[Rule]
+    grey: npt.NDArray[np.uint8],
+    row_bg: F,
+    h_rules: Sequence[Rule],
+    v_rules: Sequence[Rule],
+    level: int = INK_DIFF,
 ) -> B:
     diff = np.abs(grey.astype(np.int16) - row_bg[:, None].astype(np.int16))
-    ink: B = diff >= INK_DIFF
+    ink: B = diff >= level
     erase_rules(ink, h_rules, v_rules, False)
     return ink
 
@@ -176,25 +207,27 @@ def partial_rule(
     little ink just above and below it, so it is neither text nor a full rule
     (nor the faint, broken edge of a blurred full rule).
     """
-    grey, row_bg = st.grey, st.row_bg
+    grey, row_bg, level = st.grey, st.row_bg, st.levels.rule
     a, b = span
     min_len = max(30, int(2 * line_h))
     for y in range(a + 2, b - 2):
         if any(r.pos - 3 <= y < r.end + 3 for r in st.h_rules):
             continue
-        diff = np.abs(grey[y, x1:x2].astype(np.int16) - int(row_bg[y])) >= 20
+        diff = np.abs(grey[y, x1:x2].astype(np.int16) - int(row_bg[y])) >= level
         best = max(((c, d) for c, d in runs(diff)), key=lambda r: r[1] - r[0], default=None)
         if best is None or not min_len <= best[1] - best[0] <= 0.85 * (x2 - x1):
             continue
         c, d = best
         t = 1
         while y + t < b and t < 3:
-            nxt = np.abs(grey[y + t, x1 + c : x1 + d].astype(np.int16) - int(row_bg[y + t])) >= 20
+            nxt = (
+                np.abs(grey[y + t, x1 + c : x1 + d].astype(np.int16) - int(row_bg[y + t])) >= level
+            )
             if nxt.mean() < 0.9:
                 break
             t += 1
         around = [
-            (np.abs(grey[yy, x1 + c : x1 + d].astype(np.int16) - int(row_bg[yy])) >= 20).mean()
+            (np.abs(grey[yy, x1 + c : x1 + d].astype(np.int16) - int(row_bg[yy])) >= level).mean()
             for yy in (y - 2, y + t + 1)
             if a <= yy < b
         ]
@@ -234,7 +267,9 @@ def _rule_lines(h_rules: Sequence[Rule]) -> list[Span]:
     return out
 
 
-def ruled_columns(grey: U8, row_bg: F, h_rules: Sequence[Rule], ex1: int, ex2: int) -> list[Rule]:
+def ruled_columns(
+    grey: U8, row_bg: F, h_rules: Sequence[Rule], ex1: int, ex2: int, level: int = RULE_DIFF
+) -> list[Rule]:
     """Vertical rules of a ruled grid, found row by row between the horizontal rules.
 
     A column rule crosses every row of the grid from rule to rule, except rows
@@ -248,7 +283,7 @@ def ruled_columns(grey: U8, row_bg: F, h_rules: Sequence[Rule], ex1: int, ex2: i
     cells = _cells_between(lines)
     if len(cells) < 2 or ex2 - ex1 < 4:
         return []
-    mark = np.abs(grey[:, ex1:ex2].astype(np.int16) - row_bg[:, None].astype(np.int16)) >= RULE_DIFF
+    mark = np.abs(grey[:, ex1:ex2].astype(np.int16) - row_bg[:, None].astype(np.int16)) >= level
     solid = np.stack([mark[a:b].mean(axis=0) >= 0.85 for a, b, _, _ in cells])
     coverage = solid.mean(axis=0)
     top, bottom = lines[0][0], lines[-1][1]
@@ -267,7 +302,7 @@ def _cells_between(lines: Sequence[Span]) -> list[tuple[int, int, int, int]]:
 
 
 def drawn_pieces(
-    grey: U8, row_bg: F, v_rules: Sequence[Rule], h_rules: Sequence[Rule]
+    grey: U8, row_bg: F, v_rules: Sequence[Rule], h_rules: Sequence[Rule], level: int = RULE_DIFF
 ) -> list[Rule]:
     """Where each vertical rule is drawn, row by row of the ruled grid."""
     cells = _cells_between(_rule_lines(h_rules))
@@ -276,7 +311,7 @@ def drawn_pieces(
     bg = row_bg.astype(np.int16)[:, None]
     out: list[Rule] = []
     for r in v_rules:
-        strip = np.abs(grey[:, r.pos : r.end].astype(np.int16) - bg) >= RULE_DIFF
+        strip = np.abs(grey[:, r.pos : r.end].astype(np.int16) - bg) >= level
         drawn = np.array([strip[a:b].any(axis=1).mean() >= 0.6 for a, b, _, _ in cells])
         top, bottom = cells[0][2], cells[-1][3]
         if r.span[0] < top:
@@ -305,11 +340,12 @@ def _add_rules(found: list[Rule], more: Sequence[Rule]) -> list[Rule]:
 def find_structure(grey: U8) -> Structure | str:
     """Rules, bands, extent and ink of the table in ``grey``, or why there is none."""
     page = border_grey(grey)
-    not_page: B = np.abs(grey.astype(np.int16) - page) >= STRUCT_DIFF
+    levels = grey_levels(grey, page)
+    not_page: B = np.abs(grey.astype(np.int16) - page) >= levels.struct
     h_rules, bands, extent = horizontal_structure(grey, not_page)
     h_rules = merge_touching(h_rules)
     if extent is None:
-        ink0 = np.abs(grey.astype(np.int16) - page) >= INK_DIFF
+        ink0 = np.abs(grey.astype(np.int16) - page) >= levels.ink
         xs_any = np.nonzero(ink0.any(axis=0))[0]
         if xs_any.size == 0:
             return "no ink found: the image looks blank"
@@ -335,9 +371,9 @@ def find_structure(grey: U8) -> Structure | str:
         v_rules = [r for r in v_rules if r.span[1] - r.span[0] >= 0.6 * longest_v]
         ex1 = min(ex1, min(r.pos for r in v_rules))
         ex2 = max(ex2, max(r.end for r in v_rules))
-    v_rules = _add_rules(v_rules, ruled_columns(grey, row_bg, h_rules, ex1, ex2))
-    v_drawn = drawn_pieces(grey, row_bg, v_rules, h_rules)
-    ink = ink_mask(grey, row_bg, h_rules, v_drawn)
+    v_rules = _add_rules(v_rules, ruled_columns(grey, row_bg, h_rules, ex1, ex2, levels.rule))
+    v_drawn = drawn_pieces(grey, row_bg, v_rules, h_rules, levels.rule)
+    ink = ink_mask(grey, row_bg, h_rules, v_drawn, levels.ink)
     # a rule under a spanning header (booktabs' cmidrule) is not a row boundary;
     # it is still not ink (removed above) and the build stage finds it again
     if h_rules:
@@ -346,6 +382,7 @@ def find_structure(grey: U8) -> Structure | str:
     return Structure(
         grey,
         page,
+        levels,
         tuple(h_rules),
         tuple(v_rules),
         tuple(v_drawn),
