@@ -9,7 +9,14 @@ page (white or light grey) and panel letters "(a)", "(b)", ... above the panels
 their row, as in the dev set. Each figure's gold boxes are known exactly; the
 scorer is ``refocus eval-layout``'s.
 
+A second mode, ``--classes``, composes the failure classes of real figures
+(``_figure_composer``: narrow gaps, unequal rows, tinted gridded plots in frames,
+figure titles, corner letters, framed panels, mixed content) from matplotlib
+drawings and prints, per class, panel count exact and F1 with ``kind="auto"``
+(as a user gets it) and with ``kind="figure"``, and how often it is read as a figure.
+
 Run: python benchmarks/bench_figures_composed.py [--n 120] [--seed 1] [--failures DIR]
+     python benchmarks/bench_figures_composed.py --classes [--per-class 20] [--only CLS]
 The source images are read in place, never copied; composed figures are only
 written (with --failures) when detection misses.
 """
@@ -25,7 +32,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from refocus_dsl.detect import detect_layout
+from refocus_dsl.detect import classify_image, detect_layout
 from refocus_dsl.layout import Layout, Subplot
 from refocus_dsl.scoring.chart import score_chart
 
@@ -82,14 +89,66 @@ def compose(sources: list[Path], rng: random.Random) -> tuple[Image.Image, Layou
     return figure, Layout(size[0], size[1], "figure", subplots=tuple(gold)), desc
 
 
+def _panel_scores(found: Layout, gold: Layout) -> dict[str, float]:
+    s = score_chart(found, gold, {})
+    keys = ("panel_count_exact", "panel_f1_50", "panel_f1_75")
+    return {key: float(s[key] or 0.0) for key in keys}
+
+
+def run_classes(args: argparse.Namespace, sources: list[Path]) -> int:
+    """Per-class figures on the composed failure classes."""
+    from _figure_composer import CLASSES, composed_set
+
+    classes = tuple(args.only) if args.only else CLASSES
+    figures = composed_set(args.per_class, args.seed, sources, classes)
+    rows: dict[str, list[dict[str, float]]] = {}
+    for k, fig in enumerate(figures):
+        t0 = time.perf_counter()
+        auto = detect_layout(fig.image, "auto", cache=False)
+        t_auto = time.perf_counter() - t0
+        forced = detect_layout(fig.image, "figure", cache=False)
+        a, f = _panel_scores(auto, fig.gold), _panel_scores(forced, fig.gold)
+        rows.setdefault(fig.cls, []).append({
+            **{f"auto_{key}": v for key, v in a.items()},
+            **{f"fig_{key}": v for key, v in f.items()},
+            "as_figure": float(auto.kind == "figure"),
+            "classified": float(classify_image(fig.image)[0] == "figure"),
+            "seconds": t_auto,
+        })
+        if f["panel_f1_75"] != 1.0 or auto.kind != "figure":
+            print(f"missed {fig.cls} {k}: {fig.desc}: kind {auto.kind}, "
+                  f"{len(forced.subplots)} panels found, {len(fig.gold.subplots)} drawn",
+                  file=sys.stderr)
+            if args.failures is not None:
+                args.failures.mkdir(parents=True, exist_ok=True)
+                fig.image.save(args.failures / f"{fig.cls}_{args.seed}_{k}.png")
+    cols = (("auto_panel_count_exact", "count"), ("auto_panel_f1_50", "F1@.5"),
+            ("auto_panel_f1_75", "F1@.75"), ("fig_panel_count_exact", "count(fig)"),
+            ("fig_panel_f1_75", "F1@.75(fig)"), ("as_figure", "as figure"),
+            ("classified", "classified"))
+    print(f"composed figure classes (seed {args.seed}, {args.per_class} a class); "
+          "count/F1 with kind auto, (fig) with kind figure")
+    print(f"{'class':<12} {'n':>3} " + " ".join(f"{name:>11}" for _, name in cols) + "  median s")
+    every = [r for rs in rows.values() for r in rs]
+    for cls, rs in [*rows.items(), ("ALL", every)]:
+        cells = " ".join(f"{sum(r[key] for r in rs) / len(rs):11.3f}" for key, _ in cols)
+        print(f"{cls:<12} {len(rs):>3} {cells}  {statistics.median(r['seconds'] for r in rs):.3f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT, help="folder of chart PNGs")
     ap.add_argument("--n", type=int, default=120, help="figures to compose")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--failures", type=Path, help="write figures that were missed here")
+    ap.add_argument("--classes", action="store_true", help="the composed failure classes")
+    ap.add_argument("--per-class", type=int, default=20)
+    ap.add_argument("--only", nargs="*", help="only these classes")
     args = ap.parse_args(argv)
     sources = sorted(args.data.glob("*.png"))
+    if args.classes:
+        return run_classes(args, sources)
     if not sources:
         print(f"no PNG images under {args.data}", file=sys.stderr)
         return 2

@@ -28,6 +28,10 @@ BoolArr = npt.NDArray[np.bool_]
 MIN_PANEL_FRACTION = 0.12
 """A piece thinner than this share of its group (or than MIN_PANEL_PX) is text, not a panel."""
 MIN_PANEL_PX = 48
+CORE_PX = 48
+"""Lines and fills at least this long (rows or columns of ink) are drawing, not text: a
+piece of a figure with drawing this wide and this tall is a panel's plot, one without
+is text (tick labels, a legend, a letter, a title) that belongs to a panel beside it."""
 MAX_DEPTH = 6
 
 
@@ -39,12 +43,49 @@ class Panels:
     bands: tuple[Box, ...]
 
 
+def _long_runs(ink: BoolArr, length: int) -> tuple[BoolArr, BoolArr]:
+    """Ink pixels on a vertical (first) or horizontal (second) run of ink at least
+    ``length`` long."""
+    out = []
+    for axis in (0, 1):
+        n = ink.shape[axis]
+        if n < length:
+            out.append(np.zeros_like(ink))
+            continue
+        c = np.cumsum(ink, axis=axis, dtype=np.int32)
+        zero = np.zeros_like(c.take([0], axis=axis))
+        c = np.concatenate([zero, c], axis=axis)
+        # full[i]: the window i .. i+length-1 is all ink.
+        full = (c.take(range(length, n + 1), axis=axis) - c.take(range(0, n - length + 1),
+                axis=axis)) == length
+        f = np.cumsum(full, axis=axis, dtype=np.int32)
+        f = np.concatenate([np.zeros_like(f.take([0], axis=axis)), f], axis=axis)
+        # pixel j is covered when some window starting in j-length+1 .. j is full.
+        hi = np.minimum(np.arange(n) + 1, n - length + 1)
+        lo = np.maximum(np.arange(n) - length + 1, 0)
+        covered: BoolArr = (f.take(hi, axis=axis) - f.take(lo, axis=axis)) > 0
+        out.append(covered)
+    return out[0], out[1]
+
+
+def _main_colour(rgb: U8) -> tuple[int, int, int]:
+    """The commonest colour of a region (on a sparse sample): its background."""
+    sample = rgb[:: max(1, rgb.shape[0] // 64), :: max(1, rgb.shape[1] // 64)].reshape(-1, 3)
+    sample = sample.astype(np.int64)
+    packed = (sample[:, 0] << 16) | (sample[:, 1] << 8) | sample[:, 2]
+    vals, counts = np.unique(packed, return_counts=True)
+    top = int(vals[int(np.argmax(counts))])
+    return (top >> 16) & 255, (top >> 8) & 255, top & 255
+
+
 class _Cutter:
     def __init__(self, rgb: U8, page: tuple[int, int, int], edges: bool = True) -> None:
         self.rgb = rgb
         self.edges = edges
         self.ink = colour_distance(rgb, page) > 5
         self.h, self.w = self.ink.shape
+        self.runs = _long_runs(self.ink, CORE_PX)  # (vertical runs, horizontal runs)
+        self.struct = self.runs[0] | self.runs[1]
         self.bands: list[Box] = []
 
     def _separators(self, box: Box, axis: int) -> BoolArr:
@@ -54,23 +95,21 @@ class _Cutter:
         rgb = self.rgb[y1:y2, x1:x2]
         # A flat line of the region's own main colour is inside a panel (a white card's
         # empty column); a flat line of another colour is a rule or two frames meeting.
-        sample = rgb[:: max(1, rgb.shape[0] // 64), :: max(1, rgb.shape[1] // 64)].reshape(-1, 3)
-        sample = sample.astype(np.int64)
-        packed = (sample[:, 0] << 16) | (sample[:, 1] << 8) | sample[:, 2]
-        vals, counts = np.unique(packed, return_counts=True)
-        top = int(vals[int(np.argmax(counts))])
-        main = np.asarray([(top >> 16) & 255, (top >> 8) & 255, top & 255], dtype=np.int16)
+        main = np.asarray(_main_colour(rgb), dtype=np.int16)
         lines = rgb if axis == 0 else rgb.transpose(1, 0, 2)
         blank = ~ink.any(axis=1 - axis)
         # Only a line that is ink from end to end can be one flat colour other than the
         # page's (a line near the page colour is blank already): test just those.
-        full = np.flatnonzero(ink.all(axis=1 - axis))
+        full = np.flatnonzero(ink.mean(axis=1 - axis) >= 0.97)
         flat = np.zeros(blank.shape, dtype=bool)
         other = np.zeros(blank.shape, dtype=bool)
         if full.size:
             cand = lines[full].astype(np.int16)
-            flat[full] = (cand.max(axis=1) - cand.min(axis=1)).max(axis=1) <= 10
-            other[full] = np.abs(cand[:, 0, :] - main).max(axis=1) > 10
+            # Flat allowing for noise and compression: nearly every pixel near the median.
+            med = np.median(cand, axis=1).astype(np.int16)
+            near = np.abs(cand - med[:, None, :]).max(axis=2) <= 10
+            flat[full] = near.mean(axis=1) >= 0.97
+            other[full] = np.abs(med - main).max(axis=1) > 10
         # A frame's own edge is a flat line too, but only a pixel or two thick.
         ruled = flat & other
         thick = np.zeros_like(ruled)
@@ -93,16 +132,41 @@ class _Cutter:
 
     def _edges(self, box: Box, axis: int) -> list[int]:
         """Offsets where a straight colour step crosses nearly all of ``box``: two panels
-        pasted with no gap meet there."""
+        pasted with no gap meet there. Not where drawing runs on across the step (a bar's
+        edge, a gridline or a table's rule: the axis, other gridlines or rules cross it)."""
         x1, y1, x2, y2 = box
         sub = self.rgb[y1:y2, x1:x2].astype(np.int16)
         if min(sub.shape[0], sub.shape[1]) < 2 * MIN_PANEL_PX:
             return []
-        if axis == 0:
-            step = (np.abs(np.diff(sub, axis=0)).max(axis=2) > 8).mean(axis=1)
-        else:
-            step = (np.abs(np.diff(sub, axis=1)).max(axis=2) > 8).mean(axis=0)
-        return [int(i) + 1 for i in np.flatnonzero(step >= 0.92)]
+        lines = sub if axis == 0 else sub.transpose(1, 0, 2)
+        step = (np.abs(np.diff(lines, axis=0)).max(axis=2) > 8).mean(axis=1)
+        found = np.flatnonzero(step >= 0.92).tolist()
+        if not found:
+            return []
+        ink = self.ink[y1:y2, x1:x2]
+        ink = ink if axis == 0 else ink.T
+        out = []
+        half = CORE_PX // 2
+        for i in found:
+            lo, hi = max(0, i - half), min(len(lines), i + half + 1)
+            # Drawing that runs on across the step means the step is inside one drawing.
+            # Cards' own top and bottom edges meet across the step: only the inside counts.
+            if int(ink[lo:hi, 6:-6].all(axis=0).sum()) <= 1:
+                out.append(self._band_middle(lines, int(i) + 1))
+        return out
+
+    @staticmethod
+    def _band_middle(lines: npt.NDArray[np.int16], cut: int) -> int:
+        """Two pasted cards' soft borders meet in a band of a few lines off the cards'
+        own colour; the step found is at one side of it: cut at its middle instead."""
+        main = np.median(lines[:, :: max(1, lines.shape[1] // 64)].reshape(-1, 3), axis=0)
+        off = np.abs(np.median(lines, axis=1) - main).max(axis=1) > 5
+        a, b = cut, cut
+        while a > max(0, cut - 12) and off[a - 1]:
+            a -= 1
+        while b < min(len(off), cut + 12) and off[b]:
+            b += 1
+        return (a + b) // 2
 
     def _pieces(
         self, box: Box, axis: int, allow_edges: bool = False, depth: int = 0
@@ -129,18 +193,36 @@ class _Cutter:
     def _thin(self, length: int, extent: int) -> bool:
         return length < max(MIN_PANEL_PX, MIN_PANEL_FRACTION * extent)
 
+    def _has_core(self, box: Box) -> bool:
+        """Whether ``box`` holds drawing (long lines, fills) at least CORE_PX wide and tall."""
+        x1, y1, x2, y2 = box
+        sub = self.struct[y1:y2, x1:x2]
+        rows = np.flatnonzero(sub.any(axis=1))
+        if rows.size == 0 or rows[-1] - rows[0] + 1 < CORE_PX:
+            return False
+        cols = np.flatnonzero(sub.any(axis=0))
+        return bool(cols[-1] - cols[0] + 1 >= CORE_PX)
+
+    def _text_piece(self, piece: tuple[int, int], box: Box, axis: int, extent: int) -> bool:
+        """A piece that cannot be a panel on its own: too thin, or no drawing in it."""
+        if self._thin(piece[1] - piece[0], extent):
+            return True
+        x1, y1, x2, y2 = box
+        sub = (x1, piece[0], x2, piece[1]) if axis == 0 else (piece[0], y1, piece[1], y2)
+        return not self._has_core(sub)
+
     def _peel(self, box: Box) -> Box:
-        """Take thin text bands off the top and bottom of ``box``; return what is left."""
+        """Take text bands off the top and bottom of ``box``; return what is left."""
         # Lines a pixel or two thick (gridlines, rules) are not text bands.
         pieces = [p for p in self._pieces(box, 0) if p[1] - p[0] >= 2]
         if len(pieces) < 2:
             return box
         extent = box[3] - box[1]
         x1, _, x2, _ = box
-        while len(pieces) >= 2 and self._thin(pieces[0][1] - pieces[0][0], extent):
+        while len(pieces) >= 2 and self._text_piece(pieces[0], box, 0, extent):
             self.bands.append((x1, pieces[0][0], x2, pieces[0][1]))
             pieces.pop(0)
-        while len(pieces) >= 2 and self._thin(pieces[-1][1] - pieces[-1][0], extent):
+        while len(pieces) >= 2 and self._text_piece(pieces[-1], box, 0, extent):
             self.bands.append((x1, pieces[-1][0], x2, pieces[-1][1]))
             pieces.pop()
         return (x1, pieces[0][0], x2, pieces[-1][1])
@@ -148,27 +230,22 @@ class _Cutter:
     def _split(self, box: Box, axis: int, depth: int) -> list[Box]:
         pieces = self._pieces(box, axis, allow_edges=self.edges, depth=depth)
         extent = (box[3] - box[1]) if axis == 0 else (box[2] - box[0])
-        # Thin pieces (text) join the nearer neighbour; they never stand alone.
-        merged: list[list[int]] = []
-        for s, e in pieces:
-            merged.append([s, e])
-        changed = True
-        while changed and len(merged) >= 2:
-            changed = False
-            for i, (s, e) in enumerate(merged):
-                if self._thin(e - s, extent):
-                    gap_prev = s - merged[i - 1][1] if i > 0 else 10**9
-                    gap_next = merged[i + 1][0] - e if i + 1 < len(merged) else 10**9
-                    j = i - 1 if gap_prev <= gap_next else i + 1
-                    merged[j] = [min(merged[j][0], s), max(merged[j][1], e)]
-                    merged.pop(i)
-                    changed = True
-                    break
-        if len(merged) < 2:
+        # Text pieces (tick labels, legends, letters) join the nearer neighbour; they
+        # never stand alone.
+        merged = [[s, e, self._text_piece((s, e), box, axis, extent)] for s, e in pieces]
+        if all(m[2] for m in merged):
             return [box]
+        while len(merged) >= 2 and any(m[2] for m in merged):
+            i = next(k for k, m in enumerate(merged) if m[2])
+            s, e = merged[i][0], merged[i][1]
+            gap_prev = s - merged[i - 1][1] if i > 0 else 10**9
+            gap_next = merged[i + 1][0] - e if i + 1 < len(merged) else 10**9
+            j = i - 1 if gap_prev < gap_next else i + 1
+            merged[j][0], merged[j][1] = min(merged[j][0], s), max(merged[j][1], e)
+            merged.pop(i)
         if axis == 0:
-            return [(box[0], s, box[2], e) for s, e in merged]
-        return [(s, box[1], e, box[3]) for s, e in merged]
+            return [(box[0], s, box[2], e) for s, e, _ in merged]
+        return [(s, box[1], e, box[3]) for s, e, _ in merged]
 
     def cut(self, box: Box, depth: int = 0) -> list[Box]:
         content = self._content(box)
@@ -179,7 +256,9 @@ class _Cutter:
             return [content]
         for axis in (0, 1):
             parts = self._split(content, axis, depth)
-            if len(parts) >= 2:
+            if len(parts) >= 2 or parts[0] != content:
+                # One part smaller than the content: a rule along its side was taken
+                # off (a neighbour's frame edge); what is left may split further.
                 out: list[Box] = []
                 for p in parts:
                     out.extend(self.cut(p, depth + 1))
