@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from loop_helpers import write_dataset
 from scripted_server import Reply, ScriptedServer, text_of
 from table_helpers import draw_table, make_cells
 
@@ -106,6 +107,21 @@ def test_ray_eval_gives_the_local_layouts_and_summary(
         asyncio.run(run_eval_async(items, cfg, again, said.append))
         assert not server.requests
     assert any("6 of 6 questions already have a complete trace" in s for s in said)
+
+
+@pytest.mark.usefixtures("ray_cluster")
+def test_ray_offline_eval_with_gold_layouts_matches_local(tmp_path: Path) -> None:
+    """No endpoint: the actors run the offline planner; the driver reads the gold files."""
+    items = load_dataset(write_dataset(tmp_path, n=2))
+    runs = {}
+    for engine in ("local", "ray"):
+        opts = EvalOptions(out=tmp_path / engine, layouts="gold", engine=engine)
+        summary = asyncio.run(run_eval_async(items, None, opts, lambda _: None))
+        assert summary["complete"] == 2 and summary["status"] == {"offline": 2}
+        runs[engine] = [load_trace(tmp_path / engine / i.folder) for i in items]
+    for a, b in zip(runs["local"], runs["ray"], strict=True):
+        assert a["layout_source"] == b["layout_source"] == "given"
+        assert [t.get("program") for t in a["turns"]] == [t.get("program") for t in b["turns"]]
 
 
 @pytest.mark.usefixtures("ray_cluster")
