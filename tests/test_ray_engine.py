@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,3 +149,14 @@ def test_engine_ray_without_ray_says_how_to_install(
     code = main(["eval", str(data), "--out", str(tmp_path / "o"), "--engine", "ray"])
     assert code == 2
     assert 'pip install "refocus-dsl[ray]"' in capsys.readouterr().err
+
+
+def test_an_address_where_nothing_listens_is_refused_at_once() -> None:
+    from refocus_dsl.loop.ray_engine import unreachable
+
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    problem = unreachable(f"127.0.0.1:{port}", timeout_s=2)
+    assert problem is not None and f"127.0.0.1:{port}" in problem
+    assert unreachable("auto") is None and unreachable(None) is None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import socket
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -52,6 +53,9 @@ def connect(address: str | None) -> tuple[ModuleType, bool]:
         raise RayUnavailable(INSTALL_HINT) from None
     if ray.is_initialized():
         return ray, False
+    problem = unreachable(address)
+    if problem is not None:
+        raise LoopError(f"cannot reach Ray: {problem}")
     kwargs: dict[str, Any] = {"log_to_driver": False}
     if address is None:
         kwargs["include_dashboard"] = False
@@ -61,6 +65,21 @@ def connect(address: str | None) -> tuple[ModuleType, bool]:
         where = address or "a new local cluster"
         raise LoopError(f"cannot start or reach Ray ({where}): {exc}") from None
     return ray, True
+
+
+def unreachable(address: str | None, timeout_s: float = 5.0) -> str | None:
+    """Why a ``host:port`` address cannot be Ray's, or None (Ray itself would retry it for
+    minutes); ``auto``, ``ray://`` and None are left to Ray."""
+    if address is None or address == "auto" or "://" in address:
+        return None
+    host, _, port = address.rpartition(":")
+    if not port.isdigit():
+        return None
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        return f"nothing answers at {address} ({exc.strerror or exc})"
+    return None
 
 
 def _cluster_cpus(ray: ModuleType) -> int:
