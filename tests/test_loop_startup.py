@@ -11,32 +11,29 @@ from typing import Any
 import pytest
 
 
-def test_offline_paths_do_not_import_openai() -> None:
-    code = (
-        "import sys\n"
-        "import refocus_dsl.cli as cli\n"
-        "import refocus_dsl.loop.session, refocus_dsl.loop.evaluate, refocus_dsl.loop.offline\n"
-        "cli.build_parser()\n"
-        "print('openai' in sys.modules)\n"
-    )
+def _openai_imported_after(*lines: str) -> bool:
+    """Run ``lines`` in a fresh interpreter; was openai imported by then?"""
+    code = "\n".join(("import sys", *lines, "print('openai' in sys.modules)"))
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
-    assert out.stdout.strip() == "False"
+    return out.stdout.strip() == "True"
+
+
+def test_offline_paths_do_not_import_openai() -> None:
+    assert not _openai_imported_after(
+        "import refocus_dsl.cli as cli",
+        "import refocus_dsl.loop.session, refocus_dsl.loop.evaluate, refocus_dsl.loop.offline",
+        "cli.build_parser()",
+    )
 
 
 def test_a_client_imports_openai_when_made() -> None:
-    code = (
-        "import sys\n"
-        "from refocus_dsl.loop.client import ChatClient\n"
-        "from refocus_dsl.loop.config import EndpointConfig\n"
-        "ChatClient(EndpointConfig(model='m', base_url='http://127.0.0.1:9/v1', api_key='k'))\n"
-        "print('openai' in sys.modules)\n"
+    assert _openai_imported_after(
+        "from refocus_dsl.loop.client import ChatClient",
+        "from refocus_dsl.loop.config import EndpointConfig",
+        "ChatClient(EndpointConfig(model='m', base_url='http://127.0.0.1:9/v1', api_key='k'))",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert out.stdout.strip() == "True"
 
 
 def test_one_png_encode_per_image_per_turn(
