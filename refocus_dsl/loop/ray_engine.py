@@ -30,7 +30,8 @@ from refocus_dsl.loop.session import ResolvedLayout
 
 if TYPE_CHECKING:
     from refocus_dsl.loop.config import EndpointConfig
-    from refocus_dsl.loop.evaluate import Answered, EvalOptions, Item
+    from refocus_dsl.loop.engines import Answered
+    from refocus_dsl.loop.evaluate import EvalOptions, Item
     from refocus_dsl.loop.session import LayoutInput
 
 INSTALL_HINT = 'the Ray engine needs Ray: pip install "refocus-dsl[ray]" (or pip install ray)'
@@ -134,7 +135,7 @@ class QuestionActor:
         self.client = AsyncChatClient(config) if config is not None else None
 
     async def answer(self, item: Item, layout: LayoutInput, image: bytes) -> Answered:
-        from refocus_dsl.loop.evaluate import answer_item
+        from refocus_dsl.loop.engines import answer_item
 
         return await answer_item(item, layout, self.config, self.client, self.options, image)
 
