@@ -89,10 +89,11 @@ class ProgressDisplay:
             # else tqdm draws nothing
             from tqdm import tqdm
 
-            sized = _columns(out) > 0
+            columns, lines = _size(out)
             self._bar = tqdm(
-                total=total, unit=f" {unit}", desc=desc, file=out, dynamic_ncols=sized,
-                ncols=None if sized else 80, nrows=None if sized else 24,
+                total=total, unit=f" {unit}", desc=desc, file=out,
+                dynamic_ncols=columns > 0 and lines > 0,
+                ncols=None if columns > 0 else 80, nrows=None if lines > 0 else 24,
             )  # fmt: skip
 
     @property
@@ -123,11 +124,13 @@ class ProgressDisplay:
         self.close()
 
 
-def _columns(stream: IO[str]) -> int:
+def _size(stream: IO[str]) -> tuple[int, int]:
+    """Columns and lines of the terminal behind ``stream`` (0 where it reports none)."""
     try:
-        return os.get_terminal_size(stream.fileno()).columns
+        size = os.get_terminal_size(stream.fileno())
     except (AttributeError, ValueError, OSError):
-        return 0
+        return 0, 0
+    return size.columns, size.lines
 
 
 def _is_terminal(stream: IO[str]) -> bool:

@@ -58,6 +58,12 @@ def test_progress_bar_on_a_terminal_lines_elsewhere(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "REFOCUS_"))}
     command = [sys.executable, "-m", "refocus_dsl", "eval", data, "--layouts", "gold"]
     master, slave = pty.openpty()
+    # a terminal that reports columns but no lines (as `script` gives): tqdm drew nothing
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 0, 100, 0, 0))
     with subprocess.Popen(
         [*command, "--out", str(tmp_path / "tty")], stdout=subprocess.DEVNULL, stderr=slave,
         env=env,
