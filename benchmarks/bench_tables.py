@@ -13,7 +13,8 @@ comparable, which the output says.
     python benchmarks/bench_tables.py --no-img2table --json out.json
 
 Timings are wall-clock per image in this process (single process, no cache);
-on a shared machine they include the other processes' load. Both OCRs run
+on a shared machine they include the other processes' load, so the CPU time
+of this process and its children is printed too. Both OCRs run
 single-threaded by default: ``OMP_THREAD_LIMIT`` is set (``--tesseract-threads``,
 default 1) before either OCR starts, because img2table's ``TesseractOCR`` copies
 the environment when it is created and its tesseract processes would otherwise
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 import time
@@ -119,6 +121,14 @@ class Img2TableBaseline:
         return Layout(img.width, img.height, "table", Table(bx, columns, rows))
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (img2table's tesseract runs
+    as child processes): unlike wall-clock time, other processes' load barely moves it."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def side_by_side(name: str, ours: EvalReport, theirs: EvalReport | None, note: str) -> str:
     lines = [
         f"== {name}: {len(ours.images)} images",
@@ -174,26 +184,34 @@ def main(argv: list[str] | None = None) -> int:
         if not manifest.is_file():
             print(f"bench_tables: no manifest at {manifest} (use --data)", file=sys.stderr)
             return 1
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         ours = score_detection(manifest, limit=args.limit, progress=progress)
-        t_ours = time.perf_counter() - t0
+        t_ours, c_ours = time.perf_counter() - t0, cpu_seconds() - c0
         theirs = None
         if baseline is not None:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_seconds()
             theirs = score_detection(manifest, limit=args.limit, progress=progress, detect=baseline)
-            t_theirs = time.perf_counter() - t0
+            t_theirs, c_theirs = time.perf_counter() - t0, cpu_seconds() - c0
         print(ours.to_text())
         print()
-        text = side_by_side(name, ours, theirs, note)
+        n = max(1, len(ours.images))
+        cpu = f"{'CPU seconds per image, mean':32}{c_ours / n:>13.3f}s" + (
+            f"{c_theirs / n:>13.3f}s" if theirs is not None else f"{'-':>14}"
+        )
+        text = side_by_side(name, ours, theirs, note) + "\n" + cpu
         texts.append(text)
         out[name] = {
             "refocus_dsl": {
                 "overall": ours.overall,
                 "groups": ours.groups,
                 "wall_s": round(t_ours, 1),
+                "cpu_s": round(c_ours, 1),
             },
             "img2table": (
-                {"overall": theirs.overall, "groups": theirs.groups, "wall_s": round(t_theirs, 1)}
+                {
+                    "overall": theirs.overall, "groups": theirs.groups,
+                    "wall_s": round(t_theirs, 1), "cpu_s": round(c_theirs, 1),
+                }  # fmt: skip
                 if theirs is not None
                 else None
             ),
