@@ -38,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "Layout": "refocus_dsl.layout",
     "load_layout": "refocus_dsl.layout",
     "detect_layout": "refocus_dsl.detect",
+    "draw_overlay": "refocus_dsl.overlay",
     "load_image": "refocus_dsl.imageio",
     # plugins
     "Registry": "refocus_dsl.registry",
@@ -92,6 +93,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from refocus_dsl.loop import AskResult as AskResult
     from refocus_dsl.loop import ask as ask
     from refocus_dsl.loop.config import EndpointConfig as EndpointConfig
+    from refocus_dsl.overlay import draw_overlay as draw_overlay
     from refocus_dsl.parser import parse as parse
     from refocus_dsl.pipeline import CheckedProgram as CheckedProgram
     from refocus_dsl.pipeline import compile_program as compile_program

@@ -72,7 +72,14 @@ from refocus_dsl.ast import (
     String,
 )
 from refocus_dsl.colors import COLOR_NAMES, parse_color
-from refocus_dsl.diagnostics import Diagnostic, Severity, as_float, diagnostic_at, number_text
+from refocus_dsl.diagnostics import (
+    Diagnostic,
+    Severity,
+    as_float,
+    diagnostic_at,
+    number_text,
+    with_source,
+)
 from refocus_dsl.labels import nearest
 from refocus_dsl.limits import DEFAULT_LIMITS, Limits, how_to_raise
 from refocus_dsl.plugin import REQUIRED, Param, ToolSpec
@@ -625,7 +632,7 @@ def check(
 
     program, diags = parse_with_diagnostics(source, lim)
     if program is None:
-        return diags
+        return with_source(diags, source)
     return check_program(program, layout, registry, lim, diags)
 
 
@@ -677,4 +684,4 @@ def check_program(
                 suggestions=("fix these first",),
             )
         )
-    return diags
+    return with_source(diags, program.source)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -39,10 +39,29 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
     suggestions: tuple[str, ...] = field(default=())
     note: str = ""
+    source_line: str = field(default="", compare=False, repr=False)
+    """The program line the diagnostic points at (for ``str``); set by the checker."""
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        """The text ``refocus check`` prints: position, message, the line, a caret."""
+        from refocus_dsl.render import render_line
+
+        return render_line(self, self.source_line or None)
+
+
+def with_source(diagnostics: Sequence[Diagnostic], source: str) -> list[Diagnostic]:
+    """``diagnostics`` each carrying the line of ``source`` it points at."""
+    if not diagnostics:
+        return []
+    lines = source.split("\n")
+    return [
+        replace(d, source_line=lines[d.line - 1]) if 1 <= d.line <= len(lines) else d
+        for d in diagnostics
+    ]
 
 
 _SHOWN_DIGITS = 20
@@ -93,9 +112,7 @@ def diagnostic_at(
     )
 
 
-def render_text(
-    diagnostics: Sequence[Diagnostic], source: str, filename: str = "<input>"
-) -> str:
+def render_text(diagnostics: Sequence[Diagnostic], source: str, filename: str = "<input>") -> str:
     """Diagnostics as text with the source line and a caret (see :mod:`refocus_dsl.render`)."""
     from refocus_dsl.render import render_text as _render_text
 

@@ -169,8 +169,9 @@ A program is a few statements, one edit each, applied in order to one canvas:
 
 Targets are layout queries. Labels match after whitespace and case normalisation, then
 ignoring punctuation and spaces; on a detected layout, whose text OCR read, a name that
-still matches nothing selects the one label that is clearly its likely misreading
-(`"Germany"` for a detected `"Cermany"`; numbers must agree) with warning W106. Any
+still matches nothing selects the one label that is clearly its likely misreading,
+the usual OCR confusions (rn/m, cl/d, vv/w, l/1/I, O/0, G/C) counting as no difference
+(`"Burnley"` for a detected `"Bumley"`; numbers must agree), with warning W106. Any
 other unknown label is an error that lists the nearest candidates. All coordinates
 refer to the original image, also after a `crop`.
 

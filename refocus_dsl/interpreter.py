@@ -105,6 +105,10 @@ class Result:
     def trace_json(self, indent: int | None = 1) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
+    def _repr_png_(self) -> bytes | None:
+        """The edited image, for notebooks (IPython shows a Result as its image)."""
+        return self.image._repr_png_()
+
 
 # ---------------------------------------------------------------- arguments
 

@@ -28,6 +28,7 @@ __all__ = [
     "nearest",
     "OCR_MATCH",
     "ocr_similarity",
+    "ocr_folded",
     "LabelSet",
     "find_label",
 ]
@@ -90,6 +91,21 @@ OCR_MATCH = 0.8
 """Least similarity of the loose forms for an OCR-tolerant label match."""
 
 
+_OCR_CONFUSIONS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("1", "l"), ("i", "l"), ("|", "l"))
+"""Letter groups OCR reads for one another, each mapped to one spelling (after case
+folding, so l/1/I, O/0 and G/C fold too: see :func:`ocr_folded`)."""
+_OCR_CHARS = str.maketrans({"0": "o", "g": "c"})
+
+
+def ocr_folded(text: str) -> str:
+    """``text`` with the usual OCR confusions (rn/m, cl/d, vv/w, l/1/I, O/0, G/C) spelled
+    one way, so that "Burnley" and "Bumley" fold to the same text."""
+    out = text.translate(_OCR_CHARS)
+    for seen, meant in _OCR_CONFUSIONS:
+        out = out.replace(seen, meant)
+    return out
+
+
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
@@ -99,8 +115,10 @@ def ocr_similarity(query: str, label: str) -> float:
 
     Compared loose (no case, spaces or punctuation): the whole label, or, when the
     label is shorter, the query's end or start of the label's length (a label that
-    the image itself clips at its edge, "ember 2018" for "November 2018"). Numbers
-    must agree exactly: "2017" never matches "2018". Short names never match.
+    the image itself clips at its edge, "ember 2018" for "November 2018"), each also
+    with the usual OCR confusions folded (:func:`ocr_folded`: "Bumley" for "Burnley"
+    scores 1). Numbers must agree exactly: "2017" never matches "2018". Short names
+    never match.
     """
     q, lab = loose_label(query), loose_label(label)
     if len(q) < 5 or len(lab) < 4:
@@ -115,7 +133,7 @@ def ocr_similarity(query: str, label: str) -> float:
         # A stray digit in a label with no number is an OCR slip ("1" for "l").
         if d_seg != d_lab and (d_seg or len(d_lab) > 1):
             continue
-        best = max(best, similarity(seg, lab))
+        best = max(best, similarity(seg, lab), similarity(ocr_folded(seg), ocr_folded(lab)))
     return best
 
 

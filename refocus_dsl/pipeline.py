@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from refocus_dsl.ast import Program
-from refocus_dsl.diagnostics import Diagnostic
+from refocus_dsl.diagnostics import Diagnostic, with_source
 from refocus_dsl.errors import ProgramError
 from refocus_dsl.limits import DEFAULT_LIMITS, Limits
 
@@ -144,6 +144,8 @@ def compile_program(
         text = source
         program, parse_diags = parse_with_diagnostics(source, lim)
     if program is None:
-        return CheckedProgram(text, None, tuple(parse_diags), layout, registry, lim)
+        return CheckedProgram(
+            text, None, tuple(with_source(parse_diags, text)), layout, registry, lim
+        )
     diags = check_program(program, layout, registry, lim, parse_diags)
     return CheckedProgram(text, program, tuple(diags), layout, registry, lim, tuple(parse_diags))

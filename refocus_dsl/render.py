@@ -23,7 +23,7 @@ from typing import Any
 
 from refocus_dsl.diagnostics import Diagnostic
 
-__all__ = ["render_text", "render_one", "diagnostics_to_json", "display_width"]
+__all__ = ["render_text", "render_one", "render_line", "diagnostics_to_json", "display_width"]
 
 TAB = 4
 _WINDOW = 60
@@ -97,10 +97,15 @@ def _caret(line: str, column: int, end_column: int) -> tuple[str, str]:
 
 
 def render_one(d: Diagnostic, lines: list[str] | None, filename: str = "<input>") -> str:
+    line = lines[d.line - 1] if lines is not None and 1 <= d.line <= len(lines) else None
+    return render_line(d, line, filename)
+
+
+def render_line(d: Diagnostic, line: str | None, filename: str = "<input>") -> str:
+    """One diagnostic as text, given the source line it points at (None: no caret)."""
     where = f"{d.line}:{d.column}" if filename == "<input>" else f"{filename}:{d.line}:{d.column}"
     out = [f"{d.code} at {where}: {d.message}"]
-    if lines is not None and 1 <= d.line <= len(lines):
-        line = lines[d.line - 1]
+    if line is not None:
         end = d.end_column if d.end_line == d.line else len(line) + 1
         shown, caret = _caret(line, d.column, end)
         if shown.strip() or d.column > 1:

@@ -177,13 +177,13 @@ ANSWER: 52. TERMINATE
 # EXAMPLE 4 (a program with a mistake)
 ACTION 0:
 ```refocus
-highlight(columns("Earnings"))
+highlight(columns("Earn"))
 ```
 OBSERVATION: the program has errors:
-E203 at program:1:19: no column named "Earnings" in this table
-  highlight(columns("Earnings"))
-                    ^^^^^^^^^^
-  did you mean "Earning"? columns are: "Index", "Year", "Cost", "Earning"
+E203 at program:1:19: no column named "Earn" in this table
+  highlight(columns("Earn"))
+                    ^^^^^^
+  did you mean "Year" or "Earning"? columns are: "Index", "Year", "Cost", "Earning"
 THOUGHT 1: The header is "Earning"; I fix the name.
 ACTION 1:
 ```refocus

@@ -73,6 +73,11 @@ class AskResult:
     images: Mapping[str, ImageRef] = field(default_factory=dict, repr=False)
     trace_dir: Path | None = None
 
+    def _repr_png_(self) -> bytes | None:
+        """The last edited image (the input when nothing was edited), for notebooks."""
+        edited = self.edited_images
+        return (edited[-1] if edited else self.image)._repr_png_()
+
     @property
     def edited_images(self) -> tuple[Image.Image, ...]:
         return tuple(t.edited_image for t in self.turns if t.edited_image is not None)

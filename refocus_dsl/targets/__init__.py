@@ -27,7 +27,8 @@ Labels match after normalisation (Unicode NFKC, case-folded, whitespace
 collapsed); failing that, ignoring punctuation and spaces (``"Earning ($)"``
 matches ``"earning $"``). On a detected layout, whose text OCR read, a name
 that still matches nothing may match the one label that is clearly its likely
-misreading (``"Germany"`` -> ``"Cermany"``, or a label the image clips,
+misreading (``"Germany"`` -> ``"Cermany"``, ``"Burnley"`` -> ``"Bumley"``: the usual OCR
+confusions count as no difference; or a label the image clips,
 ``"November 2018"`` -> ``"ember 2018"``; numbers must agree), with warning W106.
 Gold layouts get no such leeway. Other near misses are errors with the nearest
 candidates as suggestions. An integer is an ordinal, never a
