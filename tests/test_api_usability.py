@@ -81,7 +81,7 @@ def test_draw_overlay_is_public() -> None:
 def test_the_prompts_mistake_example_is_what_the_checker_says() -> None:
     """The example's columns are the test table's; on a gold and on a detected layout
     the checker must print the example's observation word for word."""
-    block = DSL_EXAMPLES.split("# EXAMPLE 3")[1].split("# EXAMPLE 4")[0]
+    block = DSL_EXAMPLES.split("(a program with a mistake)")[1].split("# EXAMPLE")[0]
     program = re.search(r"```refocus\n(.*?)\n```", block, re.S)
     assert program is not None
     shown = block.split("OBSERVATION: the program has errors:\n")[1].split("THOUGHT")[0]
