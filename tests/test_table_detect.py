@@ -223,3 +223,27 @@ def test_soft_ruled_grid_with_section_rows(seed: int) -> None:
     assert labels[2] == "group a" and labels[6] == "group b", labels
     section = [c for c in t.cells if c.row == 2]
     assert section and section[0].col_span == 4
+
+
+def test_confidence_drops_when_a_column_holds_two_columns_of_text() -> None:
+    """Evidence for calibration: a grid that missed a column boundary keeps less confidence."""
+    from refocus_dsl.detect._raster import grey_of
+    from refocus_dsl.detect.table.build import column_alignment, label_spans, make_grid
+    from refocus_dsl.detect.table.rows import Rows, find_rows
+    from refocus_dsl.detect.table.structure import Structure, find_structure
+
+    drawn = draw_table(make_cells(7, 4, 5), style="hrules", size=16, pad=10)
+    st = find_structure(grey_of(drawn.image))
+    assert isinstance(st, Structure)
+    rows = find_rows(st, [])
+    assert isinstance(rows, Rows)
+    table = (drawn.col_bounds[0], drawn.row_bounds[0], drawn.col_bounds[-1], drawn.row_bounds[-1])
+
+    def score(bounds: list[int]) -> float:
+        grid = make_grid(st, rows, bounds, table, [])
+        return column_alignment(grid, 1, label_spans(st, grid, rows.min_gap), rows.line_h)
+
+    right = score(drawn.col_bounds[1:-1])
+    merged = score([drawn.col_bounds[1], drawn.col_bounds[3]])
+    assert right >= 0.9
+    assert merged <= right - 0.2

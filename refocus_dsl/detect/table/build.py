@@ -15,11 +15,12 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from refocus_dsl.detect._grid import Span
+from refocus_dsl.detect._grid import Span, gaps
 from refocus_dsl.detect.table.columns import (
     columns_of,
     ink_columns,
     merge_by_column,
+    occupancy,
     split_at_bounds,
     text_groups,
 )
@@ -173,6 +174,50 @@ def label_spans(st: Structure, grid: Grid, min_gap: float) -> dict[int, int]:
     return out
 
 
+def column_alignment(grid: Grid, n_header: int, spanning: dict[int, int], line_h: float) -> float:
+    """How well the body's text keeps to its columns (0..1): evidence for the grid.
+
+    In a real table every column's cells share an edge (left, right) or a centre,
+    no cell's ink runs over a column boundary, and no column holds a white gap
+    through all its rows (two columns read as one). For each column with three or
+    more filled body cells, the share of cells on its best anchor, zero when such
+    a gap splits it; times the share of (row, boundary) pairs that no ink
+    crosses. Rows with a spanning cell are left out.
+    """
+    xb, ink = grid.xb, grid.ink
+    body = [r for r in range(n_header, len(grid.spans)) if r not in spanning]
+    if len(xb) < 3 or len(body) < 3:
+        return 1.0
+    tol = max(2.0, 0.5 * line_h)
+    shares: list[float] = []
+    for j in range(len(xb) - 1):
+        boxes = [ink_box(ink, (xb[j], grid.spans[r][0], xb[j + 1], grid.spans[r][1])) for r in body]
+        found = [b for b in boxes if b is not None]
+        if len(found) < 3:
+            continue
+        spans = [grid.spans[r] for r in body]
+        occ = occupancy(ink, spans, xb[j], xb[j + 1]) > 0
+        if any(b - a >= 0.8 * line_h for a, b in gaps(occ, 0, occ.size)):
+            shares.append(0.0)
+            continue
+        best = 0.0
+        for anchor in (
+            [b[0] for b in found],
+            [b[2] for b in found],
+            [(b[0] + b[2]) / 2 for b in found],
+        ):
+            mid = float(np.median(anchor))
+            best = max(best, float(np.mean([abs(v - mid) <= tol for v in anchor])))
+        shares.append(best)
+    crossed = [
+        bool(ink[grid.spans[r][0] : grid.spans[r][1], max(0, x - 1) : x + 2].any())
+        for r in body
+        for x in xb[1:-1]
+    ]
+    aligned = float(np.mean(shares)) if shares else 1.0
+    return aligned * (1.0 - float(np.mean(crossed)))
+
+
 def _assemble(
     grid: Grid,
     items: Sequence[Sequence[HeaderItem]],
@@ -251,6 +296,10 @@ def build_layout(
             "only one column found: no vertical rule or white-space gap runs through the body"
         )
         conf *= 0.5
+    alignment = column_alignment(grid, n_header, spans_of, rows.line_h)
+    conf *= 0.6 + 0.4 * alignment
+    if alignment < 0.7:
+        notes.append(f"the body's text keeps to its columns poorly (alignment {alignment:.2f})")
     notes.append("cell text read for the header rows and the first column only")
     return Layout(
         width=w,
@@ -263,6 +312,7 @@ def build_layout(
             "rows_by": rows.rows_by,
             "columns_by": col_mode,
             "ocr_rereads": rereads,
+            "evidence": {"column_alignment": round(alignment, 3)},
             "seconds": {"structure": round(t_struct, 4), "text": round(t_ocr, 4)},
         },
     )
