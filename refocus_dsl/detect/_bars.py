@@ -358,7 +358,8 @@ def bars_for(
         # Stacked segments: touch an accepted bar's far end with the same cross extent.
         accepted = list(on)
         frontier = list(on)
-        rest = [r for r in cands if r not in set(on)]
+        placed = {id(r) for r in on}  # by identity: equal-field rects are distinct pieces
+        rest = [r for r in cands if id(r) not in placed]
         while frontier and rest:
             nxt = []
             for r in rest:
@@ -370,7 +371,8 @@ def bars_for(
                     ):
                         nxt.append(r)
                         break
-            rest = [r for r in rest if r not in nxt]
+            taken = {id(r) for r in nxt}
+            rest = [r for r in rest if id(r) not in taken]
             accepted.extend(nxt)
             frontier = nxt
         # A bar colour has most of its pixels in bars; background gaps and text do not.

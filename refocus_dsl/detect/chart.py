@@ -47,7 +47,7 @@ from refocus_dsl.detect._series import assign_series
 from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.ocr import OcrEngine, Word
 
-VERSION = "2"
+VERSION = "3"
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,11 @@ import numpy.typing as npt
 from PIL import Image
 
 from refocus_dsl.detect._raster import U8, border_colour, colour_distance, runs, to_rgb_array
+from refocus_dsl.detect.panels import with_panel_layouts
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "1"
+VERSION = "2"
 
 BoolArr = npt.NDArray[np.bool_]
 
@@ -449,6 +450,7 @@ def detect_figure(image: Image.Image, ocr: OcrEngine) -> Layout:
     if panels.bands:
         titles, fig_title = _titles(image, panels, ocr)
     subplots = tuple(Subplot(i, b, titles[i]) for i, b in enumerate(panels.boxes))
+    subplots = with_panel_layouts(image, subplots, ocr)
     notes = [f"{len(subplots)} panels"]
     if fig_title:
         notes.append(f"figure title: {fig_title}")
