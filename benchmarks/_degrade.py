@@ -22,11 +22,11 @@ import dataclasses
 import io
 import os
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 
+from refocus_dsl.detect._scale import scale_layout
 from refocus_dsl.layout import Cell, Column, Layout, Row, Table
 
 
@@ -117,44 +117,6 @@ def degrade(image: Image.Image, deg: Degradation, seed: int = 0) -> Image.Image:
 
 def scaled_size(size: tuple[int, int], scale: float) -> tuple[int, int]:
     return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
-
-
-def _scale_box(box: Any, sx: float, sy: float) -> Any:
-    if box is None:
-        return None
-    x1, y1, x2, y2 = box
-    return (round(x1 * sx), round(y1 * sy), round(x2 * sx), round(y2 * sy))
-
-
-def _scale_value(value: Any, typ: str, sx: float, sy: float) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _scale_dataclass(value, sx, sy)
-    if isinstance(value, tuple) and value and "Box, ..." in typ:
-        return tuple(_scale_box(b, sx, sy) for b in value)
-    if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
-        return tuple(_scale_dataclass(v, sx, sy) for v in value)
-    if "Box" in typ and (value is None or (isinstance(value, tuple) and len(value) == 4)):
-        return _scale_box(value, sx, sy)
-    return value
-
-
-def _scale_dataclass(obj: Any, sx: float, sy: float) -> Any:
-    changes = {}
-    for f in dataclasses.fields(obj):
-        old = getattr(obj, f.name)
-        new = _scale_value(old, str(f.type), sx, sy)
-        if new is not old:
-            changes[f.name] = new
-    return dataclasses.replace(obj, **changes) if changes else obj
-
-
-def scale_layout(layout: Layout, size: tuple[int, int]) -> Layout:
-    """``layout`` (of an image of ``layout.width`` x ``layout.height``) for the image resized
-    to ``size``: every box field of every nested dataclass scaled, width/height replaced."""
-    sx = size[0] / max(1, layout.width)
-    sy = size[1] / max(1, layout.height)
-    out: Layout = _scale_dataclass(layout, sx, sy)
-    return dataclasses.replace(out, width=size[0], height=size[1])
 
 
 def degrade_pair(

@@ -19,6 +19,7 @@ from typing import Any
 from PIL import Image
 
 from refocus_dsl.cache import LayoutCache, default_cache
+from refocus_dsl.detect._scale import ScaledOcr, scale_layout, working_copy, working_factor
 from refocus_dsl.errors import LayoutError
 from refocus_dsl.imageio import LoadedImage, check_detectable, load_image, normalize_image
 from refocus_dsl.layout import Layout
@@ -99,6 +100,32 @@ def _table_wins(table: Layout, chart: Layout) -> bool:
     return (table.confidence or 0.0) >= _SURE_TABLE
 
 
+def _detect_kind(
+    img: Image.Image, kind: str, engine: OcrEngine, notes: list[str]
+) -> tuple[str, str, Layout, float]:
+    """(kind chosen, its detector's version, the layout, seconds spent classifying)."""
+    t0 = time.perf_counter()
+    chosen = kind
+    if kind == "auto":
+        chosen, how = classify_image(img)
+        notes.append(f"kind {chosen}: {how}")
+    t_cls = time.perf_counter() - t0
+    fn, version = _detector(chosen)
+    layout = fn(img, engine)
+    if kind == "auto" and chosen == "chart" and _unlabelled(layout):
+        # The classifier sees only pixels; ruled or shaded tables can look like bars.
+        # When the chart reading found no label at all, let the table detector try.
+        table_fn, table_version = _detector("table")
+        table = table_fn(img, engine)
+        if _table_wins(table, layout):
+            notes.append(
+                "kind table: the chart reading found no category labels and the "
+                f"table reading is sure ({table.confidence or 0.0:.2f})"
+            )
+            chosen, version, layout = "table", table_version, table
+    return chosen, version, layout, t_cls
+
+
 def detect_layout(
     image: Image.Image | str | Path | LoadedImage,
     kind: str = "auto",
@@ -139,24 +166,16 @@ def detect_layout(
     notes = list(loaded.notes)
     if img.mode in ("RGBA", "LA"):
         notes.append("transparent pixels are read as white")
-    chosen = kind
-    if kind == "auto":
-        chosen, how = classify_image(img)
-        notes.append(f"kind {chosen}: {how}")
-    t_cls = time.perf_counter() - t0
-    fn, version = _detector(chosen)
-    layout = fn(img, engine)
-    if kind == "auto" and chosen == "chart" and _unlabelled(layout):
-        # The classifier sees only pixels; ruled or shaded tables can look like bars.
-        # When the chart reading found no label at all, let the table detector try.
-        table_fn, table_version = _detector("table")
-        table = table_fn(img, engine)
-        if _table_wins(table, layout):
-            notes.append(
-                "kind table: the chart reading found no category labels and the "
-                f"table reading is sure ({table.confidence or 0.0:.2f})"
-            )
-            chosen, version, layout = "table", table_version, table
+    # Big images: structure from a reduced copy, text from the original (see _scale).
+    factor = working_factor(img.size)
+    work = working_copy(img, factor)
+    work_ocr: OcrEngine = engine if factor == 1 else ScaledOcr(engine, img, work, factor)
+    if factor > 1:
+        notes.append(f"analysed at 1/{factor} size ({work.width}x{work.height}); "
+                     "text read from the original")
+    chosen, version, layout, t_cls = _detect_kind(work, kind, work_ocr, notes)
+    if factor > 1:
+        layout = scale_layout(layout, img.size)
     total = time.perf_counter() - t0
     detector: dict[str, Any] = dict(layout.detector or {})
     detector.update(

@@ -1,0 +1,129 @@
+"""A working resolution: structure on a reduced copy, text from the original, boxes mapped back.
+
+Why: the detectors' pixel analysis costs time and memory in proportion to the
+pixel count, and their thresholds (rule thickness, gaps, the smallest panel)
+are in pixels of ordinary screen-sized images. A 36-megapixel scan of a chart
+is the same chart: analysed on a copy of a few megapixels it gives the same
+structure, fast and in bounded memory. OCR, though, reads best from the
+original pixels: :class:`ScaledOcr` answers the detector's OCR requests on the
+reduced copy by reading the matching crop of the original (at the working scale
+when its text is big enough there, else from the original pixels at up to full
+resolution), and gives the words back in the copy's coordinates.
+:func:`scale_layout` maps the layout to the original at the end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PIL import Image
+
+from refocus_dsl.layout import Box, Layout
+from refocus_dsl.ocr import SMALL_TEXT_PX, OcrEngine, Word
+
+WORK_PIXELS = 2_000_000
+"""Images larger than this are analysed on a copy reduced by a whole factor to at most this."""
+
+
+def working_factor(size: tuple[int, int], limit: int | None = None) -> int:
+    """The whole factor that brings ``size`` to at most ``limit`` pixels (WORK_PIXELS by
+    default; 1: as it is)."""
+    limit = WORK_PIXELS if limit is None else limit
+    w, h = size
+    k = 1
+    while (w // k) * (h // k) > limit:
+        k += 1
+    return k
+
+
+def working_copy(image: Image.Image, factor: int) -> Image.Image:
+    """``image`` reduced by ``factor`` (box filter: every source pixel counts once)."""
+    if factor <= 1:
+        return image
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    return image.reduce(factor)
+
+
+class ScaledOcr:
+    """An :class:`OcrEngine` for the reduced copy that reads the original's pixels."""
+
+    def __init__(self, engine: OcrEngine, original: Image.Image, work: Image.Image,
+                 factor: int) -> None:
+        self.engine = engine
+        self.original = original
+        self.work = work
+        self.factor = factor
+        self.name = engine.name
+        self.version = engine.version
+        self.model = str(getattr(engine, "model", ""))
+        self.calls = engine.calls
+        self.seconds = engine.seconds
+
+    def words(
+        self, image: Image.Image, *, box: Box | None = None, psm: int = 11,
+        scale: float | None = None,
+    ) -> list[Word]:
+        """Words of ``box`` of the reduced copy, read from the original, in copy pixels."""
+        try:
+            return self._words(image, box, psm, scale)
+        finally:
+            self.calls, self.seconds = self.engine.calls, self.engine.seconds
+
+    def _words(
+        self, image: Image.Image, box: Box | None, psm: int, scale: float | None
+    ) -> list[Word]:
+        if image is not self.work:  # a strip the detector made itself: read it as it is
+            return self.engine.words(image, box=box, psm=psm, scale=scale)
+        k = self.factor
+        full = box if box is not None else (0, 0, self.work.width, self.work.height)
+        orig: Box = _scale_pair(full, k, k)
+        if scale is not None:
+            scale = scale / k
+        elif full[3] - full[1] >= SMALL_TEXT_PX:
+            scale = 1.0 / k  # text of a working size already: read at the working scale
+        else:
+            # Small at the working scale: read from the original, enlarged no more than
+            # needed (the engine enlarges small crops of ordinary images the same way).
+            scale = max(1.0 / k, min(1.0, 1.5 * SMALL_TEXT_PX / max(1, orig[3] - orig[1])))
+        found = self.engine.words(self.original, box=orig, psm=psm, scale=scale)
+        return [dataclasses.replace(w, bbox=_scale_pair(w.bbox, 1.0 / k, 1.0 / k)) for w in found]
+
+
+def _scale_value(value: Any, typ: str, sx: float, sy: float) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _scale_dataclass(value, sx, sy)
+    if isinstance(value, tuple) and value and "Box, ..." in typ:
+        return tuple(_scale_pair(b, sx, sy) for b in value)
+    if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+        return tuple(_scale_dataclass(v, sx, sy) for v in value)
+    if "Box" in typ and (value is None or (isinstance(value, tuple) and len(value) == 4)):
+        return _scale_pair(value, sx, sy)
+    return value
+
+
+def _scale_pair(box: Any, sx: float, sy: float) -> Any:
+    if box is None:
+        return None
+    x1, y1, x2, y2 = box
+    return (round(x1 * sx), round(y1 * sy), round(x2 * sx), round(y2 * sy))
+
+
+def _scale_dataclass(obj: Any, sx: float, sy: float) -> Any:
+    changes = {}
+    for f in dataclasses.fields(obj):
+        old = getattr(obj, f.name)
+        new = _scale_value(old, str(f.type), sx, sy)
+        if new is not old:
+            changes[f.name] = new
+    return dataclasses.replace(obj, **changes) if changes else obj
+
+
+def scale_layout(layout: Layout, size: tuple[int, int]) -> Layout:
+    """``layout`` (of an image of ``layout.width`` x ``layout.height``) for the image resized
+    to ``size``: every box field of every nested dataclass scaled, width/height replaced."""
+    sx = size[0] / max(1, layout.width)
+    sy = size[1] / max(1, layout.height)
+    out: Layout = _scale_dataclass(layout, sx, sy)
+    return dataclasses.replace(out, width=size[0], height=size[1])

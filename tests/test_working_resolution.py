@@ -1,0 +1,69 @@
+"""Big images are analysed on a reduced copy with text read from the original, and
+give the structure the same picture gives at its own size."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import pytest
+from PIL import Image
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from table_helpers import draw_table, make_cells  # noqa: E402
+
+from refocus_dsl.detect import _scale, detect_layout  # noqa: E402
+from refocus_dsl.ocr import OcrEngine  # noqa: E402
+
+
+def _chart() -> Image.Image:
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    ax.bar(["North", "South", "East", "West", "Centre"], [4, 7, 3, 6, 5], color="#2a7ab9")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
+def _upscaled(img: Image.Image, k: int) -> Image.Image:
+    return img.resize((img.width * k, img.height * k), Image.Resampling.BICUBIC)
+
+
+@pytest.fixture()
+def small_work_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A modest image stands for a huge one: any image over 0.4 MP is analysed reduced.
+    monkeypatch.setattr(_scale, "WORK_PIXELS", 400_000)
+
+
+def test_factor_brings_any_size_under_the_limit() -> None:
+    for size in ((1, 1), (640, 480), (6000, 6000), (40000, 3)):
+        k = _scale.working_factor(size, 2_000_000)
+        assert (size[0] // k) * (size[1] // k) <= 2_000_000
+        assert k == 1 or (size[0] // (k - 1)) * (size[1] // (k - 1)) > 2_000_000
+
+
+def test_upscaled_chart_gives_the_same_categories(
+    ocr: OcrEngine, small_work_size: None
+) -> None:
+    img = _chart()
+    own = detect_layout(img, "chart", ocr=ocr, cache=False)
+    big = detect_layout(_upscaled(img, 2), "chart", ocr=ocr, cache=False)
+    assert any("analysed at 1/2 size" in n for n in big.notes)
+    assert own.chart is not None and big.chart is not None
+    assert [c.label for c in big.chart.categories] == [c.label for c in own.chart.categories]
+    assert (big.width, big.height) == (img.width * 2, img.height * 2)
+    for a, b in zip(own.chart.categories, big.chart.categories, strict=True):
+        assert a.bar_bbox is not None and b.bar_bbox is not None
+        assert all(abs(2 * p - q) <= 6 for p, q in zip(a.bar_bbox, b.bar_bbox, strict=True))
+
+
+def test_upscaled_table_gives_the_same_grid(ocr: OcrEngine, small_work_size: None) -> None:
+    img = draw_table(make_cells(6, 4, 3)).image
+    own = detect_layout(img, "table", ocr=ocr, cache=False)
+    big = detect_layout(_upscaled(img, 2), "table", ocr=ocr, cache=False)
+    assert own.table is not None and big.table is not None
+    assert len(big.table.columns) == len(own.table.columns)
+    assert len(big.table.rows) == len(own.table.rows)
+    assert [c.header for c in big.table.columns] == [c.header for c in own.table.columns]
