@@ -6,7 +6,8 @@ and returns every diagnostic, sorted by position: unknown tools and keyword
 arguments, wrong types and arity, values outside the ranges the tool declares,
 targets the tool does not accept, empty targets, labels the layout does not
 have (with the nearest candidates), and programs over a limit. Without a
-layout, everything but the labels is checked. Nothing is run.
+layout, everything but the labels is checked. Nothing is run. Targets are checked
+by :mod:`refocus_dsl.targets`, keyword values by :mod:`refocus_dsl.param_values`.
 
 Diagnostic codes (stable; ``docs/diagnostics.md`` lists the same table):
 
@@ -55,33 +56,25 @@ W107  a series named by ordinal on a chart with no legend (its bar colours' orde
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from refocus_dsl.ast import (
-    Boolean,
     Call,
-    Color,
     Expr,
-    Float,
-    Integer,
     ListLit,
     Name,
     Program,
     String,
 )
-from refocus_dsl.colors import COLOR_NAMES, parse_color
 from refocus_dsl.diagnostics import (
     Diagnostic,
     Severity,
-    as_float,
     diagnostic_at,
-    number_text,
     with_source,
 )
-from refocus_dsl.labels import nearest
 from refocus_dsl.limits import DEFAULT_LIMITS, Limits, how_to_raise
+from refocus_dsl.param_values import add_error, check_value, describe, did_you_mean
 from refocus_dsl.plugin import REQUIRED, Param, ToolSpec
 from refocus_dsl.target_kinds import TARGET_KINDS
 from refocus_dsl.targets import check_target
@@ -144,43 +137,6 @@ class ToolLookup(Protocol):
     def tools(self) -> list[ToolSpec]: ...
 
 
-def _err(
-    diags: list[Diagnostic], node: Any, code: str, message: str, *suggestions: str, span: Any = None
-) -> None:
-    hint = " ".join(s for s in suggestions if s)
-    diags.append(
-        diagnostic_at(
-            span if span is not None else node.span,
-            code,
-            message,
-            suggestions=(hint,) if hint else (),
-        )
-    )
-
-
-def _did_you_mean(word: str, options: Sequence[str]) -> str:
-    close = nearest(word, options)
-    return ("did you mean " + " or ".join(close) + "?") if close else ""
-
-
-def _what(expr: Expr) -> str:
-    if isinstance(expr, String):
-        return f'the string "{expr.value[:30]}"'
-    if isinstance(expr, Boolean):
-        return "a boolean"
-    if isinstance(expr, (Integer, Float)):
-        return (
-            f"the number {number_text(expr.value)}"
-        )
-    if isinstance(expr, Color):
-        return f"the colour {expr.value}"
-    if isinstance(expr, Name):
-        return f"the name {expr.name}"
-    if isinstance(expr, ListLit):
-        return "a list"
-    return f"a call of {expr.name}(...)"
-
-
 def _as_target(kind: str, value: Expr) -> str:
     """``columns=["A", "B"]`` written as the target it meant: ``columns("A", "B")``."""
     from refocus_dsl.printer import format_expr
@@ -190,10 +146,6 @@ def _as_target(kind: str, value: Expr) -> str:
         return format_expr(Call(kind, tuple(items)))
     except (ValueError, TypeError):
         return f"{kind}(...)"
-
-
-def _num(v: float) -> str:
-    return number_text(v)
 
 
 _by_name: dict[int, tuple[ToolSpec, dict[str, Param]]] = {}
@@ -249,7 +201,7 @@ class _Checker:
             and args[1].name in TARGET_KINDS
         ):
             # highlight(image_1, columns("A")): the paper's habit of passing the image.
-            _err(
+            add_error(
                 self.diags,
                 args[0],
                 "E301",
@@ -260,7 +212,7 @@ class _Checker:
         if args:
             self.target(call, spec, args[0])
         elif not any(kw.name in TARGET_KINDS for kw in call.keywords):
-            _err(
+            add_error(
                 self.diags,
                 call,
                 "E302",
@@ -275,7 +227,7 @@ class _Checker:
                 continue
             if i >= len(params):
                 names = ", ".join(p.name for p in params)
-                _err(
+                add_error(
                     self.diags,
                     arg,
                     "E303",
@@ -289,7 +241,7 @@ class _Checker:
         for kw in call.keywords:
             p = by_name.get(kw.name)
             if p is None and kw.name in TARGET_KINDS and not args:
-                _err(
+                add_error(
                     self.diags,
                     kw,
                     "E202",
@@ -300,26 +252,26 @@ class _Checker:
                 )
             elif p is None:
                 pnames = [q.name for q in params]
-                _err(
+                add_error(
                     self.diags,
                     kw,
                     "E202",
                     f"{call.name} has no argument named {kw.name}",
-                    _did_you_mean(kw.name, pnames),
+                    did_you_mean(kw.name, pnames),
                     f"its arguments are: {', '.join(pnames)}"
                     if pnames
                     else f"{call.name} takes only a target",
                     span=kw.name_span,
                 )
             elif kw.name in bound:
-                _err(self.diags, kw, "E309", f"{call.name} got {kw.name} twice")
+                add_error(self.diags, kw, "E309", f"{call.name} got {kw.name} twice")
             else:
                 bound[kw.name] = kw.value
         for p in params:
             expr = bound.get(p.name)
             if expr is None:
                 if _is_required(p):
-                    _err(
+                    add_error(
                         self.diags,
                         call,
                         "E302",
@@ -328,7 +280,7 @@ class _Checker:
                         span=call.name_span,
                     )
             else:
-                self.value(call.name, p, expr)
+                check_value(self.diags, call.name, p, expr)
 
     def second_target(self, call: Call, first: Expr, extra: Call) -> None:
         """``highlight(columns("A"), columns("B"))``: one target per statement."""
@@ -342,7 +294,7 @@ class _Checker:
                 hint = f"name them in one {extra.name}(...)"
         else:
             hint = f"write a second statement: {call.name}({extra.name}(...))"
-        _err(
+        add_error(
             self.diags,
             extra,
             "E303",
@@ -357,7 +309,7 @@ class _Checker:
         if name in TARGET_KINDS:
             tools = [t.name for t in self.registry.tools()]
             example = "highlight" if "highlight" in tools else (tools[0] if tools else "tool")
-            _err(
+            add_error(
                 self.diags,
                 call,
                 "E201",
@@ -372,12 +324,12 @@ class _Checker:
             from refocus_dsl.compat import PAPER_FUNCTIONS
 
             tools = tools + sorted(PAPER_FUNCTIONS)
-        _err(
+        add_error(
             self.diags,
             call,
             "E201",
             f'unknown tool "{name}"',
-            _did_you_mean(name, tools),
+            did_you_mean(name, tools),
             "tools are: " + ", ".join(tools),
             span=call.name_span,
         )
@@ -391,7 +343,7 @@ class _Checker:
         self.count += count
         if self.count > self.limits.max_targets and not self.over:
             self.over = True
-            _err(
+            add_error(
                 self.diags,
                 target,
                 "E403",
@@ -406,7 +358,7 @@ class _Checker:
             if kind in TARGET_KINDS:
                 if kind not in spec.targets:
                     accepted = [k for k in TARGET_KINDS if k in spec.targets]
-                    _err(
+                    add_error(
                         self.diags,
                         target,
                         "E306",
@@ -431,7 +383,7 @@ class _Checker:
                     )
                 return
             if self.registry.get(kind) is not None:
-                _err(
+                add_error(
                     self.diags,
                     target,
                     "E310",
@@ -440,12 +392,12 @@ class _Checker:
                     span=target.name_span,
                 )
                 return
-            _err(
+            add_error(
                 self.diags,
                 target,
                 "E204",
                 f'unknown target kind "{kind}"',
-                _did_you_mean(kind, list(TARGET_KINDS)),
+                did_you_mean(kind, list(TARGET_KINDS)),
                 "targets are: " + ", ".join(f"{k}(...)" for k in TARGET_KINDS),
                 span=target.name_span,
             )
@@ -453,12 +405,12 @@ class _Checker:
         suggestion = ""
         if isinstance(target, String):
             suggestion = f'did you mean {self.guess_kind(target.value)}("{target.value}")?'
-        _err(
+        add_error(
             self.diags,
             target,
             "E301",
             f"the first argument of {call.name} must be a target such as columns(...), "
-            f"rows(...), bars(...) or region(...); got {_what(target)}",
+            f"rows(...), bars(...) or region(...); got {describe(target)}",
             suggestion,
         )
 
@@ -474,140 +426,6 @@ class _Checker:
                     return kind
             return "text"
         return "columns"
-
-    # ------------------------------------------------------------ values
-
-    def value(self, tool: str, p: Param, expr: Expr) -> None:
-        t = p.type
-        diags = self.diags
-        if isinstance(expr, Call):
-            _err(
-                diags,
-                expr,
-                "E310",
-                f"{p.name} of {tool} cannot be a call of {expr.name}(...)",
-                f"give {p.name} a {t} value",
-            )
-            return
-        if t == "number" or t == "integer":
-            if isinstance(expr, (Integer, Float)):
-                v = expr.value
-                if t == "integer" and isinstance(expr, Float):
-                    _err(
-                        diags,
-                        expr,
-                        "E301",
-                        f"{p.name} of {tool} must be a whole number, got {v:g}",
-                        f"write {int(v)}" if math.isfinite(v) and v == int(v) else "",
-                    )
-                    return
-                if not math.isfinite(as_float(v)):
-                    _err(
-                        diags,
-                        expr,
-                        "E304",
-                        f"{p.name} of {tool} must be a finite number"
-                        + (f", got {number_text(v)}" if isinstance(v, int) else ""),
-                    )
-                    return
-                lo, hi = p.min, p.max
-                if (lo is not None and v < lo) or (hi is not None and v > hi):
-                    rng = (
-                        f"between {_num(lo)} and {_num(hi)}"
-                        if lo is not None and hi is not None
-                        else f"at least {_num(lo)}"
-                        if lo is not None
-                        else f"at most {_num(hi or 0)}"
-                    )
-                    hint = ""
-                    if hi == 1 and lo == 0 and 2 <= v <= 255:
-                        hint = f"{p.name} is a fraction; {_num(v)}/255 is {v / 255:.3f}"
-                    _err(
-                        diags,
-                        expr,
-                        "E304",
-                        f"{p.name} of {tool} must be {rng}, got {_num(v)}",
-                        hint,
-                    )
-                return
-            hint = ""
-            if isinstance(expr, String):
-                try:
-                    float(expr.value)
-                    hint = f"write {expr.value.strip()} without quotes"
-                except ValueError:
-                    pass
-            kind = "a whole number" if t == "integer" else "a number"
-            _err(diags, expr, "E301", f"{p.name} of {tool} must be {kind}, got {_what(expr)}", hint)
-            return
-        if t == "color":
-            if isinstance(expr, Color):
-                return
-            if isinstance(expr, (String, Name)):
-                text = expr.value if isinstance(expr, String) else expr.name
-                if parse_color(text) is not None:
-                    return
-                names = list(COLOR_NAMES)
-                _err(
-                    diags,
-                    expr,
-                    "E311",
-                    f'unknown colour "{text}"',
-                    _did_you_mean(text, names),
-                    "colours are: " + ", ".join(names) + ", or #rrggbb / #rrggbbaa",
-                )
-                return
-            _err(
-                diags,
-                expr,
-                "E301",
-                f"{p.name} of {tool} must be a colour, got {_what(expr)}",
-                f'e.g. {p.name}="red" or {p.name}="#ff8800"',
-            )
-            return
-        if t == "boolean":
-            if not isinstance(expr, Boolean):
-                _err(
-                    diags,
-                    expr,
-                    "E301",
-                    f"{p.name} of {tool} must be True or False, got {_what(expr)}",
-                )
-            return
-        if t == "string":
-            if not isinstance(expr, String):
-                hint = f'write "{expr.name}" in quotes' if isinstance(expr, Name) else ""
-                _err(
-                    diags,
-                    expr,
-                    "E301",
-                    f"{p.name} of {tool} must be a string, got {_what(expr)}",
-                    hint,
-                )
-            return
-        if t == "enum":
-            if isinstance(expr, (String, Name)):
-                text = expr.value if isinstance(expr, String) else expr.name
-                if text in p.choices:
-                    return
-                _err(
-                    diags,
-                    expr,
-                    "E305",
-                    f'{p.name} of {tool} cannot be "{text}"',
-                    _did_you_mean(text, list(p.choices)),
-                    "choices are: " + ", ".join(p.choices),
-                )
-                return
-            _err(
-                diags,
-                expr,
-                "E301",
-                f"{p.name} of {tool} must be one of "
-                + ", ".join(p.choices)
-                + f"; got {_what(expr)}",
-            )
-            return
 
 
 def _is_required(p: Param) -> bool:
