@@ -1,0 +1,141 @@
+"""The long fuzz run: many random and mutated programs, layouts and replies, on one core.
+
+    python benchmarks/fuzz_long.py --programs 100000 --layouts 10000 --replies 10000
+
+Each case is timed; the run reports uncaught exceptions (anything other than a
+deliberate RefocusError, grouped by type and place) and cases over 2 s. A case
+that runs past 30 s is stopped by an alarm and counted as slow. The generators
+are the suite's (tests/fuzz_helpers.py), so a failure found here can become a
+property test's example.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import signal
+import sys
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from fuzz_helpers import (  # noqa: E402
+    LAYOUTS,
+    exercise_layout,
+    exercise_program,
+    exercise_reply,
+    layout_json_text,
+    mutate_text,
+    random_layout_doc,
+    random_program,
+    random_reply,
+)
+
+SLOW_S = 2.0
+ALARM_S = 30
+
+
+class _Stalled(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _Stalled()
+
+
+def _run(
+    name: str, n: int, seed: int, case: Callable[[random.Random], Callable[[], None]]
+) -> dict[str, Any]:
+    errors: Counter[str] = Counter()
+    examples: dict[str, int] = {}
+    slow: list[tuple[int, float]] = []
+    worst = 0.0
+    started = time.perf_counter()
+    for i in range(n):
+        rng = random.Random(seed * 1_000_003 + i)
+        thunk = case(rng)
+        t0 = time.perf_counter()
+        signal.alarm(ALARM_S)
+        try:
+            thunk()
+        except _Stalled:
+            errors["stalled past the alarm"] += 1
+        except Exception as exc:  # noqa: BLE001 - counting what escapes is the point
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            key = f"{type(exc).__name__} at {Path(frame.filename).name}:{frame.lineno}"
+            errors[key] += 1
+            examples.setdefault(key, i)
+        finally:
+            signal.alarm(0)
+        took = time.perf_counter() - t0
+        worst = max(worst, took)
+        if took > SLOW_S:
+            slow.append((i, round(took, 2)))
+        if (i + 1) % 10_000 == 0:
+            print(f"{name}: {i + 1}/{n}, {sum(errors.values())} uncaught, {len(slow)} slow",
+                  file=sys.stderr, flush=True)  # fmt: skip
+    return {
+        "cases": n,
+        "uncaught": sum(errors.values()),
+        "by_kind": dict(errors),
+        "first_case": examples,
+        "over_2s": len(slow),
+        "slow_cases": slow[:20],
+        "worst_s": round(worst, 3),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _program_case(rng: random.Random) -> Callable[[], None]:
+    kind = rng.choice(sorted(LAYOUTS))
+    text = random_program(rng, LAYOUTS[kind])
+    if rng.random() < 0.5:
+        text = mutate_text(rng, text)
+    return lambda: exercise_program(text, kind)
+
+
+def _layout_case(rng: random.Random) -> Callable[[], None]:
+    text = layout_json_text(rng, random_layout_doc(rng))
+    return lambda: exercise_layout(text)
+
+
+def _reply_case(rng: random.Random) -> Callable[[], None]:
+    text = random_reply(rng)
+    return lambda: exercise_reply(text)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--programs", type=int, default=100_000)
+    ap.add_argument("--layouts", type=int, default=10_000)
+    ap.add_argument("--replies", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+    signal.signal(signal.SIGALRM, _alarm)
+    report = {
+        "programs": _run("programs", args.programs, args.seed, _program_case),
+        "layouts": _run("layouts", args.layouts, args.seed, _layout_case),
+        "replies": _run("replies", args.replies, args.seed, _reply_case),
+    }
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        for name, r in report.items():
+            print(f"{name:9} {r['cases']:>7} cases  {r['uncaught']} uncaught  "
+                  f"{r['over_2s']} over 2 s  worst {r['worst_s']} s  "
+                  f"({r['seconds']} s)")  # fmt: skip
+            for kind, count in r["by_kind"].items():
+                print(f"    {count} x {kind} (first at case {r['first_case'][kind]})")
+    bad = sum(r["uncaught"] + r["over_2s"] for r in report.values())
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
