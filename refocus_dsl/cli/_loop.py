@@ -464,6 +464,8 @@ def _export(args: argparse.Namespace) -> int:
     else:
         print(
             f"wrote {args.output}: {count.written} questions "
-            f"(left out: {count.wrong} answered wrongly, {count.unscored} without a gold answer)"
+            f"(left out: {count.wrong} answered wrongly, {count.unscored} without a gold answer"
+            + (f", {count.skipped} unreadable" if count.skipped else "")
+            + ")"
         )
     return 0

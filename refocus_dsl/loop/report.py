@@ -26,7 +26,7 @@ from typing import Any
 from PIL import Image
 
 from refocus_dsl.loop.errors import TraceError
-from refocus_dsl.loop.trace import find_traces, load_trace, trace_image
+from refocus_dsl.loop.trace import each_trace, find_traces, trace_image
 
 MAX_EMBED_BYTES = 25_000_000
 """Images larger than this are not embedded (the page says so)."""
@@ -336,10 +336,14 @@ def build_report(
     summary_html: str = "",
     image_max_side: int | None = REPORT_IMAGE_MAX_SIDE,
 ) -> str:
-    docs: list[tuple[Path, dict[str, Any]]] = []
-    for folder in folders:
-        docs.append((folder, load_trace(folder)))
-    scored = [d for _, d in docs if isinstance(d.get("correct"), bool)]
+    sections: list[str] = []
+
+    def render(folder: Path, doc: dict[str, Any]) -> dict[str, Any]:
+        sections.append(_question(folder, doc, f"item{len(sections) + 1}", image_max_side))
+        return doc
+
+    docs = each_trace(folders, render)
+    scored = [d for d in docs if isinstance(d.get("correct"), bool)]
     right = sum(1 for d in scored if d["correct"])
     acc = (
         f"{right}/{len(scored)} correct ({100 * right / len(scored):.1f}%)"
@@ -356,10 +360,7 @@ def build_report(
         + _index(docs)
         + summary_html
     )
-    sections = "".join(
-        _question(f, d, f"item{n}", image_max_side) for n, (f, d) in enumerate(docs, start=1)
-    )
-    return head + sections + "</body></html>\n"
+    return head + "".join(sections) + "</body></html>\n"
 
 
 def render_report(
@@ -371,7 +372,8 @@ def render_report(
     folders = find_traces(list(paths))
     if not folders:
         raise TraceError("no trace folders found in " + ", ".join(map(str, paths)))
-    return build_report(folders, title, _summaries(paths), image_max_side), len(folders)
+    page = build_report(folders, title, _summaries(paths), image_max_side)
+    return page, page.count('<section class="q ')
 
 
 def write_report(

@@ -20,16 +20,19 @@ import json
 import os
 import platform
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from refocus_dsl.layout import layout_to_dict
 from refocus_dsl.loop.dialogue import Turn
 from refocus_dsl.loop.errors import TraceError
 from refocus_dsl.loop.language import jsonable
+from refocus_dsl.progress import logger
+
+log = logger.getChild("trace")
 
 if TYPE_CHECKING:
     from refocus_dsl.loop.session import AskResult
@@ -193,12 +196,38 @@ def is_complete(directory: str | Path) -> bool:
 def trace_image(directory: str | Path, name: Any) -> Path | None:
     """The path of an image named in a trace, only if it is a plain file inside the folder.
 
-    Trace files may come from elsewhere: a name such as ``../../x`` is refused.
+    Trace files may come from elsewhere: a name such as ``../../x`` is refused, and so
+    is a symbolic link, wherever it points.
     """
     if not isinstance(name, str) or not _SAFE_NAME.match(name) or name.startswith("."):
         return None
     path = Path(directory) / name
-    return path if path.is_file() else None
+    # a symbolic link (to /etc/passwd, to another user's image) is not a plain file here
+    if path.is_symlink() or not path.is_file():
+        return None
+    return path
+
+
+_BROKEN = (
+    TraceError, TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError
+)  # fmt: skip
+"""What reading a trace with wrongly typed fields (a list where an object belongs, ...)
+raises; such a trace is skipped, not the whole report."""
+
+T = TypeVar("T")
+
+
+def each_trace(folders: Sequence[Path], use: Callable[[Path, dict[str, Any]], T]) -> list[T]:
+    """``use(folder, trace)`` for every folder; a trace that cannot be read or used is
+    skipped with a warning on the ``refocus.trace`` logger, and the others go on."""
+    out: list[T] = []
+    for folder in folders:
+        try:
+            out.append(use(folder, load_trace(folder)))
+        except _BROKEN as exc:
+            why = exc if isinstance(exc, TraceError) else f"{type(exc).__name__}: {exc}"
+            log.warning("skipped %s: a field has the wrong type or shape (%s)", folder, why)
+    return out
 
 
 def _natural(path: Path) -> list[tuple[int, int | str]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from refocus_dsl.loop.errors import TraceError
 from refocus_dsl.loop.metrics import relaxed_match
-from refocus_dsl.loop.trace import find_traces, load_trace, trace_image
+from refocus_dsl.loop.trace import each_trace, find_traces, trace_image
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class ExportCount:
     written: int
     wrong: int
     unscored: int
+    skipped: int = 0
+    """Traces that could not be read or had wrongly typed fields (each logged)."""
 
 
 def _correct(doc: dict[str, Any]) -> bool | None:
@@ -128,21 +130,20 @@ def export_vcot(paths: Sequence[str | Path], out: str | Path) -> ExportCount:
         raise TraceError("no trace folders found in " + ", ".join(map(str, paths)))
     target = Path(out)
     base = target.parent
-    written = wrong = unscored = 0
-    lines = []
-    for folder in folders:
-        doc = load_trace(folder)
+
+    def line(folder: Path, doc: dict[str, Any]) -> str | bool | None:
         verdict = _correct(doc)
-        if verdict is None:
-            unscored += 1
-            continue
         if not verdict:
-            wrong += 1
-            continue
-        lines.append(json.dumps(vcot_record(folder, doc, base), ensure_ascii=False))
-        written += 1
+            return verdict
+        return json.dumps(vcot_record(folder, doc, base), ensure_ascii=False)
+
+    results = each_trace(folders, line)
+    lines = [r for r in results if isinstance(r, str)]
+    written = len(lines)
+    wrong = sum(1 for r in results if r is False)
+    unscored = sum(1 for r in results if r is None)
     try:
         target.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     except OSError as exc:
         raise TraceError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return ExportCount(written, wrong, unscored)
+    return ExportCount(written, wrong, unscored, skipped=len(folders) - len(results))
