@@ -75,6 +75,14 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; everything it prints is redacted and free of control sequences."""
+    from refocus_dsl.safetext import safe_output
+
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from refocus_dsl.progress import configure_logging

@@ -136,7 +136,9 @@ def _adapt(args: dict[str, Any], exc: openai.BadRequestError, learned: set[str])
 
 
 def _short(exc: BaseException, limit: int = 300) -> str:
-    text = " ".join(str(exc).split())
+    from refocus_dsl.safetext import redact
+
+    text = redact(" ".join(str(exc).split()))
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

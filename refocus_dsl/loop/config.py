@@ -108,7 +108,9 @@ class EndpointConfig:
 
     def describe(self) -> str:
         """Model and URL, never the key (safe for logs and traces)."""
-        return f"{self.model} at {self.base_url or 'the OpenAI API'}"
+        from refocus_dsl.safetext import redact_url
+
+        return f"{self.model} at {redact_url(self.base_url) or 'the OpenAI API'}"
 
 
 def resolve_config(

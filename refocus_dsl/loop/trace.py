@@ -24,13 +24,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 from refocus_dsl.layout import layout_to_dict
 from refocus_dsl.loop.dialogue import Turn
 from refocus_dsl.loop.errors import TraceError
 from refocus_dsl.loop.language import jsonable
 from refocus_dsl.progress import logger
+from refocus_dsl.safetext import redact, redact_url
 
 log = logger.getChild("trace")
 
@@ -58,17 +58,6 @@ def versions() -> dict[str, str]:
         except Exception:  # noqa: BLE001 - a missing version is not worth failing a trace
             continue
     return out
-
-
-def public_url(url: str | None) -> str | None:
-    """The base URL without any user:password part (traces are shared)."""
-    if not url:
-        return url
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def turn_to_dict(turn: Turn) -> dict[str, Any]:
@@ -103,14 +92,14 @@ def result_to_dict(result: AskResult, extra: Mapping[str, Any] | None = None) ->
         "question": result.question,
         "answer": result.answer,
         "status": result.status,
-        "error": result.error,
+        "error": redact(result.error),
         "message": result.message,
         "notes": list(result.notes),
         "image": {"file": "input.png", "width": result.image.width, "height": result.image.height},
         "layout": layout_to_dict(result.layout) if result.layout is not None else None,
         "layout_source": result.layout_source,
         "model": result.model,
-        "base_url": public_url(result.base_url),
+        "base_url": redact_url(result.base_url),
         "prompt_style": result.prompt_style,
         "max_turns": result.max_turns,
         "turns": [turn_to_dict(t) for t in result.turns],
