@@ -81,7 +81,9 @@ def test_report_and_export_commands(
     assert (
         main(["export-vcot", str(tmp_path / "a"), "-o", str(tmp_path / "v.jsonl"), "--json"]) == 0
     )
-    assert json.loads(capsys.readouterr().out) == {"written": 0, "wrong": 0, "unscored": 1}
+    assert json.loads(capsys.readouterr().out) == {
+        "written": 0, "wrong": 0, "unscored": 1, "skipped": 0
+    }
 
 
 def test_help_teaches_by_example(capsys: pytest.CaptureFixture[str]) -> None:

@@ -338,11 +338,12 @@ def build_report(
 ) -> str:
     sections: list[str] = []
 
-    def render(folder: Path, doc: dict[str, Any]) -> dict[str, Any]:
+    def render(folder: Path, doc: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
         sections.append(_question(folder, doc, f"item{len(sections) + 1}", image_max_side))
-        return doc
+        return folder, doc
 
-    docs = each_trace(folders, render)
+    pairs = each_trace(folders, render)
+    docs = [d for _, d in pairs]
     scored = [d for d in docs if isinstance(d.get("correct"), bool)]
     right = sum(1 for d in scored if d["correct"])
     acc = (
@@ -357,7 +358,7 @@ def build_report(
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
         '<span id="only-wrong"></span><span id="all"></span>'
         f"<h1>{_e(title)}</h1><p>{len(docs)} questions &middot; {_e(acc)}</p>"
-        + _index(docs)
+        + _index(pairs)
         + summary_html
     )
     return head + "".join(sections) + "</body></html>\n"
