@@ -28,17 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fuzz_helpers import (  # noqa: E402
-    LAYOUTS,
-    exercise_layout,
-    exercise_program,
-    exercise_reply,
-    layout_json_text,
-    mutate_text,
-    random_layout_doc,
-    random_program,
-    random_reply,
-)
+import fuzz_helpers as fz  # noqa: E402
 
 SLOW_S = 2.0
 ALARM_S = 30
@@ -102,21 +92,21 @@ def _run(
 
 
 def _program_case(rng: random.Random) -> Callable[[], None]:
-    kind = rng.choice(sorted(LAYOUTS))
-    text = random_program(rng, LAYOUTS[kind])
+    kind = rng.choice(sorted(fz.LAYOUTS))
+    text = fz.random_program(rng, fz.LAYOUTS[kind])
     if rng.random() < 0.5:
-        text = mutate_text(rng, text)
-    return lambda: exercise_program(text, kind)
+        text = fz.mutate_text(rng, text)
+    return lambda: fz.exercise_program(text, kind)
 
 
 def _layout_case(rng: random.Random) -> Callable[[], None]:
-    text = layout_json_text(rng, random_layout_doc(rng))
-    return lambda: exercise_layout(text)
+    text = fz.layout_json_text(rng, fz.random_layout_doc(rng))
+    return lambda: fz.exercise_layout(text)
 
 
 def _reply_case(rng: random.Random) -> Callable[[], None]:
-    text = random_reply(rng)
-    return lambda: exercise_reply(text)
+    text = fz.random_reply(rng)
+    return lambda: fz.exercise_reply(text)
 
 
 def main() -> int:
