@@ -90,3 +90,18 @@ def test_progress_bar_on_a_terminal_lines_elsewhere(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "question/s" not in piped.stderr and "\r" not in piped.stderr
     assert "refocus: [3/3] q" in piped.stderr and ": offline, -, 1 turns" in piped.stderr
+
+
+def test_a_slow_reply_says_it_is_still_waiting(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import refocus_dsl.loop.client as client_module
+
+    monkeypatch.setattr(client_module, "WAIT_NOTICE_S", 0.2)
+    with ScriptedServer([Reply("late", delay_s=0.7)]) as s, caplog.at_level(logging.INFO):
+        client = ChatClient(EndpointConfig(model="m", base_url=s.base_url, timeout_s=5))
+        assert client.complete([{"role": "user", "content": "x"}]).text == "late"
+        client.close()
+    waits = [r.getMessage() for r in caplog.records if "no reply yet" in r.getMessage()]
+    assert 2 <= len(waits) <= 4, waits
+    assert waits[0] == f"m at {s.base_url}: no reply yet after 0 s (gives up at 5 s)"

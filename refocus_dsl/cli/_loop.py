@@ -66,6 +66,7 @@ examples:
   refocus eval questions.jsonl --out runs/gold --layouts gold --metric exact
   refocus eval questions.jsonl --out runs/x --limit 20      do 20 now; rerun to resume
   refocus eval questions.jsonl --out runs/base --mode direct   the no-edit baseline
+  refocus eval questions.jsonl --out runs/plan --offline     the offline planner, no request
 
 dataset lines: {"id": "q1", "image": "img/q1.png", "question": "...", "answer": "42",
                 "layout": "img/q1.json" (optional), "dataset": "...", "type": "..."}

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 Messages = Sequence[dict[str, Any]]
 
+WAIT_NOTICE_S = 30.0
+"""Seconds without a reply after which a request says it is still waiting (and again
+after each such interval), on the ``refocus.client`` logger."""
+
 
 @dataclass(frozen=True)
 class Usage:
@@ -381,11 +385,31 @@ class AsyncChatClient:
         )
 
     async def attempt(self, args: dict[str, Any]) -> Any:
-        """One request, bounded by a total deadline of ``timeout_s``."""
-        return await asyncio.wait_for(
-            self._client.chat.completions.create(**cast(Any, args), timeout=self.config.timeout_s),
-            self.config.timeout_s,
+        """One request, bounded by a total deadline of ``timeout_s``; every
+        :data:`WAIT_NOTICE_S` without a reply is logged, so a slow or hung server does not
+        look like a frozen program."""
+        request = asyncio.ensure_future(
+            asyncio.wait_for(
+                self._client.chat.completions.create(
+                    **cast(Any, args), timeout=self.config.timeout_s
+                ),
+                self.config.timeout_s,
+            )
         )
+        waited = 0.0
+        try:
+            while True:
+                done, _ = await asyncio.wait({request}, timeout=WAIT_NOTICE_S)
+                if done:
+                    return request.result()
+                waited += WAIT_NOTICE_S
+                log.info(
+                    "%s: no reply yet after %.0f s (gives up at %.0f s)",
+                    self.config.describe(), waited, self.config.timeout_s,
+                )  # fmt: skip
+        finally:
+            if not request.done():
+                request.cancel()
 
     async def complete(self, messages: Messages) -> Completion:
         args = request_body(self.config, messages, self.learned)
