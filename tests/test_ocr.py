@@ -109,3 +109,28 @@ def test_word_is_a_frozen_value() -> None:
     w = Word("a", (0, 0, 1, 1), 50.0)
     with pytest.raises(AttributeError):
         w.text = "b"  # type: ignore[misc]
+
+
+def test_working_scale_enlarges_small_text_only() -> None:
+    from refocus_dsl.ocr import MAX_SCALE, WORKING_TEXT_PX, working_scale
+
+    assert working_scale(WORKING_TEXT_PX / 2) == 2.0
+    assert working_scale(3.0) == MAX_SCALE
+    assert working_scale(3.0, max_scale=3.0) == 3.0
+    assert working_scale(80.0) == 1.0
+
+
+def test_text_height_measures_lines_in_any_crop() -> None:
+    from PIL import ImageDraw, ImageFont
+
+    from refocus_dsl.ocr import text_height
+
+    for size in (10, 24):
+        img = Image.new("L", (400, 6 * size), 255)
+        d = ImageDraw.Draw(img)
+        f = ImageFont.load_default(size=size)
+        d.text((10, size), "Height of lines", font=f, fill=0)
+        d.text((10, 3 * size), "Second line", font=f, fill=0)
+        h = text_height(img)
+        assert h is not None and 0.6 * size <= h <= 1.4 * size, (size, h)
+    assert text_height(Image.new("L", (50, 50), 255)) is None

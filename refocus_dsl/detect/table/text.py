@@ -17,7 +17,7 @@ from PIL import Image
 from refocus_dsl.detect._grid import Rule
 from refocus_dsl.detect.table.structure import Structure, erase_rules
 from refocus_dsl.layout import Box
-from refocus_dsl.ocr import OcrEngine, Word
+from refocus_dsl.ocr import OcrEngine, Word, working_scale
 
 F = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
@@ -25,8 +25,6 @@ B = npt.NDArray[np.bool_]
 _MAX_STACK_PIXELS = 1_500_000
 """Upper bound on the stacked OCR image (pixels): keeps one call within ~0.3 s."""
 
-_OCR_LINE_PX = 30.0
-"""Text lines are enlarged to about this height for OCR (tesseract reads 20-40 px best)."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ def stack_ocr(
     """OCR many small regions in one call: stack them vertically with white between."""
     if not regions:
         return {}
-    scale = float(min(3.0, max(1.0, _OCR_LINE_PX / max(line_h, 1.0))))
+    scale = working_scale(line_h, max_scale=3.0)
     area = sum((b[2] - b[0]) * (b[3] - b[1]) for b, _ in regions)
     if area * scale * scale > _MAX_STACK_PIXELS:  # big text areas: no enlargement
         scale = max(1.0, (_MAX_STACK_PIXELS / max(area, 1)) ** 0.5)
@@ -186,7 +184,7 @@ def read_regions(
             rereads += 1
             bh = box[3] - box[1]
             psm = 7 if bh < 1.7 * line_h else 6
-            scale = float(min(4.0, max(1.5, 40.0 / max(line_h, 1.0))))
+            scale = max(1.5, working_scale(0.75 * line_h))  # alone: a little larger
             again = clean_words(ocr.words(clean_img, box=box, psm=psm, scale=scale))
             if again and (
                 not ws
