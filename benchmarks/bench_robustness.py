@@ -6,8 +6,9 @@ moved to match; scan-like tables rendered with Pillow are added as their own
 class. Detection runs as a user calls it (``detect_layout(image)``: kind auto,
 no cache) and, for the counts, also with the kind given.
 
-Sections: ``tables`` (wtq, pubtabnet and scan-like renders). Others may add
-theirs to ``SECTIONS``.
+Sections: ``tables`` (wtq, pubtabnet and scan-like renders); ``charts``
+(``_robust_charts``: the answer's bar on chartlens, labels and series on chartqa).
+Others may add theirs to ``SECTIONS``.
 
     python benchmarks/bench_robustness.py                          # everything (slow)
     python benchmarks/bench_robustness.py --limit 8 --scan 10      # quick
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from _degrade import PRESETS, degradation, degrade_pair, render_scan_table
+from _robust_charts import run_charts
 from PIL import Image
 
 from refocus_dsl.detect import detect_layout
@@ -232,6 +234,7 @@ def dataclass_dict(r: Result) -> dict[str, Any]:
 
 SECTIONS: dict[str, Callable[[argparse.Namespace, OcrEngine], tuple[str, dict[str, Any]]]] = {
     "tables": run_tables,
+    "charts": run_charts,
 }
 
 
