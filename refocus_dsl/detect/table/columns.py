@@ -116,6 +116,15 @@ def column_bounds(
     lo = min(left) if left else ix1
     hi = max(right) if right else ix2
     inner = [r for r in v_rules if lo < r.pos + r.width // 2 < hi and r.pos not in (lo, hi)]
+    # a "column" narrower than about half a text line holds no text: a rule that close
+    # to another (JPEG ringing beside a border, a double rule) is not a boundary
+    apart: list[Rule] = []
+    for r in sorted(inner, key=lambda r: r.pos):
+        mid = r.pos + r.width // 2
+        prev = apart[-1].pos + apart[-1].width // 2 if apart else lo
+        if mid - prev >= min_gap and hi - mid >= min_gap:
+            apart.append(r)
+    inner = apart
     if len(inner) >= 2:
         return [r.pos + r.width // 2 for r in inner], "rules", ix1, ix2
     # rows whose text runs across several column gaps (a note spanning the table) do not count
