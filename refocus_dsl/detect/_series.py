@@ -23,6 +23,9 @@ from refocus_dsl.detect._raster import Palette
 from refocus_dsl.layout import RGB, Box, Series
 from refocus_dsl.ocr import OcrEngine, Word
 
+MAX_WRAPPED = 3
+"""Lines a legend label may wrap over; a taller block of text is no legend entry."""
+
 SAME_SERIES = 24
 """Largest per-channel difference between two palette colours of one series (JPEG
 noise and anti-aliasing split one fill over neighbouring bins)."""
@@ -184,7 +187,9 @@ def _label_box(
     t2 = max([t2] + [top + b for a, b in full if top + a <= t2 and top + b >= t1])
     # A long label wraps: further lines start under the first, close below it, with no
     # swatch of their own beside them (that would be the next entry).
-    while t2 < h:
+    for _ in range(MAX_WRAPPED - 1):
+        if t2 >= h:
+            break
         below = bands(
             np.asarray(ink[t2 : min(h, t2 + 2 * th), x_lo:x_hi].sum(axis=1), dtype=np.int64)
         )
@@ -203,6 +208,8 @@ def _label_box(
             reach_x = b
         x_hi = max(x_hi, x_lo + reach_x)
         t2 = n2
+    if t2 - t1 > 1.6 * MAX_WRAPPED * th or x_hi - x_lo > 40 * th:
+        return None  # a block of text (value labels, a paragraph), no legend label
     return (x_lo, t1, x_hi, t2)
 
 

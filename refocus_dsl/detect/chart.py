@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from refocus_dsl.detect._bars import Bars, Group, Rect, bars_for, excluded_colours, find_rects
 from refocus_dsl.detect._bars import group_bars as _group_bars
@@ -62,8 +62,26 @@ def _find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
     return bars, rects
 
 
+NOISY = 2.0
+"""Median grey step between horizontal neighbours above which an image counts as
+grainy (a flat-filled chart's is 0: its fills are uniform)."""
+
+
+def flattened(rgb: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``rgb``, or on a grainy image (scan noise, a camera) its 3x3 median: grain
+    spreads a flat fill over many palette bins, so no run of one colour is a bar;
+    the median restores the fills and keeps their edges."""
+    g = gray(rgb)
+    step = float(np.median(np.abs(np.diff(g, axis=1)))) if g.shape[1] > 1 else 0.0
+    if step <= NOISY:
+        return rgb
+    smooth = Image.fromarray(np.ascontiguousarray(rgb), "RGB").filter(ImageFilter.MedianFilter(3))
+    return np.asarray(smooth, dtype=np.uint8)
+
+
 def _palette_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect], Palette]:
     """The bars, every solid rectangle, and the palette (the series need its colours)."""
+    rgb = flattened(rgb)
     h, w = rgb.shape[:2]
     pal = palette(rgb, max(30, h * w // 20000))
     page = border_colour(rgb)
@@ -507,7 +525,8 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
     """Detect a bar chart's layout (see the module docstring for how)."""
     rgb = to_rgb_array(image)
     h, w = rgb.shape[:2]
-    bars, rects, pal = _palette_bars(rgb)
+    flat = flattened(rgb)
+    bars, rects, pal = _palette_bars(flat)
     groups = _group_bars(bars)
     if not groups:
         return Layout(
@@ -560,7 +579,10 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
         px1 = min(bar_box[0], bars.baseline)
         px2 = max([bar_box[2]] + [r.x2 for r in lines])
     plot: Box = (max(0, px1), max(0, py1), min(w, px2), min(h, py2))
-    found = assign_series(rgb, g, pal, rects, bars, [c.group.bars if c.group else None
+    # The legend is found on the flattened pixels too (grain is no ink); its text is
+    # read from them, which the median leaves legible at legend sizes.
+    g_flat = g if flat is rgb else gray(flat)
+    found = assign_series(flat, g_flat, pal, rects, bars, [c.group.bars if c.group else None
                                                        for c in cats], ocr)
     categories = []
     for i, c in enumerate(cats):
