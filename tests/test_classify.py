@@ -91,18 +91,43 @@ def test_panel_grids_are_figures() -> None:
 
 
 def test_decision_rules() -> None:
-    base = Features(0, 0.0, 0.0, False, 0.0, 1, 1.0, 1.0, False)
+    # Features(n_bars, distinct_lengths, bar_cover, n_panels, panel_cover, panel_balance,
+    #          bars_cross_panels)
+    base = Features(0, False, 0.0, 1, 1.0, 1.0, False)
     assert decide(base) == "table"
-    chart = Features(6, 5.0, 0.4, True, 0.2, 1, 1.0, 1.0, False)
-    assert decide(chart) == "chart"
+    assert decide(Features(6, True, 0.2, 1, 1.0, 1.0, False)) == "chart"
     # Stripes of one length are a table's, not bars.
-    assert decide(Features(8, 6.0, 0.0, False, 0.2, 1, 1.0, 1.0, False)) == "table"
-    fig = Features(6, 5.0, 0.4, True, 0.2, 4, 0.8, 0.9, False)
-    assert decide(fig) == "figure"
+    assert decide(Features(8, False, 0.2, 1, 1.0, 1.0, False)) == "table"
+    assert decide(Features(6, True, 0.2, 4, 0.8, 0.9, False)) == "figure"
     # One chart cut by whitespace: its bars keep their spacing across the cut.
-    assert decide(Features(6, 5.0, 0.4, True, 0.2, 2, 0.8, 0.9, True)) == "chart"
+    assert decide(Features(6, True, 0.2, 2, 0.8, 0.9, True)) == "chart"
     # A big plot and a small legend column are not two panels.
-    assert decide(Features(6, 5.0, 0.4, True, 0.2, 2, 0.8, 0.1, False)) == "chart"
+    assert decide(Features(6, True, 0.2, 2, 0.8, 0.05, False)) == "chart"
+
+
+def test_zebra_stripes_and_section_bands_are_not_bars() -> None:
+    img = _table(rows=14, zebra=True)
+    d = ImageDraw.Draw(img)
+    d.rectangle((10, 10 + 5 * 28, img.width - 10, 10 + 6 * 28), fill=(60, 60, 60))
+    assert classify_kind(img) == "table"
+
+
+def test_bars_with_a_wide_gap_are_one_chart() -> None:
+    # Bars on a white page, a wide gap in the middle, one baseline under all: one chart.
+    img = Image.new("RGB", (900, 500), "white")
+    d = ImageDraw.Draw(img)
+    heights = [300, 220, 380, 150, 260, 330]
+    for i, h in enumerate(heights):
+        x = 40 + i * 70 + (260 if i >= 3 else 0)
+        d.rectangle((x, 450 - h, x + 40, 450), fill=(30, 100, 200))
+    d.line((20, 451, 880, 451), fill=(0, 0, 0))
+    assert classify_kind(img) == "chart"
+
+
+def test_features_are_measured_on_a_reduced_copy() -> None:
+    small = _chart([3, 7, 5, 2, 6])
+    big = small.resize((small.width * 4, small.height * 4), Image.Resampling.NEAREST)
+    assert classify_kind(big) == "chart"
 
 
 def test_degenerate_images_do_not_break_anything() -> None:

@@ -34,6 +34,8 @@ CORE_PX = 48
 piece of a figure with drawing this wide and this tall is a panel's plot, one without
 is text (tick labels, a legend, a letter, a title) that belongs to a panel beside it."""
 MAX_DEPTH = 6
+RULE_MAX_PX = 16
+"""A flat band of another colour up to this wide separates panels (frames meeting, a rule)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,15 @@ def _long_runs(ink: BoolArr, length: int) -> tuple[BoolArr, BoolArr]:
     return out[0], out[1]
 
 
+def _ink_level(rgb: U8) -> int:
+    """How far from the page colour counts as ink: 5, or above the page's own noise
+    (grain, JPEG) as the image's border shows it around its commonest colour."""
+    edge = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    d = colour_distance(edge[None, :, :], border_colour(rgb))
+    # The median: a clean border is mostly exactly one colour whatever touches it.
+    return max(5, 3 * int(np.median(d)) + 3)
+
+
 def _main_colour(rgb: U8) -> tuple[int, int, int]:
     """The commonest colour of a region (on a sparse sample): its background."""
     sample = rgb[:: max(1, rgb.shape[0] // 64), :: max(1, rgb.shape[1] // 64)].reshape(-1, 3)
@@ -83,7 +94,7 @@ class _Cutter:
     def __init__(self, rgb: U8, page: tuple[int, int, int], edges: bool = True) -> None:
         self.rgb = rgb
         self.edges = edges
-        self.ink = colour_distance(rgb, page) > 5
+        self.ink = colour_distance(rgb, page) > _ink_level(rgb)
         self.h, self.w = self.ink.shape
         self.runs = _long_runs(self.ink, CORE_PX)  # (vertical runs, horizontal runs)
         self.struct = self.runs[0] | self.runs[1]
@@ -114,8 +125,9 @@ class _Cutter:
         # A frame's own edge is a flat line too, but only a pixel or two thick.
         ruled = flat & other
         thick = np.zeros_like(ruled)
+        # A band wider than RULE_MAX_PX is a fill (a plot's tint between its bars).
         for s, e in runs(ruled):
-            if e - s >= 4:
+            if 4 <= e - s <= RULE_MAX_PX:
                 thick[s:e] = True
         out: BoolArr = blank | thick
         return out
