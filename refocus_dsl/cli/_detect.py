@@ -203,6 +203,11 @@ def _detect_many(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print("refocus detect: error: --workers must be at least 1", file=sys.stderr)
         return 2
+    if args.jsonl == "-" or args.out_dir == "-":
+        flag = "--jsonl" if args.jsonl == "-" else "--out-dir"
+        print(f"refocus detect: error: {flag} - : many images are written to a file that a rerun "
+              "resumes from; name a file (or folder)", file=sys.stderr)  # fmt: skip
+        return 2
     check_output_file(args.jsonl, "--jsonl")
     refuse_input_overwrite(args.jsonl, [("manifest", args.image)], "--jsonl")
     if args.out_dir:

@@ -25,6 +25,7 @@ from refocus_dsl.cli._stdio import (
     one_stdin,
     text_stream,
     write_image,
+    write_text,
 )
 from refocus_dsl.errors import USAGE, RefocusError
 
@@ -311,6 +312,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if args.json and is_stdio(args.output):
         raise RefocusError("-o - and --json both write standard output", exit_code=USAGE)
+    if is_stdio(args.trace) and (args.json or is_stdio(args.output)):
+        other = "--json" if args.json else "-o -"
+        raise RefocusError(f"--trace - and {other} both write standard output", exit_code=USAGE)
     text, name = read_program(args)
     _refuse_run_overwrites(args)
     # Syntax, tools and arguments first: no point detecting a layout for a broken program.
@@ -326,10 +330,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = checked.run(loaded)
     out_path = write_image(result.image, args.output)
     if args.trace:
-        try:
-            Path(args.trace).write_text(result.trace_json() + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise RefocusError(f"cannot write trace {args.trace}: {exc.strerror or exc}") from None
+        write_text(result.trace_json() + "\n", args.trace)
     if args.json:
         doc = result.to_dict()
         doc.update({"ok": True, "file": name, "output": out_path})

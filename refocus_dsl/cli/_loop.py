@@ -281,6 +281,8 @@ def _ask(args: argparse.Namespace) -> int:
             print(f"refocus ask: {note}", file=sys.stderr)
     if args.output and result.edited_images:
         write_image(result.edited_images[-1], args.output, "PNG")
+    elif args.output:
+        print(f"refocus ask: no turn edited the image; {args.output} not written", file=sys.stderr)
     if args.json:
         doc = {
             "question": result.question,
@@ -311,19 +313,24 @@ def _ask(args: argparse.Namespace) -> int:
         if t.run_error:
             print(f"error: {t.run_error}", file=out)
         if t.edited:
-            # a path only when a file was written (the trace folder holds it)
-            written = result.trace_dir is not None and t.edited_file
-            shown = (
-                f"(edited image: {Path(str(result.trace_dir)) / str(t.edited_file)})"
-                if written
-                else "(the image was edited; --trace-dir or -o keeps it)"
-            )
-            print(shown, file=out)
+            print(_edited_note(args, result, t), file=out)
     answer = result.answer if result.answer is not None else result.message or "(none)"
     print(f"answer: {answer}", file=out)
     if result.trace_dir:
         print(f"trace: {result.trace_dir}", file=sys.stderr)
     return 0
+
+
+def _edited_note(args: argparse.Namespace, result: Any, turn: Any) -> str:
+    """Where an edited turn's image went: a path only when a file was written (the trace
+    folder, or -o for the last edit)."""
+    if result.trace_dir is not None and turn.edited_file:
+        return f"(edited image: {Path(str(result.trace_dir)) / str(turn.edited_file)})"
+    last = max((t.index for t in result.turns if t.edited), default=-1)
+    if args.output and turn.index == last:
+        where = "standard output" if is_stdio(args.output) else args.output
+        return f"(edited image: {where})"
+    return "(the image was edited; --trace-dir or -o keeps it)"
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -457,16 +464,23 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from refocus_dsl.loop.vcot import export_vcot
+    from refocus_dsl.loop.vcot import export_vcot, render_vcot
 
-    count = export_vcot(args.traces, args.output)
+    if is_stdio(args.output):  # image paths relative to where the command runs
+        text, count = render_vcot(args.traces, Path.cwd())
+        write_text(text, args.output)
+    else:
+        count = export_vcot(args.traces, args.output)
+    out = text_stream(args.output)
     if args.json:
-        print(json.dumps(count.__dict__))
+        print(json.dumps(count.__dict__), file=out)
     else:
         print(
             f"wrote {args.output}: {count.written} questions "
-            f"(left out: {count.wrong} answered wrongly, {count.unscored} without a gold answer"
-            + (f", {count.skipped} unreadable" if count.skipped else "")
-            + ")"
+            f"(left out: {count.wrong} answered wrongly, {count.unscored} not scored: "
+            "no answer or no gold answer"
+            + (f"; {count.skipped} unreadable" if count.skipped else "")
+            + ")",
+            file=out,
         )
     return 0

@@ -165,7 +165,9 @@ def detect_layout(
     calls0, secs0 = engine.calls, engine.seconds
     notes = list(loaded.notes)
     if img.mode in ("RGBA", "LA"):
-        notes.append("transparent pixels are read as white")
+        lowest_alpha = img.getchannel("A").getextrema()[0]
+        if isinstance(lowest_alpha, (int, float)) and lowest_alpha < 255:  # opaque RGBA: no note
+            notes.append("transparent pixels are read as white")
     # Big images: structure from a reduced copy, text from the original (see _scale).
     factor = working_factor(img.size)
     work = working_copy(img, factor)

@@ -124,12 +124,12 @@ def vcot_record(folder: Path, doc: dict[str, Any], base: Path) -> dict[str, Any]
     }
 
 
-def export_vcot(paths: Sequence[str | Path], out: str | Path) -> ExportCount:
+def render_vcot(paths: Sequence[str | Path], base: Path) -> tuple[str, ExportCount]:
+    """The JSON Lines text of the correctly answered traces (image paths relative to
+    ``base``) and the counts; for writing to a file or to standard output."""
     folders = find_traces(list(paths))
     if not folders:
         raise TraceError("no trace folders found in " + ", ".join(map(str, paths)))
-    target = Path(out)
-    base = target.parent
 
     def line(folder: Path, doc: dict[str, Any]) -> str | bool | None:
         verdict = _correct(doc)
@@ -139,11 +139,17 @@ def export_vcot(paths: Sequence[str | Path], out: str | Path) -> ExportCount:
 
     results = each_trace(folders, line)
     lines = [r for r in results if isinstance(r, str)]
-    written = len(lines)
     wrong = sum(1 for r in results if r is False)
     unscored = sum(1 for r in results if r is None)
+    count = ExportCount(len(lines), wrong, unscored, skipped=len(folders) - len(results))
+    return "".join(line + "\n" for line in lines), count
+
+
+def export_vcot(paths: Sequence[str | Path], out: str | Path) -> ExportCount:
+    target = Path(out)
+    text, count = render_vcot(paths, target.parent)
     try:
-        target.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise TraceError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return ExportCount(written, wrong, unscored, skipped=len(folders) - len(results))
+    return count
