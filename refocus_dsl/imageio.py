@@ -7,6 +7,7 @@ Every path by which an image enters the package goes through
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,8 +118,13 @@ def load_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS)
             f"{name}: not an image in a format we read ({', '.join(IMAGE_FORMATS)})"
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow refused before we saw the size; its message names its own limit, not ours
+        size = re.search(r"\((\d+) pixels\)", str(exc))
+        pixels = f" ({int(size.group(1)):,} pixels)" if size else ""
         raise LimitError(
-            f"{name}: image is over the limit of {max_pixels:,} pixels ({exc})"
+            f"{name}: image{pixels} is over the limit of {max_pixels:,} pixels; shrink it "
+            "first, or raise the limit (--max-pixels N on the command line, max_pixels= or "
+            "Limits(max_pixels=...) in Python)"
         ) from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ImageError(f"{name}: cannot decode image ({exc})") from None

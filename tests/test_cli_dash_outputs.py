@@ -91,3 +91,23 @@ def test_opaque_rgba_images_get_no_transparency_note(tmp_path: Path) -> None:
     notes = [detect_layout(im, cache=False).notes for im in (opaque, see_through)]
     assert not any("transparent" in n for n in notes[0])
     assert "transparent pixels are read as white" in notes[1]
+
+
+def test_a_header_past_pillows_bomb_limit_names_our_limit_only(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    from refocus_dsl.errors import LimitError
+    from refocus_dsl.imageio import load_image
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+    with pytest.raises(LimitError) as exc:
+        load_image(png, 1_000_000)
+    message = str(exc.value)
+    assert "10,000,000,000 pixels) is over the limit of 1,000,000 pixels" in message
+    assert "--max-pixels" in message and "178956970" not in message
