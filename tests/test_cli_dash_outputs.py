@@ -111,3 +111,19 @@ def test_a_header_past_pillows_bomb_limit_names_our_limit_only(tmp_path: Path) -
     message = str(exc.value)
     assert "10,000,000,000 pixels) is over the limit of 1,000,000 pixels" in message
     assert "--max-pixels" in message and "178956970" not in message
+
+
+def test_detect_summary_lists_series_and_each_series_bar() -> None:
+    from refocus_dsl.cli._detect import summary
+    from refocus_dsl.layout import Category, Chart, Layout, Series
+
+    chart = Chart(
+        orientation="vertical",
+        plot_bbox=(10, 10, 190, 90),
+        categories=(Category(0, "Pears", bar_bbox=(20, 30, 60, 90),
+                             bars=((20, 30, 40, 90), None)),),  # fmt: skip
+        series=(Series(0, "2019", color=(31, 119, 180)), Series(1, None, color=(255, 127, 14))),
+    )
+    text = summary(Layout(200, 100, "chart", chart=chart))
+    assert "series 1: '2019'  colour #1f77b4" in text and "series 2: None  colour #ff7f0e" in text
+    assert "    2019: [20, 30, 40, 90]" in text and "    series 2: none" in text

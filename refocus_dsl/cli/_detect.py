@@ -110,6 +110,10 @@ def add_parsers(sub: Any) -> None:
     e.set_defaults(handler=_eval)
 
 
+def _box(box: tuple[int, int, int, int] | None) -> str:
+    return str(list(box)) if box is not None else "none"
+
+
 def summary(layout: Layout) -> str:
     """A few lines a person can read: what was found, with headers and labels."""
     lines = [f"kind: {layout.kind}  ({layout.width}x{layout.height})"]
@@ -132,9 +136,15 @@ def summary(layout: Layout) -> str:
             f"{ch.orientation or '?'} {ch.type} chart, plot {plot}"
             + (f", title {ch.title!r}" if ch.title else "")
         )
+        for se in ch.series:
+            color = "#{:02x}{:02x}{:02x}".format(*se.color) if se.color else "?"
+            lines.append(f"  series {se.index + 1}: {se.label!r}  colour {color}")
         for cat in ch.categories:
             bar = list(cat.bar_bbox) if cat.bar_bbox else None
             lines.append(f"  category {cat.index}: {cat.label!r}  bar {bar}")
+            if ch.series:  # each series' bar, so bars("...", series=...) can be checked by eye
+                for se, one in zip(ch.series, cat.bars, strict=False):
+                    lines.append(f"    {se.label or f'series {se.index + 1}'}: {_box(one)}")
     for sp in layout.subplots:
         lines.append(
             f"  panel {sp.index + 1}: {list(sp.bbox)}" + (f" {sp.title!r}" if sp.title else "")
