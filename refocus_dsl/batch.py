@@ -139,13 +139,20 @@ class JsonlSink:
 
 class FolderSink:
     """``DIR/<image path>.json``: a layout file per image, ready for ``--layouts gold``.
-    Failed images get no file (so a rerun tries them again)."""
+    Failed images get no file (so a rerun tries them again); an image a manifest names
+    outside its own folder is refused (its file would land outside ``DIR``)."""
 
     def __init__(self, folder: Path, resume: bool, images: list[BatchImage]) -> None:
         self.folder = folder
         self.resume = resume
         owners: dict[Path, str] = {}
         for image in images:
+            relative = Path(image.key)
+            if relative.is_absolute() or ".." in relative.parts or not relative.name:
+                raise BatchError(
+                    f"{image.key}: not below the manifest's folder, so its layout file "
+                    f"would land outside {folder}; write JSON Lines instead (--jsonl)"
+                )
             other = owners.setdefault(self.path_for(image), image.key)
             if other != image.key:
                 raise BatchError(

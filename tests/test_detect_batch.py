@@ -76,3 +76,19 @@ def test_batch_refusals(images: Path, tmp_path: Path) -> None:
     bad = images / "bad.jsonl"
     bad.write_text('{"question": "no image"}\n')
     assert main(["detect", str(bad), "--jsonl", str(tmp_path / "o.jsonl")]) == 1
+
+
+@pytest.mark.parametrize("image", ["../images/a.png", "IMAGES/a.png", "."])
+def test_out_dir_never_writes_outside_itself(
+    images: Path, tmp_path: Path, image: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An image named outside the manifest's folder (or by an absolute path) would
+    # put its layout file outside --out-dir: refused before anything is detected.
+    name = image.replace("IMAGES", str(images))
+    manifest = tmp_path / "questions" / "m.jsonl"
+    manifest.parent.mkdir()
+    manifest.write_text(json.dumps({"image": name}) + "\n")
+    out = tmp_path / "questions" / "layouts"
+    assert main(["detect", str(manifest), "--out-dir", str(out)]) == 1
+    assert "outside" in capsys.readouterr().err
+    assert not (images / "a.json").exists() and not any(tmp_path.rglob("*.json"))
