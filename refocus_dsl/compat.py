@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from refocus_dsl.ast import Call, Expr, Float, Integer, Keyword, ListLit, Name, Statement, String
 from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
+from refocus_dsl.labels import nearest
 
 __all__ = ["PAPER_FUNCTIONS", "INPUT_IMAGE", "BBOX_NAMES", "HIGHLIGHT_ALPHA", "lower"]
 
@@ -56,9 +57,7 @@ BBOX_NAMES = frozenset(f"{group}_bbox" for group in _GROUPS)
 
 
 def _near(word: str, options: list[str]) -> tuple[str, ...]:
-    import difflib
-
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    close = nearest(word, options, n=1)
     return (f'did you mean "{close[0]}"?',) if close else ()
 
 
@@ -80,8 +79,30 @@ def _lower_call(
     diags: list[Diagnostic],
 ) -> Statement | None:
     call = stmt.call
-    fname = call.name
     names = ("image", f"{group}_to_focus_on", f"all_{group}_bounding_boxes")
+    bound = _bind(call, group, names, diags)
+    image = bound.get("image")
+    if image is not None:
+        _check_image(call.name, image, known, current, diags)
+    bbox = bound.get(names[2])
+    if bbox is not None:
+        _check_bbox(call.name, bbox, f"{group}_bbox", diags)
+    labels = bound.get(names[1])
+    items = None if labels is None else _labels(call.name, labels, diags)
+    if labels is None or items is None:
+        return None
+    target = Call(kind, tuple(items), (), span=labels.span, name_span=labels.span)
+    return Statement(
+        _native_call(effect, target, call), assign_to=stmt.assign_to, origin=call.name,
+        span=stmt.span,
+    )  # fmt: skip
+
+
+def _bind(
+    call: Call, group: str, names: tuple[str, str, str], diags: list[Diagnostic]
+) -> dict[str, Expr]:
+    """The paper call's arguments by name; too many, unknown, twice given or missing: errors."""
+    fname = call.name
     bound: dict[str, Expr] = {}
     for i, arg in enumerate(call.args):
         if i >= len(names):
@@ -120,49 +141,33 @@ def _lower_call(
                     suggestions=(f'write {fname}({INPUT_IMAGE}, ["..."], {group}_bbox)',),
                 )
             )
-    image = bound.get("image")
-    if image is not None:
-        _check_image(fname, image, known, current, diags)
-    bbox = bound.get(names[2])
-    wanted = f"{group}_bbox"
-    if bbox is not None:
-        if not isinstance(bbox, Name):
-            diags.append(
-                diagnostic_at(
-                    bbox.span,
-                    "E301",
-                    f"the last argument of {fname} is the name {wanted}",
-                    suggestions=(f"write {wanted}; the boxes come from the image's layout",),
-                )
+    return bound
+
+
+def _check_bbox(fname: str, bbox: Expr, wanted: str, diags: list[Diagnostic]) -> None:
+    if not isinstance(bbox, Name):
+        diags.append(
+            diagnostic_at(
+                bbox.span,
+                "E301",
+                f"the last argument of {fname} is the name {wanted}",
+                suggestions=(f"write {wanted}; the boxes come from the image's layout",),
             )
-        elif bbox.name != wanted:
-            diags.append(
-                diagnostic_at(
-                    bbox.span,
-                    "E208",
-                    f"{fname} takes {wanted}, not {bbox.name}",
-                    suggestions=(f"write {wanted}",),
-                )
+        )
+    elif bbox.name != wanted:
+        diags.append(
+            diagnostic_at(
+                bbox.span,
+                "E208",
+                f"{fname} takes {wanted}, not {bbox.name}",
+                suggestions=(f"write {wanted}",),
             )
-    labels = bound.get(names[1])
-    if labels is None:
-        return None
-    if isinstance(labels, ListLit):
-        items = []
-        for item in labels.items:
-            lab = _label(item)
-            if lab is None:
-                diags.append(
-                    diagnostic_at(
-                        item.span,
-                        "E301",
-                        f'labels of {fname} are strings, e.g. ["Year"]',
-                    )
-                )
-                continue
-            items.append(lab)
-        target_span = labels.span
-    else:
+        )
+
+
+def _labels(fname: str, labels: Expr, diags: list[Diagnostic]) -> list[Expr] | None:
+    """The labels to focus on as strings (integers become their text); None if not labels."""
+    if not isinstance(labels, ListLit):
         lab = _label(labels)
         if lab is None:
             diags.append(
@@ -173,35 +178,35 @@ def _lower_call(
                 )
             )
             return None
-        items = [lab]
-        target_span = labels.span
-    target = Call(kind, tuple(items), (), span=target_span, name_span=target_span)
+        return [lab]
+    items = []
+    for item in labels.items:
+        lab = _label(item)
+        if lab is None:
+            diags.append(
+                diagnostic_at(item.span, "E301", f'labels of {fname} are strings, e.g. ["Year"]')
+            )
+            continue
+        items.append(lab)
+    return items
+
+
+def _native_call(effect: str, target: Call, call: Call) -> Call:
+    """The native statement for a paper effect: keep_only, draw_box or highlight."""
     span = call.span
     if effect == "mask":
-        lowered = Call("keep_only", (target,), (), span=span, name_span=call.name_span)
-    elif effect == "draw":
-        lowered = Call(
-            "draw_box",
-            (target,),
-            (
-                Keyword("color", String("red", span), span=span, name_span=span),
-                Keyword("width", Integer(5, span), span=span, name_span=span),
-            ),
-            span=span,
-            name_span=call.name_span,
+        return Call("keep_only", (target,), (), span=span, name_span=call.name_span)
+    if effect == "draw":
+        style = (
+            Keyword("color", String("red", span), span=span, name_span=span),
+            Keyword("width", Integer(5, span), span=span, name_span=span),
         )
-    else:
-        lowered = Call(
-            "highlight",
-            (target,),
-            (
-                Keyword("color", String("red", span), span=span, name_span=span),
-                Keyword("alpha", Float(HIGHLIGHT_ALPHA, span), span=span, name_span=span),
-            ),
-            span=span,
-            name_span=call.name_span,
-        )
-    return Statement(lowered, assign_to=stmt.assign_to, origin=fname, span=stmt.span)
+        return Call("draw_box", (target,), style, span=span, name_span=call.name_span)
+    style = (
+        Keyword("color", String("red", span), span=span, name_span=span),
+        Keyword("alpha", Float(HIGHLIGHT_ALPHA, span), span=span, name_span=span),
+    )
+    return Call("highlight", (target,), style, span=span, name_span=call.name_span)
 
 
 def _check_image(
