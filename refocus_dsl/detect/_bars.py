@@ -339,42 +339,14 @@ def bars_for(
     ]
     if not cands:
         return Bars(o, 0, (), 0.0, ())
-    ends = np.asarray([e for r in cands for e in value_span(r, o)], dtype=np.int64)
-    weights = np.asarray([r.area for r in cands for _ in (0, 1)], dtype=np.float64)
-    hist = np.bincount(ends, weights=weights)
-    smooth = np.convolve(hist, np.ones(5), mode="same")
-    peaks: list[int] = []
-    for base in np.argsort(-smooth).tolist():
-        if smooth[base] <= 0 or len(peaks) >= 6:
-            break
-        if all(abs(base - p) > 4 for p in peaks):
-            peaks.append(int(base))
+    peaks = _baseline_candidates(cands, o)
     solid: dict[int, int] = {}
     for r in rects:
         solid[r.colour] = solid.get(r.colour, 0) + r.area
     found: list[Bars] = []
     for base in peaks:
         on = [r for r in cands if min(abs(e - base) for e in value_span(r, o)) <= 3]
-        # Stacked segments: touch an accepted bar's far end with the same cross extent.
-        accepted = list(on)
-        frontier = list(on)
-        placed = {id(r) for r in on}  # by identity: equal-field rects are distinct pieces
-        rest = [r for r in cands if id(r) not in placed]
-        while frontier and rest:
-            nxt = []
-            for r in rest:
-                rc, rv = cross_span(r, o), value_span(r, o)
-                for f in frontier:
-                    fc, fv = cross_span(f, o), value_span(f, o)
-                    if abs(rc[0] - fc[0]) <= 3 and abs(rc[1] - fc[1]) <= 3 and (
-                        abs(rv[0] - fv[1]) <= 3 or abs(rv[1] - fv[0]) <= 3
-                    ):
-                        nxt.append(r)
-                        break
-            taken = {id(r) for r in nxt}
-            rest = [r for r in rest if id(r) not in taken]
-            accepted.extend(nxt)
-            frontier = nxt
+        accepted = _with_stacked(on, cands, o)
         # A bar colour has most of its pixels in bars; background gaps and text do not.
         area: dict[int, int] = {}
         for r in accepted:
@@ -423,23 +395,7 @@ def bars_for(
         mid = float(np.median([cross_span(r, o)[1] - cross_span(r, o)[0] for r in bars]))
         bars = tuple(r for r in bars if cross_span(r, o)[1] - cross_span(r, o)[0] >= 0.25 * mid)
         bars = tuple(r for r in bars if not _edge_strip(r, bars, o))
-        thick = np.asarray(
-            [cross_span(r, o)[1] - cross_span(r, o)[0] for r in bars], dtype=np.float64
-        )
-        on_base = sum(1 for r in bars if min(abs(e - base) for e in value_span(r, o)) <= 3)
-        spread = float(np.std(thick) / max(float(np.mean(thick)), 1.0))
-        # Glyph strokes of tick labels also line up; bars are big.
-        big = min(1.0, float(np.percentile([r.area for r in bars], 75)) / (0.002 * width * height))
-        # Count places along the axis, not pieces: background split around bars tiles the
-        # axis without gaps, while categories stand apart.
-        spans = sorted(cross_span(r, o) for r in bars)
-        places, reach = 0, -(10**9)
-        for lo, hi in spans:
-            if lo > reach + 1:
-                places += 1
-            reach = max(reach, hi)
-        score = min(on_base, places) * (1.0 - min(spread, 0.9)) * big
-        score += 0.01 * len(bars)  # on a tie, the baseline that explains more bars
+        score = _baseline_score(bars, o, base, size)
         if doubtful:  # every colour here has most of its bars elsewhere: a mirror image
             score *= 0.3
         if score > 0:
@@ -452,6 +408,71 @@ def bars_for(
         if not any(j != i and sets[i] < sets[j] for j in range(len(found)))
     ]
     return max(kept, key=lambda b: b.score, default=Bars(o, 0, (), 0.0, ()))
+
+
+def _baseline_candidates(cands: list[Rect], o: Orientation) -> list[int]:
+    """Up to six value positions where many bar ends meet (weighted by area), best first."""
+    ends = np.asarray([e for r in cands for e in value_span(r, o)], dtype=np.int64)
+    weights = np.asarray([r.area for r in cands for _ in (0, 1)], dtype=np.float64)
+    hist = np.bincount(ends, weights=weights)
+    smooth = np.convolve(hist, np.ones(5), mode="same")
+    peaks: list[int] = []
+    for base in np.argsort(-smooth).tolist():
+        if smooth[base] <= 0 or len(peaks) >= 6:
+            break
+        if all(abs(base - p) > 4 for p in peaks):
+            peaks.append(int(base))
+    return peaks
+
+
+def _with_stacked(on: list[Rect], cands: list[Rect], o: Orientation) -> list[Rect]:
+    """The bars on a baseline plus stacked segments: each touches an accepted bar's far
+    end with the same cross extent."""
+    accepted = list(on)
+    frontier = list(on)
+    placed = {id(r) for r in on}  # by identity: equal-field rects are distinct pieces
+    rest = [r for r in cands if id(r) not in placed]
+    while frontier and rest:
+        nxt = []
+        for r in rest:
+            rc, rv = cross_span(r, o), value_span(r, o)
+            for f in frontier:
+                fc, fv = cross_span(f, o), value_span(f, o)
+                if abs(rc[0] - fc[0]) <= 3 and abs(rc[1] - fc[1]) <= 3 and (
+                    abs(rv[0] - fv[1]) <= 3 or abs(rv[1] - fv[0]) <= 3
+                ):
+                    nxt.append(r)
+                    break
+        taken = {id(r) for r in nxt}
+        rest = [r for r in rest if id(r) not in taken]
+        accepted.extend(nxt)
+        frontier = nxt
+    return accepted
+
+
+def _baseline_score(
+    bars: tuple[Rect, ...], o: Orientation, base: int, size: tuple[int, int]
+) -> float:
+    """How much ``bars`` look like a chart's bars on ``base``: many places along the axis,
+    even thickness, big pieces."""
+    width, height = size
+    thick = np.asarray(
+        [cross_span(r, o)[1] - cross_span(r, o)[0] for r in bars], dtype=np.float64
+    )
+    on_base = sum(1 for r in bars if min(abs(e - base) for e in value_span(r, o)) <= 3)
+    spread = float(np.std(thick) / max(float(np.mean(thick)), 1.0))
+    # Glyph strokes of tick labels also line up; bars are big.
+    big = min(1.0, float(np.percentile([r.area for r in bars], 75)) / (0.002 * width * height))
+    # Count places along the axis, not pieces: background split around bars tiles the
+    # axis without gaps, while categories stand apart.
+    spans = sorted(cross_span(r, o) for r in bars)
+    places, reach = 0, -(10**9)
+    for lo, hi in spans:
+        if lo > reach + 1:
+            places += 1
+        reach = max(reach, hi)
+    score = min(on_base, places) * (1.0 - min(spread, 0.9)) * big
+    return score + 0.01 * len(bars)  # on a tie, the baseline that explains more bars
 
 
 def _absorb_slivers(stack: list[Rect], o: Orientation) -> list[Rect]:
