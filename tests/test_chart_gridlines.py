@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from refocus_dsl.detect._bars import Rect, _rejoin_split
-from refocus_dsl.detect.chart import _find_bars
+from refocus_dsl.detect.chart import find_bars
 from refocus_dsl.scoring.common import iou
 
 
@@ -37,7 +37,7 @@ def _chart(horizontal: bool) -> tuple[np.ndarray, list[tuple[int, int, int, int]
 def test_bars_under_gridlines_on_a_grey_plot_are_whole() -> None:
     for horizontal in (False, True):
         img, boxes = _chart(horizontal)
-        bars, _ = _find_bars(img)
+        bars, _ = find_bars(img)
         assert bars.orientation == ("horizontal" if horizontal else "vertical")
         found = [(r.x1, r.y1, r.x2, r.y2) for r in bars.bars]
         for box in boxes:
@@ -78,7 +78,7 @@ def test_grouped_bars_with_blended_end_rows_stay_grouped() -> None:
             img[450, x1 + 1 : x1 + 89] = colour
         pairs.append((x, x + 180))
     img[451:453, 80:780] = (0, 0, 0)  # axis
-    bars, _ = _find_bars(img)
+    bars, _ = find_bars(img)
     groups = group_bars(bars)
     assert [(g.lo, g.hi) for g in groups] == pairs, [(g.lo, g.hi) for g in groups]
     assert all(len(g.bars) == 2 for g in groups)  # end rows joined to their bars

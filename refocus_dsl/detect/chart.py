@@ -57,7 +57,9 @@ class _Strip:
     phrases: tuple[Phrase, ...]
 
 
-def _find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
+def find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
+    """The best bars and the solid rectangles they were chosen from (the classifier's
+    evidence of a bar chart)."""
     bars, rects, _ = _palette_bars(rgb)
     return bars, rects
 
