@@ -53,7 +53,8 @@ def lark_parser(**options: Any) -> Any:
 
 
 def _cache_file() -> str | bool:
-    """Lark's grammar cache file for this Lark and Python, or False when there is none.
+    """Lark's grammar cache file for this Lark and Python, or False when there is none
+    (disabled, no writable home, or a folder or file that others could write).
 
     Lark keys the file's content on the grammar and the options and builds again on
     any change; the name carries Lark's and Python's versions so installs that share
@@ -68,10 +69,22 @@ def _cache_file() -> str | bool:
         base = Path(xdg) if xdg else Path.home() / ".cache"
         folder = base / "refocus-dsl"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        version = f"{sys.version_info[0]}{sys.version_info[1]}"
+        file = folder / f"grammar-lark{lark.__version__}-py{version}.cache"
+        if not (_only_mine(folder) and (not file.exists() or _only_mine(file))):
+            return False
     except (OSError, RuntimeError):  # no home, read-only: build in memory every time
         return False
-    version = f"{sys.version_info[0]}{sys.version_info[1]}"
-    return str(folder / f"grammar-lark{lark.__version__}-py{version}.cache")
+    return str(file)
+
+
+def _only_mine(path: Path) -> bool:
+    """Whether ``path`` is this user's and no one else may write it: Lark unpickles its
+    cache file, so a file another user could have written must never be read."""
+    if not hasattr(os, "getuid"):  # pragma: no cover - Windows: no owner and mode bits
+        return True
+    st = path.stat()
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 def runtime_parser(transformer: Any) -> Any:

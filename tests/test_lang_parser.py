@@ -283,3 +283,23 @@ def test_grammar_cache_file_is_written_and_a_broken_one_is_rebuilt(tmp_path: Pat
     assert run() == "2"
     again = files[0].read_bytes()  # written again, whole (its bytes vary with hash order)
     assert again.split(b"\n")[0] == whole.split(b"\n")[0] and len(again) > len(whole) * 0.9
+
+
+def test_grammar_cache_is_not_used_where_others_could_write_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lark unpickles its cache file: one in a folder anyone may write to is never read.
+    from refocus_dsl._grammar import _cache_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("REFOCUS_NO_CACHE", "")
+    mine = _cache_file()
+    assert isinstance(mine, str) and Path(mine).parent == tmp_path / "refocus-dsl"
+    (tmp_path / "refocus-dsl").chmod(0o777)
+    assert _cache_file() is False
+    (tmp_path / "refocus-dsl").chmod(0o700)
+    Path(mine).write_bytes(b"")
+    Path(mine).chmod(0o666)
+    assert _cache_file() is False
+    Path(mine).chmod(0o600)
+    assert _cache_file() == mine
