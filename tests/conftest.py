@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+
 import pytest
 
 from refocus_dsl.errors import OcrUnavailableError
@@ -22,3 +25,14 @@ def no_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     """No model endpoint in the environment (the offline planner runs)."""
     for var in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "REFOCUS_MODEL"):
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _refocus_logger_restored() -> Iterator[None]:
+    """The CLI sets the ``refocus`` logger's level and handler (``-q`` raises it to
+    WARNING); put them back, so a later test's caplog still sees INFO records."""
+    log = logging.getLogger("refocus")
+    level, handlers = log.level, list(log.handlers)
+    yield
+    log.setLevel(level)
+    log.handlers[:] = handlers

@@ -103,5 +103,5 @@ def test_a_slow_reply_says_it_is_still_waiting(
         assert client.complete([{"role": "user", "content": "x"}]).text == "late"
         client.close()
     waits = [r.getMessage() for r in caplog.records if "no reply yet" in r.getMessage()]
-    assert 2 <= len(waits) <= 4, waits
+    assert len(waits) >= 2, waits  # at 0.2, 0.4, 0.6 s, and more on a loaded machine
     assert waits[0] == f"m at {s.base_url}: no reply yet after 0 s (gives up at 5 s)"
