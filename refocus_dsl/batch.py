@@ -105,26 +105,47 @@ def _record(image: BatchImage, resolved: ResolvedLayout) -> dict[str, Any]:
     }
 
 
+_RECORD_START = b'{"image": '
+"""How every line :func:`_record` writes begins (``json.dumps`` keeps the key order)."""
+
+
+def _done_in(path: Path) -> set[str]:
+    """The images an earlier run wrote a layout for; a last line cut short by a crash is
+    cut off the file (bytes, not text: the file may hold anything)."""
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        cut = data.rfind(b"\n") + 1
+        if not data[cut:].startswith(_RECORD_START):
+            raise BatchError(
+                f"{path} does not end in a layout line (not written by refocus detect?); "
+                "name another --jsonl file, or pass --no-resume to overwrite it"
+            )
+        data = data[:cut]
+        with open(path, "r+b") as fh:
+            fh.truncate(len(data))
+    done: set[str] = set()
+    for line in data.splitlines():
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError):  # not JSON, or not UTF-8: detected again
+            continue
+        if isinstance(row, dict) and row.get("layout") is not None:
+            done.add(str(row.get("image")))
+    return done
+
+
 class JsonlSink:
     """One JSON object per line, appended and flushed as each image finishes."""
 
     def __init__(self, path: Path, resume: bool) -> None:
         self.path = path
         self._done: set[str] = set()
-        if resume and path.is_file():
-            text = path.read_text(encoding="utf-8")
-            if text and not text.endswith("\n"):  # a line cut short by a crash: drop it
-                text = text[: text.rfind("\n") + 1]
-                with open(path, "r+", encoding="utf-8") as fh:
-                    fh.truncate(len(text.encode("utf-8")))
-            for line in text.splitlines():
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # not ours to judge; its image is detected again
-                if isinstance(row, dict) and row.get("layout") is not None:
-                    self._done.add(str(row.get("image")))
-        self._fh: IO[str] = open(path, "a" if resume else "w", encoding="utf-8")  # noqa: SIM115
+        try:
+            if resume and path.is_file():
+                self._done = _done_in(path)
+            self._fh: IO[str] = open(path, "a" if resume else "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise BatchError(f"cannot write {path}: {exc.strerror or exc}") from None
 
     def has(self, image: BatchImage) -> bool:
         return image.key in self._done

@@ -92,3 +92,20 @@ def test_out_dir_never_writes_outside_itself(
     assert main(["detect", str(manifest), "--out-dir", str(out)]) == 1
     assert "outside" in capsys.readouterr().err
     assert not (images / "a.json").exists() and not any(tmp_path.rglob("*.json"))
+
+
+def test_resume_reads_any_jsonl_file_without_a_traceback(
+    images: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Not UTF-8 and a last line that is not ours: refused, and the file is left as it was.
+    other = tmp_path / "other.jsonl"
+    other.write_bytes(b"\xff\xfe binary\n\x89 no newline at the end")
+    argv = ["detect", str(images), "--jsonl", str(other), "--workers", "1"]
+    assert main(argv) == 1
+    assert "does not end in a layout line" in capsys.readouterr().err
+    assert other.read_bytes() == b"\xff\xfe binary\n\x89 no newline at the end"
+    # A complete line that is not UTF-8 is only not counted as done.
+    other.write_bytes(b"\xff\xfe binary\n")
+    assert main(argv) == 0
+    lines = other.read_bytes().splitlines()
+    assert lines[0] == b"\xff\xfe binary" and len(lines) == 4
