@@ -166,6 +166,10 @@ class Registry:
         """Plugins that failed (only when loaded with ``strict=False``)."""
         self.disabled: list[str] = []
         """Entry points switched off (``REFOCUS_DISABLE_PLUGINS``), as ``name (dist)``."""
+        self.unknown_disabled: list[str] = []
+        """Names asked to be switched off that no entry point or distribution has."""
+        self.plugin_names: list[str] = []
+        """Every entry point found, loaded or not (what can be switched off)."""
 
     def register(self, plugin: Plugin, *, source: str = LOCAL_SOURCE, version: str = "") -> None:
         """Add every tool of ``plugin``, or none of them (raising PluginError)."""
@@ -247,6 +251,9 @@ class Registry:
         off = {name.strip() for name in disabled if name.strip()}
         found = list(entry_points(group=ENTRY_POINT_GROUP) if eps is None else eps)
         found.sort(key=lambda ep: (_dist_of(ep)[0], ep.name))
+        known = {ep.name for ep in found} | {_dist_of(ep)[0] for ep in found}
+        registry.unknown_disabled = sorted(off - known)
+        registry.plugin_names = sorted({ep.name for ep in found})
         for ep in found:
             dist, version = _dist_of(ep)
             if ep.name in off or dist in off:
@@ -304,6 +311,11 @@ def default_registry() -> Registry:
         log.warning(
             "%s; its tools are not available (switch it off with %s=%s or --disable-plugin %s)",
             bad.error, DISABLE_ENV, bad.entry_point, bad.entry_point,
+        )  # fmt: skip
+    for name in registry.unknown_disabled:  # a typo, or a tool's name (zoom comes from crop)
+        log.warning(
+            "cannot switch off %r: no plugin or package has that name (plugins: %s)",
+            name, ", ".join(registry.plugin_names),
         )  # fmt: skip
     if len(registry) == 0 and not registry.disabled:
         raise PluginError(

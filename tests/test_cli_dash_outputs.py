@@ -127,3 +127,16 @@ def test_detect_summary_lists_series_and_each_series_bar() -> None:
     text = summary(Layout(200, 100, "chart", chart=chart))
     assert "series 1: '2019'  colour #1f77b4" in text and "series 2: None  colour #ff7f0e" in text
     assert "    2019: [20, 30, 40, 90]" in text and "    series 2: none" in text
+
+
+def test_switching_off_an_unknown_plugin_warns(capfd: pytest.CaptureFixture[str]) -> None:
+    from refocus_dsl.registry import disable_plugins
+
+    try:
+        assert main(["--disable-plugin", "zoom", "--disable-plugin", "underline", "plugins"]) == 0
+        captured = capfd.readouterr()
+        assert "cannot switch off 'zoom': no plugin or package has that name" in captured.err
+        assert "plugins: crop, " in captured.err and "switch off 'underline'" not in captured.err
+        assert "switched off: underline" in captured.out
+    finally:
+        disable_plugins(())  # switch them back on for the other tests of this process
