@@ -19,7 +19,7 @@ from refocus_dsl.errors import ModelError
 from refocus_dsl.loop.client import AsyncChatClient, ChatClient
 from refocus_dsl.loop.config import EndpointConfig
 from refocus_dsl.loop.session import ask
-from refocus_dsl.loop.transport import MAX_RESPONSE_BYTES, bounded_body
+from refocus_dsl.loop.transport import MAX_RESPONSE_BYTES, ResponseUndecodable, bounded_body
 
 MSG = [{"role": "user", "content": "hello"}]
 HTML = b"<!doctype html><html><body><h1>Sign in</h1></body></html>"
@@ -126,3 +126,26 @@ def test_an_html_page_is_a_transport_failure(tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "t" / "trace.json").read_text())
     assert doc["complete"] is False and doc["status"] == "error"
     assert doc["turns"] == []
+
+
+def test_a_completion_with_no_choices_is_a_transport_failure() -> None:
+    empty = Reply(raw_body=json.dumps({"choices": [], "usage": {}}).encode())
+    with ScriptedServer([empty, Reply(text="ANSWER: 7")]) as s:
+        client = ChatClient(_config(s.base_url, max_retries=1))
+        try:
+            got = client.complete(MSG)
+        finally:
+            client.close()
+    assert got.text == "ANSWER: 7" and got.retries == 1
+    assert "a completion with no choices" in got.errors[0]
+
+
+def test_a_broken_gzip_body_is_undecodable_not_a_zlib_crash() -> None:
+    async def chunks() -> list[bytes]:
+        async def raw():  # type: ignore[no-untyped-def]
+            yield b"\x1f\x8b\x08\x00" + b"not deflate data at all" * 4
+
+        return [c async for c in bounded_body(raw(), "gzip", 1000)]
+
+    with pytest.raises(ResponseUndecodable, match="not valid gzip"):
+        asyncio.run(chunks())

@@ -187,17 +187,20 @@ def _content_text(content: Any) -> str | None:
 
 def _completion(response: Any, started: float, retries: int, errors: list[str]) -> Completion:
     choices = _field(response, "choices")
-    if not isinstance(choices, list):
+    if not isinstance(choices, list) or not choices:
         # openai hands back the text of a non-JSON body; a JSON body without choices
-        # is no completion either. Both are the endpoint failing, not the model.
-        what = f"{response[:60]!r}" if isinstance(response, str) else type(response).__name__
+        # (or with an empty list) is no completion either. All are the endpoint failing,
+        # not the model: retried, then a clear error.
+        if isinstance(choices, list):
+            what = "a completion with no choices"
+        elif isinstance(response, str):
+            what = f"{response[:60]!r}"
+        else:
+            what = type(response).__name__
         raise ValueError(f"the endpoint did not send a chat completion (got {what})")
-    text: str | None = None
-    finish: Any = None
-    if isinstance(choices, list) and choices:
-        message = _field(choices[0], "message")
-        text = _content_text(_field(message, "content"))
-        finish = _field(choices[0], "finish_reason")
+    message = _field(choices[0], "message")
+    text = _content_text(_field(message, "content"))
+    finish = _field(choices[0], "finish_reason")
     usage = _field(response, "usage")
     model = _field(response, "model")
     return Completion(

@@ -400,7 +400,11 @@ async def _one(
         extra["judge"] = answered.judge
     if result.status == "error":
         extra["failure"] = result.error
-    await asyncio.to_thread(write_trace, result, folder, extra)
+    try:
+        await asyncio.to_thread(write_trace, result, folder, extra)
+    except RefocusError as exc:  # one unwritable folder must not end the run
+        progress.failed(item.id, str(exc), report)
+        return
     if result.status == "error":
         progress.failed(item.id, result.error, report)
         return
@@ -488,7 +492,10 @@ async def run_eval_async(
         "mode": options.mode,
         "model": config.model if config is not None else None,
     }
-    (options.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    try:
+        (options.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    except OSError as exc:
+        raise LoopError(f"cannot write {options.out / 'summary.json'}: {exc}") from None
     return summary
 
 

@@ -76,11 +76,15 @@ def _open(folder: Path, name: Any) -> Image.Image | str | None:
     path = trace_image(folder, name)
     if path is None:
         return None
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_EMBED_BYTES:  # checked before reading: a huge file is never loaded
+            return f"{name}: {size} bytes, too large to embed"
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"{name}: cannot be read ({exc.strerror or exc}), not shown"
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         return f"{name}: not a PNG, not shown"
-    if len(data) > MAX_EMBED_BYTES:
-        return f"{name}: {len(data)} bytes, too large to embed"
     try:
         return load_image(data).image  # the pixel limit guards against a bomb
     except RefocusError as exc:

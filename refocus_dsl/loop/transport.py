@@ -58,7 +58,12 @@ async def bounded_body(
             if decoder is None:
                 out, data = data, b""
             else:
-                out = decoder.decompress(data, max_bytes - total + 1)
+                try:
+                    out = decoder.decompress(data, max_bytes - total + 1)
+                except zlib.error as exc:
+                    raise ResponseUndecodable(
+                        f"response body is not valid {encoding}: {exc}"
+                    ) from None
                 data = decoder.unconsumed_tail
             total += len(out)
             if total > max_bytes:
