@@ -1,4 +1,4 @@
-"""Text that leaves the process: credentials redacted, terminal control sequences removed.
+"""Text that leaves the process: credentials redacted, terminal controls made visible.
 
 Model replies, OCR'd labels and error messages from servers are untrusted: printed
 raw, an OSC sequence retitles the terminal or writes the clipboard, ``ESC[2J``
@@ -18,14 +18,6 @@ from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
 _USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/\s@\"'<>]+@")
-_ESCAPE = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?"  # CSI: colours, cursor moves, clear screen
-    r"|\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window title, clipboard (52), links
-    r"|[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
-    r"|.)?"  # any other two-character escape
-    r"|\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x9c]*[\x07\x9c]?",  # the 8-bit CSI and OSC
-    re.DOTALL,
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """C0 and C1 controls except tab, newline and carriage return (progress bars redraw
 with it), and the bidirectional overrides that make text read other than it is."""
@@ -53,14 +45,23 @@ def redact(text: str) -> str:
 
 
 def terminal_safe(text: str) -> str:
-    """``text`` without escape sequences and control characters (tab and newlines kept)."""
-    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
-        text = _ESCAPE.sub("", text)
-    return _CONTROL.sub("", text)
+    """``text`` with every control character shown as an escape (``\\x1b``, ``\\u202e``).
+
+    Escaping rather than deleting keeps messages true: a label that really holds
+    ``ESC]0;x BEL Year`` is shown as such, so "no column named ..." never seems to
+    contradict the list of columns printed beside it. With ESC itself made visible,
+    no escape sequence can act on the terminal.
+    """
+    return _CONTROL.sub(_visible, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class _SafeStream:
-    """A text stream that redacts and strips what is written, delegating the rest."""
+    """A text stream that redacts what is written and makes its controls visible."""
 
     def __init__(self, inner: IO[str]) -> None:
         self._inner = inner
@@ -76,7 +77,7 @@ class _SafeStream:
 @contextmanager
 def safe_output() -> Iterator[None]:
     """While active, everything written to standard output and error is redacted and
-    stripped of control sequences (binary writes to ``.buffer`` pass unchanged)."""
+    shown with its control characters escaped (binary writes to ``.buffer`` pass unchanged)."""
     old_out, old_err = sys.stdout, sys.stderr
     sys.stdout = _SafeStream(old_out)
     sys.stderr = _SafeStream(old_err)

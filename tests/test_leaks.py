@@ -66,7 +66,8 @@ def test_model_text_reaches_the_terminal_without_control_sequences(
         code = main(["ask", img, "q?", "--layout", lay, "--base-url", s.base_url,
                      "--model", "m"])  # fmt: skip
     out, err = capsys.readouterr()
-    assert code == 0 and "answer: 2011" in out and "thought: look here." in out
+    assert code == 0 and "answer: 2011" in out
+    assert r"thought: look \x1b]0;pwned\x07here\x1b[2J\x1b[H." in out  # shown, inert
     for text in (out, err):
         assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text
 
@@ -92,3 +93,17 @@ def test_terminal_safe_leaves_no_control(text: str) -> None:
         (ord(c) < 32 and c not in "\t\n\r") or 0x7F <= ord(c) <= 0x9F for c in clean
     )
     assert terminal_safe(clean) == clean
+
+
+def test_an_escaped_label_is_shown_as_it_is_so_messages_agree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, lay = _files(tmp_path)
+    doc = json.loads(Path(lay).read_text())
+    doc["table"]["columns"][1]["header"] = f"{OSC_CLIP}Year"
+    Path(lay).write_text(json.dumps(doc))
+    main(["check", "-e", 'mask(columns("Year"))', "--layout", lay])
+    out, err = capsys.readouterr()
+    # the header is not "Year": the list of columns beside the error must say why
+    assert r"\x1b]52;c;cm0gLXJmIH4=\x07Year" in out + err
+    assert "\x1b" not in out + err and "\x07" not in out + err
