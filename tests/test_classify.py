@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 
 import matplotlib
-from PIL import Image, ImageDraw, ImageFont
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -14,9 +15,16 @@ from refocus_dsl.detect.classify import Features, classify_kind, decide  # noqa:
 
 
 def _chart(
-    values: list[float], horizontal: bool = False, size: tuple[float, float] = (6, 4)
+    values: list[float], horizontal: bool = False, size: tuple[float, float] = (6, 4),
+    tinted: bool = False,
 ) -> Image.Image:
     fig, ax = plt.subplots(figsize=size, dpi=100)
+    if tinted:  # a grey plot area under white gridlines, no frame
+        ax.set_facecolor("#eaeaf2")
+        ax.grid(True, color="white")
+        ax.set_axisbelow(True)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
     names = [f"Item {i}" for i in range(len(values))]
     if horizontal:
         ax.barh(names, values, color="#2a7ab9")
@@ -153,3 +161,44 @@ def test_degenerate_images_do_not_break_anything() -> None:
         layout = detect_chart(img, NoOcr())  # type: ignore[arg-type]
         assert layout.chart is not None and layout.chart.categories == () and layout.notes
         assert len(find_panels(img).boxes) <= 1
+
+
+def _noisy(img: Image.Image, sd: float = 8.0, seed: int = 0) -> Image.Image:
+    """Grey sensor grain, as a scan or a photographed screen adds."""
+    rgb = np.asarray(img.convert("RGB")).astype(np.float32)
+    grain = np.random.default_rng(seed).normal(0.0, sd, rgb.shape[:2])[..., None]
+    return Image.fromarray(np.clip(rgb + grain, 0, 255).astype(np.uint8))
+
+
+def _jpeg(img: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="JPEG", quality=quality)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
+def test_grain_between_panels_is_still_whitespace() -> None:
+    # Panels edge to edge, their own white margins the only whitespace: grain makes
+    # every gap pixel differ from the page colour, and the figure must not become one
+    # piece (it read as a table).
+    values = ([3, 5, 2], [4, 1, 6, 2], [2, 6, 3, 5], [5, 2, 4])
+    panels = [
+        _chart(v, horizontal=k == 1, size=(4, 3), tinted=True).convert("RGB")
+        for k, v in enumerate(values)
+    ]
+    w, h = panels[0].size
+    page = Image.new("RGB", (2 * w, 2 * h), "white")
+    for k, p in enumerate(panels):
+        page.paste(p, ((k % 2) * w, (k // 2) * h))
+    assert classify_kind(page) == "figure"
+    for seed in range(3):
+        assert classify_kind(_noisy(page, seed=seed)) == "figure"
+
+
+def test_degraded_tables_and_charts_keep_their_kind() -> None:
+    table = _table()
+    assert classify_kind(table.filter(ImageFilter.GaussianBlur(1))) == "table"
+    assert classify_kind(_jpeg(table, 30)) == "table"
+    chart = _chart([3, 7, 5, 2, 6])
+    assert classify_kind(_noisy(chart)) == "chart"
+    assert classify_kind(_jpeg(chart, 30)) == "chart"
