@@ -94,7 +94,7 @@ class ScaledOcr:
 def _scale_value(value: Any, typ: str, sx: float, sy: float) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return _scale_dataclass(value, sx, sy)
-    if isinstance(value, tuple) and value and "Box, ..." in typ:
+    if isinstance(value, tuple) and value and "Box" in typ and ", ...]" in typ:  # Box | None
         return tuple(_scale_pair(b, sx, sy) for b in value)
     if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
         return tuple(_scale_dataclass(v, sx, sy) for v in value)
