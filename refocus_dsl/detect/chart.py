@@ -20,6 +20,7 @@ Pipeline (each step in its own helper module):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -432,6 +433,31 @@ class _Cat:
     pos: float
     label: Phrase | None
     group: Group | None
+    anchor: float | None = None  # where the label says its tick is (labels matched to a bar)
+
+
+def label_alignment(pairs: Sequence[tuple[float, float, float]], spacing: float) -> float:
+    """Share of tick labels sitting over/under the bars they are assigned to (0..1).
+
+    Each pair is a label's anchor along the category axis (its centre; the end at
+    its tick for a label turned part of the way) and its bar group's extent
+    (lo, hi). A label sits right when its anchor lies within the group, or, for a
+    group narrower than half the category spacing, within a quarter spacing of its
+    centre. Evidence for the pairing: a label half-way between two bars names
+    either. 1.0 when no label has a bar.
+    """
+    if not pairs:
+        return 1.0
+    ok = sum(
+        abs(a - (lo + hi) / 2.0) <= max((hi - lo) / 2.0, 0.25 * spacing) for a, lo, hi in pairs
+    )
+    return ok / len(pairs)
+
+
+def chart_confidence(paired: float, ocr: float, alignment: float) -> float:
+    """0..1 from the share of categories with both a label and a bar, the labels' mean
+    OCR confidence (0..100, 90 counts as sure) and :func:`label_alignment`."""
+    return paired * min(1.0, ocr / 90.0) * (0.6 + 0.4 * alignment)
 
 
 def _match(
@@ -474,8 +500,7 @@ def _match(
             # Keep the closest phrase as the label; others (value text) are loose.
             ps.sort(key=lambda p: abs(anchor(p, use_end) - grp.centre))
             best = ps[0]
-            loose.extend(ps[1:]) if not vertical else None
-            cats.append(_Cat(grp.centre, best, grp))
+            cats.append(_Cat(grp.centre, best, grp, anchor(best, use_end)))
         else:
             # Horizontal bars: lines of a wrapped label stack beside one bar.
             ps.sort(key=lambda p: p.bbox[1])
@@ -483,7 +508,7 @@ def _match(
             text = " ".join(p.text for p in ps)
             conf = float(min(p.confidence for p in ps))
             c = (box[1] + box[3]) / 2.0
-            cats.append(_Cat(grp.centre, Phrase(text, box, conf, c, c, len(ps)), grp))
+            cats.append(_Cat(grp.centre, Phrase(text, box, conf, c, c, len(ps)), grp, c))
     # Labels with no bar: a zero or missing value still has a tick label.
     lo = groups[0].lo - 0.75 * spacing
     hi = groups[-1].hi + 0.75 * spacing
@@ -614,9 +639,13 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
                 bars=each,
             )
         )
-    n_pairs = sum(1 for c in cats if c.label is not None and c.group is not None)
+    paired = [(c.anchor, c.group.lo, c.group.hi) for c in cats
+              if c.label is not None and c.group is not None and c.anchor is not None]
     conf_ocr = float(np.mean([c.label.confidence for c in cats if c.label is not None] or [0.0]))
-    confidence = (n_pairs / max(1, len(cats))) * min(1.0, conf_ocr / 90.0)
+    alignment = label_alignment(paired, spacing)
+    if alignment < 0.7:
+        notes.append(f"tick labels sit poorly under their bars (alignment {alignment:.2f})")
+    confidence = chart_confidence(len(paired) / max(1, len(cats)), conf_ocr, alignment)
     chart = Chart(
         type="bar",
         orientation=bars.orientation,
@@ -628,5 +657,9 @@ def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
     return Layout(
         width=w, height=h, kind="chart", chart=chart, notes=tuple(notes),
         confidence=round(confidence, 3),
-        detector={"bars": len(bars.bars), "label_angle": strip.angle if strip else None},
+        detector={
+            "bars": len(bars.bars),
+            "label_angle": strip.angle if strip else None,
+            "evidence": {"label_alignment": round(alignment, 3)},
+        },
     )

@@ -1,0 +1,62 @@
+"""A chart's confidence falls when its tick labels do not sit under the bars they name."""
+
+from __future__ import annotations
+
+import pytest
+from chart_helpers import WORDS, draw_chart
+
+from refocus_dsl.detect.chart import chart_confidence, detect_chart, label_alignment
+from refocus_dsl.ocr import OcrEngine
+
+
+def _evidence(labels: list[tuple[int, int, int, int]], bars: list[tuple[int, int, int, int]]
+              ) -> list[tuple[float, float, float]]:
+    return [((lb[0] + lb[2]) / 2.0, b[0], b[2]) for lb, b in zip(labels, bars, strict=True)]
+
+
+def test_misassigned_label_lowers_confidence() -> None:
+    drawn = draw_chart(list(WORDS[:4]), [[3.0, 7.0, 5.0, 2.0]])
+    centres = [(b[0] + b[2]) / 2.0 for b in drawn.bars]
+    spacing = centres[1] - centres[0]
+    right = _evidence(drawn.labels, drawn.bars)
+    assert label_alignment(right, spacing) == 1.0
+    # The second bar given the third bar's label (and the third the second's).
+    swapped = [drawn.labels[0], drawn.labels[2], drawn.labels[1], drawn.labels[3]]
+    wrong = _evidence(swapped, drawn.bars)
+    assert label_alignment(wrong, spacing) == 0.5
+    sure = chart_confidence(1.0, 95.0, label_alignment(right, spacing))
+    assert sure == 1.0
+    assert chart_confidence(1.0, 95.0, label_alignment(wrong, spacing)) == pytest.approx(0.8)
+    # Half-way between two bars names either: not aligned.
+    half = [(centres[0] + spacing / 2.0, b[0], b[2]) for b in drawn.bars[:1]]
+    assert label_alignment(half, spacing) == 0.0
+
+
+def test_no_labelled_bar_is_no_evidence_against() -> None:
+    assert label_alignment([], 40.0) == 1.0
+
+
+@pytest.mark.parametrize("rotation", [0, 45])
+def test_correct_drawn_chart_keeps_its_confidence(ocr: OcrEngine, rotation: int) -> None:
+    drawn = draw_chart(list(WORDS[4:9]), [[3.0, 7.0, 5.0, 2.0, 6.0]], rotation=rotation)
+    layout = detect_chart(drawn.image, ocr)
+    assert layout.detector is not None
+    assert layout.detector["evidence"] == {"label_alignment": 1.0}
+    assert layout.confidence is not None and layout.confidence >= 0.7
+    assert not any("sit poorly" in n for n in layout.notes)
+
+
+def test_big_image_scaling_keeps_each_bar_of_a_four_bar_category() -> None:
+    # A category's own bars (four, one not found) were taken for one box and crashed.
+    from refocus_dsl.detect._scale import scale_layout
+    from refocus_dsl.layout import Category, Chart, Layout
+
+    bars = ((10, 20, 30, 100), None, (50, 40, 70, 100), (70, 60, 90, 100))
+    cat = Category(index=0, label="A", bar_bbox=(10, 20, 90, 100), bars=bars)
+    layout = Layout(width=200, height=200, kind="chart", chart=Chart(categories=(cat,)))
+    got = scale_layout(layout, (400, 400)).chart
+    assert got is not None
+    assert got.categories[0].bars == (
+        (20, 40, 60, 200), None, (100, 80, 140, 200), (140, 120, 180, 200)
+    )
+    assert got.categories[0].bar_bbox == (20, 40, 180, 200)
