@@ -164,3 +164,41 @@ def test_no_margin_uneven_rows_on_a_page_of_another_colour(page: tuple[int, int,
     assert len(found) == 4, found
     for got, box in zip(found, want, strict=True):
         assert iou(got, box) >= 0.9, (got, box)
+
+
+def _bar_grid(rows: int, cols: int, titles: bool) -> tuple[Image.Image, list[Box]]:
+    """A matplotlib grid of bar charts with few wide bars (tight_layout), and each axes'
+    box with its labels in image coordinates."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axs = plt.subplots(rows, cols, figsize=(4.5 * cols, 3.5 * rows), squeeze=False)
+    for i, ax in enumerate(axs.flat):
+        ax.bar(["A", "B", "C"], [i + 1, 3, 2 * i + 1])
+        if titles:
+            ax.set_title(f"Panel {i + 1}")
+    fig.tight_layout()
+    fig.canvas.draw()
+    height = fig.canvas.get_width_height()[1]
+    boxes: list[Box] = []
+    for ax in axs.flat:
+        b = ax.get_tightbbox()
+        assert b is not None
+        boxes.append((round(b.x0), round(height - b.y1), round(b.x1), round(height - b.y0)))
+    rgb = Image.frombytes("RGBA", fig.canvas.get_width_height(), bytes(fig.canvas.buffer_rgba()))
+    plt.close(fig)
+    return rgb.convert("RGB"), boxes
+
+
+@pytest.mark.parametrize("titles", [True, False])
+@pytest.mark.parametrize(("rows", "cols"), [(2, 2), (1, 3), (2, 3)])
+def test_bar_chart_grid_is_not_cut_between_its_bars(rows: int, cols: int, titles: bool) -> None:
+    # A bar's edge runs nearly the whole height of its plot, but the plot's frame crosses
+    # it and white above the bar joins both sides: it is no seam between two panels.
+    image, axes = _bar_grid(rows, cols, titles)
+    found = find_panels(image).boxes
+    assert len(found) == rows * cols, found
+    for got, want in zip(found, axes, strict=True):
+        assert iou(got, want) >= 0.75, (got, want)

@@ -90,6 +90,22 @@ def _main_colour(rgb: U8) -> tuple[int, int, int]:
     return (top >> 16) & 255, (top >> 8) & 255, top & 255
 
 
+def _enclosed(ink: BoolArr, lo: int, hi: int, step: int) -> bool:
+    """Whether the colour step between lines ``step`` and ``step + 1`` of ``ink`` (lines
+    along the cut) stops inside a frame: lines cross the window ``lo:hi`` around it on
+    both sides of a spot where page shows on both sides of the step. That spot is one
+    open space reaching across the step (the white above a bar, under a plot's top
+    spine), so the step is a drawing's edge inside the frame. A seam between pasted
+    cards has a card's own colour or edge all along it, from one crossing line to the
+    other."""
+    crossing = np.flatnonzero(ink[lo:hi].all(axis=0))
+    if crossing.size < 2:
+        return False
+    open_space = np.flatnonzero(~ink[step] & ~ink[step + 1])
+    inside = (open_space > crossing[0]) & (open_space < crossing[-1])
+    return bool(inside.any())
+
+
 class _Cutter:
     def __init__(self, rgb: U8, page: tuple[int, int, int], edges: bool = True) -> None:
         self.rgb = rgb
@@ -164,7 +180,7 @@ class _Cutter:
             lo, hi = max(0, i - half), min(len(lines), i + half + 1)
             # Drawing that runs on across the step means the step is inside one drawing.
             # Cards' own top and bottom edges meet across the step: only the inside counts.
-            if int(ink[lo:hi, 6:-6].all(axis=0).sum()) <= 1:
+            if int(ink[lo:hi, 6:-6].all(axis=0).sum()) <= 1 and not _enclosed(ink, lo, hi, i):
                 out.append(self._band_middle(lines, int(i) + 1))
         return out
 
