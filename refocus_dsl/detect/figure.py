@@ -22,7 +22,7 @@ from refocus_dsl.detect.panels import with_panel_layouts
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "2"
+VERSION = "3"
 
 BoolArr = npt.NDArray[np.bool_]
 
