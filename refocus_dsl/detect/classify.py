@@ -39,6 +39,11 @@ SOLID_PX = 2
 """Ink that survives shrinking by this many pixels (in the reduced copy) is a fill."""
 PAGE_NOISE = 16
 """Largest spread about the page colour taken for noise (light tints differ by more)."""
+GRAIN = 2
+"""A border straying this far from the page colour is grainy: fill colours are read
+from a smoothed copy."""
+MIN_BAR_COVER = 0.003
+"""Share of the image that a chart's bars cover at the least."""
 MAX_COLOURS = 10
 """Fill colours examined for bars (the commonest ones after the page)."""
 
@@ -146,7 +151,9 @@ def _eroded(mask: npt.NDArray[np.bool_], r: int) -> npt.NDArray[np.bool_]:
     return out
 
 
-def bar_evidence(rgb: U8) -> tuple[Bars | None, npt.NDArray[np.bool_] | None]:
+def bar_evidence(
+    rgb: U8, colours: U8 | None = None
+) -> tuple[Bars | None, npt.NDArray[np.bool_] | None]:
     """The best set of solid rectangles on a common baseline (and the solid mask).
 
     Solid: clearly off the page colour and still there when shrunk by SOLID_PX, so
@@ -157,17 +164,23 @@ def bar_evidence(rgb: U8) -> tuple[Bars | None, npt.NDArray[np.bool_] | None]:
     # Light fills (grey bars on a tinted plot) are too close to the page for that:
     # each frequent colour's own solid pixels are candidates too.
     masks = [solid]
-    pal = palette(rgb, max(12, rgb.shape[0] * rgb.shape[1] // 4000))
-    order = sorted(range(len(pal.colours)), key=lambda i: -pal.counts[i])
-    for i in order[: MAX_COLOURS + 1]:
-        if max(abs(a - b) for a, b in zip(pal.colours[i], page, strict=True)) > 12:
-            masks.append(_eroded(pal.labels == i, 1))
+    # ``colours``: also a copy with grain smoothed out, where a grainy fill is one
+    # colour again (the grain splits it over several bins in ``rgb``).
+    for source in [rgb] if colours is None else [rgb, colours]:
+        pal = palette(source, max(12, rgb.shape[0] * rgb.shape[1] // 4000))
+        order = sorted(range(len(pal.colours)), key=lambda i: -pal.counts[i])
+        for i in order[: MAX_COLOURS + 1]:
+            if max(abs(a - b) for a, b in zip(pal.colours[i], page, strict=True)) > 12:
+                masks.append(_eroded(pal.labels == i, 1))
     best: Bars | None = None
     best_mask: npt.NDArray[np.bool_] | None = None
     for mask in masks:
         for vertical in (True, False):
             found = _bars_of(mask, vertical)
-            if found is not None and (best is None or len(found.centres) > len(best.centres)):
+            # Specks of grain or JPEG ringing can line up too: bars hold some area.
+            if found is None or found.cover < MIN_BAR_COVER:
+                continue
+            if best is None or len(found.centres) > len(best.centres):
                 best, best_mask = found, mask
     return best, best_mask
 
@@ -223,6 +236,13 @@ def _distinct(lengths: list[float]) -> bool:
     return same < 0.7
 
 
+def _spread(rgb: U8, page: tuple[int, int, int]) -> float:
+    """How far the image's border strays from the page colour (its grain), at the 75th
+    percentile: a clean page is 0 however much drawing touches the border."""
+    edge = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    return float(np.percentile(colour_distance(edge[None, :, :], page), 75))
+
+
 def _clean_page(rgb: U8) -> U8:
     """``rgb`` with noise and JPEG ringing off the page, so whitespace between panels is
     blank again: a 3x3 mean (grain shrinks to a third; a median would cost ten times
@@ -230,9 +250,7 @@ def _clean_page(rgb: U8) -> U8:
     image's border shows it, never more than PAGE_NOISE) set to that colour."""
     soft = np.array(Image.fromarray(rgb).filter(ImageFilter.BoxBlur(1)).convert("RGB"))
     page = border_colour(soft)
-    edge = np.concatenate([soft[0], soft[-1], soft[:, 0], soft[:, -1]])
-    spread = float(np.percentile(colour_distance(edge[None, :, :], page), 75))
-    near = colour_distance(soft, page) <= min(PAGE_NOISE, 2 * spread + 2)
+    near = colour_distance(soft, page) <= min(PAGE_NOISE, 2 * _spread(soft, page) + 2)
     soft[near] = page
     return soft
 
@@ -241,10 +259,14 @@ def features(image: Image.Image) -> Features:
     """The features of ``image`` (any mode), measured on a reduced copy."""
     rgb, factor = reduced(image)
     h, w = rgb.shape[:2]
-    bars, mask = bar_evidence(rgb) if min(h, w) >= 8 else (None, None)
+    clean = _clean_page(rgb)
+    grainy = _spread(rgb, border_colour(rgb)) >= GRAIN
+    bars, mask = (
+        bar_evidence(rgb, clean if grainy else None) if min(h, w) >= 8 else (None, None)
+    )
     lengths = list(bars.lengths) if bars is not None else []
     distinct = _distinct(lengths)
-    panels = find_panels(Image.fromarray(_clean_page(rgb)), edges=False)
+    panels = find_panels(Image.fromarray(clean), edges=False)
     big = tuple(b for b in panels.boxes if (b[2] - b[0]) * (b[3] - b[1]) >= 0.05 * w * h)
     cover = sum((b[2] - b[0]) * (b[3] - b[1]) for b in big) / float(max(1, w * h))
     areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in big]
@@ -267,7 +289,7 @@ def decide(f: Features) -> Kind:
     ):
         return "figure"
     # Table fills (stripes, header bands) line up too, but all have one length.
-    if f.n_bars >= 2 and f.distinct_lengths and f.bar_cover >= 0.003:
+    if f.n_bars >= 2 and f.distinct_lengths and f.bar_cover >= MIN_BAR_COVER:
         return "chart"
     return "table"
 
