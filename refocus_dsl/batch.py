@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from refocus_dsl.errors import RefocusError
+from refocus_dsl.jsonlines import json_lines
 from refocus_dsl.layout import layout_to_dict
 
 if TYPE_CHECKING:
@@ -55,16 +56,10 @@ def _from_manifest(manifest: Path) -> list[BatchImage]:
     except (OSError, UnicodeDecodeError) as exc:
         raise BatchError(f"cannot read manifest {manifest}: {exc}") from None
     seen: dict[str, BatchImage] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BatchError(f"{manifest}:{number}: not valid JSON ({exc.msg})") from None
+    for _, where, row in json_lines(lines, manifest, BatchError):
         image = row.get("image") if isinstance(row, dict) else None
         if not isinstance(image, str) or not image:
-            raise BatchError(f"{manifest}:{number}: missing or invalid 'image'")
+            raise BatchError(f"{where}: missing or invalid 'image'")
         key = Path(image).as_posix()
         seen.setdefault(key, BatchImage(key, manifest.parent / image))
     return list(seen.values())

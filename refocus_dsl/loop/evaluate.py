@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from refocus_dsl.errors import USAGE, RefocusError
+from refocus_dsl.jsonlines import json_lines
 from refocus_dsl.limits import DEFAULT_MAX_PIXELS, Limits
 from refocus_dsl.loop.client import AsyncChatClient
 from refocus_dsl.loop.config import EndpointConfig
@@ -132,16 +133,7 @@ def _parse_dataset(
     items: list[Item] = []
     seen: set[str] = set()
     folders: dict[str, str] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{source}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LoopError(f"{where}: not valid JSON ({exc.msg})") from None
-        except (ValueError, RecursionError) as exc:  # a 5000-digit number, deep nesting
-            raise LoopError(f"{where}: not valid JSON ({type(exc).__name__}: {exc})") from None
+    for number, where, row in json_lines(lines, source, LoopError):
         if not isinstance(row, dict):
             raise LoopError(f"{where}: expected an object")
         for key in ("image", "question", "answer"):

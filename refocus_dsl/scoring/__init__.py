@@ -10,7 +10,6 @@ in ``refocus_dsl.scoring.<kind>`` and follow the protocol in
 
 from __future__ import annotations
 
-import json
 import resource
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from refocus_dsl.errors import LayoutError, RefocusError
+from refocus_dsl.jsonlines import json_lines
 from refocus_dsl.layout import Layout, load_layout
 from refocus_dsl.scoring.common import (
     ImageScores,
@@ -103,14 +103,10 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise LayoutError(f"cannot read manifest {p}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise LayoutError(f"cannot read manifest {p}: not UTF-8 text") from None
     rows: list[ManifestRow] = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LayoutError(f"{p}:{n}: not valid JSON: {exc.msg}") from None
+    for n, _, doc in json_lines(text.splitlines(), p, LayoutError):
         if not isinstance(doc, dict) or "image" not in doc:
             raise LayoutError(f"{p}:{n}: a manifest line needs 'image' (and 'gold')")
         if "gold" not in doc and not _answer_bar_row(doc):
