@@ -3,6 +3,7 @@ prompt styles and the first request, edited-image paths only when written."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 from fake_dist import write_dist
 from loop_helpers import write_table_files
 
-from refocus_dsl.cli import main
+from refocus_dsl.cli import build_parser, main
 from refocus_dsl.registry import default_registry, disable_plugins
 
 
@@ -108,3 +109,18 @@ def test_edited_image_path_only_when_written(
                  "--trace-dir", str(trace)]) == 0  # fmt: skip
     out = capsys.readouterr().out
     assert f"(edited image: {trace / 'turn1.png'})" in out and (trace / "turn1.png").is_file()
+
+
+def _options_without_help(parser: argparse.ArgumentParser, name: str) -> list[str]:
+    missing: list[str] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub in action.choices.items():
+                missing += _options_without_help(sub, f"{name} {sub_name}")
+        elif action.help is None:
+            missing.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
+    return missing
+
+
+def test_every_option_and_argument_says_what_it_is_for() -> None:
+    assert _options_without_help(build_parser(), "refocus") == []

@@ -39,3 +39,28 @@ def add_engine(p: argparse.ArgumentParser) -> None:
         help="with --engine ray: the cluster to join (auto: the one `ray start --head` "
         "started here); default: start a local one",
     )  # fmt: skip
+
+
+def add_prompt_style(p: argparse.ArgumentParser) -> None:
+    """``--prompt-style dsl|paper``: which system prompt the model gets."""
+    p.add_argument(
+        "--prompt-style", choices=("dsl", "paper"), default="dsl",
+        help="dsl: the refocus language's prompt (default); paper: the ReFocus paper's "
+        "wording, asking for the same programs",
+    )  # fmt: skip
+
+
+def add_kind(p: argparse.ArgumentParser) -> None:
+    """``--kind``: which detector reads the image."""
+    p.add_argument(
+        "--kind", choices=("auto", "table", "chart", "figure"), default="auto",
+        help="what the image is: auto (default: classify it), or force a detector",
+    )  # fmt: skip
+
+
+def add_ocr(p: argparse.ArgumentParser) -> None:
+    """``--ocr``: which tesseract binding reads the text."""
+    p.add_argument(
+        "--ocr", choices=("auto", "tesserocr", "pytesseract"), default="auto",
+        help="OCR backend: auto (default: tesserocr if installed, else pytesseract), or force one",
+    )  # fmt: skip

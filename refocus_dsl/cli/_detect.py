@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refocus_dsl.cli._common import add_engine, add_max_pixels
+from refocus_dsl.cli._common import add_engine, add_kind, add_max_pixels, add_ocr
 from refocus_dsl.layout import Layout
 
 RAW = argparse.RawDescriptionHelpFormatter
@@ -64,14 +64,12 @@ def add_parsers(sub: Any) -> None:
         help="image file (PNG, JPEG, ...); or, with --jsonl or --out-dir, a folder of "
         "images or a JSON Lines manifest whose lines name an \"image\"",
     )
-    p.add_argument("--kind", choices=["auto", "table", "chart", "figure"], default="auto")
+    add_kind(p)
     p.add_argument("--json", action="store_true", help="print the layout JSON")
     p.add_argument(
         "--overlay", metavar="OUT.png", help="write the image with the boxes drawn on it"
     )
-    p.add_argument(
-        "--ocr", choices=["auto", "tesserocr", "pytesseract"], default="auto", help="OCR backend"
-    )
+    add_ocr(p)
     p.add_argument(
         "--no-cache", action="store_true", help="detect afresh, do not read or write the cache"
     )
@@ -106,7 +104,7 @@ def add_parsers(sub: Any) -> None:
     )
     e.add_argument("--limit", type=int, metavar="N", help="only the first N images")
     e.add_argument("--overlays", metavar="DIR", help="write an overlay image per input here")
-    e.add_argument("--ocr", choices=["auto", "tesserocr", "pytesseract"], default="auto")
+    add_ocr(e)
     e.set_defaults(handler=_eval)
 
 

@@ -8,7 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refocus_dsl.cli._common import add_engine, add_max_pixels, positive_int
+from refocus_dsl.cli._common import (
+    add_engine,
+    add_max_pixels,
+    add_prompt_style,
+    positive_int,
+)
 from refocus_dsl.cli._paths import (
     check_output_file,
     check_output_folder,
@@ -102,7 +107,7 @@ def add_parsers(sub: Any) -> None:
         formatter_class=_FMT,
     )
     p.add_argument("image", help="the table or chart image (PNG, JPEG, ...)")
-    p.add_argument("question")
+    p.add_argument("question", help="the question, quoted")
     _endpoint_args(p)
     p.add_argument("--max-turns", type=int, default=None, help="model turns (default 4)")
     add_max_pixels(p)
@@ -112,7 +117,7 @@ def add_parsers(sub: Any) -> None:
         help="replace a trace already in --trace-dir (refused without this flag)",
     )
     p.add_argument("--layout", help="a refocus-layout/1 JSON file instead of detection")
-    p.add_argument("--prompt-style", choices=("dsl", "paper"), default="dsl")
+    add_prompt_style(p)
     p.add_argument(
         "--mode",
         choices=("refocus", "direct", "planner"),
@@ -131,8 +136,8 @@ def add_parsers(sub: Any) -> None:
         epilog=PLAN_EXAMPLES,
         formatter_class=_FMT,
     )
-    p.add_argument("image")
-    p.add_argument("question")
+    p.add_argument("image", help="the table or chart image (PNG, JPEG, ...)")
+    p.add_argument("question", help="the question, quoted")
     p.add_argument("--layout", help="a refocus-layout/1 JSON file instead of detection")
     p.add_argument("-o", "--output", help="write the edited image here (PNG)")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
@@ -156,10 +161,16 @@ def add_parsers(sub: Any) -> None:
         help="processes detecting layouts (default: one per core)",
     )
     add_engine(p)
-    p.add_argument("--layouts", choices=("detected", "gold"), default="detected")
-    p.add_argument("--metric", choices=("relaxed", "exact"), default="relaxed")
-    p.add_argument("--max-turns", type=int, default=4)
-    p.add_argument("--prompt-style", choices=("dsl", "paper"), default="dsl")
+    p.add_argument(
+        "--layouts", choices=("detected", "gold"), default="detected",
+        help="detected: detect every image (default); gold: the dataset's layout files",
+    )  # fmt: skip
+    p.add_argument(
+        "--metric", choices=("relaxed", "exact"), default="relaxed",
+        help="relaxed: ChartQA's 5%% tolerance on numbers (default); exact: exact match",
+    )  # fmt: skip
+    p.add_argument("--max-turns", type=int, default=4, help="model turns (default 4)")
+    add_prompt_style(p)
     p.add_argument("--limit", type=int, help="run at most N new questions this time")
     p.add_argument("--judge", action="store_true", help="also ask the model to judge answers")
     add_max_pixels(p)
@@ -189,7 +200,7 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("traces", nargs="+", help="trace folders, or folders of trace folders")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write")
-    p.add_argument("--title", default="refocus report")
+    p.add_argument("--title", default="refocus report", help="the page title")
     p.add_argument(
         "--image-max-side", type=int, default=800, metavar="PX",
         help="embed images downscaled to this longest side (default 800; 0: full size)",
