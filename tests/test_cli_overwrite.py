@@ -130,3 +130,22 @@ def test_missing_output_folders_are_clear_errors(
     assert main(["eval", str(dataset), "--out", str(a_file)]) == 2
     err = capsys.readouterr().err
     assert "is a file" in err and "Traceback" not in err
+
+
+def test_an_image_output_without_an_image_extension_is_refused_before_detection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    img, _ = _files(tmp_path)
+
+    def no_detection(*args: object, **kwargs: object) -> None:
+        raise AssertionError("detection must not run before the output name is checked")
+
+    monkeypatch.setattr("refocus_dsl.detect.detect_layout", no_detection)
+    for argv in (
+        ["run", str(img), "-e", "mask(columns(1))", "-o", str(tmp_path / "out.pgn")],
+        ["run", str(img), "-e", "mask(columns(1))", "-o", str(tmp_path / "out")],
+        ["detect", str(img), "--overlay", str(tmp_path / "overlay.txt")],
+    ):
+        assert main(argv) == 2, argv
+        assert "cannot tell an image format" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([img.name, "t.json"])

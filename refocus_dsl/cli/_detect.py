@@ -166,7 +166,11 @@ def summary(layout: Layout) -> str:
 def _detect(args: argparse.Namespace) -> int:
     if args.jsonl or args.out_dir or Path(args.image).is_dir():
         return _detect_many(args)
-    from refocus_dsl.cli._paths import check_output_file, refuse_input_overwrite
+    from refocus_dsl.cli._paths import (
+        check_image_extension,
+        check_output_file,
+        refuse_input_overwrite,
+    )
     from refocus_dsl.cli._stdio import image_input, is_stdio, text_stream, write_image
     from refocus_dsl.detect import detect_layout
     from refocus_dsl.imageio import load_image
@@ -177,6 +181,7 @@ def _detect(args: argparse.Namespace) -> int:
         return 2
     check_output_file(args.overlay, "--overlay")
     refuse_input_overwrite(args.overlay, [("input image", args.image)], "--overlay")
+    check_image_extension(args.overlay, "--overlay")
     loaded = load_image(image_input(args.image), args.max_pixels)
     layout = detect_layout(loaded, args.kind, ocr=args.ocr, cache=False if args.no_cache else None)
     if args.overlay:

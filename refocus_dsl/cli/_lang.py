@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from refocus_dsl.cli._common import add_max_pixels
-from refocus_dsl.cli._paths import check_output_file, refuse_input_overwrite
+from refocus_dsl.cli._paths import (
+    check_image_extension,
+    check_output_file,
+    refuse_input_overwrite,
+)
 from refocus_dsl.cli._stdio import (
     image_input,
     is_stdio,
@@ -297,6 +301,7 @@ def _refuse_run_overwrites(args: argparse.Namespace) -> None:
     inputs = [("input image", args.image), ("program", program), ("layout", args.layout)]
     check_output_file(args.output, "-o")
     refuse_input_overwrite(args.output, inputs, "-o")
+    check_image_extension(args.output, "-o")
     check_output_file(args.trace, "--trace")
     refuse_input_overwrite(args.trace, [*inputs, ("output image", args.output)], "--trace")
 

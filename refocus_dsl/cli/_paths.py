@@ -66,6 +66,22 @@ def check_output_file(output: str | Path | None, flag: str) -> None:
         raise OutputRefused(f"{flag} {output}: the folder {parent} does not exist")
 
 
+def check_image_extension(output: str | Path | None, flag: str) -> None:
+    """An image output's extension must name a format Pillow writes: a typo in
+    ``-o out.pgn`` is refused before detection runs, not after."""
+    if output is None or str(output) == "-":
+        return
+    from PIL import Image
+
+    suffix = Path(output).suffix.lower()
+    image_format = Image.registered_extensions().get(suffix)
+    if image_format is None or image_format not in Image.SAVE:
+        raise OutputRefused(
+            f"{flag} {output}: cannot tell an image format from {suffix or 'no extension'!r}; "
+            "name a .png (or .jpg, .webp, ...) file"
+        )
+
+
 def check_output_folder(folder: str | Path, flag: str) -> None:
     """An output folder must be a folder (or not exist yet), not a file."""
     path = Path(folder)
