@@ -4,6 +4,8 @@ prompt styles and the first request, edited-image paths only when written."""
 from __future__ import annotations
 
 import argparse
+import base64
+import io
 import json
 import os
 import subprocess
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 from fake_dist import write_dist
 from loop_helpers import write_table_files
+from PIL import Image
 
 from refocus_dsl.cli import build_parser, main
 from refocus_dsl.registry import default_registry, disable_plugins
@@ -94,6 +97,23 @@ def test_prompt_styles_and_the_first_request(
     assert "Which year?" in texts[0] and '"Earning"' in texts[0]
     assert len(urls) == 1 and urls[0].startswith("data:image/png;base64,")
     assert urls[0].endswith("characters)"), "shortened unless --full-images"
+
+
+def test_the_printed_request_honours_the_request_settings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_endpoint: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    img, lay = write_table_files(tmp_path)
+    monkeypatch.setenv("REFOCUS_TEMPERATURE", "0.5")
+    argv = ["prompt", "--request", img, "Which year?", "--layout", lay, "--full-images",
+            "--image-max-side", "40", "--max-tokens", "99"]  # fmt: skip
+    assert main(argv) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["max_tokens"] == 99 and body["temperature"] == 0.5
+    (url,) = [p["image_url"]["url"] for p in body["messages"][1]["content"]
+              if p["type"] == "image_url"]  # fmt: skip
+    sent = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+    assert max(sent.size) == 40, sent.size
 
 
 def test_edited_image_path_only_when_written(

@@ -64,3 +64,25 @@ def add_ocr(p: argparse.ArgumentParser) -> None:
         "--ocr", choices=("auto", "tesserocr", "pytesseract"), default="auto",
         help="OCR backend: auto (default: tesserocr if installed, else pytesseract), or force one",
     )  # fmt: skip
+
+
+def add_request_settings(p: argparse.ArgumentParser) -> None:
+    """What each model request asks for: reply length, temperature, image size and count."""
+    p.add_argument(
+        "--max-tokens", type=positive_int, default=None, metavar="N",
+        help="longest reply, in tokens (else REFOCUS_MAX_TOKENS, else 2048)",
+    )  # fmt: skip
+    p.add_argument(
+        "--temperature", type=float, default=None, metavar="T",
+        help="sampling temperature 0..2 (else REFOCUS_TEMPERATURE, else 0)",
+    )  # fmt: skip
+    p.add_argument(
+        "--image-max-side", type=positive_int, default=None, metavar="PX",
+        help="downscale images sent to the model to this longest side (else "
+        "REFOCUS_IMAGE_MAX_SIDE; default full size); traces keep full size",
+    )  # fmt: skip
+    p.add_argument(
+        "--max-images", type=positive_int, default=None, metavar="N",
+        help="images per request at most, oldest left out first (else REFOCUS_MAX_IMAGES; "
+        "for servers that limit them, e.g. vLLM --limit-mm-per-prompt)",
+    )  # fmt: skip

@@ -16,7 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from refocus_dsl.cli._common import add_max_pixels
+from refocus_dsl.cli._common import add_max_pixels, add_request_settings
 from refocus_dsl.cli._paths import (
     check_image_extension,
     check_output_file,
@@ -158,6 +158,7 @@ def add_parsers(sub: Any) -> None:
         help="with --request: keep the images' data URIs whole",
     )  # fmt: skip
     p.add_argument("--model", help="with --request: model name (else REFOCUS_MODEL)")
+    add_request_settings(p)
     add_max_pixels(p)
     p.set_defaults(handler=cmd_prompt)
 

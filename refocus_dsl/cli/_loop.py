@@ -12,7 +12,7 @@ from refocus_dsl.cli._common import (
     add_engine,
     add_max_pixels,
     add_prompt_style,
-    positive_int,
+    add_request_settings,
 )
 from refocus_dsl.cli._paths import (
     check_output_file,
@@ -226,24 +226,7 @@ def _endpoint_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", help="OpenAI-compatible endpoint (else OPENAI_BASE_URL)")
     p.add_argument("--timeout", type=float, default=None, help="deadline per request, s (120)")
     p.add_argument("--retries", type=int, default=None, help="retries on 429/5xx/timeout (4)")
-    p.add_argument(
-        "--max-tokens", type=positive_int, default=None, metavar="N",
-        help="longest reply, in tokens (else REFOCUS_MAX_TOKENS, else 2048)",
-    )  # fmt: skip
-    p.add_argument(
-        "--temperature", type=float, default=None, metavar="T",
-        help="sampling temperature 0..2 (else REFOCUS_TEMPERATURE, else 0)",
-    )  # fmt: skip
-    p.add_argument(
-        "--image-max-side", type=positive_int, default=None, metavar="PX",
-        help="downscale images sent to the model to this longest side (else "
-        "REFOCUS_IMAGE_MAX_SIDE; default full size); traces keep full size",
-    )  # fmt: skip
-    p.add_argument(
-        "--max-images", type=positive_int, default=None, metavar="N",
-        help="images per request at most, oldest left out first (else REFOCUS_MAX_IMAGES; "
-        "for servers that limit them, e.g. vLLM --limit-mm-per-prompt)",
-    )  # fmt: skip
+    add_request_settings(p)
     p.add_argument(
         "--offline", action="store_true",
         help="the offline planner, no model request, even with OPENAI_API_KEY set",
@@ -440,13 +423,22 @@ def print_first_request(args: argparse.Namespace) -> int:
 
     from refocus_dsl.limits import Limits
     from refocus_dsl.loop.client import request_body
-    from refocus_dsl.loop.config import EndpointConfig
+    from refocus_dsl.loop.config import resolve_config
     from refocus_dsl.loop.session import prepare
 
     image, question = args.request
     model = args.model or os.environ.get("REFOCUS_MODEL") or "MODEL"
+    # The request settings as `ask` would resolve them (flags, then REFOCUS_* variables);
+    # the key is a placeholder because nothing is sent and the body never holds it.
+    config = resolve_config(
+        model=model, api_key="unused", max_tokens=args.max_tokens,
+        temperature=args.temperature, image_max_side=args.image_max_side,
+        max_images=args.max_images,
+    )  # fmt: skip
+    if config is None:  # cannot happen: a key is given, so there is an endpoint
+        raise RefocusError("no endpoint settings")
     prepared = prepare(
-        image, question, EndpointConfig(model=model), layout=args.layout,
+        image, question, config, layout=args.layout,
         prompt_style=args.prompt_style or "dsl", mode=args.mode,
         limits=Limits(max_pixels=args.max_pixels),
     )  # fmt: skip
