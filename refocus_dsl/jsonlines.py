@@ -13,11 +13,16 @@ from typing import Any
 
 
 def json_lines(
-    lines: Iterable[str], source: object, error: Callable[[str], Exception]
+    lines: Iterable[str],
+    source: object,
+    error: Callable[[str], Exception],
+    problems: list[str] | None = None,
 ) -> Iterator[tuple[int, str, Any]]:
     """``(line number, "source:line", value)`` for each non-blank line.
 
-    A line that is not JSON raises ``error("source:line: not valid JSON (why)")``.
+    A line that is not JSON raises ``error("source:line: not valid JSON (why)")``, or,
+    when a ``problems`` list is given, adds that message to it and is skipped, so a
+    reader can report every bad line at once.
     """
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -26,7 +31,12 @@ def json_lines(
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise error(f"{where}: not valid JSON ({exc.msg})") from None
+            message = f"{where}: not valid JSON ({exc.msg})"
         except (ValueError, RecursionError) as exc:  # a 5000-digit number, deep nesting
-            raise error(f"{where}: not valid JSON ({type(exc).__name__}: {exc})") from None
-        yield number, where, value
+            message = f"{where}: not valid JSON ({type(exc).__name__}: {exc})"
+        else:
+            yield number, where, value
+            continue
+        if problems is None:
+            raise error(message)
+        problems.append(message)

@@ -159,6 +159,30 @@ def test_dataset_errors_name_the_line(tmp_path: Path) -> None:
         load_dataset(bad)
 
 
+def test_every_bad_dataset_line_is_reported_at_once(tmp_path: Path) -> None:
+    import pytest
+
+    from refocus_dsl.loop.errors import LoopError
+
+    good = '{"id": "%s", "image": "x.png", "question": "q", "answer": "1"}'
+    lines = [good % "a", "not json", '{"id": "b"}', good % "a", good % "", '{"id": [1], '
+             '"image": "x.png", "question": "q", "answer": "1"}', good % "c"]  # fmt: skip
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LoopError) as caught:
+        load_dataset(bad)
+    text = str(caught.value)
+    assert "5 bad line(s)" in text
+    for fragment in ("bad.jsonl:2: not valid JSON", "bad.jsonl:3: missing or invalid 'image'",
+                     "bad.jsonl:4: duplicate id 'a'", "bad.jsonl:5: 'id' must be",
+                     "bad.jsonl:6: 'id' must be"):  # fmt: skip
+        assert fragment in text, fragment
+    assert "bad.jsonl:7" not in text and "bad.jsonl:1:" not in text
+    bad.write_text("\n".join(["nope"] * 30) + "\n")
+    with pytest.raises(LoopError, match=r"30 bad line\(s\)[\s\S]*and 10 more"):
+        load_dataset(bad)
+
+
 def _planner_eval_with_judge(
     tmp_path: Path, out: str, judge_says: Callable[[], str], concurrency: int
 ) -> tuple[ScriptedServer, dict[str, Any]]:

@@ -127,52 +127,81 @@ def load_dataset(path: str | Path, *, allow_outside_paths: bool = False) -> list
     return _parse_dataset(lines, source, source.parent, allow_outside_paths)
 
 
+MAX_REPORTED_PROBLEMS = 20
+
+
 def _parse_dataset(
     lines: Sequence[str], source: Path, base: Path, allow_outside_paths: bool = False
 ) -> list[Item]:
+    """Every line checked before any is run; all bad lines reported at once (the first
+    ``MAX_REPORTED_PROBLEMS``), so a big dataset is not fixed one error per run."""
     items: list[Item] = []
+    problems: list[str] = []
     seen: set[str] = set()
     folders: dict[str, str] = {}
-    for number, where, row in json_lines(lines, source, LoopError):
-        if not isinstance(row, dict):
-            raise LoopError(f"{where}: expected an object")
-        for key in ("image", "question", "answer"):
-            if not isinstance(row.get(key), (str, int, float)) or isinstance(row.get(key), bool):
-                raise LoopError(f"{where}: missing or invalid {key!r}")
-        item_id = str(row.get("id", f"line{number}"))
-        if item_id in seen:
-            raise LoopError(f"{where}: duplicate id {item_id!r}")
-        seen.add(item_id)
-        folder = safe_folder_name(item_id).casefold()
-        if folder in folders:
-            raise LoopError(
-                f"{where}: id {item_id!r} would share the trace folder of id "
-                f"{folders[folder]!r}; rename one"
-            )
-        folders[folder] = item_id
-        raw_layout = row.get("layout")
-        layout: Path | Mapping[str, Any] | None
-        if isinstance(raw_layout, str):
-            layout = _inside(base, raw_layout, where, "layout", allow_outside_paths)
-        elif isinstance(raw_layout, dict):
-            layout = raw_layout
-        else:
-            layout = None
-        answer = str(row["answer"])
-        items.append(
-            Item(
-                id=item_id,
-                image=_inside(base, str(row["image"]), where, "image", allow_outside_paths),
-                question=str(row["question"]),
-                answer=answer,
-                layout=layout,
-                dataset=str(row.get("dataset") or source.stem),
-                type=str(row.get("type") or row.get("question_type") or question_type(answer)),
-            )
+    for number, where, row in json_lines(lines, source, LoopError, problems):
+        try:
+            item = _parse_item(number, where, row, source, base, allow_outside_paths)
+            _claim_id(item.id, where, seen, folders)
+        except LoopError as exc:
+            problems.append(str(exc))
+            continue
+        items.append(item)
+    if problems:
+        shown = problems[:MAX_REPORTED_PROBLEMS]
+        more = len(problems) - len(shown)
+        tail = f"\n... and {more} more" if more else ""
+        raise LoopError(
+            f"{source}: {len(problems)} bad line(s); nothing was run\n" + "\n".join(shown) + tail
         )
     if not items:
         raise LoopError(f"{source}: no questions")
     return items
+
+
+def _claim_id(item_id: str, where: str, seen: set[str], folders: dict[str, str]) -> None:
+    """Ids are unique, and so are the trace folders they name (case-insensitively)."""
+    if item_id in seen:
+        raise LoopError(f"{where}: duplicate id {item_id!r}")
+    folder = safe_folder_name(item_id).casefold()
+    if folder in folders:
+        raise LoopError(
+            f"{where}: id {item_id!r} would share the trace folder of id "
+            f"{folders[folder]!r}; rename one"
+        )
+    seen.add(item_id)
+    folders[folder] = item_id
+
+
+def _parse_item(
+    number: int, where: str, row: Any, source: Path, base: Path, allow_outside_paths: bool
+) -> Item:
+    if not isinstance(row, dict):
+        raise LoopError(f"{where}: expected an object")
+    for key in ("image", "question", "answer"):
+        if not isinstance(row.get(key), (str, int, float)) or isinstance(row.get(key), bool):
+            raise LoopError(f"{where}: missing or invalid {key!r}")
+    raw_id = row.get("id", f"line{number}")
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or not str(raw_id).strip():
+        raise LoopError(f"{where}: 'id' must be a non-empty string or a whole number")
+    raw_layout = row.get("layout")
+    layout: Path | Mapping[str, Any] | None
+    if isinstance(raw_layout, str):
+        layout = _inside(base, raw_layout, where, "layout", allow_outside_paths)
+    elif isinstance(raw_layout, dict):
+        layout = raw_layout
+    else:
+        layout = None
+    answer = str(row["answer"])
+    return Item(
+        id=str(raw_id),
+        image=_inside(base, str(row["image"]), where, "image", allow_outside_paths),
+        question=str(row["question"]),
+        answer=answer,
+        layout=layout,
+        dataset=str(row.get("dataset") or source.stem),
+        type=str(row.get("type") or row.get("question_type") or question_type(answer)),
+    )
 
 
 @dataclass(frozen=True)
