@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 __all__ = [
     "normalize_label",
@@ -25,6 +25,7 @@ __all__ = [
     "compact_label",
     "similarity",
     "edit_distance",
+    "typo_distance",
     "nearest",
     "OCR_MATCH",
     "ocr_similarity",
@@ -72,6 +73,12 @@ def similarity(a: str, b: str) -> float:
 def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance: insertions, deletions and substitutions."""
     return int(Levenshtein.distance(a, b))
+
+
+def typo_distance(a: str, b: str) -> int:
+    """The slips of a typist: as :func:`edit_distance`, and two neighbours swapped
+    ("germnay") counts as one (optimal string alignment)."""
+    return int(OSA.distance(a, b))
 
 
 def nearest(query: str, candidates: Sequence[str], n: int = 3) -> list[str]:

@@ -34,6 +34,11 @@ def test_tokens_normalise_case_plurals_and_thousands() -> None:
         ("2011", "in 2012, what", False),
         ("Cost", "what is the coast", False),
         ("The", "the answer", False),
+        ("Earning", "what is the meaning of the peak?", False),
+        ("Prince", "which province grew most?", False),
+        ("Ground", "in which round did it win?", False),
+        ("Prison", "how many prisoners were there?", True),
+        ("San Francisco", "what about san franciso?", True),
     ],
 )
 def test_match_label(label: str, question: str, hit: bool) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from refocus_dsl.labels import normalize_label, similarity
+from refocus_dsl.labels import normalize_label, typo_distance
 from refocus_dsl.layout import Box, Category, Cell, Chart, Layout, Row
 
 FocusKind = Literal["columns", "rows", "bars", "series", "subplots"]
@@ -50,9 +50,9 @@ ORDINALS = {
     "3rd": 3,
 }
 _PANEL_WORDS = r"(?:panel|subplot|sub-plot|plot|chart|graph|figure|subfigure|image)"
-FUZZY_RATIO = 0.85
-"""Similarity (:func:`~refocus_dsl.labels.similarity`) above which two words of five
-letters or more count as the same."""
+MAX_INFLECTION = 3
+"""Letters one word may add to the end of another and still name it ("prison" /
+"prisoner", "german" / "germany", "president" / "presidential")."""
 
 
 @dataclass(frozen=True)
@@ -108,9 +108,15 @@ def _same(a: str, b: str) -> bool:
             return float(a) == float(b)
         except ValueError:
             return False
-    if min(len(a), len(b)) < 5:
+    if min(len(a), len(b)) < 5 or a[0] != b[0]:
         return False
-    return similarity(a, b) >= FUZZY_RATIO
+    # A typo or OCR slip (one edit or swap: "franciso", "germnay") or an inflection
+    # ("mention" / "mentioned"). A looser similarity named "Earning" for "meaning" and
+    # "prince" for "province"; a first letter is rarely the one misread or mistyped.
+    short, long = sorted((a, b), key=len)
+    return typo_distance(a, b) <= 1 or (
+        long.startswith(short) and len(long) - len(short) <= MAX_INFLECTION
+    )
 
 
 def _cut(a: str, b: str) -> bool:
@@ -324,15 +330,21 @@ def _series_extreme(chart: Chart, k: int, want: str | None) -> Category | None:
 
 
 def _plan_chart(
-    chart: Chart, q: Sequence[str], question: str, panel: int | None,
-    lines: list[str], focus: list[Focus], reasons: list[str],
+    chart: Chart,
+    q: Sequence[str],
+    question: str,
+    panel: int | None,
+    lines: list[str],
+    focus: list[Focus],
+    reasons: list[str],
 ) -> None:
     """Categories (and series) of one chart the question names, as draw_box lines;
     ``panel``: the figure panel it is (``subplot=N``), or None for the image's own."""
     cats = chart.categories
     where = f", subplot={panel}" if panel is not None else ""
-    bars = _match_all("bars", ((c.index, c.label, c.region or c.bar_bbox) for c in cats), q,
-                      question)
+    bars = _match_all(
+        "bars", ((c.index, c.label, c.region or c.bar_bbox) for c in cats), q, question
+    )
     series = _named_series(chart, q) if chart.series else []
     want = _superlative(question)
     box = 'color="red", width=3)'
@@ -346,8 +358,9 @@ def _plan_chart(
                     focus.append(Focus("series", label, k, None, matched))
                     reasons.append(f"series named: {label} ({matched})")
                     continue
-                picked = [Focus("bars", top.label, top.index, top.bars[k],
-                                f"the {want}imum {label} bar")]
+                picked = [
+                    Focus("bars", top.label, top.index, top.bars[k], f"the {want}imum {label} bar")
+                ]
             picked.sort(key=lambda f: f.index)
             args = _args(f.label for f in picked)
             lines.append(f"draw_box(bars({args}, series={_lit(label)}{where}), {box}")
@@ -356,8 +369,8 @@ def _plan_chart(
                 for f in picked
             )
             reasons.append(
-                f"series {label} ({matched}) in: " + ", ".join(f"{f.label} ({f.matched})"
-                                                              for f in picked)
+                f"series {label} ({matched}) in: "
+                + ", ".join(f"{f.label} ({f.matched})" for f in picked)
             )
         return
     if not bars:
@@ -369,8 +382,13 @@ def _plan_chart(
 
 
 def _draw_boxes(
-    kind: str, found: list[Focus], what: str, where: str,
-    lines: list[str], focus: list[Focus], reasons: list[str],
+    kind: str,
+    found: list[Focus],
+    what: str,
+    where: str,
+    lines: list[str],
+    focus: list[Focus],
+    reasons: list[str],
 ) -> None:
     """One draw_box line around what was found, in layout order, and why."""
     found.sort(key=lambda f: f.index)
