@@ -23,7 +23,7 @@ from PIL import Image
 
 from refocus_dsl.detect import detect_layout
 from refocus_dsl.imageio import load_image
-from refocus_dsl.labels import compact_label
+from refocus_dsl.lang.labels import compact_label
 from refocus_dsl.layout import Layout, load_layout
 from refocus_dsl.ocr import OcrEngine
 from refocus_dsl.scoring import read_manifest

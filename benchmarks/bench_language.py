@@ -142,9 +142,9 @@ def main() -> int:
     ap.add_argument("--cold", type=int, default=9, help="fresh interpreters for the cold start")
     args = ap.parse_args()
 
-    from refocus_dsl.checker import check
-    from refocus_dsl.interpreter import execute, run
-    from refocus_dsl.parser import parse
+    from refocus_dsl.lang.checker import check
+    from refocus_dsl.lang.interpreter import execute, run
+    from refocus_dsl.lang.parser import parse
     from refocus_dsl.registry import default_registry
 
     layout = table_layout()

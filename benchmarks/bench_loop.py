@@ -59,10 +59,10 @@ def _ms(values: list[float]) -> str:
 
 
 def bench_turn(repeat: int) -> None:
-    from refocus_dsl.checker import check
-    from refocus_dsl.interpreter import execute
+    from refocus_dsl.lang.checker import check
+    from refocus_dsl.lang.interpreter import execute
+    from refocus_dsl.lang.parser import parse
     from refocus_dsl.loop.images import png_bytes
-    from refocus_dsl.parser import parse
 
     image, layout = chart_image_and_layout(800, 600)
     source = PROGRAM.split("```refocus\n")[1].split("```")[0]

@@ -23,17 +23,17 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     # language
-    "parse": "refocus_dsl.parser",
-    "format_program": "refocus_dsl.printer",
-    "check": "refocus_dsl.checker",
-    "compile_program": "refocus_dsl.pipeline",
-    "CheckedProgram": "refocus_dsl.pipeline",
-    "Limits": "refocus_dsl.limits",
-    "run": "refocus_dsl.interpreter",
-    "Result": "refocus_dsl.interpreter",
-    "Program": "refocus_dsl.ast",
-    "Diagnostic": "refocus_dsl.diagnostics",
-    "Severity": "refocus_dsl.diagnostics",
+    "parse": "refocus_dsl.lang.parser",
+    "format_program": "refocus_dsl.lang.printer",
+    "check": "refocus_dsl.lang.checker",
+    "compile_program": "refocus_dsl.lang.pipeline",
+    "CheckedProgram": "refocus_dsl.lang.pipeline",
+    "Limits": "refocus_dsl.lang.limits",
+    "run": "refocus_dsl.lang.interpreter",
+    "Result": "refocus_dsl.lang.interpreter",
+    "Program": "refocus_dsl.lang.ast",
+    "Diagnostic": "refocus_dsl.lang.diagnostics",
+    "Severity": "refocus_dsl.lang.diagnostics",
     # layouts
     "Layout": "refocus_dsl.layout",
     "load_layout": "refocus_dsl.layout",
@@ -73,11 +73,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from refocus_dsl.ast import Program as Program
-    from refocus_dsl.checker import check as check
     from refocus_dsl.detect import detect_layout as detect_layout
-    from refocus_dsl.diagnostics import Diagnostic as Diagnostic
-    from refocus_dsl.diagnostics import Severity as Severity
     from refocus_dsl.errors import ImageError as ImageError
     from refocus_dsl.errors import LayoutError as LayoutError
     from refocus_dsl.errors import LimitError as LimitError
@@ -85,18 +81,22 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from refocus_dsl.errors import ProgramError as ProgramError
     from refocus_dsl.errors import RefocusError as RefocusError
     from refocus_dsl.imageio import load_image as load_image
-    from refocus_dsl.interpreter import Result as Result
-    from refocus_dsl.interpreter import run as run
+    from refocus_dsl.lang.ast import Program as Program
+    from refocus_dsl.lang.checker import check as check
+    from refocus_dsl.lang.diagnostics import Diagnostic as Diagnostic
+    from refocus_dsl.lang.diagnostics import Severity as Severity
+    from refocus_dsl.lang.interpreter import Result as Result
+    from refocus_dsl.lang.interpreter import run as run
+    from refocus_dsl.lang.limits import Limits as Limits
+    from refocus_dsl.lang.parser import parse as parse
+    from refocus_dsl.lang.pipeline import CheckedProgram as CheckedProgram
+    from refocus_dsl.lang.pipeline import compile_program as compile_program
+    from refocus_dsl.lang.printer import format_program as format_program
     from refocus_dsl.layout import Layout as Layout
     from refocus_dsl.layout import load_layout as load_layout
-    from refocus_dsl.limits import Limits as Limits
     from refocus_dsl.loop import AskResult as AskResult
     from refocus_dsl.loop import ask as ask
     from refocus_dsl.loop.config import EndpointConfig as EndpointConfig
     from refocus_dsl.overlay import draw_overlay as draw_overlay
-    from refocus_dsl.parser import parse as parse
-    from refocus_dsl.pipeline import CheckedProgram as CheckedProgram
-    from refocus_dsl.pipeline import compile_program as compile_program
-    from refocus_dsl.printer import format_program as format_program
     from refocus_dsl.registry import Registry as Registry
     from refocus_dsl.registry import default_registry as default_registry

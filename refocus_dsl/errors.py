@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from refocus_dsl.diagnostics import Diagnostic
+    from refocus_dsl.lang.diagnostics import Diagnostic
 
 
 EXIT_PROBLEM = 1

@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from refocus_dsl.errors import USAGE, ImageError, LimitError
-from refocus_dsl.limits import DEFAULT_MAX_PIXELS as DEFAULT_MAX_PIXELS
+from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS as DEFAULT_MAX_PIXELS
 
 MIN_DETECT_SIDE = 16
 """Smallest width and height in which a layout can be detected."""

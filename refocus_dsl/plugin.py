@@ -27,9 +27,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS
+from refocus_dsl.lang.target_kinds import ALL_TARGET_KINDS
 from refocus_dsl.layout import Box, Layout
-from refocus_dsl.limits import DEFAULT_MAX_PIXELS
-from refocus_dsl.target_kinds import ALL_TARGET_KINDS
 
 if TYPE_CHECKING:  # annotations only: loading the API does not load Pillow
     from PIL import Image

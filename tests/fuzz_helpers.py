@@ -17,10 +17,10 @@ from lang_helpers import chart_layout, figure_layout, table_layout
 from PIL import Image
 
 from refocus_dsl.errors import RefocusError
+from refocus_dsl.lang.limits import Limits
+from refocus_dsl.lang.pipeline import compile_program
 from refocus_dsl.layout import Layout, layout_from_dict, layout_to_dict, parse_layout_json
-from refocus_dsl.limits import Limits
 from refocus_dsl.loop.replies import parse_reply
-from refocus_dsl.pipeline import compile_program
 
 TOOLS = ("mask", "highlight", "dim", "draw_box", "underline", "keep_only", "crop", "zoom")
 PARAMS = ("color", "alpha", "amount", "width", "fill", "margin", "scale", "nope")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from refocus_dsl.detect.chart import detect_chart
-from refocus_dsl.labels import compact_label as label_key
+from refocus_dsl.lang.labels import compact_label as label_key
 from refocus_dsl.ocr import OcrEngine
 from refocus_dsl.scoring.common import iou
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from refocus_dsl.labels import compact_label as label_key
+from refocus_dsl.lang.labels import compact_label as label_key
 from refocus_dsl.layout import Category, Chart, Layout, Subplot
 from refocus_dsl.scoring.chart import aggregate_chart, label_in_question, score_chart
 

@@ -11,7 +11,7 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from refocus_dsl.detect.chart import detect_chart
-from refocus_dsl.labels import compact_label as label_key
+from refocus_dsl.lang.labels import compact_label as label_key
 from refocus_dsl.layout import Chart, load_layout
 from refocus_dsl.ocr import OcrEngine
 from refocus_dsl.scoring.common import iou

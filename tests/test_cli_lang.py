@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from refocus_dsl.cli import main
-from refocus_dsl.docs_gen import language_reference, prompt_tool_section
+from refocus_dsl.lang.docs_gen import language_reference, prompt_tool_section
 from refocus_dsl.layout import Column, Layout, Row, Table
 from refocus_dsl.registry import default_registry
 

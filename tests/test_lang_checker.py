@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lang_helpers import REGISTRY, table_layout
 
-from refocus_dsl.checker import CODES, check
-from refocus_dsl.diagnostics import Severity
-from refocus_dsl.limits import Limits
-from refocus_dsl.parser import parse
+from refocus_dsl.lang.checker import CODES, check
+from refocus_dsl.lang.diagnostics import Severity
+from refocus_dsl.lang.limits import Limits
+from refocus_dsl.lang.parser import parse
 
 TABLE = table_layout()
 
@@ -99,7 +99,7 @@ def test_docs_list_every_code() -> None:
 
 
 def test_checker_docstring_lists_every_code() -> None:
-    import refocus_dsl.checker as checker
+    import refocus_dsl.lang.checker as checker
 
     assert checker.__doc__ is not None
     assert set(re.findall(r"^([EW]\d{3})  ", checker.__doc__, re.M)) == set(CODES)
@@ -192,8 +192,8 @@ def test_checking_random_programs_of_real_names_never_raises(text: str, kind: st
     for d in check(text, layout, REGISTRY):
         assert d.code in CODES
     # and whatever checks cleanly also resolves
-    from refocus_dsl.ast import Call
-    from refocus_dsl.targets import resolve
+    from refocus_dsl.lang.ast import Call
+    from refocus_dsl.lang.targets import resolve
 
     if not [d for d in check(text, layout, REGISTRY) if d.is_error] and layout is not None:
         for stmt in parse(text).statements:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from lang_helpers import REGISTRY, chart_layout, table_layout
 
-from refocus_dsl.ast import Call, Float, Integer, Keyword, Statement, String
-from refocus_dsl.checker import check
-from refocus_dsl.compat import HIGHLIGHT_ALPHA, PAPER_FUNCTIONS
-from refocus_dsl.parser import parse, parse_with_diagnostics
-from refocus_dsl.printer import format_program
+from refocus_dsl.lang.ast import Call, Float, Integer, Keyword, Statement, String
+from refocus_dsl.lang.checker import check
+from refocus_dsl.lang.compat import HIGHLIGHT_ALPHA, PAPER_FUNCTIONS
+from refocus_dsl.lang.parser import parse, parse_with_diagnostics
+from refocus_dsl.lang.printer import format_program
 
 GROUPS = {"columns": "columns", "rows": "rows", "x_values": "bars", "y_values": "bars"}
 EFFECTS = {

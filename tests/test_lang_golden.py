@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from lang_helpers import LAYOUTS, REGISTRY
 
-from refocus_dsl.checker import CODES, check
+from refocus_dsl.lang.checker import CODES, check
+from refocus_dsl.lang.limits import Limits
+from refocus_dsl.lang.render import render_text
 from refocus_dsl.layout import Layout
-from refocus_dsl.limits import Limits
-from refocus_dsl.render import render_text
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(GOLDEN.glob("*.rf"))

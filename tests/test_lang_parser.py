@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lang_helpers import REGISTRY
 
-from refocus_dsl.ast import (
+from refocus_dsl.errors import ProgramError, RefocusError
+from refocus_dsl.lang.ast import (
     Boolean,
     Call,
     Color,
@@ -23,10 +24,9 @@ from refocus_dsl.ast import (
     Statement,
     String,
 )
-from refocus_dsl.checker import check
-from refocus_dsl.errors import ProgramError, RefocusError
-from refocus_dsl.limits import Limits
-from refocus_dsl.parser import parse, parse_with_diagnostics
+from refocus_dsl.lang.checker import check
+from refocus_dsl.lang.limits import Limits
+from refocus_dsl.lang.parser import parse, parse_with_diagnostics
 
 
 def codes(text: str, limits: Limits | None = None) -> list[str]:
@@ -165,7 +165,7 @@ def test_limits_reject_nonsense() -> None:
 
 
 def test_deepest_allowed_nesting_parses_checks_and_prints() -> None:
-    from refocus_dsl.printer import format_program
+    from refocus_dsl.lang.printer import format_program
 
     lim = Limits(max_nesting=200)
     deep = "mask(" + "f(" * 199 + ")" * 199 + ")\n"
@@ -289,7 +289,7 @@ def test_grammar_cache_is_not_used_where_others_could_write_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Lark unpickles its cache file: one in a folder anyone may write to is never read.
-    from refocus_dsl._grammar import _cache_file
+    from refocus_dsl.lang._grammar import _cache_file
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setenv("REFOCUS_NO_CACHE", "")

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from refocus_dsl._grammar import lark_parser
-from refocus_dsl.ast import (
+from refocus_dsl.lang._grammar import lark_parser
+from refocus_dsl.lang.ast import (
     Boolean,
     Call,
     Color,
@@ -25,9 +25,9 @@ from refocus_dsl.ast import (
     Statement,
     String,
 )
-from refocus_dsl.limits import Limits
-from refocus_dsl.parser import parse, parse_with_diagnostics
-from refocus_dsl.printer import format_program
+from refocus_dsl.lang.limits import Limits
+from refocus_dsl.lang.parser import parse, parse_with_diagnostics
+from refocus_dsl.lang.printer import format_program
 
 BIG = Limits(max_nesting=200, max_string_length=10**6, max_statements=10**4)
 _RESERVED = {"True", "False", "true", "false", "display"}

@@ -6,9 +6,9 @@ import json
 
 from lang_helpers import REGISTRY, table_layout
 
-from refocus_dsl.checker import check
-from refocus_dsl.diagnostics import Diagnostic, diagnostics_to_json, render_text
-from refocus_dsl.render import display_width
+from refocus_dsl.lang.checker import check
+from refocus_dsl.lang.diagnostics import Diagnostic, diagnostics_to_json, render_text
+from refocus_dsl.lang.render import display_width
 
 
 def test_design_example() -> None:

@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lang_helpers import chart_layout, figure_layout, table_layout
 
-from refocus_dsl.ast import Call
 from refocus_dsl.errors import ProgramError
-from refocus_dsl.labels import loose_label, nearest, normalize_label
-from refocus_dsl.parser import parse
-from refocus_dsl.targets import resolve
+from refocus_dsl.lang.ast import Call
+from refocus_dsl.lang.labels import loose_label, nearest, normalize_label
+from refocus_dsl.lang.parser import parse
+from refocus_dsl.lang.targets import resolve
 
 
 def target(text: str) -> Call:
@@ -193,7 +193,7 @@ def _detected(labels: list[str]) -> object:
 
 
 def test_detected_labels_match_their_likely_ocr_misreading_with_a_warning() -> None:
-    from refocus_dsl.checker import check
+    from refocus_dsl.lang.checker import check
 
     layout = _detected(["Cermany", "ember 2018", "‘1ht Attendants", "Greece"])
     ts = resolve(target('bars("Germany", "November 2018", "Flight Attendants")'), layout, 600, 400)
@@ -216,14 +216,14 @@ def test_detected_labels_match_their_likely_ocr_misreading_with_a_warning() -> N
     ],
 )
 def test_no_ocr_guess_when_it_could_be_wrong(labels: list[str], name: str) -> None:
-    from refocus_dsl.checker import check
+    from refocus_dsl.lang.checker import check
 
     diags = check(f'highlight(bars("{name}"))', _detected(labels))
     assert [d.code for d in diags] == ["E203"]
 
 
 def test_gold_layouts_get_no_ocr_leeway() -> None:
-    from refocus_dsl.checker import check
+    from refocus_dsl.lang.checker import check
 
     assert CHART.detector is None
     diags = check('highlight(bars("Chinaa"))', CHART)

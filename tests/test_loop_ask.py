@@ -103,7 +103,7 @@ def test_diagnostics_go_back_verbatim_then_fix(tmp_path: Path) -> None:
     assert first.diagnostics and first.edited_image is None
     feedback = text_of(_last_user(s.requests[1]))
     assert first.diagnostics_text.strip() and first.diagnostics_text.rstrip() in feedback
-    from refocus_dsl.checker import check
+    from refocus_dsl.lang.checker import check
 
     expected = render(check(bad, layout=layout), bad)
     assert expected.rstrip() in feedback
@@ -359,8 +359,8 @@ def _one_program(statements: str) -> str:
 
 
 def test_ask_limits_bind_every_program_of_the_dialogue() -> None:
-    from refocus_dsl.checker import check
-    from refocus_dsl.limits import Limits
+    from refocus_dsl.lang.checker import check
+    from refocus_dsl.lang.limits import Limits
 
     image, layout = table_image_and_layout()
     sixty = "\n".join(['highlight(columns("Year"))'] * 60)

@@ -87,7 +87,7 @@ def test_subplots_by_letter_ordinal_and_number() -> None:
 
 
 def test_planner_programs_check_clean() -> None:
-    from refocus_dsl.checker import check
+    from refocus_dsl.lang.checker import check
 
     for make, question in (
         (table_image_and_layout, "What was the cost and earning in 2011 and 2012?"),
@@ -100,7 +100,7 @@ def test_planner_programs_check_clean() -> None:
 
 
 def test_labels_with_quotes_are_escaped() -> None:
-    from refocus_dsl.checker import check
+    from refocus_dsl.lang.checker import check
 
     _, layout = chart_image_and_layout(labels=('Say "hi"', "Back\\slash", "Plain"))
     p = plan('what about say "hi" and back\\slash', layout)

@@ -6,7 +6,7 @@ import re
 
 from lang_helpers import chart_panels_layout, grouped_chart_layout, unnamed_series_layout
 
-from refocus_dsl.checker import check
+from refocus_dsl.lang.checker import check
 from refocus_dsl.loop.planner import plan
 from refocus_dsl.loop.prompt import DSL_EXAMPLES, build_prompt, describe_layout
 

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from refocus_dsl.checker import check
 from refocus_dsl.colors import COLOR_NAMES
-from refocus_dsl.interpreter import run
+from refocus_dsl.lang.checker import check
+from refocus_dsl.lang.interpreter import run
 from refocus_dsl.plugin import REQUIRED, Param, ToolSpec
 from refocus_dsl.registry import default_registry
 

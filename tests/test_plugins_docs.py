@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from refocus_dsl.docs_gen import language_reference, prompt_tool_section, signature
+from refocus_dsl.lang.docs_gen import language_reference, prompt_tool_section, signature
 from refocus_dsl.plugin import Param, Plugin, ToolSpec
 from refocus_dsl.registry import Registry, default_registry
 
@@ -27,7 +27,7 @@ def test_reference_documents_every_tool_param_and_example() -> None:
         assert tool.example in text
         for p in tool.params:
             assert f"| `{p.name}` | {p.type} |" in text
-    from refocus_dsl.targets import TARGET_KINDS
+    from refocus_dsl.lang.targets import TARGET_KINDS
 
     assert set(TARGET_KINDS) == {
         "columns", "rows", "cells", "bars", "series", "subplots", "region", "text"

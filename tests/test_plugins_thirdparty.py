@@ -24,8 +24,8 @@ import pytest
 from fake_dist import install_package_tree
 from PIL import Image
 
-from refocus_dsl.checker import check
-from refocus_dsl.interpreter import run
+from refocus_dsl.lang.checker import check
+from refocus_dsl.lang.interpreter import run
 from refocus_dsl.registry import Registry
 
 PROJECT = Path(__file__).resolve().parent / "thirdparty_plugin"

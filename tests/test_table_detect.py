@@ -11,7 +11,7 @@ from PIL import Image, ImageFilter
 from table_helpers import STYLES, DrawnTable, draw_table, make_cells
 
 from refocus_dsl.detect import detect_layout
-from refocus_dsl.labels import normalize_label as normalize_text
+from refocus_dsl.lang.labels import normalize_label as normalize_text
 from refocus_dsl.layout import Layout, Table
 from refocus_dsl.ocr import get_ocr
 

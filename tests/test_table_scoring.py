@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from table_helpers import draw_table, make_cells
 
 from refocus_dsl.errors import LayoutError
-from refocus_dsl.labels import edit_distance, normalize_label
+from refocus_dsl.lang.labels import edit_distance, normalize_label
 from refocus_dsl.layout import Column, Layout, Row, Table, layout_to_dict
 from refocus_dsl.scoring import read_manifest, score_detection
 from refocus_dsl.scoring.common import anls, assign_max, iou, quantile

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from refocus_dsl.limits import DEFAULT_MAX_PIXELS
+from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS
 
 
 def positive_int(text: str) -> int:

@@ -196,14 +196,14 @@ def read_program(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def render_text(diagnostics: Sequence[Any], source: str, filename: str) -> str:
-    from refocus_dsl.render import render_text as render
+    from refocus_dsl.lang.render import render_text as render
 
     return render(list(diagnostics), source, filename)
 
 
 def diagnostics_json(diagnostics: Sequence[Any], source: str = "") -> list[dict[str, Any]]:
     """Diagnostics as JSON values (the front-end's own JSON rendering)."""
-    from refocus_dsl.render import diagnostics_to_json
+    from refocus_dsl.lang.render import diagnostics_to_json
 
     return diagnostics_to_json(list(diagnostics), source)
 
@@ -228,7 +228,7 @@ def _summary(diagnostics: Sequence[Any]) -> str:
 
 
 def _check_text(text: str, layout: Any) -> list[Any]:
-    from refocus_dsl.pipeline import compile_program
+    from refocus_dsl.lang.pipeline import compile_program
 
     return list(compile_program(text, layout).diagnostics)
 
@@ -290,7 +290,7 @@ def _refuse(args: argparse.Namespace, diagnostics: Sequence[Any], text: str, nam
 
 def _only_regions(program: Any) -> bool:
     """True when every target is a region(...): such a program needs no layout (no OCR)."""
-    from refocus_dsl.ast import Call
+    from refocus_dsl.lang.ast import Call
 
     targets = [st.call.args[0] if st.call.args else None for st in program.statements]
     return all(isinstance(t, Call) and t.name == "region" for t in targets)
@@ -309,8 +309,8 @@ def _refuse_run_overwrites(args: argparse.Namespace) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from refocus_dsl.imageio import load_image
-    from refocus_dsl.limits import Limits
-    from refocus_dsl.pipeline import compile_program
+    from refocus_dsl.lang.limits import Limits
+    from refocus_dsl.lang.pipeline import compile_program
 
     one_stdin(
         ("IMAGE", args.image), ("PROGRAM", None if args.expr else args.program),
@@ -355,7 +355,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_plugins(args: argparse.Namespace) -> int:
     """List the tools; a broken plugin is reported (exit 1) and the others still listed."""
-    from refocus_dsl.docs_gen import signature
+    from refocus_dsl.lang.docs_gen import signature
     from refocus_dsl.plugin import REQUIRED
     from refocus_dsl.registry import default_registry
 
@@ -404,7 +404,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from refocus_dsl.docs_gen import language_reference
+    from refocus_dsl.lang.docs_gen import language_reference
     from refocus_dsl.registry import default_registry
 
     text = language_reference(default_registry())
@@ -435,7 +435,7 @@ def cmd_prompt(args: argparse.Namespace) -> int:
             f"{prompt.question.rstrip()}\n"
         )
         return 0
-    from refocus_dsl.docs_gen import prompt_tool_section
+    from refocus_dsl.lang.docs_gen import prompt_tool_section
     from refocus_dsl.registry import default_registry
 
     sys.stdout.write(prompt_tool_section(default_registry()))

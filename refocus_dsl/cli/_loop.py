@@ -96,7 +96,15 @@ examples:
 
 
 def add_parsers(sub: Any) -> None:
-    """Register this module's sub-commands on sub (an argparse subparsers action)."""
+    """The model-loop commands: ask, plan, eval, report, export-vcot."""
+    _add_ask(sub)
+    _add_plan(sub)
+    _add_eval(sub)
+    _add_report(sub)
+    _add_export(sub)
+
+
+def _add_ask(sub: Any) -> None:
     p = sub.add_parser(
         "ask",
         help="answer a question about an image with the ReFocus loop",
@@ -113,7 +121,8 @@ def add_parsers(sub: Any) -> None:
     add_max_pixels(p)
     p.add_argument("--trace-dir", help="write the trace folder here")
     p.add_argument(
-        "--overwrite", action="store_true",
+        "--overwrite",
+        action="store_true",
         help="replace a trace already in --trace-dir (refused without this flag)",
     )
     p.add_argument("--layout", help="a refocus-layout/1 JSON file instead of detection")
@@ -128,6 +137,8 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=_ask)
 
+
+def _add_plan(sub: Any) -> None:
     p = sub.add_parser(
         "plan",
         help="the offline planner: what to focus on, as a program",
@@ -144,6 +155,8 @@ def add_parsers(sub: Any) -> None:
     add_max_pixels(p)
     p.set_defaults(handler=_plan)
 
+
+def _add_eval(sub: Any) -> None:
     p = sub.add_parser(
         "eval",
         help="run ask over a JSONL dataset, concurrently and resumably",
@@ -157,7 +170,10 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--out", default="refocus-eval", help="output folder (default refocus-eval)")
     p.add_argument("--concurrency", type=int, default=4, help="questions in flight (default 4)")
     p.add_argument(
-        "--detect-workers", type=int, default=None, metavar="N",
+        "--detect-workers",
+        type=int,
+        default=None,
+        metavar="N",
         help="processes detecting layouts (default: one per core)",
     )
     add_engine(p)
@@ -176,7 +192,8 @@ def add_parsers(sub: Any) -> None:
     add_max_pixels(p)
     p.add_argument("--no-resume", action="store_true", help="redo questions already done")
     p.add_argument(
-        "--allow-outside-paths", action="store_true",
+        "--allow-outside-paths",
+        action="store_true",
         help="read images and layouts outside the dataset file's folder (../, absolute paths)",
     )
     p.add_argument(
@@ -190,6 +207,8 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(handler=_eval)
 
+
+def _add_report(sub: Any) -> None:
     p = sub.add_parser(
         "report",
         help="one self-contained HTML page from trace folders",
@@ -207,6 +226,8 @@ def add_parsers(sub: Any) -> None:
     )  # fmt: skip
     p.set_defaults(handler=_report)
 
+
+def _add_export(sub: Any) -> None:
     p = sub.add_parser(
         "export-vcot",
         help="training data (the paper's VCoT format) from correct traces",
@@ -252,7 +273,7 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from refocus_dsl.limits import Limits
+    from refocus_dsl.lang.limits import Limits
     from refocus_dsl.loop.session import ask
     from refocus_dsl.loop.trace import turn_to_dict
 
@@ -328,7 +349,7 @@ def _edited_note(args: argparse.Namespace, result: Any, turn: Any) -> str:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from refocus_dsl.limits import Limits
+    from refocus_dsl.lang.limits import Limits
     from refocus_dsl.loop.offline import planner_turn
     from refocus_dsl.loop.session import load_input_image, resolve_layout
 
@@ -421,7 +442,7 @@ def print_first_request(args: argparse.Namespace) -> int:
     would be sent (images shortened unless --full-images); nothing is sent."""
     import os
 
-    from refocus_dsl.limits import Limits
+    from refocus_dsl.lang.limits import Limits
     from refocus_dsl.loop.client import request_body
     from refocus_dsl.loop.config import resolve_config
     from refocus_dsl.loop.session import prepare

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from refocus_dsl.errors import RefocusError
-from refocus_dsl.limits import DEFAULT_MAX_PIXELS, Limits
+from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS, Limits
 from refocus_dsl.loop.session import ResolvedLayout, detect_for_question, load_input_image
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from PIL import Image
 
-from refocus_dsl.diagnostics import Diagnostic
+from refocus_dsl.lang.diagnostics import Diagnostic
 from refocus_dsl.layout import Box, Layout
 from refocus_dsl.loop.client import Completion, Usage
 from refocus_dsl.loop.images import (
@@ -34,7 +34,7 @@ from refocus_dsl.loop.prompt import Prompt
 from refocus_dsl.loop.replies import MAX_REPLY_CHARS, ParsedReply, parse_reply
 
 if TYPE_CHECKING:
-    from refocus_dsl.limits import Limits
+    from refocus_dsl.lang.limits import Limits
     from refocus_dsl.registry import Registry
 
 Part = str | ImageRef

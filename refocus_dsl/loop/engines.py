@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from refocus_dsl.errors import RefocusError
-from refocus_dsl.limits import Limits
+from refocus_dsl.lang.limits import Limits
 from refocus_dsl.loop.client import AsyncChatClient
 
 if TYPE_CHECKING:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from refocus_dsl.errors import USAGE, RefocusError
 from refocus_dsl.jsonlines import json_lines
-from refocus_dsl.limits import DEFAULT_MAX_PIXELS, Limits
+from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS, Limits
 from refocus_dsl.loop.client import AsyncChatClient
 from refocus_dsl.loop.config import EndpointConfig
 from refocus_dsl.loop.errors import LoopError

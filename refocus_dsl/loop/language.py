@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
-from refocus_dsl.diagnostics import Diagnostic
 from refocus_dsl.errors import ProgramError, RefocusError
+from refocus_dsl.lang.diagnostics import Diagnostic
 from refocus_dsl.layout import Box, Layout
 
 if TYPE_CHECKING:
-    from refocus_dsl.limits import Limits
+    from refocus_dsl.lang.limits import Limits
     from refocus_dsl.registry import Registry
 
 
@@ -110,7 +110,7 @@ def collect_boxes(steps: Any) -> tuple[Box, ...]:
 
 def render(diagnostics: Sequence[Diagnostic], source: str, filename: str = "program") -> str:
     """The text rendering with carets, exactly as ``refocus check`` prints it."""
-    from refocus_dsl.diagnostics import render_text
+    from refocus_dsl.lang.diagnostics import render_text
 
     return str(render_text(list(diagnostics), source, filename))
 
@@ -124,7 +124,7 @@ def try_program(
 ) -> Outcome:
     """Compile one program of the model's against the layout and, only when it checks
     clean, run it; every failure becomes the Outcome's diagnostics or error."""
-    from refocus_dsl.pipeline import compile_program
+    from refocus_dsl.lang.pipeline import compile_program
 
     checked = compile_program(source, layout, registry=registry, limits=limits)
     diags = checked.diagnostics

@@ -31,8 +31,8 @@ from refocus_dsl.loop.question import (
 )
 
 if TYPE_CHECKING:
+    from refocus_dsl.lang.limits import Limits
     from refocus_dsl.layout import Layout
-    from refocus_dsl.limits import Limits
     from refocus_dsl.registry import Registry
 
 

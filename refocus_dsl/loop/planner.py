@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from refocus_dsl.labels import normalize_label, typo_distance
+from refocus_dsl.lang.labels import normalize_label, typo_distance
 from refocus_dsl.layout import Box, Category, Cell, Chart, Layout, Row
 
 FocusKind = Literal["columns", "rows", "bars", "series", "subplots"]

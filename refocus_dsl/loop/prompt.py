@@ -480,7 +480,7 @@ def build_prompt(
         return _paper_prompt(layout, question)
     if style != "dsl":
         raise LoopError(f"unknown prompt style {style!r}; choose from {', '.join(PROMPT_STYLES)}")
-    from refocus_dsl.docs_gen import prompt_tool_section
+    from refocus_dsl.lang.docs_gen import prompt_tool_section
     from refocus_dsl.registry import default_registry
 
     section = prompt_tool_section(registry if registry is not None else default_registry())

@@ -24,7 +24,7 @@ from refocus_dsl.loop.images import ImageRef
 from refocus_dsl.loop.prompt import PROMPT_STYLES
 
 if TYPE_CHECKING:
-    from refocus_dsl.limits import Limits
+    from refocus_dsl.lang.limits import Limits
 
 NO_MODEL_MESSAGE = "no answer without a model"
 DEFAULT_MAX_TURNS = 4
@@ -106,7 +106,7 @@ class AskResult:
 
 def load_input_image(source: ImageInput, limits: Limits | None = None) -> Image.Image:
     """The question's image, decoded and checked against ``limits.max_pixels``."""
-    from refocus_dsl.limits import DEFAULT_MAX_PIXELS
+    from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS
 
     max_pixels = limits.max_pixels if limits is not None else DEFAULT_MAX_PIXELS
     if isinstance(source, Image.Image):

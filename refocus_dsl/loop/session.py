@@ -40,7 +40,7 @@ from refocus_dsl.loop.question import (
 )
 
 if TYPE_CHECKING:
-    from refocus_dsl.limits import Limits
+    from refocus_dsl.lang.limits import Limits
     from refocus_dsl.registry import Registry
 
 MODES: tuple[str, ...] = ("refocus", "direct", "planner")

@@ -30,7 +30,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from refocus_dsl.labels import compact_label, find_label, normalize_label
+from refocus_dsl.lang.labels import compact_label, find_label, normalize_label
 from refocus_dsl.layout import Box, Category, Layout
 from refocus_dsl.scoring.common import ImageScores, MetricSpec, iou, match_boxes, mean
 

@@ -14,7 +14,7 @@ that provides:
 
 The runner (:mod:`refocus_dsl.scoring`) adds the cost metrics (seconds, OCR
 calls, peak memory) and the per-group breakdown; kind scorers never time.
-Text compares through :mod:`refocus_dsl.labels`, as the checker compares labels;
+Text compares through :mod:`refocus_dsl.lang.labels`, as the checker compares labels;
 the rest is pure numpy/stdlib: scipy is not a runtime dependency.
 """
 
@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from refocus_dsl.labels import edit_distance, normalize_label
+from refocus_dsl.lang.labels import edit_distance, normalize_label
 from refocus_dsl.layout import Box
 
 MetricValue = float | int | None

@@ -28,16 +28,16 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
-from refocus_dsl import ast
 from refocus_dsl.colors import parse_color
 from refocus_dsl.errors import LayoutError, PluginError, RefocusError
 from refocus_dsl.imageio import DEFAULT_MAX_PIXELS, LoadedImage, check_pixels, normalize_image
+from refocus_dsl.lang import ast
 from refocus_dsl.layout import Box, Layout
 from refocus_dsl.plugin import EditContext, Param, TargetSet, ToolSpec, Transform
 from refocus_dsl.registry import Registry, default_registry
 
 if TYPE_CHECKING:
-    from refocus_dsl.limits import Limits
+    from refocus_dsl.lang.limits import Limits
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ def run(
     over the pixel limit raise LimitError. The same as
     ``compile_program(program, layout, registry=..., limits=...).run(image)``.
     """
-    from refocus_dsl.pipeline import compile_program
+    from refocus_dsl.lang.pipeline import compile_program
 
     checked = compile_program(program, layout, registry=registry, limits=limits)
     return checked.run(image)
@@ -247,7 +247,7 @@ def execute(
     notes: list[str] | None = None,
 ) -> Result:
     """Apply an already checked program: ``run`` without the check, for callers that just did it."""
-    from refocus_dsl.targets import resolve
+    from refocus_dsl.lang.targets import resolve
 
     reg = registry if registry is not None else default_registry()
     max_pixels = _max_pixels(limits)

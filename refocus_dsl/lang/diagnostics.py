@@ -14,7 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from refocus_dsl.ast import Span
+    from refocus_dsl.lang.ast import Span
 
 
 class Severity(str, Enum):
@@ -48,7 +48,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         """The text ``refocus check`` prints: position, message, the line, a caret."""
-        from refocus_dsl.render import render_line
+        from refocus_dsl.lang.render import render_line
 
         return render_line(self, self.source_line or None)
 
@@ -98,7 +98,7 @@ def diagnostic_at(
     suggestions: tuple[str, ...] = (),
     note: str = "",
 ) -> Diagnostic:
-    """A diagnostic covering ``span`` (a node's or token's :class:`~refocus_dsl.ast.Span`)."""
+    """A diagnostic covering ``span`` (a node's or token's :class:`~refocus_dsl.lang.ast.Span`)."""
     return Diagnostic(
         code=code,
         message=message,
@@ -113,14 +113,14 @@ def diagnostic_at(
 
 
 def render_text(diagnostics: Sequence[Diagnostic], source: str, filename: str = "<input>") -> str:
-    """Diagnostics as text with the source line and a caret (see :mod:`refocus_dsl.render`)."""
-    from refocus_dsl.render import render_text as _render_text
+    """Diagnostics as text with the source line and a caret (see :mod:`refocus_dsl.lang.render`)."""
+    from refocus_dsl.lang.render import render_text as _render_text
 
     return _render_text(diagnostics, source, filename)
 
 
 def diagnostics_to_json(diagnostics: Sequence[Diagnostic], source: str) -> list[dict[str, Any]]:
-    """Diagnostics as JSON-ready dicts (see :mod:`refocus_dsl.render`)."""
-    from refocus_dsl.render import diagnostics_to_json as _to_json
+    """Diagnostics as JSON-ready dicts (see :mod:`refocus_dsl.lang.render`)."""
+    from refocus_dsl.lang.render import diagnostics_to_json as _to_json
 
     return _to_json(diagnostics, source)

@@ -12,10 +12,10 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from refocus_dsl.ast import Boolean, Call, Color, Expr, Float, Integer, ListLit, Name, String
 from refocus_dsl.colors import COLOR_NAMES, parse_color
-from refocus_dsl.diagnostics import Diagnostic, as_float, diagnostic_at, number_text
-from refocus_dsl.labels import nearest
+from refocus_dsl.lang.ast import Boolean, Call, Color, Expr, Float, Integer, ListLit, Name, String
+from refocus_dsl.lang.diagnostics import Diagnostic, as_float, diagnostic_at, number_text
+from refocus_dsl.lang.labels import nearest
 from refocus_dsl.plugin import Param
 
 __all__ = ["check_value", "add_error", "did_you_mean", "describe"]

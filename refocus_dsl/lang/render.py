@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from refocus_dsl.diagnostics import Diagnostic
+from refocus_dsl.lang.diagnostics import Diagnostic
 
 __all__ = ["render_text", "render_one", "render_line", "diagnostics_to_json", "display_width"]
 

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from refocus_dsl.ast import Expr, Integer, String
-from refocus_dsl.layout import Box
-from refocus_dsl.plugin import TargetSet
-from refocus_dsl.target_kinds import TARGET_KINDS
-from refocus_dsl.targets.analysis import (
+from refocus_dsl.lang.ast import Expr, Integer, String
+from refocus_dsl.lang.target_kinds import TARGET_KINDS
+from refocus_dsl.lang.targets.analysis import (
     TargetAnalysis,
     dedupe,
     describe,
@@ -20,7 +18,9 @@ from refocus_dsl.targets.analysis import (
     start,
     warn_duplicates,
 )
-from refocus_dsl.targets.index import LayoutIndex
+from refocus_dsl.lang.targets.index import LayoutIndex
+from refocus_dsl.layout import Box
+from refocus_dsl.plugin import TargetSet
 
 SERIES = TARGET_KINDS["series"]
 BARS = TARGET_KINDS["bars"]

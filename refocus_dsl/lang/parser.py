@@ -1,7 +1,7 @@
-"""Text to :class:`~refocus_dsl.ast.Program`: parse errors as diagnostics, never exceptions.
+"""Text to :class:`~refocus_dsl.lang.ast.Program`: parse errors as diagnostics, never exceptions.
 
 The syntax is ``grammar/refocus.lark`` and the parser is Lark's LALR runtime
-(:mod:`refocus_dsl._grammar`), which calls :class:`~refocus_dsl._ast_builder.AstBuilder`
+(:mod:`refocus_dsl.lang._grammar`), which calls :class:`~refocus_dsl.lang._ast_builder.AstBuilder`
 at each reduction to build the program tree with its spans. This module drives it
 token by token (``Lark.parse_interactive``) to watch the brackets, and recovers from
 errors:
@@ -9,12 +9,12 @@ errors:
 - The text size is checked before anything else (E401); bracket depth while
   parsing (E404), so hostile input cannot make any later recursive pass blow up.
 - On a syntax error the parser reports what it expected, in words (Lark's
-  ``UnexpectedToken.accepts``; :mod:`refocus_dsl._syntax_errors`), then skips to the
+  ``UnexpectedToken.accepts``; :mod:`refocus_dsl.lang._syntax_errors`), then skips to the
   next line that starts a statement (a name followed by ``(`` or ``=``) or past a
   ``;``, and parses again from there: one broken statement does not hide the
   problems of the others. After ``Limits.max_errors`` it stops (E109).
 
-After parsing, :mod:`refocus_dsl.compat` lowers the ReFocus paper's calls to
+After parsing, :mod:`refocus_dsl.lang.compat` lowers the ReFocus paper's calls to
 ordinary statements.
 """
 
@@ -25,13 +25,13 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from refocus_dsl.ast import Program
-from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
 from refocus_dsl.errors import ProgramError
-from refocus_dsl.limits import DEFAULT_LIMITS, Limits, how_to_raise
+from refocus_dsl.lang.ast import Program
+from refocus_dsl.lang.diagnostics import Diagnostic, Severity, diagnostic_at
+from refocus_dsl.lang.limits import DEFAULT_LIMITS, Limits, how_to_raise
 
 if TYPE_CHECKING:
-    from refocus_dsl._ast_builder import ParseRun
+    from refocus_dsl.lang._ast_builder import ParseRun
 
 __all__ = ["parse", "parse_with_diagnostics"]
 
@@ -70,8 +70,8 @@ def _get_runtime() -> _Runtime:
 
 
 def _make_runtime() -> _Runtime:
-    from refocus_dsl._ast_builder import AstBuilder
-    from refocus_dsl._grammar import runtime_parser
+    from refocus_dsl.lang._ast_builder import AstBuilder
+    from refocus_dsl.lang._grammar import runtime_parser
 
     lk = runtime_parser(AstBuilder())
 
@@ -119,7 +119,7 @@ def _parse_from(run: ParseRun, rt: _Runtime, source: str, end: Any) -> tuple[int
     looking for the next statement, and whether that place is first on its line."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
-    from refocus_dsl._ast_builder import token_span
+    from refocus_dsl.lang._ast_builder import token_span
 
     max_nesting = run.limits.max_nesting
     ip = rt.lark.parse_interactive(source)
@@ -148,13 +148,13 @@ def _parse_from(run: ParseRun, rt: _Runtime, source: str, end: Any) -> tuple[int
         ip.feed_token(end)
         return None
     except UnexpectedCharacters as e:
-        from refocus_dsl._syntax_errors import char_error
+        from refocus_dsl.lang._syntax_errors import char_error
 
         resume = char_error(run, e.pos_in_stream or 0, e.line, e.column)
         _flush(ip, end)
         return resume, False
     except UnexpectedToken as e:
-        from refocus_dsl._syntax_errors import syntax_error
+        from refocus_dsl.lang._syntax_errors import syntax_error
 
         tok = e.token
         before = cur  # the lexer found a token this state cannot take (or the end)
@@ -183,7 +183,7 @@ def _resync(rt: _Runtime, text: str, pos: int, first: bool) -> int:
     """Where parsing resumes after an error at ``pos``: the next line that starts a
     statement (a name, then ``(`` or ``=``, or a Python keyword to report), or just
     after a ``;``; else the end. ``first``: ``pos`` is first on its line."""
-    from refocus_dsl._syntax_errors import PY_KEYWORDS
+    from refocus_dsl.lang._syntax_errors import PY_KEYWORDS
 
     def statement_at(p: int) -> int:
         m = rt.statement.match(text, p)
@@ -213,7 +213,7 @@ def _blank(text: str, upto: int) -> str:
 
 
 def _parse_statements(run: ParseRun) -> None:
-    from refocus_dsl._ast_builder import active
+    from refocus_dsl.lang._ast_builder import active
 
     rt = _get_runtime()
     text = run.text
@@ -296,7 +296,7 @@ def parse_with_diagnostics(
             )
         )
         return None, diags
-    from refocus_dsl._ast_builder import ParseRun
+    from refocus_dsl.lang._ast_builder import ParseRun
 
     run = ParseRun(text, lim, diags)
     _parse_statements(run)
@@ -315,7 +315,7 @@ def parse_with_diagnostics(
     for s in statements:
         name = s.call.name
         if name.startswith("focus_on_") or name == "display":
-            from refocus_dsl.compat import lower
+            from refocus_dsl.lang.compat import lower
 
             statements = lower(statements, diags)
             break

@@ -3,7 +3,7 @@
 :func:`compile_program` is the only place the package assembles parsing,
 checking and running; :func:`refocus_dsl.run`, the model loop and the CLI all
 go through it, so a program the CLI accepts is accepted by ``ask`` under the
-same :class:`~refocus_dsl.limits.Limits`, and the same text is parsed once.
+same :class:`~refocus_dsl.lang.limits.Limits`, and the same text is parsed once.
 
     checked = compile_program(text, layout, limits=Limits(max_statements=100))
     if checked.ok:
@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from refocus_dsl.ast import Program
-from refocus_dsl.diagnostics import Diagnostic, with_source
 from refocus_dsl.errors import ProgramError
-from refocus_dsl.limits import DEFAULT_LIMITS, Limits
+from refocus_dsl.lang.ast import Program
+from refocus_dsl.lang.diagnostics import Diagnostic, with_source
+from refocus_dsl.lang.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from PIL import Image
 
     from refocus_dsl.imageio import LoadedImage
-    from refocus_dsl.interpreter import Result
+    from refocus_dsl.lang.interpreter import Result
     from refocus_dsl.layout import Layout
     from refocus_dsl.registry import Registry
 
@@ -60,7 +60,7 @@ class CheckedProgram:
 
     def render(self, filename: str = "<input>") -> str:
         """The diagnostics with source lines and carets, as ``refocus check`` prints them."""
-        from refocus_dsl.render import render_text
+        from refocus_dsl.lang.render import render_text
 
         return render_text(list(self.diagnostics), self.source, filename)
 
@@ -68,7 +68,7 @@ class CheckedProgram:
         """The same program checked against another layout (not parsed again)."""
         if layout is self.layout or self.program is None:
             return self
-        from refocus_dsl.checker import check_program
+        from refocus_dsl.lang.checker import check_program
 
         diags = check_program(
             self.program, layout, self.registry, self.limits, self.parse_diagnostics
@@ -98,7 +98,7 @@ class CheckedProgram:
         if not checked.ok or checked.program is None:
             raise ProgramError(list(checked.errors), self.source)
         from refocus_dsl.imageio import load_image
-        from refocus_dsl.interpreter import execute
+        from refocus_dsl.lang.interpreter import execute
 
         if isinstance(image, (str, Path, bytes)):
             image = load_image(image, self.limits.max_pixels)
@@ -123,11 +123,11 @@ def compile_program(
     """Parse ``source`` (or take a parsed Program) and check it against ``layout``.
 
     ``registry`` defaults to the installed plugins; ``limits`` to
-    :data:`~refocus_dsl.limits.DEFAULT_LIMITS`, and bind parsing, checking and
+    :data:`~refocus_dsl.lang.limits.DEFAULT_LIMITS`, and bind parsing, checking and
     running alike. Never raises for a bad program: look at ``.ok`` and
     ``.diagnostics``.
     """
-    from refocus_dsl.checker import check_program
+    from refocus_dsl.lang.checker import check_program
 
     lim = limits if limits is not None else DEFAULT_LIMITS
     if registry is None:
@@ -139,7 +139,7 @@ def compile_program(
         text = source.source
         parse_diags: list[Diagnostic] = []
     else:
-        from refocus_dsl.parser import parse_with_diagnostics
+        from refocus_dsl.lang.parser import parse_with_diagnostics
 
         text = source
         program, parse_diags = parse_with_diagnostics(source, lim)

@@ -22,7 +22,7 @@ GRAMMAR_NAME = "refocus.lark"
 
 def grammar_path() -> Path:
     """Where the grammar file is (package data first, then the source checkout)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the refocus_dsl package
     packaged = here / "grammar" / GRAMMAR_NAME
     if packaged.is_file():
         return packaged
@@ -88,7 +88,7 @@ def _only_mine(path: Path) -> bool:
 
 
 def runtime_parser(transformer: Any) -> Any:
-    """The parser used by :func:`refocus_dsl.parser.parse`: Lark's LALR runtime with
+    """The parser used by :func:`refocus_dsl.lang.parser.parse`: Lark's LALR runtime with
     ``transformer`` applied as each rule is reduced (no parse tree is built)."""
     from lark import Lark
 

@@ -3,7 +3,7 @@
 ``ALL_TARGET_KINDS`` (what a tool may accept), the names a plugin may not take
 (:data:`refocus_dsl.registry.RESERVED_NAMES`) and the wording of the checker's
 messages all derive from :data:`TARGET_KINDS`; a new kind is one entry here and
-one check function (see :mod:`refocus_dsl.targets`).
+one check function (see :mod:`refocus_dsl.lang.targets`).
 """
 
 from __future__ import annotations

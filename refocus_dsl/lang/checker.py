@@ -1,13 +1,13 @@
 """Static checking: every problem of a program, with codes, spans and suggestions.
 
 ``check(source, layout=None, registry=None, limits=None)`` takes program text
-(whose parse errors become diagnostics) or a parsed :class:`~refocus_dsl.ast.Program`
+(whose parse errors become diagnostics) or a parsed :class:`~refocus_dsl.lang.ast.Program`
 and returns every diagnostic, sorted by position: unknown tools and keyword
 arguments, wrong types and arity, values outside the ranges the tool declares,
 targets the tool does not accept, empty targets, labels the layout does not
 have (with the nearest candidates), and programs over a limit. Without a
 layout, everything but the labels is checked. Nothing is run. Targets are checked
-by :mod:`refocus_dsl.targets`, keyword values by :mod:`refocus_dsl.param_values`.
+by :mod:`refocus_dsl.lang.targets`, keyword values by :mod:`refocus_dsl.lang.param_values`.
 
 Diagnostic codes (stable; ``docs/diagnostics.md`` lists the same table):
 
@@ -59,7 +59,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from refocus_dsl.ast import (
+from refocus_dsl.lang.ast import (
     Call,
     Expr,
     ListLit,
@@ -67,18 +67,18 @@ from refocus_dsl.ast import (
     Program,
     String,
 )
-from refocus_dsl.diagnostics import (
+from refocus_dsl.lang.diagnostics import (
     Diagnostic,
     Severity,
     diagnostic_at,
     with_source,
 )
-from refocus_dsl.limits import DEFAULT_LIMITS, Limits, how_to_raise
-from refocus_dsl.param_values import add_error, check_value, describe, did_you_mean
+from refocus_dsl.lang.limits import DEFAULT_LIMITS, Limits, how_to_raise
+from refocus_dsl.lang.param_values import add_error, check_value, describe, did_you_mean
+from refocus_dsl.lang.target_kinds import TARGET_KINDS
+from refocus_dsl.lang.targets import check_target
+from refocus_dsl.lang.targets.index import layout_index
 from refocus_dsl.plugin import REQUIRED, Param, ToolSpec
-from refocus_dsl.target_kinds import TARGET_KINDS
-from refocus_dsl.targets import check_target
-from refocus_dsl.targets.index import layout_index
 
 if TYPE_CHECKING:
     from refocus_dsl.layout import Layout
@@ -139,7 +139,7 @@ class ToolLookup(Protocol):
 
 def _as_target(kind: str, value: Expr) -> str:
     """``columns=["A", "B"]`` written as the target it meant: ``columns("A", "B")``."""
-    from refocus_dsl.printer import format_expr
+    from refocus_dsl.lang.printer import format_expr
 
     items = value.items if isinstance(value, ListLit) else (value,)
     try:
@@ -285,7 +285,7 @@ class _Checker:
     def second_target(self, call: Call, first: Expr, extra: Call) -> None:
         """``highlight(columns("A"), columns("B"))``: one target per statement."""
         if isinstance(first, Call) and first.name == extra.name and not first.keywords:
-            from refocus_dsl.printer import format_expr
+            from refocus_dsl.lang.printer import format_expr
 
             try:
                 merged = format_expr(Call(extra.name, first.args + extra.args))
@@ -321,7 +321,7 @@ class _Checker:
             return
         tools = [t.name for t in self.registry.tools()]
         if name.startswith("focus_on"):
-            from refocus_dsl.compat import PAPER_FUNCTIONS
+            from refocus_dsl.lang.compat import PAPER_FUNCTIONS
 
             tools = tools + sorted(PAPER_FUNCTIONS)
         add_error(
@@ -446,7 +446,7 @@ def check(
     lim = limits if limits is not None else DEFAULT_LIMITS
     if not isinstance(source, str):
         return check_program(source, layout, registry, lim)
-    from refocus_dsl.parser import parse_with_diagnostics
+    from refocus_dsl.lang.parser import parse_with_diagnostics
 
     program, diags = parse_with_diagnostics(source, lim)
     if program is None:

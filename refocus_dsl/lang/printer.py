@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 
-from refocus_dsl.ast import (
+from refocus_dsl.lang.ast import (
     Boolean,
     Call,
     Color,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from refocus_dsl.ast import Expr, ListLit
-from refocus_dsl.layout import Box, Column, Row
-from refocus_dsl.plugin import TargetSet
-from refocus_dsl.target_kinds import TARGET_KINDS
-from refocus_dsl.targets.analysis import (
+from refocus_dsl.lang.ast import Expr, ListLit
+from refocus_dsl.lang.target_kinds import TARGET_KINDS
+from refocus_dsl.lang.targets.analysis import (
     Item,
     TargetAnalysis,
     bind_arguments,
@@ -22,7 +20,9 @@ from refocus_dsl.targets.analysis import (
     start,
     warn_duplicates,
 )
-from refocus_dsl.targets.index import LayoutIndex
+from refocus_dsl.lang.targets.index import LayoutIndex
+from refocus_dsl.layout import Box, Column, Row
+from refocus_dsl.plugin import TargetSet
 
 COLUMNS, ROWS = TARGET_KINDS["columns"], TARGET_KINDS["rows"]
 

@@ -35,8 +35,8 @@ candidates as suggestions. An integer is an ordinal, never a
 label; where a row's first cell is that number too, a warning (W104) says
 which row was meant and how to name the other one.
 
-The package splits by stage: :mod:`refocus_dsl.target_kinds` (what each kind is
-called), :mod:`refocus_dsl.labels` (how labels match), :mod:`.index` (what a
+The package splits by stage: :mod:`refocus_dsl.lang.target_kinds` (what each kind is
+called), :mod:`refocus_dsl.lang.labels` (how labels match), :mod:`.index` (what a
 layout offers), :mod:`.analysis` (the steps every kind shares), then one module
 per group of kinds (:mod:`.table`, :mod:`.chart`, :mod:`.image`).
 
@@ -54,16 +54,16 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
-from refocus_dsl.ast import Call
-from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
+from refocus_dsl.lang.ast import Call
+from refocus_dsl.lang.diagnostics import Diagnostic, Severity, diagnostic_at
+from refocus_dsl.lang.target_kinds import TARGET_KINDS, TargetKind
+from refocus_dsl.lang.targets.analysis import TargetAnalysis
+from refocus_dsl.lang.targets.chart import check_bars, check_series, check_subplots
+from refocus_dsl.lang.targets.image import check_region, check_text
+from refocus_dsl.lang.targets.panels import panel_layout
+from refocus_dsl.lang.targets.table import check_cells, check_columns, check_rows
 from refocus_dsl.layout import Layout
 from refocus_dsl.plugin import TargetSet
-from refocus_dsl.target_kinds import TARGET_KINDS, TargetKind
-from refocus_dsl.targets.analysis import TargetAnalysis
-from refocus_dsl.targets.chart import check_bars, check_series, check_subplots
-from refocus_dsl.targets.image import check_region, check_text
-from refocus_dsl.targets.panels import panel_layout
-from refocus_dsl.targets.table import check_cells, check_columns, check_rows
 
 __all__ = [
     "TargetKind",

@@ -33,7 +33,7 @@ GROUP_NOTES: dict[str, str] = {
 
 def target_rows() -> list[tuple[str, str, str, str]]:
     """``(kind, signature, example, meaning)`` of every target query (target_kinds.py)."""
-    from refocus_dsl.targets import TARGET_KINDS
+    from refocus_dsl.lang.targets import TARGET_KINDS
 
     return [
         (k.name, k.signature, k.example, f"{k.summary[:1].upper()}{k.summary[1:]}. "
@@ -44,7 +44,7 @@ def target_rows() -> list[tuple[str, str, str, str]]:
 
 def paper_rows() -> list[tuple[str, str]]:
     """The twelve paper calls and the native statement each one is lowered to (compat.py)."""
-    from refocus_dsl.compat import HIGHLIGHT_ALPHA, PAPER_FUNCTIONS
+    from refocus_dsl.lang.compat import HIGHLIGHT_ALPHA, PAPER_FUNCTIONS
 
     effects = {
         "mask": "keep_only({t})",
@@ -249,7 +249,7 @@ def prompt_tool_section(registry: Registry) -> str:
         "Write a program: one edit per line, each `tool(target, param=value, ...)`.",
         "Targets:",
     ]
-    from refocus_dsl.targets import TARGET_KINDS
+    from refocus_dsl.lang.targets import TARGET_KINDS
 
     for kind in TARGET_KINDS.values():
         lines.append(f"  {kind.example}  # {kind.summary}")

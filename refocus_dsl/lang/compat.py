@@ -31,9 +31,19 @@ after other edits) gets warning W105: the earlier edits stay.
 
 from __future__ import annotations
 
-from refocus_dsl.ast import Call, Expr, Float, Integer, Keyword, ListLit, Name, Statement, String
-from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at
-from refocus_dsl.labels import nearest
+from refocus_dsl.lang.ast import (
+    Call,
+    Expr,
+    Float,
+    Integer,
+    Keyword,
+    ListLit,
+    Name,
+    Statement,
+    String,
+)
+from refocus_dsl.lang.diagnostics import Diagnostic, Severity, diagnostic_at
+from refocus_dsl.lang.labels import nearest
 
 __all__ = ["PAPER_FUNCTIONS", "INPUT_IMAGE", "BBOX_NAMES", "HIGHLIGHT_ALPHA", "lower"]
 

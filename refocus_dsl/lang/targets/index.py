@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from refocus_dsl.labels import LabelSet, loose_label, normalize_label
+from refocus_dsl.lang.labels import LabelSet, loose_label, normalize_label
 from refocus_dsl.layout import Box, Category, Column, Layout, Row, Series, Subplot
 
 __all__ = ["LayoutIndex", "layout_index", "union", "intersect"]

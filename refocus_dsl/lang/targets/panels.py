@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from refocus_dsl.ast import Call, Integer
-from refocus_dsl.diagnostics import Diagnostic, diagnostic_at
+from refocus_dsl.lang.ast import Call, Integer
+from refocus_dsl.lang.diagnostics import Diagnostic, diagnostic_at
+from refocus_dsl.lang.targets.analysis import describe
 from refocus_dsl.layout import Layout
-from refocus_dsl.targets.analysis import describe
 
 
 def panel_layout(

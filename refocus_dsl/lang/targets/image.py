@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import math
 
-from refocus_dsl.ast import Boolean, Expr, Float, Integer
-from refocus_dsl.diagnostics import as_float, number_text
-from refocus_dsl.labels import loose_label, nearest, normalize_label
-from refocus_dsl.layout import Box
-from refocus_dsl.plugin import TargetSet
-from refocus_dsl.targets.analysis import (
+from refocus_dsl.lang.ast import Boolean, Expr, Float, Integer
+from refocus_dsl.lang.diagnostics import as_float, number_text
+from refocus_dsl.lang.labels import loose_label, nearest, normalize_label
+from refocus_dsl.lang.targets.analysis import (
     TargetAnalysis,
     bind_arguments,
     describe,
     flatten_labels,
     no_keywords,
 )
-from refocus_dsl.targets.index import layout_index
+from refocus_dsl.lang.targets.index import layout_index
+from refocus_dsl.layout import Box
+from refocus_dsl.plugin import TargetSet
 
 REGION_ARGS = ("x1", "y1", "x2", "y2")
 

@@ -1,4 +1,4 @@
-"""Lark callbacks that build the frozen AST (:mod:`refocus_dsl.ast`) while Lark parses.
+"""Lark callbacks that build the frozen AST (:mod:`refocus_dsl.lang.ast`) while Lark parses.
 
 The parser hands an :class:`AstBuilder` to Lark (``Lark(..., transformer=...)``): at
 each reduction Lark calls the method named after the rule with the rule's children,
@@ -22,7 +22,7 @@ from typing import Any
 
 from lark import Transformer
 
-from refocus_dsl.ast import (
+from refocus_dsl.lang.ast import (
     Boolean,
     Call,
     Color,
@@ -36,8 +36,8 @@ from refocus_dsl.ast import (
     Statement,
     String,
 )
-from refocus_dsl.diagnostics import Diagnostic, diagnostic_at
-from refocus_dsl.limits import Limits, how_to_raise
+from refocus_dsl.lang.diagnostics import Diagnostic, diagnostic_at
+from refocus_dsl.lang.limits import Limits, how_to_raise
 
 _BOOLEANS = {"True": True, "False": False, "true": True, "false": False}
 _MAX_NUMBER_CHARS = 4000  # Python refuses int() of longer digit strings
@@ -71,7 +71,7 @@ active = _Active()
 def _run() -> ParseRun:
     run = active.run
     if run is None:  # pragma: no cover - the parser sets it before Lark runs
-        raise RuntimeError("AstBuilder called outside refocus_dsl.parser")
+        raise RuntimeError("AstBuilder called outside refocus_dsl.lang.parser")
     return run
 
 

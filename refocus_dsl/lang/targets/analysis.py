@@ -1,7 +1,7 @@
 """The shared steps of checking one target call: arguments, layout, labels, ordinals.
 
 Every message names things through the kind's descriptor
-(:mod:`refocus_dsl.target_kinds`), so the wording of "column", "this table",
+(:mod:`refocus_dsl.lang.target_kinds`), so the wording of "column", "this table",
 "rows start with" lives in one place.
 """
 
@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from refocus_dsl.ast import Boolean, Call, Expr, Float, Integer, ListLit, Name, Span, String
-from refocus_dsl.diagnostics import Diagnostic, Severity, diagnostic_at, number_text
-from refocus_dsl.labels import LabelSet, nearest, normalize_label
+from refocus_dsl.lang.ast import Boolean, Call, Expr, Float, Integer, ListLit, Name, Span, String
+from refocus_dsl.lang.diagnostics import Diagnostic, Severity, diagnostic_at, number_text
+from refocus_dsl.lang.labels import LabelSet, nearest, normalize_label
+from refocus_dsl.lang.target_kinds import TARGET_KINDS, TargetKind
+from refocus_dsl.lang.targets.index import LayoutIndex, layout_index
 from refocus_dsl.layout import Layout
 from refocus_dsl.plugin import TargetSet
-from refocus_dsl.target_kinds import TARGET_KINDS, TargetKind
-from refocus_dsl.targets.index import LayoutIndex, layout_index
 
 SHOW_ALL = 12
 """Labels listed in full in a suggestion; longer lists are cut with a count."""
