@@ -103,6 +103,22 @@ def test_stacked_without_a_legend_count_from_the_baseline(ocr: OcrEngine) -> Non
     _check_bars(chart, drawn)
 
 
+def test_stacked_segments_that_line_up_across_categories_are_no_baseline(
+    ocr: OcrEngine,
+) -> None:
+    # Two categories' segments join at the same value (2+8 = 10 in both): by area that
+    # join outweighed the true baseline, which the third category alone stands on.
+    drawn = draw_chart(
+        ["Apples", "Berlin", "Canada"], [[2.0, 2.0, 3.0], [8.0, 8.0, 10.0], [10.0, 2.0, 9.0]],
+        stacked=True, horizontal=True, legend=True, legend_loc="inside",
+        series_names=["Women", "Men", "Total"],
+    )
+    chart = _detect(drawn, ocr)
+    assert [c.label for c in chart.categories] == ["Apples", "Berlin", "Canada"]
+    assert [s.label for s in chart.series] == ["Women", "Men", "Total"]
+    _check_bars(chart, drawn)
+
+
 def test_a_single_series_chart_has_no_series(ocr: OcrEngine) -> None:
     drawn = draw_chart(["North", "South", "East"], [[3.0, 5.0, 4.0]])
     chart = _detect(drawn, ocr)

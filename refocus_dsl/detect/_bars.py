@@ -21,6 +21,10 @@ from refocus_dsl.detect._raster import I32, I64, U8, Palette, colour_distance
 
 Orientation = Literal["vertical", "horizontal"]
 
+BAR_AREA = 0.002
+"""Share of the image a piece must cover to count fully as bar-sized (glyph strokes
+line up on a baseline too, but are small)."""
+
 
 @dataclass(frozen=True)
 class Rect:
@@ -339,7 +343,7 @@ def bars_for(
     ]
     if not cands:
         return Bars(o, 0, (), 0.0, ())
-    peaks = _baseline_candidates(cands, o)
+    peaks = _baseline_candidates(cands, o, BAR_AREA * width * height)
     solid: dict[int, int] = {}
     for r in rects:
         solid[r.colour] = solid.get(r.colour, 0) + r.area
@@ -410,8 +414,9 @@ def bars_for(
     return max(kept, key=lambda b: b.score, default=Bars(o, 0, (), 0.0, ()))
 
 
-def _baseline_candidates(cands: list[Rect], o: Orientation) -> list[int]:
-    """Up to six value positions where many bar ends meet (weighted by area), best first."""
+def _baseline_candidates(cands: list[Rect], o: Orientation, min_area: float) -> list[int]:
+    """Up to six value positions where many bar ends meet (weighted by area), best first,
+    and the outermost ends shared by pieces of at least ``min_area``."""
     ends = np.asarray([e for r in cands for e in value_span(r, o)], dtype=np.int64)
     weights = np.asarray([r.area for r in cands for _ in (0, 1)], dtype=np.float64)
     hist = np.bincount(ends, weights=weights)
@@ -422,6 +427,20 @@ def _baseline_candidates(cands: list[Rect], o: Orientation) -> list[int]:
             break
         if all(abs(base - p) > 4 for p in peaks):
             peaks.append(int(base))
+    # Bars of one sign all stand on the baseline from one side, so it is the outermost
+    # place where several bar-sized pieces end (glyph strokes line up too, but are
+    # small). In a stacked chart, inner joins of big segments that happen to line up
+    # can outweigh it by area and push it out of the peaks above.
+    big = np.asarray(
+        [e for r in cands if r.area >= min_area for e in value_span(r, o)], dtype=np.int64
+    )
+    counts = np.bincount(big) if big.size else np.zeros(1, dtype=np.int64)
+    shared = np.flatnonzero(np.convolve(counts, np.ones(5), mode="same") >= 2)
+    for edge in (shared[:1].tolist() + shared[-1:].tolist()) if shared.size else []:
+        near = big[np.abs(big - edge) <= 2]
+        base = int(np.bincount(near).argmax())
+        if all(abs(base - p) > 4 for p in peaks):
+            peaks.append(base)
     return peaks
 
 
@@ -462,7 +481,7 @@ def _baseline_score(
     on_base = sum(1 for r in bars if min(abs(e - base) for e in value_span(r, o)) <= 3)
     spread = float(np.std(thick) / max(float(np.mean(thick)), 1.0))
     # Glyph strokes of tick labels also line up; bars are big.
-    big = min(1.0, float(np.percentile([r.area for r in bars], 75)) / (0.002 * width * height))
+    big = min(1.0, float(np.percentile([r.area for r in bars], 75)) / (BAR_AREA * width * height))
     # Count places along the axis, not pieces: background split around bars tiles the
     # axis without gaps, while categories stand apart.
     spans = sorted(cross_span(r, o) for r in bars)
