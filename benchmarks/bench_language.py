@@ -143,8 +143,9 @@ def main() -> int:
     args = ap.parse_args()
 
     from refocus_dsl.lang.checker import check
-    from refocus_dsl.lang.interpreter import execute, run
+    from refocus_dsl.lang.interpreter import execute
     from refocus_dsl.lang.parser import parse
+    from refocus_dsl.lang.pipeline import run
     from refocus_dsl.registry import default_registry
 
     layout = table_layout()

@@ -29,7 +29,7 @@ _EXPORTS: dict[str, str] = {
     "compile_program": "refocus_dsl.lang.pipeline",
     "CheckedProgram": "refocus_dsl.lang.pipeline",
     "Limits": "refocus_dsl.lang.limits",
-    "run": "refocus_dsl.lang.interpreter",
+    "run": "refocus_dsl.lang.pipeline",
     "Result": "refocus_dsl.lang.interpreter",
     "Program": "refocus_dsl.lang.ast",
     "Diagnostic": "refocus_dsl.lang.diagnostics",
@@ -86,11 +86,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from refocus_dsl.lang.diagnostics import Diagnostic as Diagnostic
     from refocus_dsl.lang.diagnostics import Severity as Severity
     from refocus_dsl.lang.interpreter import Result as Result
-    from refocus_dsl.lang.interpreter import run as run
     from refocus_dsl.lang.limits import Limits as Limits
     from refocus_dsl.lang.parser import parse as parse
     from refocus_dsl.lang.pipeline import CheckedProgram as CheckedProgram
     from refocus_dsl.lang.pipeline import compile_program as compile_program
+    from refocus_dsl.lang.pipeline import run as run
     from refocus_dsl.lang.printer import format_program as format_program
     from refocus_dsl.layout import Layout as Layout
     from refocus_dsl.layout import load_layout as load_layout

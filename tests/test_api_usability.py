@@ -13,8 +13,8 @@ from PIL import Image
 
 import refocus_dsl
 from refocus_dsl import check, compile_program, draw_overlay, run
+from refocus_dsl.lang.diagnostics import render_text
 from refocus_dsl.lang.labels import ocr_folded
-from refocus_dsl.lang.render import render_text
 from refocus_dsl.layout import Column, Layout, Row, Table
 from refocus_dsl.loop.prompt import DSL_EXAMPLES
 

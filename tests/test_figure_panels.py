@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from refocus_dsl.detect.figure import detect_figure  # noqa: E402
 from refocus_dsl.detect.panels import moved_layout  # noqa: E402
-from refocus_dsl.lang.interpreter import run  # noqa: E402
+from refocus_dsl.lang.pipeline import run  # noqa: E402
 from refocus_dsl.layout import Layout, load_layout  # noqa: E402
 from refocus_dsl.ocr import OcrEngine  # noqa: E402
 

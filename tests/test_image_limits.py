@@ -11,8 +11,8 @@ from PIL import Image
 
 from refocus_dsl.errors import ImageError, LimitError
 from refocus_dsl.imageio import load_image
-from refocus_dsl.lang.interpreter import run
 from refocus_dsl.lang.limits import Limits
+from refocus_dsl.lang.pipeline import run
 from refocus_dsl.plugin import EditContext
 
 EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n%%EOF\n"

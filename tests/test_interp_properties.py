@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from refocus_dsl.lang.interpreter import run
+from refocus_dsl.lang.pipeline import run
 
 SETTINGS = settings(max_examples=80, deadline=None)
 

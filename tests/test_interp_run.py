@@ -11,8 +11,9 @@ from PIL import Image
 
 from refocus_dsl.errors import LayoutError, LimitError, PluginError, ProgramError
 from refocus_dsl.imageio import LoadedImage
-from refocus_dsl.lang.interpreter import Result, run
+from refocus_dsl.lang.interpreter import Result
 from refocus_dsl.lang.limits import Limits
+from refocus_dsl.lang.pipeline import run
 from refocus_dsl.layout import Box, Category, Chart, Column, Layout, Row, Table
 from refocus_dsl.plugin import EditContext, Param, Plugin, ToolSpec
 from refocus_dsl.registry import Registry, default_registry

@@ -23,8 +23,8 @@ import pytest
 from lang_helpers import LAYOUTS, REGISTRY
 
 from refocus_dsl.lang.checker import CODES, check
+from refocus_dsl.lang.diagnostics import render_text
 from refocus_dsl.lang.limits import Limits
-from refocus_dsl.lang.render import render_text
 from refocus_dsl.layout import Layout
 
 GOLDEN = Path(__file__).parent / "golden"

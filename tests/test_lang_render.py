@@ -7,8 +7,7 @@ import json
 from lang_helpers import REGISTRY, table_layout
 
 from refocus_dsl.lang.checker import check
-from refocus_dsl.lang.diagnostics import Diagnostic, diagnostics_to_json, render_text
-from refocus_dsl.lang.render import display_width
+from refocus_dsl.lang.diagnostics import Diagnostic, diagnostics_to_json, display_width, render_text
 
 
 def test_design_example() -> None:

@@ -16,7 +16,7 @@ from PIL import Image
 
 from refocus_dsl.colors import COLOR_NAMES
 from refocus_dsl.lang.checker import check
-from refocus_dsl.lang.interpreter import run
+from refocus_dsl.lang.pipeline import run
 from refocus_dsl.plugin import REQUIRED, Param, ToolSpec
 from refocus_dsl.registry import default_registry
 

@@ -25,7 +25,7 @@ from fake_dist import install_package_tree
 from PIL import Image
 
 from refocus_dsl.lang.checker import check
-from refocus_dsl.lang.interpreter import run
+from refocus_dsl.lang.pipeline import run
 from refocus_dsl.registry import Registry
 
 PROJECT = Path(__file__).resolve().parent / "thirdparty_plugin"

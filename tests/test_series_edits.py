@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from lang_helpers import chart_panels_layout, grouped_chart_layout
 
-from refocus_dsl.lang.interpreter import run
+from refocus_dsl.lang.pipeline import run
 from refocus_dsl.layout import Box, Layout
 
 RED = (255, 0, 0)

@@ -196,14 +196,14 @@ def read_program(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def render_text(diagnostics: Sequence[Any], source: str, filename: str) -> str:
-    from refocus_dsl.lang.render import render_text as render
+    from refocus_dsl.lang.diagnostics import render_text as render
 
     return render(list(diagnostics), source, filename)
 
 
 def diagnostics_json(diagnostics: Sequence[Any], source: str = "") -> list[dict[str, Any]]:
     """Diagnostics as JSON values (the front-end's own JSON rendering)."""
-    from refocus_dsl.lang.render import diagnostics_to_json
+    from refocus_dsl.lang.diagnostics import diagnostics_to_json
 
     return diagnostics_to_json(list(diagnostics), source)
 

@@ -100,3 +100,13 @@ def runtime_parser(transformer: Any) -> Any:
         transformer=transformer,
         cache=_cache_file(),
     )
+
+
+OPENERS = frozenset({"LPAR", "LSQB"})
+CLOSERS = {"RPAR": "LPAR", "RSQB": "LSQB"}
+"""Bracket terminals of the grammar; a closer maps to its opener."""
+
+
+def first_on_line(text: str, tok: Any) -> bool:
+    """Whether only whitespace comes before the Lark token ``tok`` on its line."""
+    return not text[tok.start_pos - (tok.column - 1) : tok.start_pos].strip()

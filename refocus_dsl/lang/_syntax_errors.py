@@ -15,8 +15,8 @@ import unicodedata
 from typing import Any
 
 from refocus_dsl.lang._ast_builder import ParseRun, span_between, token_span
+from refocus_dsl.lang._grammar import CLOSERS, first_on_line
 from refocus_dsl.lang.ast import Span
-from refocus_dsl.lang.parser import CLOSERS, first_on_line
 
 BRACKET_TEXT = {"LPAR": "(", "RPAR": ")", "LSQB": "[", "RSQB": "]"}
 PY_KEYWORDS = frozenset(keyword.kwlist) - {"True", "False", "None"}

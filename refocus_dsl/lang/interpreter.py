@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image
@@ -213,28 +212,6 @@ def _source_of(program: ast.Program, stmt: ast.Statement) -> str:
     if program.source and 0 <= span.start < span.end <= len(program.source):
         return program.source[span.start : span.end]
     return ""
-
-
-def run(
-    program: ast.Program | str,
-    image: Image.Image | LoadedImage | str | Path | bytes,
-    layout: Layout | None = None,
-    *,
-    registry: Registry | None = None,
-    limits: Limits | None = None,
-) -> Result:
-    """Check ``program`` and apply it to a copy of ``image``; raise ProgramError if it has errors.
-
-    ``program`` may be text (parsed first); ``image`` a Pillow image, a file
-    path or the file's bytes. Images in other modes than RGB, RGBA, L and LA are
-    converted (palette, 16-bit, CMYK, ...) and the conversion is noted; images
-    over the pixel limit raise LimitError. The same as
-    ``compile_program(program, layout, registry=..., limits=...).run(image)``.
-    """
-    from refocus_dsl.lang.pipeline import compile_program
-
-    checked = compile_program(program, layout, registry=registry, limits=limits)
-    return checked.run(image)
 
 
 def execute(

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from refocus_dsl.errors import ProgramError
+from refocus_dsl.lang._grammar import CLOSERS, OPENERS, first_on_line
 from refocus_dsl.lang.ast import Program
 from refocus_dsl.lang.diagnostics import Diagnostic, Severity, diagnostic_at
 from refocus_dsl.lang.limits import DEFAULT_LIMITS, Limits, how_to_raise
@@ -34,10 +35,6 @@ if TYPE_CHECKING:
     from refocus_dsl.lang._ast_builder import ParseRun
 
 __all__ = ["parse", "parse_with_diagnostics"]
-
-OPENERS = frozenset({"LPAR", "LSQB"})
-CLOSERS = {"RPAR": "LPAR", "RSQB": "LSQB"}
-"""Bracket terminals of the grammar; a closer maps to its opener."""
 
 
 @dataclass(frozen=True)
@@ -172,11 +169,6 @@ def _parse_from(run: ParseRun, rt: _Runtime, source: str, end: Any) -> tuple[int
         if tok.type == "$END":
             return None
         return tok.start_pos, first_on_line(run.text, tok)
-
-
-def first_on_line(text: str, tok: Any) -> bool:
-    """Whether only whitespace comes before the Lark token ``tok`` on its line."""
-    return not text[tok.start_pos - (tok.column - 1) : tok.start_pos].strip()
 
 
 def _resync(rt: _Runtime, text: str, pos: int, first: bool) -> int:

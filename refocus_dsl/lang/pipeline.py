@@ -60,7 +60,7 @@ class CheckedProgram:
 
     def render(self, filename: str = "<input>") -> str:
         """The diagnostics with source lines and carets, as ``refocus check`` prints them."""
-        from refocus_dsl.lang.render import render_text
+        from refocus_dsl.lang.diagnostics import render_text
 
         return render_text(list(self.diagnostics), self.source, filename)
 
@@ -149,3 +149,23 @@ def compile_program(
         )
     diags = check_program(program, layout, registry, lim, parse_diags)
     return CheckedProgram(text, program, tuple(diags), layout, registry, lim, tuple(parse_diags))
+
+
+def run(
+    program: Program | str,
+    image: Image.Image | LoadedImage | str | Path | bytes,
+    layout: Layout | None = None,
+    *,
+    registry: Registry | None = None,
+    limits: Limits | None = None,
+) -> Result:
+    """Check ``program`` and apply it to a copy of ``image``; raise ProgramError if it has errors.
+
+    ``program`` may be text (parsed first); ``image`` a Pillow image, a file
+    path or the file's bytes. Images in other modes than RGB, RGBA, L and LA are
+    converted (palette, 16-bit, CMYK, ...) and the conversion is noted; images
+    over the pixel limit raise LimitError. The same as
+    ``compile_program(program, layout, registry=..., limits=...).run(image)``.
+    """
+    checked = compile_program(program, layout, registry=registry, limits=limits)
+    return checked.run(image)
