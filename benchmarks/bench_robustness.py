@@ -13,6 +13,8 @@ Others may add theirs to ``SECTIONS``.
     python benchmarks/bench_robustness.py                          # everything (slow)
     python benchmarks/bench_robustness.py --limit 8 --scan 10      # quick
     python benchmarks/bench_robustness.py --degradations clean down35 --classes scan
+    python benchmarks/bench_robustness.py --sections tables --classes family_scan family_report
+    python benchmarks/bench_robustness.py ... --split heldout     # final figures only
     python benchmarks/bench_robustness.py --json out.json
 
 Timings are wall-clock per image in this process (single process, no cache).
@@ -33,6 +35,7 @@ from typing import Any
 
 from _degrade import PRESETS, degradation, degrade_pair, render_scan_table
 from _robust_charts import run_charts
+from _table_family import STYLES, render_family_table, seeds
 from PIL import Image
 
 from refocus_dsl.detect import detect_layout
@@ -125,6 +128,14 @@ def table_cases(args: argparse.Namespace) -> Iterator[Case]:
         for seed in range(args.scan):
             img, g = render_scan_table(seed)
             yield Case(f"scan_{seed}", "scan", "scan", img, g)
+    for style in STYLES:
+        if classes is not None and f"family_{style}" not in classes:
+            continue
+        for seed in seeds(args.split, args.family):
+            img, g, info = render_family_table(seed, style)
+            yield Case(
+                f"{style}_{seed}_{info.font}_{info.header}", f"family_{style}", style, img, g
+            )
 
 
 def _detect(case: Case, kind: str, engine: OcrEngine) -> tuple[Layout, bool]:
@@ -253,6 +264,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--classes", nargs="+", help="only these classes (styles, sets, 'scan')")
     ap.add_argument("--limit", type=int, default=None, help="first N images of every class")
     ap.add_argument("--scan", type=int, default=40, help="how many scan-like tables to render")
+    ap.add_argument(
+        "--family", type=int, default=20, help="how many tables of each drawn style (_table_family)"
+    )
+    ap.add_argument(
+        "--split",
+        default="tune",
+        choices=["tune", "heldout"],
+        help="drawn tables' seed range: heldout only for final figures",
+    )
     ap.add_argument("--json", type=Path, help="also write all figures here")
     ap.add_argument("--per-image", action="store_true", help="per-image scores in the JSON")
     ap.add_argument("--quiet", action="store_true")
