@@ -1,0 +1,1092 @@
+"""Independent generators of the image styles issue 9's hidden sets hold, with gold layouts.
+
+Written apart from the detectors and from the development generators, so that
+what is tuned on those is measured on something else: report tables rendered by
+a browser (booktabs-like or light grids, two-level headers, indented row labels,
+notes), small scan-like ruled tables with bold section rows, multi-panel figures
+as matplotlib lays them out (mosaics with unequal rows, suptitles, panel letters,
+despined or ggplot-framed panels) and as papers paste finished charts, and bar
+charts in the look of ChartQA's test set (one colour, value labels, long labels,
+45-degree labels, grouped with legends).
+
+Every generator is a function ``(seed, context) -> Sample``: the same seed gives
+the same image and gold. Gold follows the development sets' conventions
+(``layout-schema``): column and row boundaries in the middle of the gaps or on
+the rules, header text of stacked header cells joined with one space, a panel is
+its axes with everything drawn for it (ticks, labels, its letter), a category's
+bar box is its bars' union.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from refocus_dsl.layout import (
+    Box,
+    Category,
+    Cell,
+    Chart,
+    Column,
+    Layout,
+    Row,
+    Series,
+    Subplot,
+    Table,
+)
+
+# ---------------------------------------------------------------- common
+
+
+class RendererMissing(Exception):
+    """A style's renderer (Chromium, a data folder) is not available here; the style is skipped."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One generated image, its gold layout and the manifest extras a scorer reads."""
+
+    style: str
+    seed: int
+    image: Image.Image
+    gold: Layout
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """What generators share over a run: the data folder and a lazily started browser."""
+
+    data: Path
+    _browser: Any = None
+    _pw: Any = None
+    _page: Any = None
+
+    def page(self) -> Any:
+        """A headless Chromium page (Playwright), started on first use."""
+        if self._page is None:
+            chromium = Path("/usr/bin/chromium")
+            try:
+                from playwright.sync_api import sync_playwright
+            except ImportError:
+                raise RendererMissing(
+                    "playwright is not installed (pip install playwright)"
+                ) from None
+            if not chromium.exists():
+                raise RendererMissing(f"no Chromium at {chromium}")
+            self._pw = sync_playwright().start()
+            self._browser = self._pw.chromium.launch(
+                executable_path=str(chromium), args=["--no-sandbox"]
+            )
+            self._page = self._browser.new_page(viewport={"width": 1200, "height": 900})
+        return self._page
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+            self._pw.stop()
+            self._browser = self._pw = self._page = None
+
+
+def rng_for(style: str, seed: int) -> random.Random:
+    return random.Random(f"unseen:{style}:{seed}")
+
+
+@lru_cache(maxsize=32)
+def font_file(family: str, bold: bool = False) -> str:
+    """The machine's file for a font family (fontconfig's match; matplotlib's DejaVu without it)."""
+    try:
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}", f"{family}:bold" if bold else family],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        found = ""
+    if found and Path(found).is_file():
+        return found
+    from matplotlib import font_manager
+
+    return str(
+        font_manager.findfont(
+            font_manager.FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")
+        )
+    )
+
+
+@lru_cache(maxsize=32)
+def font(family: str, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(font_file(family, bold), size)
+
+
+@lru_cache(maxsize=16)
+def mpl_family(family: str) -> str:
+    """Register the family's regular and bold files with matplotlib (its own font list may
+    predate the fonts installed) and return the name matplotlib knows it by."""
+    from matplotlib import font_manager
+
+    for bold in (False, True):
+        font_manager.fontManager.addfont(font_file(family, bold))
+    return str(font_manager.FontProperties(fname=font_file(family)).get_name())
+
+
+COUNTRIES = [
+    "Austria",
+    "Belgium",
+    "Brazil",
+    "Canada",
+    "Chile",
+    "Denmark",
+    "Estonia",
+    "Finland",
+    "France",
+    "Germany",
+    "Greece",
+    "Hungary",
+    "India",
+    "Ireland",
+    "Italy",
+    "Japan",
+    "Kenya",
+    "Mexico",
+    "Norway",
+    "Poland",
+    "Portugal",
+    "Spain",
+    "Sweden",
+    "Turkey",
+    "Uganda",
+    "Vietnam",
+    "New Zealand",
+    "South Africa",
+    "United States",
+    "United Kingdom",
+]
+MEASURES = [
+    "Revenue",
+    "Cost",
+    "Margin",
+    "Share",
+    "Growth",
+    "Users",
+    "Sales",
+    "Exports",
+    "Imports",
+    "Mean",
+    "Median",
+    "SD",
+    "Total",
+    "Change",
+    "Rate",
+    "Count",
+    "Score",
+    "Index",
+]
+GROUPS = ["Men", "Women", "Urban", "Rural", "Public", "Private", "Baseline", "Follow-up"]
+SECTIONS = [
+    "Agriculture",
+    "Manufacturing",
+    "Services",
+    "Households",
+    "Government",
+    "Panel A",
+    "Panel B",
+    "Region North",
+    "Region South",
+    "Primary care",
+    "Hospitals",
+    "Exports total",
+]
+LONG_LABELS = [
+    "Online shopping and delivery",
+    "Streaming video services",
+    "Public transport",
+    "Social media platforms",
+    "Banking and insurance",
+    "Health and fitness apps",
+    "News websites and blogs",
+    "Video games and consoles",
+    "Food delivery services",
+    "Cloud storage providers",
+    "Ride-hailing apps",
+    "Smart home devices",
+    "Messaging services",
+    "Travel booking sites",
+    "Music streaming",
+]
+ITEMS = [
+    "Facebook",
+    "YouTube",
+    "Instagram",
+    "TikTok",
+    "WhatsApp",
+    "Twitter",
+    "Snapchat",
+    "Pinterest",
+    "LinkedIn",
+    "Reddit",
+    "Netflix",
+    "Amazon",
+    "Spotify",
+    "Google",
+    "Apple",
+]
+
+
+def number_text(r: random.Random, kind: str) -> str:
+    if kind == "pct":
+        return f"{r.uniform(0, 99):.1f}%"
+    if kind == "int":
+        return f"{r.randint(10, 99999):,}"
+    if kind == "money":
+        return f"${r.uniform(1, 999):.2f}"
+    return f"{r.uniform(-9, 99):.2f}"
+
+
+def _bounds(edges: Sequence[tuple[float, float]], lo: float, hi: float) -> list[int]:
+    """Boundaries between consecutive (start, end) spans: midpoints of the gaps, ends at lo/hi."""
+    out = [int(math.floor(lo))]
+    for (_, e0), (s1, _) in zip(edges, edges[1:], strict=False):
+        out.append(int(round((e0 + s1) / 2)))
+    out.append(int(math.ceil(hi)))
+    return out
+
+
+def grid_table(
+    bbox: Box,
+    xs: Sequence[int],
+    ys: Sequence[int],
+    headers: Sequence[str],
+    labels: Sequence[str],
+    n_header: int,
+    spanning_rows: Sequence[int] = (),
+) -> Table:
+    """A gold table from its column and row boundaries (boxes touch) and its names."""
+    x1, y1, x2, y2 = bbox
+    cols = tuple(Column(j, headers[j], (xs[j], y1, xs[j + 1], y2)) for j in range(len(xs) - 1))
+    rows = tuple(
+        Row(i, labels[i], i < n_header, (x1, ys[i], x2, ys[i + 1])) for i in range(len(ys) - 1)
+    )
+    cells: list[Cell] = []
+    for i, row in enumerate(rows):
+        if i in spanning_rows:
+            cells.append(Cell(i, 0, row.label, (x1, row.bbox[1], x2, row.bbox[3]), 1, len(cols)))
+            continue
+        cells.append(
+            Cell(i, 0, row.label, (cols[0].bbox[0], row.bbox[1], cols[0].bbox[2], row.bbox[3]))
+        )
+    return Table(bbox, cols, rows, tuple(cells))
+
+
+def scale_box(box: Box, f: float) -> Box:
+    return (
+        int(round(box[0] * f)),
+        int(round(box[1] * f)),
+        int(round(box[2] * f)),
+        int(round(box[3] * f)),
+    )
+
+
+# ---------------------------------------------------------------- report tables (Chromium)
+
+_REPORT_CSS = """
+body { margin: 0; background: #fff; }
+#wrap { display: inline-block; padding: 18px 22px; font-family: '%(font)s'; font-size: %(size)spx;
+        color: #111; }
+.cap { margin-bottom: 8px; font-weight: %(capw)s; max-width: %(capmax)spx; }
+.note { margin-top: 6px; font-size: 0.82em; color: #333; max-width: %(capmax)spx; }
+table { border-collapse: collapse; }
+td, th { padding: %(pv)spx %(ph)spx; white-space: nowrap; }
+th { font-weight: %(thw)s; }
+td.num, th.num { text-align: right; }
+td.lab { text-align: left; }
+td.ind { padding-left: %(indent)spx; }
+tr.parent td.lab { font-weight: 600; }
+"""
+_BOOKTABS_CSS = """
+table { border-top: 2px solid #000; border-bottom: 2px solid #000; }
+thead tr:last-child th { border-bottom: 1px solid #000; }
+th.grp { background: linear-gradient(#000, #000) no-repeat center bottom / calc(100%% - 10px) 1px; }
+"""
+_GRID_CSS = """
+td, th { border: 1px solid %(line)s; }
+thead th { background: %(head)s; }
+tbody tr:nth-child(even) td { background: %(zebra)s; }
+"""
+
+
+def _report_html(r: random.Random) -> tuple[str, dict[str, Any]]:
+    n_groups = r.choice([0, 2, 2, 3])
+    per_group = r.choice([2, 2, 3])
+    n_val = n_groups * per_group if n_groups else r.randint(3, 6)
+    kinds = [r.choice(["pct", "int", "money", "float"]) for _ in range(n_val)]
+    stub = r.choice(["Country", "Sector", "Characteristic", "Variable", "Region"])
+    groups = r.sample(GROUPS, n_groups) if n_groups else []
+    if n_groups:
+        subs = r.sample(MEASURES, per_group)
+        leaf = [s for _ in groups for s in subs]
+    else:
+        leaf = r.sample(MEASURES, n_val)
+    # body: parents with indented children, or plain rows
+    body: list[tuple[str, bool, bool]] = []  # (label, indented, parent)
+    names = r.sample(SECTIONS + COUNTRIES[:12], 14)
+    children = iter(r.sample(COUNTRIES[12:], len(COUNTRIES) - 12))
+    n_body = r.randint(5, 12)
+    while len(body) < n_body:
+        name = names[len(body) % len(names)]
+        if r.random() < 0.35 and len(body) + 3 <= n_body:
+            body.append((name, False, True))
+            for _ in range(r.randint(2, 3)):
+                body.append((next(children), True, False))
+        else:
+            body.append((name, False, False))
+    # unique labels keep the gold readable
+    seen: dict[str, int] = {}
+    fixed = []
+    for lab, ind, par in body[:n_body]:
+        seen[lab] = seen.get(lab, 0) + 1
+        fixed.append((lab if seen[lab] == 1 else f"{lab} {seen[lab]}", ind, par))
+    head = ["<thead>"]
+    if n_groups:
+        head.append(f"<tr><th rowspan=2 class=lab style='text-align:left'>{stub}</th>")
+        head += [f"<th colspan={per_group} class=grp>{g}</th>" for g in groups]
+        head.append("</tr><tr>")
+        head += [f"<th class=num>{s}</th>" for s in leaf]
+        head.append("</tr>")
+    else:
+        head.append(f"<tr><th style='text-align:left'>{stub}</th>")
+        head += [f"<th class=num>{s}</th>" for s in leaf]
+        head.append("</tr>")
+    head.append("</thead><tbody>")
+    for lab, ind, par in fixed:
+        cls = "lab ind" if ind else "lab"
+        tr = "<tr class=parent>" if par else "<tr>"
+        vals = "".join(f"<td class=num>{number_text(r, k)}</td>" for k in kinds)
+        head.append(f"{tr}<td class='{cls}'>{lab}</td>{vals}</tr>")
+    head.append("</tbody>")
+    caption = (
+        f"Table {r.randint(1, 9)}. {r.choice(MEASURES)} by {stub.lower()}, {r.randint(2001, 2023)}"
+    )
+    notes = r.sample(
+        [
+            "Note: figures are rounded; totals may not add up.",
+            "* p < 0.05; ** p < 0.01.",
+            f"Source: national statistics office ({r.randint(2010, 2024)}).",
+            "a Provisional estimate.",
+        ],
+        r.randint(1, 2),
+    )
+    style = r.choice(["booktabs", "booktabs", "grid"])
+    params = {
+        "font": r.choice(["Liberation Serif", "Liberation Sans", "DejaVu Sans", "DejaVu Serif"]),
+        "size": r.choice([13, 14, 15, 16]),
+        "capw": r.choice([400, 700]),
+        "capmax": 700,
+        "pv": r.choice([3, 4, 5]),
+        "ph": r.choice([8, 10, 12]),
+        "thw": r.choice([600, 700, 400]) if style == "booktabs" else 700,
+        "indent": r.choice([22, 28, 34]),
+        "line": r.choice(["#bbb", "#ccc", "#999"]),
+        "head": r.choice(["#fff", "#f2f2f2", "#e8eef6"]),
+        "zebra": r.choice(["#fff", "#fafafa", "#f4f6f8"]),
+    }
+    css = _REPORT_CSS + (_BOOKTABS_CSS if style == "booktabs" else _GRID_CSS)
+    html = (
+        f"<html><head><style>{css % params}</style></head><body><div id=wrap>"
+        f"<div class=cap>{caption}</div><table id=t>{''.join(head)}</table>"
+        + "".join(f"<div class=note>{n}</div>" for n in notes)
+        + "</div></body></html>"
+    )
+    info = {"n_header": 2 if n_groups else 1, "style": style}
+    return html, info
+
+
+_GEOMETRY_JS = """() => {
+  const box = e => { const r = e.getBoundingClientRect();
+                    return [r.left, r.top, r.right, r.bottom]; };
+  const t = document.getElementById('t');
+  const rows = [...t.rows].map(tr => ({box: box(tr), cells: [...tr.cells].map(c => ({
+      box: box(c), text: c.innerText.replace(/\\s+/g, ' ').trim(), col: c.cellIndex,
+      colspan: c.colSpan, rowspan: c.rowSpan}))}));
+  return {wrap: box(document.getElementById('wrap')), table: box(t), rows: rows};
+}"""
+
+
+def table_report(seed: int, ctx: Context) -> Sample:
+    """A clean report table screenshotted from Chromium; gold read with getBoundingClientRect."""
+    r = rng_for("table_report", seed)
+    html, info = _report_html(r)
+    page = ctx.page()
+    page.set_content(html)
+    geo = page.evaluate(_GEOMETRY_JS)
+    wx1, wy1, wx2, wy2 = geo["wrap"]
+    clip = {"x": wx1, "y": wy1, "width": wx2 - wx1, "height": wy2 - wy1}
+    image = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
+    ox, oy = wx1, wy1
+    # resolve the grid: occupy[(row, col)] = cell, with row/col spans
+    occupied: dict[tuple[int, int], dict[str, Any]] = {}
+    for i, row in enumerate(geo["rows"]):
+        j = 0
+        for cell in row["cells"]:
+            while (i, j) in occupied:
+                j += 1
+            for di in range(cell["rowspan"]):
+                for dj in range(cell["colspan"]):
+                    occupied[(i + di, j + dj)] = cell
+            cell["grid"] = (i, j)
+            j += cell["colspan"]
+    n_rows = len(geo["rows"])
+    n_cols = 1 + max(j for _, j in occupied)
+    col_edges = []
+    for j in range(n_cols):
+        singles = [c["box"] for (i, jj), c in occupied.items() if jj == j and c["colspan"] == 1]
+        col_edges.append((min(b[0] for b in singles) - ox, max(b[2] for b in singles) - ox))
+    row_edges = [(rw["box"][1] - oy, rw["box"][3] - oy) for rw in geo["rows"]]
+    tx1, ty1, tx2, ty2 = geo["table"]
+    tbox: Box = (
+        int(math.floor(tx1 - ox)),
+        int(math.floor(ty1 - oy)),
+        int(math.ceil(tx2 - ox)),
+        int(math.ceil(ty2 - oy)),
+    )
+    xs = _bounds(col_edges, tbox[0], tbox[2])
+    ys = _bounds(row_edges, tbox[1], tbox[3])
+    n_header = info["n_header"]
+    headers = []
+    for j in range(n_cols):
+        parts: list[str] = []
+        for i in range(n_header):
+            text = occupied[(i, j)]["text"]
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        headers.append(" ".join(parts))
+    labels = [occupied[(i, 0)]["text"] for i in range(n_rows)]
+    table = grid_table(tbox, xs, ys, headers, labels, n_header)
+    gold = Layout(image.width, image.height, "table", table=table)
+    return Sample("table_report", seed, image, gold, {"variant": info["style"]})
+
+
+# ---------------------------------------------------------------- scan-like tables (Pillow)
+
+
+def table_scan(seed: int, ctx: Context) -> Sample:
+    """A small, soft, ruled table with bold section rows spanning it, as a scan gives it."""
+    del ctx
+    r = rng_for("table_scan", seed)
+    fam = r.choice(["Liberation Sans", "Liberation Serif", "DejaVu Sans", "DejaVu Serif"])
+    size = r.randint(24, 30)  # drawn at about 2.5x, so 9-12 px once reduced
+    reg, bold = font(fam, size), font(fam, size, bold=True)
+    n_val = r.randint(3, 6)
+    kinds = [r.choice(["pct", "int", "money", "float"]) for _ in range(n_val)]
+    headers = [r.choice(["Item", "Category", "Country", "Group"])] + r.sample(MEASURES, n_val)
+    sections = r.sample(SECTIONS, r.randint(2, 3))
+    rows: list[tuple[str, list[str], bool]] = []  # (label, values, is_section)
+    names = iter(r.sample(COUNTRIES, len(COUNTRIES)))
+    for sec in sections:
+        rows.append((sec, [], True))
+        for _ in range(r.randint(2, 5)):
+            rows.append((next(names), [number_text(r, k) for k in kinds], False))
+    pad_x, pad_y = r.randint(12, 20), r.randint(8, 12)
+    draw0 = ImageDraw.Draw(Image.new("L", (1, 1)))
+
+    def width(text: str, f: ImageFont.FreeTypeFont) -> int:
+        return int(math.ceil(draw0.textlength(text, font=f)))
+
+    col_w = [max(width(headers[0], bold), *(width(lab, reg) for lab, v, s in rows if not s))]
+    for j in range(n_val):
+        col_w.append(
+            max(width(headers[j + 1], bold), *(width(v[j], reg) for _, v, s in rows if not s))
+        )
+    col_w = [w + 2 * pad_x for w in col_w]
+    sec_w = max(width(lab, bold) for lab, _, s in rows if s) + 2 * pad_x
+    if sum(col_w) < sec_w:
+        col_w[0] += sec_w - sum(col_w)
+    line_h = size + 2 * pad_y + 4
+    margin = r.randint(18, 40)
+    W = sum(col_w) + 2 * margin
+    H = line_h * (len(rows) + 1) + 2 * margin
+    img = Image.new("L", (W, H), 255)
+    d = ImageDraw.Draw(img)
+    xs = [margin]
+    for w in col_w:
+        xs.append(xs[-1] + w)
+    ys = [margin + k * line_h for k in range(len(rows) + 2)]
+    rule = r.choice([2, 3])
+    ink = r.randint(0, 50)
+    for k, y in enumerate(ys):
+        t = rule + 1 if k in (0, len(ys) - 1) else rule
+        d.rectangle([xs[0], y - t // 2, xs[-1], y - t // 2 + t - 1], fill=ink)
+    for j, x in enumerate(xs):
+        t = rule + 1 if j in (0, len(xs) - 1) else rule
+        for i in range(len(rows) + 1):
+            if i > 0 and rows[i - 1][2] and 0 < j < len(xs) - 1:
+                continue  # a section row spans the table: no inner rules through it
+            d.rectangle([x - t // 2, ys[i], x - t // 2 + t - 1, ys[i + 1]], fill=ink)
+    if r.random() < 0.5:  # light shading of section rows
+        shade = r.randint(215, 235)
+        for i, (_, _, is_sec) in enumerate(rows, 1):
+            if is_sec:
+                d.rectangle([xs[0] + 2, ys[i] + 2, xs[-1] - 2, ys[i + 1] - 2], fill=shade)
+    text_ink = r.randint(0, 40)
+
+    def put(text: str, f: ImageFont.FreeTypeFont, x0: int, x1: int, y0: int, align: str) -> None:
+        w = width(text, f)
+        x = x0 + pad_x if align == "left" else x1 - pad_x - w
+        d.text((x, y0 + pad_y + 2), text, font=f, fill=text_ink)
+
+    for j, h in enumerate(headers):
+        put(h, bold, xs[j], xs[j + 1], ys[0], "left" if j == 0 else "right")
+    for i, (lab, vals, is_sec) in enumerate(rows, 1):
+        put(lab, bold if is_sec else reg, xs[0], xs[1], ys[i], "left")
+        for j, v in enumerate(vals, 1):
+            put(v, reg, xs[j], xs[j + 1], ys[i], "right")
+    # gold at drawing scale: boundaries on the rules, table box the outer rules
+    t_out = rule + 1
+    tbox: Box = (
+        xs[0] - t_out // 2,
+        ys[0] - t_out // 2,
+        xs[-1] - t_out // 2 + t_out,
+        ys[-1] - t_out // 2 + t_out,
+    )
+    gx = [tbox[0], *xs[1:-1], tbox[2]]
+    gy = [tbox[1], *ys[1:-1], tbox[3]]
+    # reduce to about 400 px wide, text 8.5-13 px high: soft, as a low-dpi scan gives it
+    f = min(max(r.randint(360, 440) / W, 8.5 / size), 13.0 / size)
+    target_w = max(16, round(W * f))
+    small = img.resize((target_w, max(16, round(H * f))), Image.Resampling.BILINEAR)
+    small = small.filter(ImageFilter.GaussianBlur(r.uniform(0.4, 0.9)))
+    tint = (r.randint(238, 252), r.randint(232, 246), r.randint(214, 235))
+    arr = np.asarray(small, dtype=np.float32)[..., None] / 255.0 * np.array(tint, dtype=np.float32)
+    nrng = np.random.default_rng(seed)
+    arr = arr + nrng.normal(0, r.uniform(1.5, 4.0), arr.shape[:2])[..., None]
+    rgb = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+    angle = r.uniform(-0.5, 0.5) if r.random() < 0.5 else 0.0
+    if angle:
+        rgb = rgb.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=tint)
+    buf = io.BytesIO()
+    rgb.save(buf, "JPEG", quality=r.randint(55, 85))
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+    def tr(box: Box) -> Box:
+        b = scale_box(box, f)
+        return rotate_box(b, angle, image.size) if angle else b
+
+    gxs = [int(round(x * f)) for x in gx]
+    gys = [int(round(y * f)) for y in gy]
+    labels = [headers[0]] + [lab for lab, _, _ in rows]
+    spanning = [i for i, (_, _, s) in enumerate(rows, 1) if s]
+    table = grid_table(scale_box(tbox, f), gxs, gys, headers, labels, 1, spanning)
+    if angle:
+        table = Table(
+            tr(tbox),
+            tuple(
+                Column(c.index, c.header, rotate_box(c.bbox, angle, image.size))
+                for c in table.columns
+            ),
+            tuple(
+                Row(w.index, w.label, w.is_header, rotate_box(w.bbox, angle, image.size))
+                for w in table.rows
+            ),
+            tuple(
+                Cell(
+                    c.row,
+                    c.col,
+                    c.text,
+                    rotate_box(c.bbox, angle, image.size) if c.bbox else None,
+                    c.row_span,
+                    c.col_span,
+                )
+                for c in table.cells
+            ),
+        )
+    gold = Layout(image.width, image.height, "table", table=table)
+    return Sample("table_scan", seed, image, gold, {"angle": round(angle, 2)})
+
+
+def rotate_box(box: Box, angle: float, size: tuple[int, int]) -> Box:
+    """The bounding box of ``box`` after Pillow's ``rotate(angle)`` about the image centre."""
+    cx, cy = size[0] / 2, size[1] / 2
+    a = math.radians(angle)
+    pts = []
+    for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+        dx, dy = x - cx, y - cy  # Pillow turns counter-clockwise on screen
+        pts.append(
+            (cx + dx * math.cos(a) + dy * math.sin(a), cy - dx * math.sin(a) + dy * math.cos(a))
+        )
+    return (
+        int(math.floor(min(p[0] for p in pts))),
+        int(math.floor(min(p[1] for p in pts))),
+        int(math.ceil(max(p[0] for p in pts))),
+        int(math.ceil(max(p[1] for p in pts))),
+    )
+
+
+# ---------------------------------------------------------------- figures (matplotlib)
+
+MOSAICS: tuple[tuple[str, ...], ...] = (
+    ("AAA", "BCD"),  # one wide panel above three
+    ("AAABBB", "CCDDEE"),  # two above three
+    ("AB", "CC"),
+    ("ABC", "DDE"),
+    ("AB", "CD"),
+    ("ABC",),
+    ("AB",),
+    ("A", "B"),
+    ("AABB", "CDEF"),
+)
+LETTER_FORMS = ("{}", "({})", "{}.", "{})")
+
+
+def _draw_panel(ax: Any, r: random.Random, nrng: np.random.Generator, framed: bool) -> None:
+    """Random but plausible panel content: lines, scatter, bars, a heatmap or a histogram."""
+    what = r.choice(["line", "line", "scatter", "bar", "heat", "hist"])
+    x = np.linspace(0, 10, 40)
+    if what == "line":
+        for k in range(r.randint(1, 3)):
+            ax.plot(x, np.cumsum(nrng.normal(0.2 * k, 1, x.size)), label=f"model {k + 1}")
+        if r.random() < 0.4:
+            ax.legend(fontsize=7, frameon=False)
+    elif what == "scatter":
+        ax.scatter(nrng.normal(0, 1, 60), nrng.normal(0, 1, 60), s=8)
+    elif what == "bar":
+        cats = r.sample(["A", "B", "C", "D", "E", "F"], r.randint(3, 6))
+        ax.bar(cats, nrng.uniform(1, 10, len(cats)))
+    elif what == "heat":
+        ax.imshow(nrng.random((8, 10)), aspect="auto", cmap=r.choice(["viridis", "magma", "Blues"]))
+    else:
+        ax.hist(nrng.normal(0, 1, 300), bins=20)
+    if r.random() < 0.6:
+        ax.set_xlabel(r.choice(["epoch", "time (s)", "x", "dose (mg)", "year"]), fontsize=8)
+    if r.random() < 0.6:
+        ax.set_ylabel(r.choice(["accuracy", "loss", "y", "response", "count"]), fontsize=8)
+    if r.random() < 0.3:
+        ax.set_title(
+            r.choice(["Training", "Validation", "Ablation", "Control", "Treated"]), fontsize=9
+        )
+    ax.tick_params(labelsize=7)
+    if not framed and what != "heat":
+        ax.spines[["top", "right"]].set_visible(False)
+
+
+def _mpl_image(fig: Any) -> Image.Image:
+    fig.canvas.draw()
+    arr = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    return Image.fromarray(arr.copy(), "RGB")
+
+
+def _figure(style: str, seed: int, framed: bool) -> Sample:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    r = rng_for(style, seed)
+    nrng = np.random.default_rng(r.randrange(2**32))
+    sheet = r.choice(["ggplot", "seaborn-v0_8-darkgrid", "framed"]) if framed else "default"
+    rc = (
+        {
+            "axes.facecolor": "#eef0f4",
+            "axes.grid": True,
+            "grid.color": "white",
+            "grid.linewidth": 1.0,
+            "axes.edgecolor": "#222",
+            "axes.linewidth": 1.0,
+        }
+        if sheet == "framed"
+        else {}
+    )
+    sheets: list[Any] = ["default", rc] if sheet == "framed" else [sheet]
+    sheets.append({"font.family": mpl_family(r.choice(["DejaVu Sans", "Liberation Sans"]))})
+    for _attempt in range(6):
+        mosaic = r.choice(MOSAICS)
+        n_rows = len(mosaic)
+        dpi = 100
+        w_px = r.randint(640, 1100)
+        h_px = int(sum(r.randint(190, 300) for _ in range(n_rows)))
+        gap = r.randint(4, 10)
+        with plt.style.context(sheets):
+            fig = plt.figure(figsize=(w_px / dpi, h_px / dpi), dpi=dpi, layout="constrained")
+            engine: Any = fig.get_layout_engine()
+            engine.set(w_pad=gap / 2 / dpi, h_pad=gap / 2 / dpi, wspace=0, hspace=0)
+            ratios = [r.uniform(0.7, 1.5) for _ in range(n_rows)]
+            axd = fig.subplot_mosaic([list(row) for row in mosaic], height_ratios=ratios)
+            names = sorted(axd)
+            letter_form = r.choice(LETTER_FORMS)
+            letters = r.random() < 0.75
+            upper = r.random() < 0.5
+            for k, name in enumerate(names):
+                ax = axd[name]
+                _draw_panel(ax, r, nrng, framed)
+                if letters:
+                    ch = "abcdefgh"[k].upper() if upper else "abcdefgh"[k]
+                    ax.text(
+                        -0.02,
+                        1.02,
+                        letter_form.format(ch),
+                        transform=ax.transAxes,
+                        ha="right",
+                        va="bottom",
+                        fontsize=11,
+                        fontweight="bold",
+                    )
+            if r.random() < 0.6:
+                fig.suptitle(
+                    r.choice(
+                        [
+                            "Figure 2: results across conditions",
+                            "Performance of the proposed method",
+                            "Effect of treatment over time",
+                            "Comparison with baselines",
+                        ]
+                    ),
+                    fontsize=12,
+                )
+            image = _mpl_image(fig)
+            renderer: Any = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+            ink = ink_mask(image)
+            boxes = [
+                _grow_to_ink(_box_of(axd[name].get_tightbbox(renderer), image.height), ink)
+                for name in names
+            ]
+            plt.close(fig)
+        boxes = [
+            (max(0, b[0]), max(0, b[1]), min(image.width, b[2]), min(image.height, b[3]))
+            for b in boxes
+        ]
+        if _min_gap(boxes) >= 3:
+            break
+    panels = tuple(Subplot(k, b) for k, b in enumerate(_reading_order(boxes)))
+    gold = Layout(image.width, image.height, "figure", subplots=panels)
+    return Sample(
+        style, seed, image, gold, {"mosaic": "/".join(mosaic), "gap": gap, "sheet": sheet}
+    )
+
+
+def ink_mask(image: Image.Image, level: int = 60) -> np.ndarray:
+    """Pixels that differ clearly from the page (the top-left corner's colour)."""
+    a = np.asarray(image, dtype=np.int16)
+    return np.asarray(np.abs(a - a[0, 0]).max(axis=2) > level)
+
+
+def _grow_to_ink(box: Box, ink: np.ndarray, most: int = 3) -> Box:
+    """``box`` grown by up to ``most`` px on each side while the line outside it has ink:
+    matplotlib's tight box leaves out half of a frame's stroke and its anti-aliasing."""
+    x1, y1, x2, y2 = box
+    h, w = ink.shape
+    for _ in range(most):
+        if x1 > 0 and ink[y1:y2, x1 - 1].any():
+            x1 -= 1
+        if x2 < w and ink[y1:y2, x2].any():
+            x2 += 1
+        if y1 > 0 and ink[y1 - 1, x1:x2].any():
+            y1 -= 1
+        if y2 < h and ink[y2, x1:x2].any():
+            y2 += 1
+    return (max(0, x1), max(0, y1), min(w, x2), min(h, y2))
+
+
+def _min_gap(boxes: Sequence[Box]) -> int:
+    """The smallest whitespace between two panel boxes (negative when they overlap)."""
+    best = 10**6
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            gx = max(b[0] - a[2], a[0] - b[2])
+            gy = max(b[1] - a[3], a[1] - b[3])
+            best = min(best, max(gx, gy))
+    return best
+
+
+def _reading_order(boxes: Sequence[Box]) -> list[Box]:
+    """Row by row (a box starts a new row when it lies below the current row's top half)."""
+    rest = sorted(boxes, key=lambda b: (b[1], b[0]))
+    rows: list[list[Box]] = []
+    for b in rest:
+        if rows and b[1] < min(x[3] for x in rows[-1]) - 0.5 * min(x[3] - x[1] for x in rows[-1]):
+            rows[-1].append(b)
+        else:
+            rows.append([b])
+    return [b for row in rows for b in sorted(row, key=lambda b: b[0])]
+
+
+def figure_mosaic(seed: int, ctx: Context) -> Sample:
+    """Despined frameless panels in a matplotlib mosaic: narrow gaps, unequal rows, titles."""
+    del ctx
+    return _figure("figure_mosaic", seed, framed=False)
+
+
+def figure_ggplot(seed: int, ctx: Context) -> Sample:
+    """Framed panels whose plot area is tinted with full-width gridlines (ggplot, darkgrid)."""
+    del ctx
+    return _figure("figure_ggplot", seed, framed=True)
+
+
+def figure_pasted(seed: int, ctx: Context) -> Sample:
+    """Development chart images pasted in rows of different counts and heights, narrow gaps."""
+    r = rng_for("figure_pasted", seed)
+    sources = sorted((ctx.data / "charts" / "chartqa").glob("*.png"))
+    if not sources:
+        raise RendererMissing(f"no chart images under {ctx.data / 'charts' / 'chartqa'} (--data)")
+    counts = r.choice([(1, 3), (2, 3), (3, 2), (2, 2), (1, 2), (2, 1), (3,), (2,)])
+    width = r.randint(900, 1400)
+    gap = r.randint(4, 10)
+    margin = r.randint(4, 16)
+    title_h = 0
+    canvas_rows: list[list[tuple[Image.Image, Box]]] = []
+    y = margin
+    title = r.random() < 0.5
+    if title:
+        title_h = 34
+        y += title_h
+    for n in counts:
+        ims = []
+        for path in r.sample(sources, n):
+            with Image.open(path) as im:
+                ims.append(im.convert("RGB"))
+        inner = width - 2 * margin - gap * (n - 1)
+        aspect_sum = sum(im.width / im.height for im in ims)
+        h = min(int(inner / aspect_sum), int(0.42 * width))
+        x = margin + (inner - int(h * aspect_sum)) // 2  # a short row is centred
+        row = []
+        for im in ims:
+            w = int(round(h * im.width / im.height))
+            row.append((im.resize((w, h), Image.Resampling.LANCZOS), (x, y, x + w, y + h)))
+            x += w + gap
+        canvas_rows.append(row)
+        y += h + gap
+    canvas = Image.new("RGB", (width, y - gap + margin), "white")
+    d = ImageDraw.Draw(canvas)
+    if title:
+        d.text(
+            (width // 2, margin + 4),
+            "Figure 3. Survey results by region and year",
+            anchor="mt",
+            font=font("DejaVu Sans", 20, bold=True),
+            fill=(20, 20, 20),
+        )
+    letters = r.random() < 0.7
+    boxes: list[Box] = []
+    for row in canvas_rows:
+        for im, box in row:
+            canvas.paste(im, box[:2])
+            if letters:
+                d.text(
+                    (box[0] + 4, box[1] + 3),
+                    "abcdefgh"[len(boxes)],
+                    font=font("DejaVu Sans", 18, bold=True),
+                    fill=(0, 0, 0),
+                )
+            boxes.append(box)
+    panels = tuple(Subplot(k, b) for k, b in enumerate(boxes))
+    gold = Layout(canvas.width, canvas.height, "figure", subplots=panels)
+    return Sample(
+        "figure_pasted", seed, canvas, gold, {"rows": "+".join(map(str, counts)), "gap": gap}
+    )
+
+
+# ---------------------------------------------------------------- bar charts (matplotlib)
+
+STATISTA_BLUE = ("#2876dd", "#1f5fad", "#4a90d9", "#0f3b66")
+PEW_COLORS = ("#d9a43b", "#7a9a3c", "#4f7f9f", "#a0522d", "#6b6b6b")
+
+
+def _box_of(extent: Any, height: int) -> Box:
+    return (
+        int(math.floor(extent.x0)),
+        int(math.floor(height - extent.y1)),
+        int(math.ceil(extent.x1)),
+        int(math.ceil(height - extent.y0)),
+    )
+
+
+def _chart(style: str, seed: int) -> Sample:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    r = rng_for(style, seed)
+    horizontal = style == "chart_horizontal" or (style == "chart_grouped" and r.random() < 0.4)
+    n_series = r.randint(2, 3) if style == "chart_grouped" else 1
+    if style == "chart_horizontal":
+        labels = r.sample(LONG_LABELS, r.randint(5, 11))
+    elif style == "chart_rot45":
+        labels = r.sample(COUNTRIES + ITEMS, r.randint(8, 14))
+    elif style == "chart_grouped":
+        labels = (
+            [str(y) for y in range(r.randint(2008, 2014), 2024)][: r.randint(4, 8)]
+            if r.random() < 0.5
+            else r.sample(COUNTRIES, r.randint(4, 7))
+        )
+    else:
+        labels = (
+            [str(y) for y in range(2010, 2024)][: r.randint(5, 12)]
+            if r.random() < 0.5
+            else r.sample(ITEMS, r.randint(4, 9))
+        )
+    n = len(labels)
+    pct = r.random() < 0.5
+    values = np.array([[round(r.uniform(5, 95), 1) for _ in range(n)] for _ in range(n_series)])
+    pew = r.random() < 0.3
+    colors = r.sample(PEW_COLORS, n_series) if pew else list(STATISTA_BLUE[:n_series])
+    w_px, h_px = (r.choice([640, 700]), r.randint(420, 640)) if pew else (800, 557)
+    fam = r.choice(["DejaVu Sans", "Liberation Sans"])
+    with plt.rc_context({"font.family": mpl_family(fam), "font.size": r.choice([9, 10, 11])}):
+        fig, ax = plt.subplots(figsize=(w_px / 100, h_px / 100), dpi=100)
+        pos = np.arange(n)
+        width = 0.7 / n_series if n_series > 1 else r.uniform(0.55, 0.8)
+        containers = []
+        value_labels = r.random() < 0.8
+        for k in range(n_series):
+            off = (k - (n_series - 1) / 2) * width
+            if horizontal:
+                c = ax.barh(pos + off, values[k], height=width, color=colors[k], label=GROUPS[k])
+            else:
+                c = ax.bar(pos + off, values[k], width=width, color=colors[k], label=GROUPS[k])
+            containers.append(c)
+            if value_labels:
+                ax.bar_label(
+                    c, fmt="%.1f%%" if pct else "%.1f", padding=2, fontsize=8 if n_series > 1 else 9
+                )
+        if horizontal:
+            ax.set_yticks(pos, labels)
+            ax.invert_yaxis()
+            ax.xaxis.grid(True, color="#dddddd", linestyle="--" if not pew else "-")
+        else:
+            rot = 45 if style == "chart_rot45" else 0
+            ax.set_xticks(
+                pos,
+                labels,
+                rotation=rot,
+                ha="right" if rot else "center",
+                rotation_mode="anchor" if rot else "default",
+            )
+            ax.yaxis.grid(True, color="#dddddd", linestyle="--" if not pew else "-")
+        ax.set_axisbelow(True)
+        for side in ("top", "right") + (("left",) if pew or horizontal else ()):
+            ax.spines[side].set_visible(False)
+        if pew:
+            (ax.set_xticks if horizontal else ax.set_yticks)([])
+        ax.tick_params(length=0)
+        if n_series > 1:
+            ax.legend(
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.05),
+                ncol=n_series,
+                frameon=False,
+            )
+        if r.random() < 0.5:
+            ax.set_title(
+                r.choice(
+                    [
+                        "Share of respondents",
+                        "Annual revenue in million U.S. dollars",
+                        "Number of users worldwide",
+                    ]
+                ),
+                loc="left",
+                fontsize=11,
+            )
+        fig.tight_layout()
+        image = _mpl_image(fig)
+        renderer: Any = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        H = image.height
+        tick_labels = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
+        cats = []
+        for i, lab in enumerate(labels):
+            bars = tuple(_box_of(c.patches[i].get_window_extent(renderer), H) for c in containers)
+            union = (
+                min(b[0] for b in bars),
+                min(b[1] for b in bars),
+                max(b[2] for b in bars),
+                max(b[3] for b in bars),
+            )
+            cats.append(
+                Category(
+                    i,
+                    lab,
+                    _box_of(tick_labels[i].get_window_extent(renderer), H),
+                    union,
+                    None,
+                    bars,
+                )
+            )
+        plt.close(fig)
+    series = (
+        tuple(Series(k, GROUPS[k], None, None) for k in range(n_series)) if n_series > 1 else ()
+    )
+    chart = Chart(
+        "bar", "horizontal" if horizontal else "vertical", None, None, tuple(cats), series
+    )
+    gold = Layout(image.width, image.height, "chart", chart=chart)
+    qi = r.randrange(n)
+    qk = r.randrange(n_series)
+    question = (
+        f"What is the value of {labels[qi]}?"
+        if n_series == 1
+        else f"What is the value for {GROUPS[qk]} in {labels[qi]}?"
+    )
+    extra = {
+        "question": question,
+        "answer": f"{values[qk][qi]:.1f}",
+        "answer_bar_bbox": list(cats[qi].bars[qk] or ()),
+        "variant": ("pew" if pew else "statista") + (" horizontal" if horizontal else ""),
+    }
+    return Sample(style, seed, image, gold, extra)
+
+
+def chart_vertical(seed: int, ctx: Context) -> Sample:
+    """One-colour vertical bars with value labels (Statista/Pew look)."""
+    del ctx
+    return _chart("chart_vertical", seed)
+
+
+def chart_horizontal(seed: int, ctx: Context) -> Sample:
+    """Horizontal bars with long category labels."""
+    del ctx
+    return _chart("chart_horizontal", seed)
+
+
+def chart_rot45(seed: int, ctx: Context) -> Sample:
+    """Many vertical bars whose labels are turned 45 degrees."""
+    del ctx
+    return _chart("chart_rot45", seed)
+
+
+def chart_grouped(seed: int, ctx: Context) -> Sample:
+    """Grouped bars of two or three series with a legend."""
+    del ctx
+    return _chart("chart_grouped", seed)
+
+
+@dataclass(frozen=True)
+class Style:
+    """A generator, the kind it draws and the hidden set it stands for (whose targets apply)."""
+
+    make: Callable[[int, Context], Sample]
+    kind: str
+    target_set: str
+
+
+STYLES: dict[str, Style] = {
+    "table_report": Style(table_report, "table", "tables-report"),
+    "table_scan": Style(table_scan, "table", "tables-scan"),
+    "figure_mosaic": Style(figure_mosaic, "figure", "figures"),
+    "figure_ggplot": Style(figure_ggplot, "figure", "figures"),
+    "figure_pasted": Style(figure_pasted, "figure", "figures"),
+    "chart_vertical": Style(chart_vertical, "chart", "charts"),
+    "chart_horizontal": Style(chart_horizontal, "chart", "charts"),
+    "chart_rot45": Style(chart_rot45, "chart", "charts"),
+    "chart_grouped": Style(chart_grouped, "chart", "charts"),
+}
