@@ -34,44 +34,48 @@ from _unseen_styles import STYLES, Context, RendererMissing, Sample  # noqa: E40
 
 from refocus_dsl.layout import Layout  # noqa: E402
 
-# hidden set -> (metric key, label, target, higher is better)
-TARGETS: dict[str, list[tuple[str, str, float, bool]]] = {
-    "tables-report": [
-        ("col_count_exact", "column count exact", 0.90, True),
-        ("row_count_exact", "row count exact", 0.90, True),
+Target = tuple[str, str, float, bool]
+"""(metric key, label, target (nan: none, printed only), higher is better)."""
+
+NO_TARGET = float("nan")
+TIMES: list[Target] = [
+    ("seconds_median", "seconds, median", NO_TARGET, False),
+    ("cpu_median", "CPU seconds, median", NO_TARGET, False),
+]
+
+
+def _table_targets(counts: float) -> list[Target]:
+    """Issue 9's table targets; the scan-like set's counts target is lower (.85)."""
+    return [
+        ("col_count_exact", "column count exact", counts, True),
+        ("row_count_exact", "row count exact", counts, True),
         ("col_iou50", "column boxes IoU>=.5", 0.90, True),
         ("row_iou50", "row boxes IoU>=.5", 0.90, True),
         ("header_exact", "header text exact", 0.85, True),
         ("label_exact", "row label exact", 0.85, True),
         ("kind_correct", "read as a table", 0.97, True),
         ("seconds_median", "seconds, median", 0.25, False),
-        ("cpu_median", "CPU seconds, median", float("nan"), False),
-    ],
-    "tables-scan": [
-        ("col_count_exact", "column count exact", 0.85, True),
-        ("row_count_exact", "row count exact", 0.85, True),
-        ("col_iou50", "column boxes IoU>=.5", 0.90, True),
-        ("row_iou50", "row boxes IoU>=.5", 0.90, True),
-        ("header_exact", "header text exact", 0.85, True),
-        ("label_exact", "row label exact", 0.85, True),
-        ("kind_correct", "read as a table", 0.97, True),
-        ("seconds_median", "seconds, median", 0.25, False),
-        ("cpu_median", "CPU seconds, median", float("nan"), False),
-    ],
+        TIMES[1],
+    ]
+
+
+# hidden set -> what issue 9 measures on it
+TARGETS: dict[str, list[Target]] = {
+    "tables-report": _table_targets(0.90),
+    "tables-scan": _table_targets(0.85),
     "figures": [
         ("panel_count_exact", "panel count exact", 0.90, True),
         ("panel_f1_75", "panel F1 at IoU .75", 0.90, True),
         ("kind_correct", "read as a figure", 0.97, True),
-        ("seconds_median", "seconds, median", float("nan"), False),
-        ("cpu_median", "CPU seconds, median", float("nan"), False),
+        *TIMES,
     ],
     "charts": [
         ("answer_bar_found", "answer bar found", 0.90, True),
-        ("label_f1_image", "category label F1", float("nan"), True),
-        ("orientation_correct", "orientation right", float("nan"), True),
+        ("label_f1_image", "category label F1", NO_TARGET, True),
+        ("orientation_correct", "orientation right", NO_TARGET, True),
         ("kind_correct", "read as a chart", 0.97, True),
         ("seconds_median", "seconds, median", 0.30, False),
-        ("cpu_median", "CPU seconds, median", float("nan"), False),
+        TIMES[1],
     ],
 }
 
@@ -181,9 +185,7 @@ def summarise(items: list[dict[str, Any]], keys: list[str]) -> dict[str, float |
     return out
 
 
-def print_block(
-    title: str, n: int, fig: dict[str, float | None], targets: list[tuple[str, str, float, bool]]
-) -> None:
+def print_block(title: str, n: int, fig: dict[str, float | None], targets: list[Target]) -> None:
     print(f"\n{title} (n={n})")
     for key, label, target, higher in targets:
         v = fig.get(key)
