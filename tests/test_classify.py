@@ -202,3 +202,73 @@ def test_degraded_tables_and_charts_keep_their_kind() -> None:
     chart = _chart([3, 7, 5, 2, 6])
     assert classify_kind(_noisy(chart)) == "chart"
     assert classify_kind(_jpeg(chart, 30)) == "chart"
+
+
+def _grouped(values: list[list[float]], tinted: bool = False) -> Image.Image:
+    """Grouped bars: one colour a series, touching within a group."""
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    if tinted:
+        ax.set_facecolor("#e5e5e5")
+        ax.grid(True, color="white")
+        ax.set_axisbelow(True)
+    x = np.arange(len(values[0]))
+    width = 0.8 / len(values)
+    for k, series in enumerate(values):
+        ax.bar(x + k * width, series, width)
+    ax.set_xticks(x, [f"Year {i}" for i in x])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
+def test_a_series_of_nearly_equal_bars_does_not_hide_the_others() -> None:
+    # The first series' bars are all about one length (like a table's stripes); the
+    # other series' are not: still a chart.
+    assert classify_kind(_grouped([[80.9, 83.0, 80.0, 80.4], [67, 66, 65, 60]])) == "chart"
+
+
+def test_tinted_plot_strips_between_gridlines_are_not_the_bars() -> None:
+    # Two long bars on a grey plot cut by white gridlines into many equal strips.
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=100)
+    ax.set_facecolor("#e5e5e5")
+    ax.grid(True, color="white")
+    ax.set_axisbelow(True)
+    ax.barh(["2017-2016", "2018-2017"], [8.2, 6.9])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    buf.seek(0)
+    assert classify_kind(Image.open(buf).convert("RGB")) == "chart"
+
+
+def test_a_ruled_table_with_a_tinted_header_row_is_a_table() -> None:
+    # Header cells are tinted boxes of unequal widths, a text line tall: no bars.
+    widths = [60, 170, 120, 90, 150]
+    img = Image.new("RGB", (sum(widths) + 40, 24 * 14 + 40), "white")
+    d = ImageDraw.Draw(img)
+    x0 = 20
+    for c, w in enumerate(widths):
+        for r in range(14):
+            y = 20 + 24 * r
+            fill = (234, 236, 240) if r == 0 else "white"
+            d.rectangle((x0, y, x0 + w, y + 24), fill=fill, outline=(160, 160, 160))
+            d.text((x0 + 5, y + 6), f"H{c}" if r == 0 else f"{r * 7 + c} x", fill="black")
+        x0 += w
+    assert classify_kind(img) == "table"
+    assert classify_kind(_jpeg(img, 60)) == "table"
+
+
+def test_framed_panels_touching_the_edge_are_a_figure() -> None:
+    # A row of framed bar charts whose frames start one pixel from the image's edge.
+    panels = [_chart(v, size=(3, 2.5)).convert("RGB") for v in ([3, 5, 2], [1, 4, 2, 5], [6, 2])]
+    w, h = panels[0].size
+    gap = 14
+    img = Image.new("RGB", (3 * w + 2 * gap + 2, h + 2), "white")
+    d = ImageDraw.Draw(img)
+    for k, p in enumerate(panels):
+        x = 1 + k * (w + gap)
+        img.paste(p, (x, 1))
+        d.rectangle((x, 1, x + w - 1, h), outline=(0, 0, 0), width=2)
+    assert classify_kind(img) == "figure"

@@ -1,12 +1,16 @@
 """``kind="auto"``: table, bar chart or multi-panel figure, from numpy features alone (no OCR).
 
-Why these features: a bar chart's bars are solid fills of one colour that stand
-on one baseline and differ in length, while the fills a table has (zebra stripes,
-header bands, bold section rows) span the table and are all one length, and its
-text is thin strokes, never solid; a figure is two or more pieces holding drawing
-(panels, see :mod:`refocus_dsl.detect.figure`) that cover most of the image, and a
-single chart that whitespace happens to cut is recognised because its bars keep
-their regular spacing across the cut, which separate panels never do.
+Why these features: a bar chart's bars are solid fills of one colour, equally
+thick, that stand on one baseline and differ in length, the longest a fair part of
+the image, while the fills a table has (zebra stripes, header bands, bold section
+rows) span the table and are all one length, header cells are a text line tall and
+as wide as their text, and its text is thin strokes, never solid (each colour's
+fills are judged on their own: a chart's plot strips between gridlines or one series
+of equal bars must not hide the series that shows the chart); a figure is two or
+more pieces holding drawing (panels, see :mod:`refocus_dsl.detect.figure`) that
+cover most of the image, and a single chart that whitespace happens to cut is
+recognised because its bars keep their regular spacing across the cut, which
+separate panels never do.
 
 Everything is measured on a copy reduced to at most WORK_SIDE pixels a side, so
 the cost stays a small share of detection whatever the image's size.
@@ -44,6 +48,10 @@ GRAIN = 2
 from a smoothed copy."""
 MIN_BAR_COVER = 0.003
 """Share of the image that a chart's bars cover at the least."""
+MIN_BAR_SPAN = 0.08
+"""Share of the image's side that a chart's longest bar spans at the least."""
+EQUAL_WIDTH = 0.25
+"""Largest difference in thickness between a chart's bars, as a share of the median."""
 MAX_COLOURS = 10
 """Fill colours examined for bars (the commonest ones after the page)."""
 
@@ -54,6 +62,7 @@ class Bars:
 
     centres: tuple[float, ...]  # along the category axis, in the reduced copy
     lengths: tuple[float, ...]
+    widths: tuple[float, ...]  # across the category axis
     cover: float  # share of the image inside these bars
     vertical: bool
 
@@ -103,7 +112,7 @@ def _bars_of(mask: npt.NDArray[np.bool_], vertical: bool) -> Bars | None:
     # for upright bars, left for bars that grow to the right (or the other way round).
     first = np.argmax(m, axis=0)
     last = n - 1 - np.argmax(m[::-1], axis=0)
-    centres, lengths, starts, ends, area = [], [], [], [], 0
+    centres, lengths, widths, starts, ends, area = [], [], [], [], [], 0
     # Lines across the whole plot (an axis, a frame) add a few pixels to every column.
     filled = prof >= max(3.0, 0.05 * float(prof.max()))
     # A gridline drawn over a bar splits its columns for a pixel or two: bridge that.
@@ -120,6 +129,7 @@ def _bars_of(mask: npt.NDArray[np.bool_], vertical: bool) -> Bars | None:
             continue
         centres.append((s + e) / 2.0)
         lengths.append(length)
+        widths.append(float(e - s))
         starts.append(float(np.median(first[s:e])))
         ends.append(float(np.median(last[s:e])))
         area += int(seg.sum())
@@ -134,7 +144,7 @@ def _bars_of(mask: npt.NDArray[np.bool_], vertical: bool) -> Bars | None:
         return None
     return Bars(
         tuple(centres[i] for i in keep), tuple(lengths[i] for i in keep),
-        area / float(mask.size), vertical,
+        tuple(widths[i] for i in keep), area / float(mask.size), vertical,
     )
 
 
@@ -177,12 +187,30 @@ def bar_evidence(
     for mask in masks:
         for vertical in (True, False):
             found = _bars_of(mask, vertical)
-            # Specks of grain or JPEG ringing can line up too: bars hold some area.
-            if found is None or found.cover < MIN_BAR_COVER:
+            if found is None or not _bar_like(found, rgb.shape[0] if vertical
+                                              else rgb.shape[1]):
                 continue
             if best is None or len(found.centres) > len(best.centres):
                 best, best_mask = found, mask
     return best, best_mask
+
+
+def _bar_like(bars: Bars, side: int) -> bool:
+    """Whether a run of fills on one baseline can be a chart's bars.
+
+    They differ in length (a table's stripes, header bands and section rows all span
+    the table); they hold some area (specks of grain or JPEG ringing line up too);
+    the longest spans a fair part of the image (a header band's cells are a text line
+    tall); and they are equally thick, as a chart draws its bars (a table's bands,
+    cells and bold words are as wide as their text)."""
+    widths = np.asarray(bars.widths)
+    wide = float(np.median(widths))
+    return (
+        _distinct(list(bars.lengths))
+        and bars.cover >= MIN_BAR_COVER
+        and max(bars.lengths) >= MIN_BAR_SPAN * side
+        and float(widths.max() - widths.min()) <= EQUAL_WIDTH * wide + 2
+    )
 
 
 def _crosses(
@@ -249,9 +277,18 @@ def _clean_page(rgb: U8) -> U8:
     more), then every pixel within the page's own spread of the page colour (as the
     image's border shows it, never more than PAGE_NOISE) set to that colour."""
     soft = np.array(Image.fromarray(rgb).filter(ImageFilter.BoxBlur(1)).convert("RGB"))
-    page = border_colour(soft)
+    # The page from the unblurred border (the blur smears a frame that touches the
+    # image's edge over the border ring); its median, so grain does not move it.
+    edge = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    r, g, b = (int(v) for v in np.median(edge, axis=0))
+    page = (r, g, b)
     near = colour_distance(soft, page) <= min(PAGE_NOISE, 2 * _spread(soft, page) + 2)
     soft[near] = page
+    # The outermost ring unblurred (ink right at the edge stays), grain there taken off.
+    ring = np.zeros(rgb.shape[:2], dtype=bool)
+    ring[0], ring[-1], ring[:, 0], ring[:, -1] = True, True, True, True
+    soft[ring] = rgb[ring]
+    soft[ring & (colour_distance(rgb, page) <= 2 * PAGE_NOISE)] = page
     return soft
 
 
