@@ -974,6 +974,10 @@ def _chart(style: str, seed: int) -> Sample:
             )
             ax.yaxis.grid(True, color="#dddddd", linestyle="--" if not pew else "-")
         ax.set_axisbelow(True)
+        if not pew and r.random() < 0.4:  # Statista's light bands behind every other category
+            span = ax.axhspan if horizontal else ax.axvspan
+            for i in range(0, n, 2):
+                span(i - 0.5, i + 0.5, color="#f4f4f4", zorder=0)
         for side in ("top", "right") + (("left",) if pew or horizontal else ()):
             ax.spines[side].set_visible(False)
         if pew:
@@ -998,7 +1002,7 @@ def _chart(style: str, seed: int) -> Sample:
                 loc="left",
                 fontsize=11,
             )
-        fig.tight_layout()
+        fig.tight_layout(rect=_page_chrome(fig, r, pew))
         image = _mpl_image(fig)
         renderer: Any = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         H = image.height
@@ -1044,6 +1048,114 @@ def _chart(style: str, seed: int) -> Sample:
         "variant": ("pew" if pew else "statista") + (" horizontal" if horizontal else ""),
     }
     return Sample(style, seed, image, gold, extra)
+
+
+def _page_chrome(fig: Any, r: random.Random, pew: bool) -> tuple[float, float, float, float]:
+    """What surrounds the plot on the page a chart was cut from (Statista's side buttons and
+    footer links, Pew's title, source line and brand); returns the rect left for the axes."""
+    from matplotlib.patches import FancyBboxPatch
+
+    if pew:
+        fig.text(
+            0.02,
+            0.975,
+            r.choice(
+                [
+                    "Most say the economy is recovering",
+                    "Use of online platforms grew in every age group",
+                    "Views differ sharply by party",
+                ]
+            ),
+            ha="left",
+            va="top",
+            fontsize=13,
+            fontweight="bold",
+        )
+        fig.text(
+            0.02,
+            0.925,
+            "% of U.S. adults who say ...",
+            ha="left",
+            va="top",
+            fontsize=9,
+            color="#666666",
+        )
+        fig.text(
+            0.02,
+            0.05,
+            f"Source: Survey of U.S. adults conducted March 1-{r.randint(7, 28)}, "
+            f"{r.randint(2015, 2023)}.",
+            ha="left",
+            va="bottom",
+            fontsize=7.5,
+            color="#666666",
+        )
+        fig.text(
+            0.02,
+            0.015,
+            "PEW RESEARCH CENTER",
+            ha="left",
+            va="bottom",
+            fontsize=8,
+            fontweight="bold",
+        )
+        return (0.0, 0.09, 1.0, 0.89)
+    if r.random() < 0.4:
+        return (0.0, 0.0, 1.0, 1.0)
+    icons = mpl_family("DejaVu Sans")  # has the buttons' symbols
+    for k, glyph in enumerate("★⚑⚙↗❞▤"[: r.randint(4, 6)]):
+        y = 0.9 - k * 0.085
+        fig.patches.append(
+            FancyBboxPatch(
+                (0.935, y),
+                0.045,
+                0.06,
+                boxstyle="round,pad=0.004",
+                transform=fig.transFigure,
+                facecolor="#f3f3f3",
+                edgecolor="none",
+            )
+        )
+        fig.text(
+            0.9575,
+            y + 0.03,
+            glyph,
+            ha="center",
+            va="center",
+            fontsize=10,
+            color="#9a9a9a",
+            fontfamily=icons,
+        )
+    fig.text(
+        0.02,
+        0.02,
+        "ℹ Additional Information",
+        ha="left",
+        va="bottom",
+        fontsize=8,
+        color="#1a66c9",
+        fontfamily=icons,
+    )
+    fig.text(
+        0.92,
+        0.02,
+        "Show source ℹ",
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="#1a66c9",
+        fontfamily=icons,
+    )
+    fig.text(
+        0.92,
+        0.065,
+        f"© Statista {r.randint(2018, 2022)}",
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="#555555",
+    )
+    return (0.0, 0.1, 0.92, 1.0)
 
 
 def chart_vertical(seed: int, ctx: Context) -> Sample:
