@@ -52,6 +52,59 @@ def grey_of(image: Image.Image) -> U8:
     return np.asarray(image.convert("L"), dtype=np.uint8)
 
 
+LIGHT_STEP = 6
+"""Grey levels of illumination change across the page below which the page is left as it is."""
+
+
+def even_light(grey: U8) -> U8:
+    """``grey`` with uneven illumination taken off (a scan or photo lit from one side).
+
+    The light is modelled as a plane over the page, fitted to the paper seen on
+    the image's outer ring (robustly: pixels far from the ring's typical grey,
+    i.e. ink touching the edge, are left out, then those far from the first
+    fit); the page is divided by it, so ink stays as dark relative to its paper
+    everywhere. Shading inside the image (header bands) is not on the ring and
+    stays. Images lit evenly (the plane varies less than ``LIGHT_STEP``) are
+    returned unchanged.
+    """
+    h, w = grey.shape
+    if h < 8 or w < 8:
+        return grey
+    k = 2
+    ys = np.r_[
+        np.repeat(np.arange(k), w),
+        np.repeat(np.arange(h - k, h), w),
+        np.tile(np.arange(k, h - k), k),
+        np.tile(np.arange(k, h - k), k),
+    ]
+    xs = np.r_[
+        np.tile(np.arange(w), k),
+        np.tile(np.arange(w), k),
+        np.repeat(np.arange(k), h - 2 * k),
+        np.repeat(np.arange(w - k, w), h - 2 * k),
+    ]
+    v = grey[ys, xs].astype(np.float64)
+    a = np.stack([np.ones_like(v), xs / w - 0.5, ys / h - 0.5], axis=1)
+    keep = np.abs(v - np.median(v)) <= 40
+    coef = np.zeros(3)
+    for _ in range(2):
+        if keep.sum() < 20:
+            return grey
+        coef = np.linalg.lstsq(a[keep], v[keep], rcond=None)[0]
+        keep = np.abs(v - a @ coef) <= 12
+    corners = [
+        coef[0] + sx * 0.5 * coef[1] + sy * 0.5 * coef[2] for sx in (-1, 1) for sy in (-1, 1)
+    ]
+    if max(corners) - min(corners) < LIGHT_STEP or min(corners) <= 16:
+        return grey
+    yy = (np.arange(h, dtype=np.float64) / h - 0.5)[:, None]
+    xx = (np.arange(w, dtype=np.float64) / w - 0.5)[None, :]
+    light = coef[0] + coef[1] * xx + coef[2] * yy
+    top = float(np.max(corners))
+    out: U8 = np.clip(grey * (top / np.maximum(light, 1.0)), 0, 255).round().astype(np.uint8)
+    return out
+
+
 def runs(flags: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
     """Maximal runs of True in a 1-D array, as half-open (start, end) spans."""
     if flags.size == 0 or not flags.any():

@@ -15,6 +15,7 @@ resolution), and gives the words back in the copy's coordinates.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from PIL import Image
@@ -49,8 +50,9 @@ def working_copy(image: Image.Image, factor: int) -> Image.Image:
 class ScaledOcr:
     """An :class:`OcrEngine` for the reduced copy that reads the original's pixels."""
 
-    def __init__(self, engine: OcrEngine, original: Image.Image, work: Image.Image,
-                 factor: int) -> None:
+    def __init__(
+        self, engine: OcrEngine, original: Image.Image, work: Image.Image, factor: int
+    ) -> None:
         self.engine = engine
         self.original = original
         self.work = work
@@ -62,7 +64,11 @@ class ScaledOcr:
         self.seconds = engine.seconds
 
     def words(
-        self, image: Image.Image, *, box: Box | None = None, psm: int = 11,
+        self,
+        image: Image.Image,
+        *,
+        box: Box | None = None,
+        psm: int = 11,
         scale: float | None = None,
     ) -> list[Word]:
         """Words of ``box`` of the reduced copy, read from the original, in copy pixels."""
@@ -91,16 +97,23 @@ class ScaledOcr:
         return [dataclasses.replace(w, bbox=_scale_pair(w.bbox, 1.0 / k, 1.0 / k)) for w in found]
 
 
-def _scale_value(value: Any, typ: str, sx: float, sy: float) -> Any:
+BoxMap = Callable[[Box], Box]
+
+
+def _map_value(value: Any, typ: str, fn: BoxMap) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _scale_dataclass(value, sx, sy)
+        return _map_dataclass(value, fn)
     if isinstance(value, tuple) and value and "Box" in typ and ", ...]" in typ:  # Box | None
-        return tuple(_scale_pair(b, sx, sy) for b in value)
+        return tuple(_map_box(b, fn) for b in value)
     if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
-        return tuple(_scale_dataclass(v, sx, sy) for v in value)
+        return tuple(_map_dataclass(v, fn) for v in value)
     if "Box" in typ and (value is None or (isinstance(value, tuple) and len(value) == 4)):
-        return _scale_pair(value, sx, sy)
+        return _map_box(value, fn)
     return value
+
+
+def _map_box(box: Any, fn: BoxMap) -> Any:
+    return None if box is None else fn(box)
 
 
 def _scale_pair(box: Any, sx: float, sy: float) -> Any:
@@ -110,14 +123,21 @@ def _scale_pair(box: Any, sx: float, sy: float) -> Any:
     return (round(x1 * sx), round(y1 * sy), round(x2 * sx), round(y2 * sy))
 
 
-def _scale_dataclass(obj: Any, sx: float, sy: float) -> Any:
+def _map_dataclass(obj: Any, fn: BoxMap) -> Any:
     changes = {}
     for f in dataclasses.fields(obj):
         old = getattr(obj, f.name)
-        new = _scale_value(old, str(f.type), sx, sy)
+        new = _map_value(old, str(f.type), fn)
         if new is not old:
             changes[f.name] = new
     return dataclasses.replace(obj, **changes) if changes else obj
+
+
+def map_layout_boxes(layout: Layout, fn: BoxMap) -> Layout:
+    """``layout`` with ``fn`` applied to every box field of every nested dataclass (so new
+    layout fields keep working)."""
+    out: Layout = _map_dataclass(layout, fn)
+    return out
 
 
 def scale_layout(layout: Layout, size: tuple[int, int]) -> Layout:
@@ -125,5 +145,5 @@ def scale_layout(layout: Layout, size: tuple[int, int]) -> Layout:
     to ``size``: every box field of every nested dataclass scaled, width/height replaced."""
     sx = size[0] / max(1, layout.width)
     sy = size[1] / max(1, layout.height)
-    out: Layout = _scale_dataclass(layout, sx, sy)
+    out = map_layout_boxes(layout, lambda b: _scale_pair(b, sx, sy))
     return dataclasses.replace(out, width=size[0], height=size[1])

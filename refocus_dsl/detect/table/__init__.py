@@ -10,21 +10,24 @@ call; :mod:`.build` makes the grid and the :class:`~refocus_dsl.layout.Layout`.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from refocus_dsl.detect._grid import gaps
-from refocus_dsl.detect._raster import grey_of
+from refocus_dsl.detect._raster import even_light, grey_of
 from refocus_dsl.detect.table.build import build_layout, empty_layout
 from refocus_dsl.detect.table.columns import column_bounds, merge_sparse_columns, occupancy
 from refocus_dsl.detect.table.rows import Rows, find_rows
-from refocus_dsl.detect.table.structure import Structure, find_structure
+from refocus_dsl.detect.table.skew import skew_angle, straighten, turn_layout
+from refocus_dsl.detect.table.structure import Structure, find_structure, page_marks
 from refocus_dsl.layout import Box, Layout
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "2"
+VERSION = "3"
 
 __all__ = ["VERSION", "detect_table"]
 
@@ -65,9 +68,25 @@ def _table_box(st: Structure, rows: Rows, ix1: int, ix2: int, body_gaps: list[in
 def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
     """Find a table's grid, header rows, header texts and row labels in ``image``."""
     t0 = time.perf_counter()
-    grey = grey_of(image)
-    h, w = grey.shape
+    grey = even_light(grey_of(image))
     notes: list[str] = []
+    page, _, marks = page_marks(grey)
+    angle = skew_angle(marks)
+    if angle:
+        grey = straighten(grey, angle, page)
+        notes.append(f"turned {angle:+.2f} degrees: straightened before reading its lines")
+    layout = _detect_straight(image, grey, ocr, notes, t0)
+    if not angle:
+        return layout
+    detector = dict(layout.detector or {})
+    detector["skew_degrees"] = angle
+    return dataclasses.replace(turn_layout(layout, angle), detector=detector)
+
+
+def _detect_straight(
+    image: Image.Image, grey: npt.NDArray[np.uint8], ocr: OcrEngine, notes: list[str], t0: float
+) -> Layout:
+    h, w = grey.shape
     st = find_structure(grey)
     if isinstance(st, str):
         return empty_layout(w, h, st)

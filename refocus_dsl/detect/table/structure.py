@@ -151,11 +151,15 @@ def horizontal_structure(
     return rules, bands, (lo, hi)
 
 
-def row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int) -> F:
-    """Per image row, the background grey: the commonest value across the table.
+def row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int, edges: Sequence[int] = ()) -> F:
+    """Per image row, the background grey: the commonest range of greys across the table.
 
     The mode, not the median: a row through a long line of text can be mostly
-    ink, but its background is still the one value that repeats.
+    ink, but its background is still the value that repeats. Counted over a
+    narrow range of greys (grain and JPEG spread a paper over a few levels,
+    blurred text over many) and over the rows just above and below (a row
+    through the middle of a line of soft, dense text can hold more ink than
+    paper), but never across ``edges``: where shading starts or ends.
     """
     block = grey[:, x1:x2].astype(np.int64)
     h = block.shape[0]
@@ -163,8 +167,24 @@ def row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int) -> F:
         return np.full(h, 255.0)
     idx = (np.arange(h, dtype=np.int64)[:, None] * 256 + block).ravel()
     hist = np.bincount(idx, minlength=h * 256).reshape(h, 256)
-    out: F = hist.argmax(axis=1).astype(np.float64)
+    c = np.cumsum(np.pad(hist, ((0, 0), (_BG_HALF + 1, _BG_HALF))), axis=1)
+    window = c[:, 2 * _BG_HALF + 1 :] - c[:, : -2 * _BG_HALF - 1]
+    bounds = sorted({0, h, *(int(e) for e in edges if 0 < e < h)})
+    near_rows = np.empty_like(window)
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        cs = np.cumsum(np.pad(window[a:b], ((_BG_ROWS + 1, _BG_ROWS), (0, 0))), axis=0)
+        near_rows[a:b] = cs[2 * _BG_ROWS + 1 :] - cs[: -2 * _BG_ROWS - 1]
+    centre = near_rows.argmax(axis=1)
+    near = np.clip(centre[:, None] + np.arange(-_BG_HALF, _BG_HALF + 1), 0, 255)
+    best = hist[np.arange(h)[:, None], near].argmax(axis=1)
+    out: F = near[np.arange(h), best].astype(np.float64)
     return out
+
+
+_BG_ROWS = 2
+"""Rows either side of a row that count towards its background."""
+_BG_HALF = 3
+"""Half-width (grey levels) of the range a row's background is counted over."""
 
 
 def ink_mask(
@@ -337,11 +357,17 @@ def _add_rules(found: list[Rule], more: Sequence[Rule]) -> list[Rule]:
     return sorted(out, key=lambda r: r.pos)
 
 
-def find_structure(grey: U8) -> Structure | str:
-    """Rules, bands, extent and ink of the table in ``grey``, or why there is none."""
+def page_marks(grey: U8) -> tuple[int, Levels, B]:
+    """The page's grey, the image's levels, and what differs from the page (structure level)."""
     page = border_grey(grey)
     levels = grey_levels(grey, page)
     not_page: B = np.abs(grey.astype(np.int16) - page) >= levels.struct
+    return page, levels, not_page
+
+
+def find_structure(grey: U8) -> Structure | str:
+    """Rules, bands, extent and ink of the table in ``grey``, or why there is none."""
+    page, levels, not_page = page_marks(grey)
     h_rules, bands, extent = horizontal_structure(grey, not_page)
     h_rules = merge_touching(h_rules)
     if extent is None:
@@ -352,7 +378,8 @@ def find_structure(grey: U8) -> Structure | str:
         ex1, ex2 = int(xs_any[0]), int(xs_any[-1]) + 1
     else:
         ex1, ex2 = extent
-    row_bg = row_background(grey, ex1, ex2)
+    edges = [y for a, b, _ in bands for y in (a, b)] + [y for r in h_rules for y in (r.pos, r.end)]
+    row_bg = row_background(grey, ex1, ex2, edges)
     for r in h_rules:  # a rule's own rows: the background is what surrounds the rule
         if r.pos > 0:
             row_bg[r.pos : r.end] = row_bg[r.pos - 1]

@@ -26,7 +26,6 @@ _MAX_STACK_PIXELS = 1_500_000
 """Upper bound on the stacked OCR image (pixels): keeps one call within ~0.3 s."""
 
 
-
 @dataclass(frozen=True)
 class _Slot:
     """One region to OCR, where it is in the original and in the stacked image."""

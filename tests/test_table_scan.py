@@ -1,0 +1,107 @@
+"""Scan-like tables: a slight turn, light from one side, soft dense text (drawn with Pillow)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageFilter
+from table_helpers import draw_table, make_cells
+
+from refocus_dsl.detect import detect_layout
+from refocus_dsl.detect._raster import even_light, grey_of
+from refocus_dsl.detect.table.skew import skew_angle, turn_layout
+from refocus_dsl.detect.table.structure import page_marks, row_background
+from refocus_dsl.layout import Column, Layout, Row, Table
+from refocus_dsl.ocr import get_ocr
+
+OCR = get_ocr()
+
+
+def _turned(image: Image.Image, angle: float) -> Image.Image:
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=(255, 255, 255))
+
+
+@pytest.mark.parametrize("angle", [-0.7, -0.3, 0.45, 1.2])
+def test_skew_is_read_from_the_rules_and_baselines(angle: float) -> None:
+    for style in ("grid", "none"):
+        drawn = draw_table(make_cells(8, 4, 2), style=style, size=16)
+        _, _, marks = page_marks(grey_of(_turned(drawn.image, angle)))
+        # what matters is the drift left over the table's width: at most about a pixel
+        width = drawn.col_bounds[-1] - drawn.col_bounds[0]
+        drift = abs(np.tan(np.radians(skew_angle(marks) - angle))) * width
+        assert drift <= 1.5, (style, skew_angle(marks))
+
+
+def test_a_straight_table_is_left_straight() -> None:
+    for style in ("grid", "none", "booktabs"):
+        drawn = draw_table(make_cells(8, 4, 3), style=style, size=16)
+        _, _, marks = page_marks(grey_of(drawn.image))
+        assert skew_angle(marks) == 0.0, style
+
+
+def test_turned_soft_grid_reads_like_a_straight_one() -> None:
+    """At 0.6 degrees a 1 px rule drifts 4 px over the table: no longer one line unless
+    the page is straightened first; the boxes come back on the turned image."""
+    cells = make_cells(9, 4, 7)
+    drawn = draw_table(cells, style="grid", size=22, pad=10, sections={3: "Group A"})
+    k = 0.5
+    small = drawn.image.resize(
+        (round(drawn.image.width * k), round(drawn.image.height * k)), Image.Resampling.BOX
+    )
+    turned = _turned(small, 0.6).filter(ImageFilter.GaussianBlur(0.7))
+    layout = detect_layout(turned, "table", ocr=OCR, cache=False)
+    t = layout.table
+    assert t is not None
+    assert len(t.columns) == len(drawn.col_bounds) - 1
+    assert len(t.rows) == len(drawn.row_bounds) - 1
+    assert layout.detector is not None
+    assert layout.detector["skew_degrees"] == pytest.approx(0.6, abs=0.2)
+    # the middle column boundary, moved by the turn about the image centre
+    j = len(drawn.col_bounds) // 2
+    x, y = drawn.col_bounds[j] * k, (drawn.row_bounds[0] + drawn.row_bounds[-1]) / 2 * k
+    a = np.radians(0.6)
+    cx, cy = turned.width / 2, turned.height / 2
+    want = cx + np.cos(a) * (x - cx) + np.sin(a) * (y - cy)
+    assert abs(t.columns[j].bbox[0] - want) <= 3
+
+
+def test_turn_layout_moves_boxes_with_their_centres() -> None:
+    table = Table(
+        (10, 10, 90, 50),
+        (Column(0, "A", (10, 10, 50, 50)),),
+        (Row(0, "r", False, (10, 10, 90, 30)),),
+    )
+    layout = Layout(1000, 60, "table", table)
+    assert turn_layout(layout, 0.0).table == table
+    turned = turn_layout(layout, 1.0).table
+    assert turned is not None
+    assert turned.columns[0].bbox[1] > 10  # left of the centre: moves down
+    assert turned.columns[0].bbox[2] - turned.columns[0].bbox[0] == 40
+
+
+def test_even_light_takes_light_from_one_side_off() -> None:
+    drawn = draw_table(make_cells(6, 3, 1), style="grid", size=16)
+    grey = grey_of(drawn.image).astype(np.float64)
+    h, w = grey.shape
+    light = 1.0 - 0.15 * (np.arange(w, dtype=np.float64) / w)[None, :]
+    lit = np.clip(grey * 0.94 * light, 0, 255).astype(np.uint8)
+    flat = even_light(lit)
+    paper = flat[grey == 255]
+    assert paper.max() - paper.min() <= 4
+    assert lit[grey == 255].max() - lit[grey == 255].min() >= 30
+    even = grey_of(drawn.image)
+    assert even_light(even) is even  # evenly lit: left as it is
+
+
+def test_row_background_through_soft_dense_text_is_the_paper() -> None:
+    """A row through the middle of soft, dense text holds more of the text's greys than
+    paper; the rows above and below tell what the paper is."""
+    rng = np.random.default_rng(0)
+    grey = (230 + rng.integers(-3, 4, size=(9, 200))).astype(np.uint8)
+    grey[4, :120] = 176 + rng.integers(-2, 3, size=120)  # 60 % soft ink in a narrow range
+    bg = row_background(grey, 0, 200)
+    assert abs(bg[4] - 230) <= 3
+    # ... but a shaded band starting at an edge keeps its own grey
+    grey[6:] = 200
+    bg = row_background(grey, 0, 200, edges=[6])
+    assert bg[6] == 200 and abs(bg[5] - 230) <= 3
