@@ -726,18 +726,19 @@ def _figure(style: str, seed: int, framed: bool) -> Sample:
             letter_form = r.choice(LETTER_FORMS)
             letters = r.random() < 0.75
             upper = r.random() < 0.5
+            inside = r.random() < 0.4  # in the plot's top-left corner, else above its corner
             for k, name in enumerate(names):
                 ax = axd[name]
                 _draw_panel(ax, r, nrng, framed)
                 if letters:
                     ch = "abcdefgh"[k].upper() if upper else "abcdefgh"[k]
                     ax.text(
-                        -0.02,
-                        1.02,
+                        0.03 if inside else -0.02,
+                        0.96 if inside else 1.02,
                         letter_form.format(ch),
                         transform=ax.transAxes,
-                        ha="right",
-                        va="bottom",
+                        ha="left" if inside else "right",
+                        va="top" if inside else "bottom",
                         fontsize=11,
                         fontweight="bold",
                     )
