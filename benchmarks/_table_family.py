@@ -42,6 +42,8 @@ from refocus_dsl.layout import Box, Column, Layout, Row, Table
 STYLES = ("scan", "report")
 HELDOUT_START = 900_000
 ZOOM = 3
+MIN_TEXT_PX = 9.0
+"""Smallest font size (px) of a drawn table at its final width."""
 
 _SYSTEM_FONTS = {
     "dejavu-sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
@@ -169,8 +171,10 @@ class _Spec:
     col_headers: list[str]
 
 
-def _spec(rng: np.random.Generator, header: str, indent: bool, sections: int) -> _Spec:
-    n_cols = int(rng.integers(3, 7))
+def _spec(
+    rng: np.random.Generator, header: str, indent: bool, sections: int, most_cols: int = 6
+) -> _Spec:
+    n_cols = int(rng.integers(3, most_cols + 1))
     kinds = ["word"] + [
         str(rng.choice(["int", "float", "pct", "year", "date", "score", "word"]))
         for _ in range(n_cols - 1)
@@ -314,33 +318,38 @@ def render_family_table(seed: int, style: str) -> tuple[Image.Image, Layout, Fam
         if style == "scan"
         else (int(rng.integers(2, 4)) if fs.indent else 0)
     )
-    spec = _spec(rng, fs.header, fs.indent, sections)
-    reg = ImageFont.truetype(fonts[fs.font][0], fs.font_px * ZOOM)
-    bold = ImageFont.truetype(fonts[fs.font][1], fs.font_px * ZOOM)
-    small = ImageFont.truetype(fonts[fs.font][0], max(9, fs.font_px - 2) * ZOOM)
-    n_cols = len(spec.numeric)
-    two = fs.header == "two_line"
-    pad_x = int(rng.integers(5, 11)) * ZOOM
-    pad_y = int(rng.integers(2, 6)) * ZOOM
-    indent_px = 3 * fs.font_px * ZOOM // 2 if fs.indent else 0
-    ascent, descent = reg.getmetrics()
-    line_h = ascent + descent
-    # column widths from every single-column text
-    col_w = [0] * n_cols
-    for hr in spec.head_rows:
-        j = 0
-        for text, span in hr:
-            if span == 1:
-                w = max((_text_w(bold, ln) for ln in _lines(text, two)), default=0)
-                col_w[j] = max(col_w[j], w + 2 * pad_x)
-            j += span
-    for kind, texts in spec.body:
-        if kind in ("body", "item"):
-            for j, t in enumerate(texts):
-                extra = indent_px if (kind == "item" and j == 0) else 0
-                col_w[j] = max(col_w[j], _text_w(reg, t) + 2 * pad_x + extra)
-    natural_w = sum(col_w) / ZOOM
-    scale = fs.width / natural_w
+    # fewer columns until the text is at least MIN_TEXT_PX at the chosen width (a scan
+    # whose text is smaller cannot be read by anyone)
+    for most in range(6, 2, -1):
+        spec = _spec(rng, fs.header, fs.indent, sections, most)
+        reg = ImageFont.truetype(fonts[fs.font][0], fs.font_px * ZOOM)
+        bold = ImageFont.truetype(fonts[fs.font][1], fs.font_px * ZOOM)
+        small = ImageFont.truetype(fonts[fs.font][0], max(9, fs.font_px - 2) * ZOOM)
+        n_cols = len(spec.numeric)
+        two = fs.header == "two_line"
+        pad_x = int(rng.integers(5, 11)) * ZOOM
+        pad_y = int(rng.integers(2, 6)) * ZOOM
+        indent_px = 3 * fs.font_px * ZOOM // 2 if fs.indent else 0
+        ascent, descent = reg.getmetrics()
+        line_h = ascent + descent
+        # column widths from every single-column text
+        col_w = [0] * n_cols
+        for hr in spec.head_rows:
+            j = 0
+            for text, span in hr:
+                if span == 1:
+                    w = max((_text_w(bold, ln) for ln in _lines(text, two)), default=0)
+                    col_w[j] = max(col_w[j], w + 2 * pad_x)
+                j += span
+        for kind, texts in spec.body:
+            if kind in ("body", "item"):
+                for j, t in enumerate(texts):
+                    extra = indent_px if (kind == "item" and j == 0) else 0
+                    col_w[j] = max(col_w[j], _text_w(reg, t) + 2 * pad_x + extra)
+        natural_w = sum(col_w) / ZOOM
+        scale = fs.width / natural_w
+        if fs.font_px * scale >= MIN_TEXT_PX:
+            break
     ruled = style == "scan"
     rule = max(1, round(fs.rule_px / scale * ZOOM)) if ruled else 0
     thick = max(1, round(fs.rule_px * 1.6 / scale * ZOOM))

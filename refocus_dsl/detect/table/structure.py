@@ -121,11 +121,16 @@ def horizontal_structure(
         extents.append((xs1, xs2))
         block = grey[a:b, xs1:xs2].astype(np.float64)
         colour = np.median(block, axis=1)
-        # rows crossed by text are not uniform: they take the colour of the row above
-        uniform = (np.abs(block - colour[:, None]) <= 8).mean(axis=1) >= 0.85
+        # rows crossed by text are not uniform: they take the colour of the row above;
+        # a dark rule on a band is uniform at its own scale (JPEG spreads a thin dark
+        # line's greys by a share of its contrast, never as far as text does)
+        spread = np.abs(block - colour[:, None])
+        uniform = (spread <= 8).mean(axis=1) >= 0.85
         for k in range(1, b - a):
             if not uniform[k]:
-                colour[k] = colour[k - 1]
+                tol = max(8.0, 0.25 * abs(colour[k] - colour[k - 1]))
+                if tol <= 8.0 or (spread[k] <= tol).mean() < 0.85:
+                    colour[k] = colour[k - 1]
         seg_start = a
         for y in range(a + 1, b + 1):
             if y == b or abs(colour[y - a] - colour[y - 1 - a]) > 8:
@@ -157,9 +162,10 @@ def row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int, edges: Sequenc
     The mode, not the median: a row through a long line of text can be mostly
     ink, but its background is still the value that repeats. Counted over a
     narrow range of greys (grain and JPEG spread a paper over a few levels,
-    blurred text over many) and over the rows just above and below (a row
-    through the middle of a line of soft, dense text can hold more ink than
-    paper), but never across ``edges``: where shading starts or ends.
+    blurred text over many); where no range holds half the row, over the rows
+    just above and below too (a row through the middle of a line of soft, dense
+    text can hold more ink than paper), but never across ``edges``: where
+    shading starts or ends.
     """
     block = grey[:, x1:x2].astype(np.int64)
     h = block.shape[0]
@@ -174,7 +180,10 @@ def row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int, edges: Sequenc
     for a, b in zip(bounds, bounds[1:], strict=False):
         cs = np.cumsum(np.pad(window[a:b], ((_BG_ROWS + 1, _BG_ROWS), (0, 0))), axis=0)
         near_rows[a:b] = cs[2 * _BG_ROWS + 1 :] - cs[: -2 * _BG_ROWS - 1]
-    centre = near_rows.argmax(axis=1)
+    # a row whose own densest range holds most of it (a rule not found as one, a band)
+    # keeps it; the neighbours decide only where no grey range dominates the row
+    own = window.max(axis=1) >= 0.5 * block.shape[1]
+    centre = np.where(own, window.argmax(axis=1), near_rows.argmax(axis=1))
     near = np.clip(centre[:, None] + np.arange(-_BG_HALF, _BG_HALF + 1), 0, 255)
     best = hist[np.arange(h)[:, None], near].argmax(axis=1)
     out: F = near[np.arange(h), best].astype(np.float64)
