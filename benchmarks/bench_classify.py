@@ -44,6 +44,7 @@ SETS = {
     "chartlens": ("charts/chartlens-plotqa-matsa", "chart"),
     "figures": ("charts/figures", "figure"),
     "composed": ("", "figure"),
+    "unseen": ("", ""),  # the auditor's independent generators; the kind from the style
 }
 DEFAULT_DEGRADATIONS = "clean,blur1,jpeg30,noise,scanlike"
 
@@ -63,6 +64,21 @@ def _images(data: Path, name: str, folder: str, n: int) -> Iterator[tuple[str, I
         per = max(1, n // len(CLASSES))
         for fig in composed_set(per, 7, sources):
             yield fig.cls, fig.image
+        return
+    if name == "unseen":
+        from _unseen_styles import STYLES, Context, RendererMissing
+
+        ctx = Context(data)
+        try:
+            for style in sorted(STYLES):
+                # Seeds from 100 on: the auditor reports failures on 0..n.
+                for seed in range(100, 100 + max(1, n // len(STYLES))):
+                    try:
+                        yield style, STYLES[style].make(seed, ctx).image
+                    except RendererMissing:
+                        break
+        finally:
+            getattr(ctx, "close", lambda: None)()
         return
     if name == "scan":
         from _degrade import render_scan_table
@@ -109,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     names = [d.strip() for d in args.degradations.split(",") if d.strip()]
     if args.dump is not None:
         args.dump.mkdir(parents=True, exist_ok=True)
-    print(f"{'set':<10} {'class':<12} {'degradation':<17} {'n':>4} {'right':>6} "
+    print(f"{'set':<10} {'class':<16} {'degr.':<10} {'n':>4} {'right':>6} "
           f"{'table':>6} {'chart':>6} {'figure':>6}  classify ms  detect ms")
     matrix: dict[str, Counter[str]] = defaultdict(Counter)
     per_deg: dict[str, Counter[str]] = defaultdict(Counter)
@@ -129,21 +145,23 @@ def main(argv: list[str] | None = None) -> int:
                 im = degrade(img.convert("RGB"), PRESETS[deg_name], seed=k)
                 kind, t_cls, t_det = _kind_and_times(im, args.detect)
                 rows[cls][kind] += 1
+                wanted = want or cls.split("_")[0]
                 times[cls].append(t_cls)
                 if t_det is not None:
                     dtimes[cls].append(t_det)
-                if kind != want and args.dump is not None:
+                if kind != wanted and args.dump is not None:
                     im.save(args.dump / f"{name}_{cls}_{deg_name}_{k}_as_{kind}.png")
             for cls in sorted(rows):
                 seen = rows[cls]
+                wanted = want or cls.split("_")[0]
                 n = sum(seen.values())
-                matrix[want].update(seen)
+                matrix[wanted].update(seen)
                 per_deg[deg_name]["n"] += n
-                per_deg[deg_name]["right"] += seen[want]
+                per_deg[deg_name]["right"] += seen[wanted]
                 cls_times.extend(times[cls])
                 det_times.extend(dtimes[cls])
                 det = f"{1000 * statistics.median(dtimes[cls]):9.0f}" if dtimes[cls] else ""
-                print(f"{name:<10} {cls:<12} {deg_name:<17} {n:>4} {seen[want] / n:6.3f} "
+                print(f"{name:<10} {cls:<16} {deg_name:<10} {n:>4} {seen[wanted] / n:6.3f} "
                       + " ".join(f"{seen[k]:>6}" for k in KINDS)
                       + f"  {1000 * statistics.median(times[cls]):11.0f}  {det}", flush=True)
     _summary(matrix, per_deg, cls_times, det_times)

@@ -6,12 +6,23 @@ import io
 
 import matplotlib
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from refocus_dsl.detect.classify import Features, classify_kind, decide  # noqa: E402
+from refocus_dsl.ocr import OcrEngine  # noqa: E402
+
+
+def _png(fig: plt.Figure) -> Image.Image:
+    """A matplotlib figure drawn at 100 dpi, as an RGB image."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
 
 
 def _chart(
@@ -31,13 +42,7 @@ def _chart(
     else:
         ax.bar(names, values, color="#2a7ab9")
     ax.set_title("Totals")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    buf.seek(0)
-    img = Image.open(buf)
-    img.load()
-    return img
+    return _png(fig)
 
 
 def _table(
@@ -216,11 +221,7 @@ def _grouped(values: list[list[float]], tinted: bool = False) -> Image.Image:
     for k, series in enumerate(values):
         ax.bar(x + k * width, series, width)
     ax.set_xticks(x, [f"Year {i}" for i in x])
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    buf.seek(0)
-    return Image.open(buf).convert("RGB")
+    return _png(fig)
 
 
 def test_a_series_of_nearly_equal_bars_does_not_hide_the_others() -> None:
@@ -236,11 +237,7 @@ def test_tinted_plot_strips_between_gridlines_are_not_the_bars() -> None:
     ax.grid(True, color="white")
     ax.set_axisbelow(True)
     ax.barh(["2017-2016", "2018-2017"], [8.2, 6.9])
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    buf.seek(0)
-    assert classify_kind(Image.open(buf).convert("RGB")) == "chart"
+    assert classify_kind(_png(fig)) == "chart"
 
 
 def test_a_ruled_table_with_a_tinted_header_row_is_a_table() -> None:
@@ -272,3 +269,88 @@ def test_framed_panels_touching_the_edge_are_a_figure() -> None:
         img.paste(p, (x, 1))
         d.rectangle((x, 1, x + w - 1, h), outline=(0, 0, 0), width=2)
     assert classify_kind(img) == "figure"
+
+
+def _hbars(values: list[float], size: tuple[float, float] = (8, 5.5)) -> Image.Image:
+    """Wide horizontal bars, wide gaps, dashed light gridlines, no frame (a web look)."""
+    fig, ax = plt.subplots(figsize=size, dpi=100)
+    names = [f"Sector {i}" for i in range(len(values))]
+    ax.barh(names, values, height=0.55, color="#2876dd")
+    ax.xaxis.grid(True, color="#dddddd", linestyle="--")
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(left=False)
+    return _png(fig)
+
+
+def test_bars_far_apart_on_one_baseline_are_one_chart() -> None:
+    # Whitespace between the bars cuts the image into strips, one bar each.
+    img = _hbars([91.9, 46.8, 65.8, 60.2, 38.0, 49.4, 26.1])
+    assert classify_kind(img) == "chart"
+    assert classify_kind(_jpeg(img, 30)) == "chart"
+
+
+def test_stacked_bar_chart_panels_are_a_figure() -> None:
+    # Two horizontal-bar panels one above the other: the same baseline, but each
+    # panel has its own value axis between its bars and the next panel's.
+    top = _chart([5, 9, 3], horizontal=True, size=(6, 3)).convert("RGB")
+    bottom = _chart([4, 2, 7], horizontal=True, size=(6, 3)).convert("RGB")
+    img = Image.new("RGB", (top.width, top.height + bottom.height + 12), "white")
+    img.paste(top, (0, 0))
+    img.paste(bottom, (0, top.height + 12))
+    assert classify_kind(img) == "figure"
+
+
+def _text_table(zebra: bool, rows: int = 10) -> Image.Image:
+    """A borderless table in a TrueType font, wide gaps between its text columns."""
+    from matplotlib import font_manager
+
+    font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), 14)
+    widths = [60, 190, 170, 90, 200]
+    img = Image.new("RGB", (sum(widths) + 60, 30 * rows + 80), "white")
+    d = ImageDraw.Draw(img)
+    d.text((20, 14), "Championship results, final round", fill="black", font=font)
+    for r in range(rows):
+        y = 50 + 30 * r
+        if zebra and r % 2 == 1:
+            d.rectangle((20, y, 20 + sum(widths), y + 30), fill=(238, 238, 238))
+        x = 28
+        for c, w in enumerate(widths):
+            text = ("Rank", "Name", "Nationality", "Time", "Club")[c] if r == 0 else (
+                f"{r}", f"Runner {chr(65 + r)}son", f"Country {r % 4}", f"2{r}.{c}1",
+                f"Athletic Club {r * 3}")[c]
+            d.text((x, y + 7), text, fill="black", font=font)
+            x += w
+    return img
+
+
+def test_jpeg_ringing_does_not_turn_text_columns_into_panels_or_stripes_into_bars() -> None:
+    for zebra in (False, True):
+        img = _text_table(zebra)
+        assert classify_kind(img) == "table"
+        assert classify_kind(_jpeg(img, 30)) == "table"
+        assert classify_kind(_jpeg(img.resize((img.width // 2, img.height // 2)), 40)) == "table"
+
+
+def test_the_chart_detector_reuses_the_classifiers_pixel_work(
+    ocr: OcrEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # kind auto: the classifier reads the fills once and the chart detector takes them
+    # over (no second prepare); the layout is the one kind="chart" gives.
+    from refocus_dsl.detect import chart, detect_layout
+
+    calls: list[tuple[int, ...]] = []
+    real = chart.prepare
+
+    def counted(rgb: np.ndarray) -> object:  # type: ignore[type-arg]
+        calls.append(rgb.shape)
+        return real(rgb)
+
+    monkeypatch.setattr(chart, "prepare", counted)
+    img = _chart([3, 7, 5, 2, 6])
+    auto = detect_layout(img, "auto", ocr=ocr, cache=False)
+    assert auto.kind == "chart" and calls == []
+    direct = detect_layout(img, "chart", ocr=ocr, cache=False)
+    assert len(calls) == 1
+    assert auto.chart == direct.chart and auto.confidence == direct.confidence

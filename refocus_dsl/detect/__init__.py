@@ -20,6 +20,7 @@ from PIL import Image
 
 from refocus_dsl.cache import LayoutCache, default_cache
 from refocus_dsl.detect._scale import ScaledOcr, scale_layout, working_copy, working_factor
+from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.errors import LayoutError
 from refocus_dsl.imageio import LoadedImage, check_detectable, load_image, normalize_image
 from refocus_dsl.layout import Layout
@@ -30,7 +31,9 @@ DETECTOR_VERSION = "1"
 
 KINDS = ("auto", "table", "chart", "figure")
 
-Detector = Callable[[Image.Image, OcrEngine], Layout]
+Detector = Callable[..., Layout]
+"""``detect_<kind>(image, ocr)``; the chart detector also takes a
+:class:`~refocus_dsl.detect.prepared.Prepared` value."""
 
 __all__ = ["DETECTOR_VERSION", "KINDS", "classify_image", "detect_layout"]
 
@@ -51,15 +54,21 @@ def _detector(kind: str) -> tuple[Detector, str]:
 
 def classify_image(image: Image.Image) -> tuple[str, str]:
     """(kind, how it was decided) for ``kind="auto"``."""
+    kind, how, _ = _classified(image)
+    return kind, how
+
+
+def _classified(image: Image.Image) -> tuple[str, str, Prepared | None]:
+    """(kind, how it was decided, the classifier's pixel work for the detector)."""
     try:
         module = import_module("refocus_dsl.detect.classify")
     except ImportError:
-        return "table", "no classifier installed: assumed a table"
-    fn: Callable[[Image.Image], str] = module.classify_kind
-    kind = fn(image)
+        return "table", "no classifier installed: assumed a table", None
+    analysis = module.analyse(image)
+    kind, prepared = str(analysis.kind), analysis.prepared
     if kind not in ("table", "chart", "figure"):
-        return "table", f"classifier said {kind!r}: assumed a table"
-    return kind, "classified automatically"
+        return "table", f"classifier said {kind!r}: assumed a table", None
+    return kind, "classified automatically", prepared
 
 
 def _as_image(image: Image.Image | str | Path | LoadedImage) -> LoadedImage:
@@ -105,13 +114,14 @@ def _detect_kind(
 ) -> tuple[str, str, Layout, float]:
     """(kind chosen, its detector's version, the layout, seconds spent classifying)."""
     t0 = time.perf_counter()
-    chosen = kind
+    chosen, prepared = kind, None
     if kind == "auto":
-        chosen, how = classify_image(img)
+        chosen, how, prepared = _classified(img)
         notes.append(f"kind {chosen}: {how}")
     t_cls = time.perf_counter() - t0
     fn, version = _detector(chosen)
-    layout = fn(img, engine)
+    # The chart detector starts from the fills the classifier already read.
+    layout = fn(img, engine, prepared) if chosen == "chart" and prepared else fn(img, engine)
     if kind == "auto" and chosen == "chart" and _unlabelled(layout):
         # The classifier sees only pixels; ruled or shaded tables can look like bars.
         # When the chart reading found no label at all, let the table detector try.

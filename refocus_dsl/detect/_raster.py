@@ -166,8 +166,10 @@ def border_colour(rgb: U8) -> tuple[int, int, int]:
 
 def colour_distance(rgb: U8, colour: tuple[int, int, int]) -> npt.NDArray[np.int16]:
     """Largest per-channel difference from ``colour`` (Chebyshev), per pixel."""
-    ref = np.asarray(colour, dtype=np.int16)
-    out: npt.NDArray[np.int16] = np.abs(rgb.astype(np.int16) - ref).max(axis=-1).astype(np.int16)
+    # Channel by channel: a reduction over the short last axis is ten times slower.
+    out: npt.NDArray[np.int16] = np.abs(rgb[..., 0].astype(np.int16) - np.int16(colour[0]))
+    for c in (1, 2):
+        np.maximum(out, np.abs(rgb[..., c].astype(np.int16) - np.int16(colour[c])), out=out)
     return out
 
 

@@ -45,6 +45,7 @@ from refocus_dsl.detect._labels import (
 )
 from refocus_dsl.detect._raster import Palette, border_colour, gray, palette, to_rgb_array
 from refocus_dsl.detect._series import assign_series
+from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.ocr import OcrEngine, Word
 
@@ -82,11 +83,32 @@ def flattened(rgb: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return np.asarray(smooth, dtype=np.uint8)
 
 
-def _palette_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect], Palette]:
-    """The bars, every solid rectangle, and the palette (the series need its colours)."""
+def _bar_palette(rgb: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], Palette]:
+    """The pixels bars are read from (grain flattened) and their palette."""
     rgb = flattened(rgb)
+    return rgb, _fill_palette(rgb)
+
+
+def _fill_palette(rgb: npt.NDArray[Any]) -> Palette:
     h, w = rgb.shape[:2]
-    pal = palette(rgb, max(30, h * w // 20000))
+    return palette(rgb, max(30, h * w // 20000))
+
+
+def prepare(rgb: npt.NDArray[Any]) -> Prepared:
+    """What :func:`detect_chart` reads its fills from: the kind classifier computes it
+    once and hands it over (see :mod:`refocus_dsl.detect.prepared`)."""
+    flat = flattened(rgb)
+    # Not grainy: flattening it again would measure the same and keep it as it is.
+    source = rgb if flat is rgb else flattened(flat)
+    return Prepared((int(rgb.shape[1]), int(rgb.shape[0])), flat, source, _fill_palette(source))
+
+
+def _palette_bars(
+    rgb: npt.NDArray[Any], pixels: tuple[npt.NDArray[Any], Palette] | None = None
+) -> tuple[Bars, list[Rect], Palette]:
+    """The bars, every solid rectangle, and the palette (the series need its colours)."""
+    rgb, pal = pixels if pixels is not None else _bar_palette(rgb)
+    h, w = rgb.shape[:2]
     page = border_colour(rgb)
     rects = find_rects(pal.labels, excluded_colours(pal, rgb, page))
     bv = bars_for(rects, "vertical", pal.counts, (w, h))
@@ -548,12 +570,16 @@ def _match(
     return cats, notes
 
 
-def detect_chart(image: Image.Image, ocr: OcrEngine) -> Layout:
-    """Detect a bar chart's layout (see the module docstring for how)."""
+def detect_chart(
+    image: Image.Image, ocr: OcrEngine, prepared: Prepared | None = None
+) -> Layout:
+    """Detect a bar chart's layout (module docstring); ``prepared``: its fills, if read."""
     rgb = to_rgb_array(image)
     h, w = rgb.shape[:2]
-    flat = flattened(rgb)
-    bars, rects, pal = _palette_bars(flat)
+    if prepared is None or not prepared.fits((w, h)):
+        prepared = prepare(rgb)
+    flat = prepared.flat
+    bars, rects, pal = _palette_bars(flat, (prepared.bar_pixels, prepared.palette))
     groups = _group_bars(bars)
     if not groups:
         return Layout(

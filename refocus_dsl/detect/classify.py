@@ -29,10 +29,11 @@ from refocus_dsl.detect._raster import (
     U8,
     border_colour,
     colour_distance,
-    palette,
     to_rgb_array,
 )
+from refocus_dsl.detect.chart import prepare
 from refocus_dsl.detect.figure import find_panels
+from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box
 
 Kind = Literal["table", "chart", "figure"]
@@ -43,13 +44,12 @@ SOLID_PX = 2
 """Ink that survives shrinking by this many pixels (in the reduced copy) is a fill."""
 PAGE_NOISE = 16
 """Largest spread about the page colour taken for noise (light tints differ by more)."""
-GRAIN = 2
-"""A border straying this far from the page colour is grainy: fill colours are read
-from a smoothed copy."""
 MIN_BAR_COVER = 0.003
 """Share of the image that a chart's bars cover at the least."""
 MIN_BAR_SPAN = 0.08
 """Share of the image's side that a chart's longest bar spans at the least."""
+FILLED = 0.75
+"""Share of a bar's extent along its length that its colour covers at the least."""
 EQUAL_WIDTH = 0.25
 """Largest difference in thickness between a chart's bars, as a share of the median."""
 MAX_COLOURS = 10
@@ -63,6 +63,7 @@ class Bars:
     centres: tuple[float, ...]  # along the category axis, in the reduced copy
     lengths: tuple[float, ...]
     widths: tuple[float, ...]  # across the category axis
+    mids: tuple[float, ...]  # each bar's middle along its length
     cover: float  # share of the image inside these bars
     vertical: bool
 
@@ -78,6 +79,7 @@ class Features:
     panel_cover: float  # share of the image inside panel boxes
     panel_balance: float  # smallest panel area over the largest
     bars_cross_panels: bool
+    text_rows_across: bool = False  # the pieces' text lines or columns continue across cuts
 
 
 def reduced(image: Image.Image) -> tuple[U8, int]:
@@ -127,6 +129,11 @@ def _bars_of(mask: npt.NDArray[np.bool_], vertical: bool) -> Bars | None:
         # A rectangle: every column of it about as long as the others.
         if float(np.percentile(seg, 90) - np.percentile(seg, 10)) > 0.15 * length + 2:
             continue
+        # Solid from end to end: a table's stripe is holed by its text (and, once
+        # JPEG'd, by the ringing round it), so its colour covers its extent in part.
+        extent = last[s:e] - first[s:e] + 1
+        if float(np.median(seg / np.maximum(extent, 1))) < FILLED:
+            continue
         centres.append((s + e) / 2.0)
         lengths.append(length)
         widths.append(float(e - s))
@@ -144,7 +151,8 @@ def _bars_of(mask: npt.NDArray[np.bool_], vertical: bool) -> Bars | None:
         return None
     return Bars(
         tuple(centres[i] for i in keep), tuple(lengths[i] for i in keep),
-        tuple(widths[i] for i in keep), area / float(mask.size), vertical,
+        tuple(widths[i] for i in keep),
+        tuple((starts[i] + ends[i]) / 2.0 for i in keep), area / float(mask.size), vertical,
     )
 
 
@@ -162,26 +170,37 @@ def _eroded(mask: npt.NDArray[np.bool_], r: int) -> npt.NDArray[np.bool_]:
 
 
 def bar_evidence(
-    rgb: U8, colours: U8 | None = None
+    rgb: U8, prepared: Prepared | None = None
 ) -> tuple[Bars | None, npt.NDArray[np.bool_] | None]:
     """The best set of solid rectangles on a common baseline (and the solid mask).
 
     Solid: clearly off the page colour and still there when shrunk by SOLID_PX, so
     text strokes, gridlines and rules are gone and fills of any colour stay, however
-    noise, blur or compression have spread their colour."""
+    noise, blur or compression have spread their colour. ``prepared``: the chart
+    detector's fill pixels and palette for ``rgb`` (computed when not given)."""
     page = border_colour(rgb)
     solid = _eroded(colour_distance(rgb, page) > 30, SOLID_PX)
-    # Light fills (grey bars on a tinted plot) are too close to the page for that:
-    # each frequent colour's own solid pixels are candidates too.
+    # Light fills (grey bars on a tinted plot) are too close to the page for that,
+    # and touching bars of a group merge: each frequent colour's own pixels are
+    # candidates too, read as the chart detector reads them (grain flattened), and
+    # taken within the spread noise gives a flat colour (JPEG's blocks and grain
+    # split one fill over neighbouring palette bins).
     masks = [solid]
-    # ``colours``: also a copy with grain smoothed out, where a grainy fill is one
-    # colour again (the grain splits it over several bins in ``rgb``).
-    for source in [rgb] if colours is None else [rgb, colours]:
-        pal = palette(source, max(12, rgb.shape[0] * rgb.shape[1] // 4000))
-        order = sorted(range(len(pal.colours)), key=lambda i: -pal.counts[i])
-        for i in order[: MAX_COLOURS + 1]:
-            if max(abs(a - b) for a, b in zip(pal.colours[i], page, strict=True)) > 12:
-                masks.append(_eroded(pal.labels == i, 1))
+    prep = prepared if prepared is not None else prepare(rgb)
+    pal, size = prep.palette, rgb.shape[0] * rgb.shape[1]
+    order = sorted(range(len(pal.colours)), key=lambda i: -pal.counts[i])
+    taken: list[tuple[int, int, int]] = [page]
+    for i in order[: MAX_COLOURS + 1]:
+        colour = pal.colours[i]
+        if pal.counts[i] < MIN_BAR_COVER * size / 4:
+            break  # too few pixels to hold bars, even split over bins (commonest first)
+        if any(max(abs(a - b) for a, b in zip(colour, t, strict=True)) <= PAGE_NOISE
+               for t in taken):
+            continue
+        taken.append(colour)
+        mask = colour_distance(prep.bar_pixels, colour) <= PAGE_NOISE
+        if mask.sum() >= MIN_BAR_COVER * size:
+            masks.append(_eroded(mask, 1))
     best: Bars | None = None
     best_mask: npt.NDArray[np.bool_] | None = None
     for mask in masks:
@@ -247,6 +266,90 @@ def _crosses(
     return False
 
 
+def _panel_of(bars: Bars, panels: tuple[Box, ...]) -> list[int]:
+    """The index of the piece holding each bar's middle (-1: none)."""
+    out = []
+    for c, m in zip(bars.centres, bars.mids, strict=True):
+        x, y = (c, m) if bars.vertical else (m, c)
+        out.append(next((k for k, (x1, y1, x2, y2) in enumerate(panels)
+                         if x1 <= x < x2 and y1 <= y < y2), -1))
+    return out
+
+
+def _one_bar_each(bars: Bars, panels: tuple[Box, ...]) -> bool:
+    """Whether whitespace cut one chart between its categories: the bars of one run
+    fall into two or more of the pieces, most pieces holding a single bar (or group).
+    A figure's panel holds a plot of its own, so several bars of the run."""
+    held = [n for n in np.bincount([k for k in _panel_of(bars, panels) if k >= 0]) if n]
+    return len(held) >= 2 and float(np.median(held)) <= 1
+
+
+def _open_between(bars: Bars, panels: tuple[Box, ...], ink: npt.NDArray[np.bool_]) -> bool:
+    """Whether one run of bars on one baseline continues from piece to piece with open
+    page between: at every cut between two neighbouring bars of different pieces,
+    the strip between them holds no line or band along the bars' length (a panel of
+    its own has an axis, tick labels across, or a tinted plot area there; one chart
+    has at most a value label beside a bar)."""
+    where = _panel_of(bars, panels)
+    order = sorted(range(len(bars.centres)), key=lambda i: bars.centres[i])
+    lo = int(min(m - n / 2.0 for m, n in zip(bars.mids, bars.lengths, strict=True)))
+    hi = int(max(m + n / 2.0 for m, n in zip(bars.mids, bars.lengths, strict=True))) + 1
+    cuts = 0
+    for i, j in zip(order, order[1:], strict=False):
+        if where[i] < 0 or where[j] < 0 or where[i] == where[j]:
+            continue
+        # clear of the bars' own edges (the masks are eroded; blur spreads an edge)
+        a = int(bars.centres[i] + bars.widths[i] / 2.0) + 2 + SOLID_PX
+        b = int(bars.centres[j] - bars.widths[j] / 2.0) - 1 - SOLID_PX
+        if b - a < 1:
+            return False
+        # along the length: one value per position between the baseline and the far end
+        along = (ink[lo:hi, a:b].any(axis=1) if bars.vertical
+                 else ink[a:b, lo:hi].any(axis=0))
+        if along.size == 0 or float(along.mean()) >= 0.5:
+            return False
+        cuts += 1
+    return cuts > 0
+
+
+def _text_across(ink: npt.NDArray[np.bool_], panels: tuple[Box, ...]) -> bool:
+    """Whether two neighbouring pieces are parts of one table cut at a column (or row)
+    gap: four or more lines of text, and nothing but text, sit at the same heights on
+    both sides of the cut (three text columns at the same places, for pieces one
+    above the other). A panel's plot is a band of ink far taller than a text line,
+    and the few lines two panels of one template share (tick labels, legend) are
+    not all they hold."""
+    for a in panels:
+        for b in panels:
+            for axis in (0, 1):  # 0: b right of a, lines are rows; 1: b under a, columns
+                lo, hi = (1, 3) if axis == 0 else (0, 2)
+                if not a[2 - axis] <= b[axis] + 2 or a == b:
+                    continue
+                top, bottom = max(a[lo], b[lo]), min(a[hi], b[hi])
+                if bottom - top < 0.5 * min(a[hi] - a[lo], b[hi] - b[lo]):
+                    continue
+                sides = []
+                for p in (a, b):
+                    block = (ink[top:bottom, p[0]:p[2]] if axis == 0
+                             else ink[p[1]:p[3], top:bottom])
+                    found = _runs(np.asarray(block.any(axis=1 - axis)))
+                    sizes = [e - s for s, e in found]
+                    # A plot's drawing is one band far bigger than a line of text (rows),
+                    # or filling most of the piece (columns); a table's are all text.
+                    if found and (max(sizes) <= 3 * float(np.median(sizes)) if axis == 0
+                                  else max(sizes) <= 0.5 * (bottom - top)):
+                        sides.append(found)
+                if len(sides) < 2 or min(len(sides[0]), len(sides[1])) < 3 + (axis == 0):
+                    continue
+                matched = sum(
+                    1 for s, e in sides[0]
+                    if any(abs(s - s2) <= 2 or abs(e - e2) <= 2 for s2, e2 in sides[1])
+                )
+                if matched >= 3 + (axis == 0) and matched >= 0.6 * max(map(len, sides)):
+                    return True
+    return False
+
+
 def _empty_between(bars: npt.NDArray[np.bool_], dark: npt.NDArray[np.bool_]) -> bool:
     """No dark ink (an axis, tick labels) between two bars, apart from lines right across."""
     other = dark & ~bars
@@ -292,15 +395,33 @@ def _clean_page(rgb: U8) -> U8:
     return soft
 
 
-def features(image: Image.Image) -> Features:
-    """The features of ``image`` (any mode), measured on a reduced copy."""
+@dataclass(frozen=True)
+class Analysis:
+    """The classifier's decision, what it looked at, and the pixel work it did on the
+    image at its own size (None when it worked on a reduced copy), for the detector."""
+
+    kind: Kind
+    features: Features
+    prepared: Prepared | None
+
+
+def analyse(image: Image.Image) -> Analysis:
+    """Kind, features and reusable pixel work for ``image`` (any mode)."""
     rgb, factor = reduced(image)
+    prepared = prepare(rgb) if min(rgb.shape[:2]) >= 8 else None
+    found = features(image, (rgb, factor), prepared)
+    return Analysis(decide(found), found, prepared if factor == 1 else None)
+
+
+def features(
+    image: Image.Image, copy: tuple[U8, int] | None = None, prepared: Prepared | None = None
+) -> Features:
+    """The features of ``image`` (any mode), measured on a reduced copy (``copy``: that
+    copy and its factor, when already made; ``prepared``: the fill pixels of it)."""
+    rgb, factor = copy if copy is not None else reduced(image)
     h, w = rgb.shape[:2]
     clean = _clean_page(rgb)
-    grainy = _spread(rgb, border_colour(rgb)) >= GRAIN
-    bars, mask = (
-        bar_evidence(rgb, clean if grainy else None) if min(h, w) >= 8 else (None, None)
-    )
+    bars, mask = bar_evidence(rgb, prepared) if min(h, w) >= 8 else (None, None)
     lengths = list(bars.lengths) if bars is not None else []
     distinct = _distinct(lengths)
     panels = find_panels(Image.fromarray(clean), edges=False)
@@ -309,10 +430,13 @@ def features(image: Image.Image) -> Features:
     areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in big]
     balance = min(areas) / max(areas) if areas else 0.0
     dark = colour_distance(rgb, border_colour(rgb)) > 60
-    crosses = mask is not None and _crosses(mask, dark, big)
+    ink = colour_distance(clean, border_colour(clean)) > PAGE_NOISE
+    crosses = bars is not None and mask is not None and (
+        _one_bar_each(bars, big) or _open_between(bars, big, ink) or _crosses(mask, dark, big)
+    )
     return Features(
         len(lengths), distinct, bars.cover if bars is not None else 0.0,
-        len(big), cover, balance, crosses,
+        len(big), cover, balance, crosses, len(big) >= 2 and _text_across(ink, big),
     )
 
 
@@ -323,6 +447,7 @@ def decide(f: Features) -> Kind:
         and f.panel_cover >= 0.45
         and f.panel_balance >= 0.15
         and not f.bars_cross_panels
+        and not f.text_rows_across
     ):
         return "figure"
     # Table fills (stripes, header bands) line up too, but all have one length.
@@ -333,4 +458,4 @@ def decide(f: Features) -> Kind:
 
 def classify_kind(image: Image.Image) -> Kind:
     """Table, chart or figure for ``image`` (RGB, RGBA or L), with no OCR."""
-    return decide(features(image))
+    return analyse(image).kind
