@@ -833,6 +833,22 @@ def figure_ggplot(seed: int, ctx: Context) -> Sample:
     return _figure("figure_ggplot", seed, framed=True)
 
 
+def _trim(image: Image.Image) -> Image.Image:
+    """The image cut to its ink (what differs from the corner colour), one pixel of margin."""
+    ys, xs = np.nonzero(ink_mask(image, 30))
+    if not len(xs):
+        return image
+    w, h = image.size
+    return image.crop(
+        (
+            max(0, int(xs.min()) - 1),
+            max(0, int(ys.min()) - 1),
+            min(w, int(xs.max()) + 2),
+            min(h, int(ys.max()) + 2),
+        )
+    )
+
+
 def figure_pasted(seed: int, ctx: Context) -> Sample:
     """Development chart images pasted in rows of different counts and heights, narrow gaps."""
     r = rng_for("figure_pasted", seed)
@@ -847,6 +863,7 @@ def figure_pasted(seed: int, ctx: Context) -> Sample:
     canvas_rows: list[list[tuple[Image.Image, Box]]] = []
     y = margin
     title = r.random() < 0.5
+    trim = r.random() < 0.6  # cut each chart to its ink, so the gap seen is the gap drawn
     if title:
         title_h = 34
         y += title_h
@@ -854,7 +871,7 @@ def figure_pasted(seed: int, ctx: Context) -> Sample:
         ims = []
         for path in r.sample(sources, n):
             with Image.open(path) as im:
-                ims.append(im.convert("RGB"))
+                ims.append(_trim(im.convert("RGB")) if trim else im.convert("RGB"))
         inner = width - 2 * margin - gap * (n - 1)
         aspect_sum = sum(im.width / im.height for im in ims)
         h = min(int(inner / aspect_sum), int(0.42 * width))
