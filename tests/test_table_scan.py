@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pytest
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 from table_helpers import draw_table, make_cells
 
 from refocus_dsl.detect import detect_layout
@@ -106,3 +111,41 @@ def test_row_background_through_soft_dense_text_is_the_paper() -> None:
     grey[6:] = 200
     bg = row_background(grey, 0, 200, edges=[6])
     assert bg[6] == 200 and abs(bg[5] - 230) <= 3
+
+
+def test_a_worn_rule_with_gaps_still_parts_its_rows() -> None:
+    """A row rule broken in two places (its longest piece well under the table's width)
+    is still a row boundary across the whole table, not the short rule of a header."""
+    cells = make_cells(8, 4, 4)
+    drawn = draw_table(cells, style="grid", size=18, pad=8)
+    draw = ImageDraw.Draw(drawn.image)
+    x1, x2 = drawn.col_bounds[0], drawn.col_bounds[-1]
+    for k in (3, 5):
+        y = drawn.row_bounds[k]
+        w = x2 - x1
+        for a, b in ((0.2, 0.24), (0.5, 0.53)):
+            draw.rectangle((x1 + int(a * w), y - 2, x1 + int(b * w), y + 2), fill=(255, 255, 255))
+    soft = drawn.image.filter(ImageFilter.GaussianBlur(0.8))
+    layout = detect_layout(soft, "table", ocr=OCR, cache=False)
+    assert layout.table is not None
+    assert len(layout.table.rows) == len(drawn.row_bounds) - 1, [r.bbox for r in layout.table.rows]
+    assert len(layout.table.columns) == len(drawn.col_bounds) - 1
+
+
+@pytest.mark.parametrize(("seed", "what"), [(4, "columns"), (10, "rows")])
+def test_soft_faint_rules_are_found_by_their_core(seed: int, what: str) -> None:
+    """Blur marks more rows around a thin faint rule than a rule is thick; the rows darker
+    than half its contrast (its core) are the rule. Drawn by the benchmarks' scan-like
+    family (two of its tuning seeds whose rules are like that)."""
+    family = _family()
+    image, gold, _ = family.render_family_table(seed, "scan")
+    layout = detect_layout(image, "table", ocr=OCR, cache=False)
+    assert gold.table is not None and layout.table is not None
+    assert len(getattr(layout.table, what)) == len(getattr(gold.table, what))
+
+
+def _family() -> Any:
+    bench = Path(__file__).resolve().parent.parent / "benchmarks"
+    if str(bench) not in sys.path:
+        sys.path.insert(0, str(bench))
+    return importlib.import_module("_table_family")

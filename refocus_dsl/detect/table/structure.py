@@ -144,16 +144,47 @@ def horizontal_structure(
                 seg_start = y
         solid[a:b] = False
     for a, b in runs(solid):
-        if b - a <= 4:
-            x1, x2 = int(r1[a:b].min()), int(r2[a:b].max())
-            rules.append(Rule(a, b - a, (x1, x2)))
-            extents.append((x1, x2))
+        x1, x2 = int(r1[a:b].min()), int(r2[a:b].max())
+        if b - a > 4:  # a blurred rule's halo is marked too: its core is the rule
+            core = _rule_core(grey, a, b, x1, x2)
+            if core is None:
+                continue
+            a, b = core
+        rules.append(Rule(a, b - a, (x1, x2)))
+        extents.append((x1, x2))
     if not extents:
         return [], [], None
     lo, hi = min(e[0] for e in extents), max(e[1] for e in extents)
     rules.sort(key=lambda r: r.pos)
     bands.sort()
     return rules, bands, (lo, hi)
+
+
+def _rule_core(grey: U8, a: int, b: int, x1: int, x2: int) -> Span | None:
+    """The rows of a solid run (thicker than a rule) darker than half its darkest row.
+
+    A blurred 1-2 px rule marks several rows at the structure level, but only
+    its core reaches half its contrast, and does so all along (text does not:
+    the spaces between its letters and words stay light). None when the core
+    is thicker than a rule or not even along the run.
+    """
+    if b - a > 12 or x2 - x1 < 4:
+        return None
+    h = grey.shape[0]
+    outside = [y for y in (a - 2, b + 1) if 0 <= y < h]
+    if not outside:
+        return None
+    block = grey[a:b, x1:x2].astype(np.float64)
+    ref = float(np.median(grey[outside, x1:x2]))
+    dark = np.abs(block - ref)
+    prof = np.median(dark, axis=1)
+    peak = float(prof.max())
+    core = max(runs(prof >= 0.5 * peak), key=lambda r: r[1] - r[0], default=None)
+    if core is None or core[1] - core[0] > 4 or peak < RULE_DIFF:
+        return None
+    if float((dark[core[0] : core[1]].max(axis=0) >= 0.5 * peak).mean()) < 0.9:
+        return None
+    return a + core[0], a + core[1]
 
 
 def row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int, edges: Sequence[int] = ()) -> F:
@@ -374,10 +405,54 @@ def page_marks(grey: U8) -> tuple[int, Levels, B]:
     return page, levels, not_page
 
 
+BROKEN_RULE_COVER = 0.85
+"""Share of the table's width a broken or faint rule still covers (text never does: it
+leaves the column gaps free, and a section title only covers its own length)."""
+
+
+def broken_rules(
+    not_page: B, extent: tuple[int, int], found: Sequence[Rule], bands: Sequence[Band]
+) -> list[Rule]:
+    """Rules with gaps across the table's extent (worn or faintly printed), not found whole.
+
+    A thin run of rows (at most 4) marked over most of the extent of the rules
+    already found, with little marked just above and below, outside shaded bands.
+    """
+    x1, x2 = extent
+    h = not_page.shape[0]
+    if x2 - x1 < 20:
+        return []
+    cover = not_page[:, x1:x2].mean(axis=1)
+    cand = cover >= BROKEN_RULE_COVER
+    for a, b, _ in bands:
+        cand[a:b] = False
+    for r in found:
+        cand[max(0, r.pos - 1) : r.end + 1] = False
+    out = []
+    for a, b in runs(cand):
+        if b - a > 4:
+            continue
+        around = [cover[y] for y in (a - 2, b + 1) if 0 <= y < h]
+        if around and max(around) < 0.5:
+            out.append(Rule(a, b - a, (x1, x2)))
+    return out
+
+
+def _whole(rule: Rule, not_page: B, x1: int, x2: int) -> Rule:
+    """A rule found by its longest piece, spanning the table when its pieces cover most of
+    it (a worn or broken rule, not the short rule under a spanning header)."""
+    cover = float(not_page[rule.pos : rule.end, x1:x2].any(axis=0).mean()) if x2 > x1 else 0.0
+    if cover >= BROKEN_RULE_COVER and (rule.span[0] > x1 or rule.span[1] < x2):
+        return Rule(rule.pos, rule.width, (min(x1, rule.span[0]), max(x2, rule.span[1])))
+    return rule
+
+
 def find_structure(grey: U8) -> Structure | str:
     """Rules, bands, extent and ink of the table in ``grey``, or why there is none."""
     page, levels, not_page = page_marks(grey)
     h_rules, bands, extent = horizontal_structure(grey, not_page)
+    if extent is not None and len(h_rules) >= 2:
+        h_rules += broken_rules(not_page, extent, h_rules, bands)
     h_rules = merge_touching(h_rules)
     if extent is None:
         ink0 = np.abs(grey.astype(np.int16) - page) >= levels.ink
@@ -387,6 +462,7 @@ def find_structure(grey: U8) -> Structure | str:
         ex1, ex2 = int(xs_any[0]), int(xs_any[-1]) + 1
     else:
         ex1, ex2 = extent
+        h_rules = [_whole(r, not_page, ex1, ex2) for r in h_rules]
     edges = [y for a, b, _ in bands for y in (a, b)] + [y for r in h_rules for y in (r.pos, r.end)]
     row_bg = row_background(grey, ex1, ex2, edges)
     for r in h_rules:  # a rule's own rows: the background is what surrounds the rule
