@@ -17,6 +17,17 @@ Classes:
   framed       each panel inside a drawn frame, small gaps
   mixed        bar charts, line plots and tables side by side
   chartqa      development ChartQA charts (if a folder is given) with narrow, uneven gaps
+
+Whole matplotlib figures (one ``plt.figure``, panels placed by matplotlib itself;
+gold = each axes' tight box, colour bar included, shrunk to its ink; letters and
+the suptitle are figure text, outside every panel):
+  mpl_despine  2x2 (or 2x3) bar charts without top/right spines (seaborn's despine)
+  mpl_gridspec gridspec rows of unequal height and count (one wide panel above 2-3),
+               often a suptitle
+  mpl_letters  panel letters "(a)", "b", "A" beside the axes' top-left corners
+  mpl_shared   shared axes (inner tick labels hidden), tight or constrained layout
+  mpl_legend   legends outside the axes, right of or under each plot
+  mpl_heatmap  heatmaps with colour bars beside line and bar panels
 """
 
 from __future__ import annotations
@@ -36,9 +47,11 @@ from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 from refocus_dsl.layout import Box, Layout, Subplot  # noqa: E402
 
-CLASSES = (
+PASTED = (
     "narrow_gap", "uneven_rows", "tinted_grid", "title", "letters", "framed", "mixed", "chartqa",
 )
+WHOLE = ("mpl_despine", "mpl_gridspec", "mpl_letters", "mpl_shared", "mpl_legend", "mpl_heatmap")
+CLASSES = PASTED + WHOLE
 STYLES = (
     "default", "ggplot", "seaborn-v0_8-darkgrid", "seaborn-v0_8-whitegrid", "bmh", "classic",
     "fivethirtyeight", "seaborn-v0_8-white",
@@ -259,5 +272,121 @@ def composed_set(
         if cls == "chartqa" and not sources:
             continue
         rng = random.Random(f"{seed}-{cls}")
-        out.extend(compose(cls, rng, sources) for _ in range(per_class))
+        make = compose_whole if cls in WHOLE else lambda c, r: compose(c, r, sources)
+        out.extend(make(cls, rng) for _ in range(per_class))
     return out
+
+
+def _whole_plot(ax: plt.Axes, what: str, rng: random.Random, despine: bool) -> list[plt.Axes]:
+    """Draw one panel of a whole figure; the axes that make up the panel (a heatmap's
+    colour bar is part of its panel)."""
+    extra: list[plt.Axes] = []
+    if what == "heatmap":
+        n, m = rng.randint(4, 8), rng.randint(4, 8)
+        im = ax.imshow(np.array([[rng.random() for _ in range(m)] for _ in range(n)]),
+                       cmap=rng.choice(("viridis", "magma", "coolwarm", "Blues")))
+        ax.set_xticks(range(m), [f"c{j}" for j in range(m)])
+        ax.set_yticks(range(n), [f"r{i}" for i in range(n)])
+        extra.append(ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04).ax)
+    else:
+        _plot(ax, what, rng)
+    if despine:
+        ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=8)
+    return [ax, *extra]
+
+
+def _whole_layout(cls: str, rng: random.Random) -> tuple[list[list[int]], list[float]]:
+    """Panels per row (columns of a gridspec row span evenly) and the rows' height ratios."""
+    if cls == "mpl_gridspec":
+        rows = rng.choice(([1, 3], [1, 2], [2, 3], [3, 1], [1, 2, 2]))
+        ratios = [rng.uniform(0.7, 1.6) for _ in rows]
+        return [[n] for n in rows], ratios
+    grid = rng.choice(([2, 2], [2, 2], [3, 3], [2], [3], [2, 2, 2])) if cls != "mpl_despine" \
+        else rng.choice(([2, 2], [2, 2], [2, 2], [3, 3], [2]))
+    return [[n] for n in grid], [1.0] * len(grid)
+
+
+def _tight_ink(rgb: np.ndarray, box: Box, page: np.ndarray) -> Box:
+    """``box`` shrunk to where it differs visibly from the page (text boxes have margins)."""
+    x1, y1, x2, y2 = box
+    sub = np.abs(rgb[y1:y2, x1:x2].astype(np.int16) - page).max(axis=2) > 12
+    ys, xs = np.flatnonzero(sub.any(axis=1)), np.flatnonzero(sub.any(axis=0))
+    if not ys.size:
+        return box
+    return (x1 + int(xs[0]), y1 + int(ys[0]), x1 + int(xs[-1]) + 1, y1 + int(ys[-1]) + 1)
+
+
+def compose_whole(cls: str, rng: random.Random) -> Composed:
+    """One whole matplotlib figure of class ``cls`` (see the module docstring)."""
+    rows, ratios = _whole_layout(cls, rng)
+    ncols = 6  # every row's panels span an equal share of six gridspec columns
+    despine = cls == "mpl_despine" or rng.random() < 0.3
+    style = rng.choice(("default", "seaborn-v0_8-white", "seaborn-v0_8-ticks",
+                        "seaborn-v0_8-whitegrid") if despine else STYLES)
+    width = rng.uniform(7.0, 11.0)
+    height = sum(ratios) * rng.uniform(2.4, 3.4)
+    layout = "constrained" if rng.random() < 0.4 else "tight"
+    kinds = ["bar", "grouped", "barh", "line"] if cls != "mpl_despine" else ["bar", "grouped",
+                                                                             "bar", "barh"]
+    if cls == "mpl_heatmap":
+        kinds = ["heatmap", "heatmap", "line", "bar"]
+    share = cls == "mpl_shared"
+    suptitle = cls == "mpl_gridspec" and rng.random() < 0.7 or rng.random() < 0.15
+    letters = cls == "mpl_letters" or rng.random() < 0.15
+    with plt.style.context(style):
+        fig = plt.figure(figsize=(width, height), dpi=100, layout=layout)
+        gs = fig.add_gridspec(len(rows), ncols, height_ratios=ratios)
+        panels: list[list[plt.Axes]] = []
+        first: plt.Axes | None = None
+        for r, (n,) in enumerate(rows):
+            span = ncols // n if ncols % n == 0 else 2
+            for k in range(n):
+                kw = {"sharey": first, "sharex": first} if share and first is not None else {}
+                ax = fig.add_subplot(gs[r, k * span : (k + 1) * span], **kw)
+                what = "line" if share else rng.choice(kinds)  # shared axes: one scale
+                panel = _whole_plot(ax, what, rng, despine)
+                if share:
+                    if first is not None and k > 0:
+                        ax.tick_params(labelleft=False)
+                    first = first or ax
+                if cls == "mpl_legend" and what != "heatmap":
+                    for j in range(2 if what != "grouped" else 0):
+                        ax.plot([], [], label=rng.choice(WORDS) + f" {j}")
+                    where = rng.choice(("right", "below"))
+                    anchor = (1.02, 1.0) if where == "right" else (0.5, -0.18)
+                    loc = "upper left" if where == "right" else "upper center"
+                    ax.legend(loc=loc, bbox_to_anchor=anchor, fontsize=7, frameon=rng.random() < .5)
+                panels.append(panel)
+        if suptitle:
+            fig.suptitle(rng.choice(("Figure 2: Results by region", "Market overview",
+                                     "Performance across benchmarks")), fontsize=14)
+        names: list[plt.Text] = []
+        if letters:  # axes text, so the layout makes room; hidden when gold is measured
+            fmt = rng.choice(("({})", "{}", "{}.", "upper"))
+            for k, panel in enumerate(panels):
+                name = chr(65 + k) if fmt == "upper" else fmt.format(chr(97 + k))
+                names.append(panel[0].text(-0.08, 1.04, name, transform=panel[0].transAxes,
+                                           fontsize=13, fontweight="bold", ha="right",
+                                           va="bottom"))
+        fig.canvas.draw()
+        w, h = fig.canvas.get_width_height()
+        rgba = np.asarray(fig.canvas.buffer_rgba())
+        rgb = np.array(rgba[:, :, :3])
+        page = rgb[0, 0].astype(np.int16)
+        for t in names:
+            t.set_visible(False)
+        gold: list[Subplot] = []
+        for k, panel in enumerate(panels):
+            bbs = [a.get_tightbbox() for a in panel]
+            x1 = min(b.x0 for b in bbs if b is not None)
+            x2 = max(b.x1 for b in bbs if b is not None)
+            y1 = min(b.y0 for b in bbs if b is not None)
+            y2 = max(b.y1 for b in bbs if b is not None)
+            box = (max(0, int(x1)), max(0, int(h - y2)), min(w, int(np.ceil(x2))),
+                   min(h, int(np.ceil(h - y1))))
+            gold.append(Subplot(k, _tight_ink(rgb, box, page), None))
+        plt.close(fig)
+    desc = (f"rows {[n for (n,) in rows]} style {style} layout {layout} despine {despine} "
+            f"suptitle {suptitle} letters {letters}")
+    return Composed(Image.fromarray(rgb), Layout(w, h, "figure", subplots=tuple(gold)), cls, desc)

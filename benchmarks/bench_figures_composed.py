@@ -11,9 +11,11 @@ scorer is ``refocus eval-layout``'s.
 
 A second mode, ``--classes``, composes the failure classes of real figures
 (``_figure_composer``: narrow gaps, unequal rows, tinted gridded plots in frames,
-figure titles, corner letters, framed panels, mixed content) from matplotlib
-drawings and prints, per class, panel count exact and F1 with ``kind="auto"``
-(as a user gets it) and with ``kind="figure"``, and how often it is read as a figure.
+figure titles, corner letters, framed panels, mixed content, pasted from matplotlib
+drawings; and whole matplotlib figures: despined 2x2 grids, gridspec rows of unequal
+height, letters, shared axes, legends outside the axes, heatmaps) and prints, per
+class, panel count exact and F1 with ``kind="auto"`` (as a user gets it) and with
+``kind="figure"``, and how often it is read as a figure.
 
 Run: python benchmarks/bench_figures_composed.py [--n 120] [--seed 1] [--failures DIR]
      python benchmarks/bench_figures_composed.py --classes [--per-class 20] [--only CLS]
@@ -100,6 +102,9 @@ def run_classes(args: argparse.Namespace, sources: list[Path]) -> int:
     from _figure_composer import CLASSES, composed_set
 
     classes = tuple(args.only) if args.only else CLASSES
+    if "chartqa" in classes and not sources:
+        print(f"class chartqa skipped: no PNG images under {args.data} (see --data)",
+              file=sys.stderr)
     figures = composed_set(args.per_class, args.seed, sources, classes)
     rows: dict[str, list[dict[str, float]]] = {}
     for k, fig in enumerate(figures):
