@@ -22,7 +22,7 @@ from refocus_dsl.detect.panels import with_panel_layouts
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "3"
+VERSION = "4"
 
 BoolArr = npt.NDArray[np.bool_]
 
@@ -36,6 +36,12 @@ is text (tick labels, a legend, a letter, a title) that belongs to a panel besid
 MAX_DEPTH = 6
 RULE_MAX_PX = 16
 """A flat band of another colour up to this wide separates panels (frames meeting, a rule)."""
+GRIDLINE_MAX_PX = 3
+"""A page-coloured line at most this thick with one fill on both sides of it is a gridline
+drawn over a tinted plot area or a heatmap, not a gap between panels (gaps the issue names
+are 4 px and up; drawn gridlines are 1-2 px at screen resolution)."""
+FILL_DEPTH = 4
+"""How far a fill must run on each side of such a line (beyond its anti-aliased edge)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,37 @@ def _main_colour(rgb: U8) -> tuple[int, int, int]:
     return (top >> 16) & 255, (top >> 8) & 255, top & 255
 
 
+def _inside_fill(lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int) -> bool:
+    """Whether the page-coloured lines ``s:e`` cross one fill: on both sides the same
+    non-page colour runs FILL_DEPTH lines deep (past the anti-aliased edge pixel) along
+    at least half of where ink touches the line, and at least CORE_PX of it. That is a
+    white gridline over a tinted plot or a heatmap; a gap between panels has a panel's
+    edge (an axis, text, a frame line) beside it, not one colour continuing across."""
+    a, b = s - 1 - FILL_DEPTH, e + 1 + FILL_DEPTH
+    if a < 0 or b > len(lines):
+        return False
+    before = lines[a : s - 1].astype(np.int16)
+    after = lines[e + 1 : b].astype(np.int16)
+    ref_b, ref_a = before[-1], after[0]
+    flat_b = np.abs(before - ref_b).max(axis=(0, 2)) <= 10
+    flat_a = np.abs(after - ref_a).max(axis=(0, 2)) <= 10
+    same = np.abs(ref_b - ref_a).max(axis=1) <= 10
+    fill = flat_b & flat_a & same & ink[s - 2] & ink[e + 1]
+    touched = int((ink[s - 1] | ink[e]).sum())
+    n = int(fill.sum())
+    return n >= CORE_PX and n >= 0.5 * touched
+
+
+def _fills_meet(drawn: BoolArr, i: int) -> bool:
+    """Whether the step between lines ``i`` and ``i + 1`` is where two fills meet (heatmap
+    cells, stacked bars): drawing runs FILL_DEPTH lines deep on both sides along most of
+    it. Panels pasted together meet at their own backgrounds or edges, not inside fills."""
+    if i < FILL_DEPTH or i + 1 + FILL_DEPTH > len(drawn):
+        return False
+    both = drawn[i - FILL_DEPTH : i + 1].all(axis=0) & drawn[i + 1 : i + 2 + FILL_DEPTH].all(axis=0)
+    return float(both.mean()) >= 0.6
+
+
 def _enclosed(ink: BoolArr, lo: int, hi: int, step: int) -> bool:
     """Whether the colour step between lines ``step`` and ``step + 1`` of ``ink`` (lines
     along the cut) stops inside a frame: lines cross the window ``lo:hi`` around it on
@@ -115,6 +152,7 @@ class _Cutter:
         self.runs = _long_runs(self.ink, CORE_PX)  # (vertical runs, horizontal runs)
         self.struct = self.runs[0] | self.runs[1]
         self.bands: list[Box] = []
+        self.main = np.asarray(_main_colour(rgb), dtype=np.int16)
 
     def _separators(self, box: Box, axis: int) -> BoolArr:
         """Rows (axis 0) or columns (axis 1) of ``box`` that are page colour or one flat colour."""
@@ -126,6 +164,10 @@ class _Cutter:
         main = np.asarray(_main_colour(rgb), dtype=np.int16)
         lines = rgb if axis == 0 else rgb.transpose(1, 0, 2)
         blank = ~ink.any(axis=1 - axis)
+        ink_lines = ink if axis == 0 else ink.T
+        for s, e in runs(blank):
+            if e - s <= GRIDLINE_MAX_PX and _inside_fill(lines, ink_lines, s, e):
+                blank[s:e] = False
         # Only a line that is ink from end to end can be one flat colour other than the
         # page's (a line near the page colour is blank already): test just those.
         full = np.flatnonzero(ink.mean(axis=1 - axis) >= 0.97)
@@ -174,15 +216,30 @@ class _Cutter:
             return []
         ink = self.ink[y1:y2, x1:x2]
         ink = ink if axis == 0 else ink.T
+        # Drawing against the figure's commonest colour too (white cards on a grey page).
+        drawn = ink & (np.abs(lines - self.main).max(axis=2) > 10)
         out = []
         half = CORE_PX // 2
         for i in found:
+            if self._gridline_edge(lines, ink, int(i)) or _fills_meet(drawn, int(i)):
+                continue
             lo, hi = max(0, i - half), min(len(lines), i + half + 1)
             # Drawing that runs on across the step means the step is inside one drawing.
             # Cards' own top and bottom edges meet across the step: only the inside counts.
             if int(ink[lo:hi, 6:-6].all(axis=0).sum()) <= 1 and not _enclosed(ink, lo, hi, i):
                 out.append(self._band_middle(lines, int(i) + 1))
         return out
+
+    @staticmethod
+    def _gridline_edge(lines: npt.NDArray[np.int16], ink: BoolArr, i: int) -> bool:
+        """Whether the step after line ``i`` is one side of a line at most GRIDLINE_MAX_PX
+        thick drawn across a fill (a white gridline over a tinted plot or a heatmap), or of
+        its anti-aliased fringe."""
+        return any(
+            _inside_fill(lines, ink, s, e)
+            for s in range(max(0, i - GRIDLINE_MAX_PX), i + 2)
+            for e in range(s + 1, s + 1 + GRIDLINE_MAX_PX)
+        )
 
     @staticmethod
     def _band_middle(lines: npt.NDArray[np.int16], cut: int) -> int:

@@ -1,0 +1,88 @@
+"""Panel finding on whole matplotlib figures of the classes real figures come in: gridlines
+over tinted plots and heatmaps, plots without top/right spines, unequal gridspec rows,
+panel letters, cards pasted with no gap. Each is drawn here; gold is each panel's axes
+(with its colour bar) as matplotlib itself places them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import matplotlib
+import numpy as np
+import pytest
+from PIL import Image
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from refocus_dsl.detect.figure import find_panels  # noqa: E402
+from refocus_dsl.layout import Box  # noqa: E402
+from refocus_dsl.scoring.common import iou  # noqa: E402
+
+Draw = Callable[[plt.Figure], list[list[plt.Axes]]]
+
+
+def render(draw: Draw, size: tuple[float, float], style: str = "default") -> tuple[
+    Image.Image, list[Box]
+]:
+    """The figure ``draw`` makes, and each panel's box (its axes' tight boxes, united)."""
+    with plt.style.context(style):
+        fig = plt.figure(figsize=size, dpi=100, layout="tight")
+        panels = draw(fig)
+        fig.canvas.draw()
+        w, h = fig.canvas.get_width_height()
+        rgb = np.array(np.asarray(fig.canvas.buffer_rgba())[:, :, :3])
+        boxes: list[Box] = []
+        for axes in panels:
+            bbs = [b for b in (a.get_tightbbox() for a in axes) if b is not None]
+            boxes.append((round(min(b.x0 for b in bbs)), round(h - max(b.y1 for b in bbs)),
+                          round(max(b.x1 for b in bbs)), round(h - min(b.y0 for b in bbs))))
+        plt.close(fig)
+    return Image.fromarray(rgb), boxes
+
+
+def assert_panels(image: Image.Image, want: list[Box], at: float = 0.75) -> None:
+    found = find_panels(image).boxes
+    assert len(found) == len(want), (found, want)
+    for got, box in zip(found, want, strict=True):
+        assert iou(got, box) >= at, (got, box)
+
+
+def _lines(ax: plt.Axes, seed: int) -> None:
+    """Lines over part of the shared x and y ranges: gridlines beyond them cross nothing."""
+    rng = np.random.default_rng(seed)
+    xs = np.arange(2010, 2014 + 2 * seed)
+    for _ in range(2):
+        ax.plot(xs, 8 * seed + np.cumsum(rng.uniform(0, 2, xs.size)), marker="o")
+
+
+def _bars(ax: plt.Axes, values: list[float]) -> None:
+    ax.bar([f"c{i}" for i in range(len(values))], values)
+
+
+@pytest.mark.parametrize("style", ["seaborn-v0_8-darkgrid", "ggplot"])
+def test_white_gridlines_on_a_tinted_plot_do_not_cut_it(style: str) -> None:
+    # White gridlines are page-coloured lines crossing the plot: they are no gaps.
+    def draw(fig: plt.Figure) -> list[list[plt.Axes]]:
+        axs = fig.subplots(2, 2, sharex=True, sharey=True)
+        for k, ax in enumerate(axs.flat):
+            _lines(ax, k)
+        return [[ax] for ax in axs.flat]
+
+    image, want = render(draw, (9, 6), style)
+    assert_panels(image, want)
+
+
+def test_heatmaps_with_gridlines_over_them_stay_whole() -> None:
+    def draw(fig: plt.Figure) -> list[list[plt.Axes]]:
+        rng = np.random.default_rng(3)
+        out = []
+        for k in range(3):
+            ax = fig.add_subplot(1, 3, k + 1)
+            im = ax.imshow(rng.random((6, 5)), cmap="viridis")
+            ax.set_xticks(range(5), [f"c{j}" for j in range(5)])
+            out.append([ax, fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04).ax])
+        return out
+
+    image, want = render(draw, (11, 3.5), "seaborn-v0_8-darkgrid")
+    assert_panels(image, want)
