@@ -163,7 +163,7 @@ class _Cutter:
         # empty column); a flat line of another colour is a rule or two frames meeting.
         main = np.asarray(_main_colour(rgb), dtype=np.int16)
         lines = rgb if axis == 0 else rgb.transpose(1, 0, 2)
-        blank = ~ink.any(axis=1 - axis)
+        blank: BoolArr = np.asarray(~ink.any(axis=1 - axis))
         ink_lines = ink if axis == 0 else ink.T
         for s, e in runs(blank):
             if e - s <= GRIDLINE_MAX_PX and _inside_fill(lines, ink_lines, s, e):
