@@ -86,3 +86,42 @@ def test_heatmaps_with_gridlines_over_them_stay_whole() -> None:
 
     image, want = render(draw, (11, 3.5), "seaborn-v0_8-darkgrid")
     assert_panels(image, want)
+
+
+@pytest.mark.parametrize(("rows", "cols"), [(2, 2), (1, 3)])
+def test_despined_bar_grid_is_not_cut_at_a_bar_edge(rows: int, cols: int) -> None:
+    # With no top spine, the tallest bar's edge runs from the plot's top to its axis: a
+    # straight step across the whole plot, crossed only by the axis at one end.
+    def draw(fig: plt.Figure) -> list[list[plt.Axes]]:
+        axs = fig.subplots(rows, cols, squeeze=False)
+        for k, ax in enumerate(axs.flat):
+            _bars(ax, [30 + 9 * k, 100, 45, 20 + 5 * k, 60])
+            ax.set_ylim(0, 100)  # the tallest bar reaches the top of the plot
+            ax.spines[["top", "right"]].set_visible(False)
+        return [[ax] for ax in axs.flat]
+
+    image, want = render(draw, (4 * cols, 3.2 * rows))
+    assert_panels(image, want)
+
+
+def _card(w: int, h: int, bars: list[int]) -> Image.Image:
+    """A white card with a soft grey border band (as web charts are shot) and bars."""
+    card = np.full((h, w, 3), 255, dtype=np.uint8)
+    for k, tone in enumerate((245, 243, 241, 236, 244)):  # the border band, outside in
+        card[k, k : w - k] = card[h - 1 - k, k : w - k] = tone
+        card[k : h - k, k] = card[k : h - k, w - 1 - k] = tone
+    base = h - 40
+    card[base : base + 2, 30 : w - 20] = 60
+    for i, v in enumerate(bars):
+        x = 40 + i * (w - 70) // len(bars)
+        card[base - v : base, x : x + 24] = (40, 110, 200)
+    return Image.fromarray(card)
+
+
+def test_cards_pasted_with_no_gap_and_unequal_heights() -> None:
+    # Two cards edge to edge on a grey page, the left one shorter: page shows under it
+    # beside the taller card's border band, which stays with the taller card.
+    page = Image.new("RGB", (2 * 21 + 300 + 340, 2 * 21 + 420), (233, 233, 233))
+    page.paste(_card(300, 220, [120, 80, 150, 60]), (21, 21))
+    page.paste(_card(340, 420, [300, 200, 250, 120, 90]), (321, 21))
+    assert_panels(page, [(21, 21, 321, 241), (321, 21, 661, 441)], at=0.9)

@@ -42,6 +42,8 @@ drawn over a tinted plot area or a heatmap, not a gap between panels (gaps the i
 are 4 px and up; drawn gridlines are 1-2 px at screen resolution)."""
 FILL_DEPTH = 4
 """How far a fill must run on each side of such a line (beyond its anti-aliased edge)."""
+END_PX = 6
+"""Lines this close to a box's end are its edge (a card's border, an axis under its plot)."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,9 @@ def _inside_fill(lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int
     flat_b = np.abs(before - ref_b).max(axis=(0, 2)) <= 10
     flat_a = np.abs(after - ref_a).max(axis=(0, 2)) <= 10
     same = np.abs(ref_b - ref_a).max(axis=1) <= 10
-    fill = flat_b & flat_a & same & ink[s - 2] & ink[e + 1]
+    # The line itself is of another colour than the fill (a blank run is page colour).
+    other = (np.abs(lines[s:e].astype(np.int16) - ref_b).max(axis=2) > 10).all(axis=0)
+    fill = flat_b & flat_a & same & other & ink[s - 2] & ink[e + 1]
     touched = int((ink[s - 1] | ink[e]).sum())
     n = int(fill.sum())
     return n >= CORE_PX and n >= 0.5 * touched
@@ -125,6 +129,41 @@ def _fills_meet(drawn: BoolArr, i: int) -> bool:
         return False
     both = drawn[i - FILL_DEPTH : i + 1].all(axis=0) & drawn[i + 1 : i + 2 + FILL_DEPTH].all(axis=0)
     return float(both.mean()) >= 0.6
+
+
+def _snap_to_card(ink: BoolArr, cut: int) -> int:
+    """``cut`` moved onto the edge of the card that reaches past the other: where one card
+    is shorter, page shows beside the taller card's border band, and that whole band
+    (ink along those lines, up to RULE_MAX_PX) belongs to the taller card."""
+    n = len(ink)
+    for side in (-1, 1):
+        probe = cut - RULE_MAX_PX - 1 if side < 0 else cut + RULE_MAX_PX
+        if not 0 <= probe < n:
+            continue
+        bare = ~ink[probe]  # positions where the shorter card is absent
+        if bare.mean() < 0.1:
+            continue
+        edge = cut
+        while side < 0 and edge > probe + 1 and ink[edge - 1][bare].mean() >= 0.9:
+            edge -= 1
+        while side > 0 and edge < probe - 1 and ink[edge][bare].mean() >= 0.9:
+            edge += 1
+        if edge != cut:
+            return edge
+    return cut
+
+
+def _axis_at_one_end(window: BoolArr) -> bool:
+    """Whether a thin line crosses the ``window`` of lines around a step at one end of it
+    and nothing crosses at the other end: an axis the step's fill stands on (a bar's edge
+    in a plot without a top spine). Cards pasted together have their edges at both ends
+    (equal heights) or at neither."""
+    cross = window.all(axis=0)
+    n = cross.size
+    thin = [(s, e) for s, e in runs(cross) if e - s <= GRIDLINE_MAX_PX + 1]
+    at_start = any(s < END_PX for s, _ in thin)
+    at_end = any(e > n - END_PX for _, e in thin)
+    return at_start != at_end
 
 
 def _enclosed(ink: BoolArr, lo: int, hi: int, step: int) -> bool:
@@ -226,8 +265,12 @@ class _Cutter:
             lo, hi = max(0, i - half), min(len(lines), i + half + 1)
             # Drawing that runs on across the step means the step is inside one drawing.
             # Cards' own top and bottom edges meet across the step: only the inside counts.
-            if int(ink[lo:hi, 6:-6].all(axis=0).sum()) <= 1 and not _enclosed(ink, lo, hi, i):
-                out.append(self._band_middle(lines, int(i) + 1))
+            if (
+                int(drawn[lo:hi, END_PX:-END_PX].all(axis=0).sum()) <= 1
+                and not _enclosed(ink, lo, hi, i)
+                and not _axis_at_one_end(drawn[lo:hi])
+            ):
+                out.append(_snap_to_card(ink, self._band_middle(lines, int(i) + 1)))
         return out
 
     @staticmethod
