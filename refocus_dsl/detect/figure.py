@@ -158,7 +158,7 @@ def _axis_at_one_end(window: BoolArr) -> bool:
     and nothing crosses at the other end: an axis the step's fill stands on (a bar's edge
     in a plot without a top spine). Cards pasted together have their edges at both ends
     (equal heights) or at neither."""
-    cross = window.all(axis=0)
+    cross: BoolArr = np.asarray(window.all(axis=0))
     n = cross.size
     thin = [(s, e) for s, e in runs(cross) if e - s <= GRIDLINE_MAX_PX + 1]
     at_start = any(s < END_PX for s, _ in thin)
