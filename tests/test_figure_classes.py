@@ -125,3 +125,49 @@ def test_cards_pasted_with_no_gap_and_unequal_heights() -> None:
     page.paste(_card(300, 220, [120, 80, 150, 60]), (21, 21))
     page.paste(_card(340, 420, [300, 200, 250, 120, 90]), (321, 21))
     assert_panels(page, [(21, 21, 321, 241), (321, 21, 661, 441)], at=0.9)
+
+
+
+def test_confidence_is_lower_for_a_plot_cut_into_pieces() -> None:
+    # Evidence from the panels: a clean grid of plots scores high; the same figure read
+    # as pieces (fragments without plot lines of their own, unequal, out of line) lower.
+    from refocus_dsl.detect.figure import find_panels as panels_of
+    from refocus_dsl.detect.figure_confidence import figure_confidence, figure_evidence
+
+    def draw(fig: plt.Figure) -> list[list[plt.Axes]]:
+        axs = fig.subplots(2, 2)
+        for k, ax in enumerate(axs.flat):
+            _bars(ax, [30 + 9 * k, 80, 45, 20 + 5 * k, 60])
+        return [[ax] for ax in axs.flat]
+
+    image, want = render(draw, (8, 6))
+    found = panels_of(image)
+    assert found.evidence is not None
+    good = figure_confidence(found.evidence, len(found.boxes))
+    assert good >= 0.9, found.evidence
+    from refocus_dsl.detect.figure import long_runs
+
+    vertical, horizontal = long_runs(image)
+    x1, y1, x2, y2 = want[0]
+    mid = (x1 + x2) // 2
+    pieces = ((x1, y1, mid, y2), (mid, y1 + 15, x2, y2), *want[1:])
+    bad = figure_evidence(pieces, vertical, horizontal, seams=1)
+    assert figure_confidence(bad, len(pieces)) < good - 0.1, bad
+
+
+@pytest.mark.parametrize("style", ["seaborn-v0_8-darkgrid", "ggplot"])
+def test_grouped_bars_on_a_tinted_plot_are_not_cut_where_they_touch(style: str) -> None:
+    # Touching bars of two series, the tallest reaching the top: their edges are steps
+    # across the whole plot, but between two fills, not between two panels.
+    def draw(fig: plt.Figure) -> list[list[plt.Axes]]:
+        axs = fig.subplots(2, 2)
+        for k, ax in enumerate(axs.flat):
+            x = np.arange(5)
+            ax.bar(x, [40 + 5 * k, 100, 35, 60, 50], 0.4)
+            ax.bar(x + 0.4, [20, 45, 70 - 5 * k, 30, 55], 0.4)
+            ax.set_xticks(x + 0.2, [f"c{i}" for i in range(5)])
+            ax.set_ylim(0, 100)
+        return [[ax] for ax in axs.flat]
+
+    image, want = render(draw, (8, 6), style)
+    assert_panels(image, want)

@@ -18,6 +18,12 @@ import numpy.typing as npt
 from PIL import Image
 
 from refocus_dsl.detect._raster import U8, border_colour, colour_distance, runs, to_rgb_array
+from refocus_dsl.detect.figure_confidence import (
+    FigureEvidence,
+    figure_confidence,
+    figure_evidence,
+    panel_rows,
+)
 from refocus_dsl.detect.panels import with_panel_layouts
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
@@ -48,10 +54,12 @@ END_PX = 6
 
 @dataclass(frozen=True)
 class Panels:
-    """Panel boxes in reading order, and thin text bands peeled off above or below them."""
+    """Panel boxes in reading order, thin text bands peeled off above or below them, and
+    the evidence for the reading (see :mod:`refocus_dsl.detect.figure_confidence`)."""
 
     boxes: tuple[Box, ...]
     bands: tuple[Box, ...]
+    evidence: FigureEvidence | None = None
 
 
 def _long_runs(ink: BoolArr, length: int) -> tuple[BoolArr, BoolArr]:
@@ -121,26 +129,34 @@ def _inside_fill(lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int
     return n >= CORE_PX and n >= 0.5 * touched
 
 
-def _fills_meet(drawn: BoolArr, i: int) -> bool:
-    """Whether the step between lines ``i`` and ``i + 1`` is where two fills meet (heatmap
-    cells, stacked bars): drawing runs FILL_DEPTH lines deep on both sides along most of
-    it. Panels pasted together meet at their own backgrounds or edges, not inside fills."""
-    if i < FILL_DEPTH or i + 1 + FILL_DEPTH > len(drawn):
+def _fills_meet(lines: npt.NDArray[np.int16], ink: BoolArr, i: int) -> bool:
+    """Whether the step between lines ``i`` and ``i + 1`` is where two fills meet (a bar
+    on a tinted plot, heatmap cells, stacked bars): on both sides one non-page colour
+    runs twice FILL_DEPTH lines deep along most of it. Panels pasted together meet at their
+    own margins or border bands, not inside fills."""
+    d = 2 * FILL_DEPTH  # deeper than a card's border band (about 5 px)
+    if i < d or i + 2 + d > len(lines):
         return False
-    both = drawn[i - FILL_DEPTH : i + 1].all(axis=0) & drawn[i + 1 : i + 2 + FILL_DEPTH].all(axis=0)
+    # The lines on either side of the step may be an anti-aliased blend: look past them.
+    sides = (lines[i - d : i], lines[i + 2 : i + 2 + d])
+    inked = (ink[i - d : i], ink[i + 2 : i + 2 + d])
+    both = np.ones(lines.shape[1], dtype=bool)
+    for side, side_ink in zip(sides, inked, strict=True):
+        both &= side_ink.all(axis=0) & (np.abs(side - side[0]).max(axis=(0, 2)) <= 10)
     return float(both.mean()) >= 0.6
 
 
 def _snap_to_card(ink: BoolArr, cut: int) -> int:
     """``cut`` moved onto the edge of the card that reaches past the other: where one card
-    is shorter, page shows beside the taller card's border band, and that whole band
-    (ink along those lines, up to RULE_MAX_PX) belongs to the taller card."""
+    is shorter, nothing is drawn on its side beside the taller card's border band, and
+    that whole band (ink along those lines, up to RULE_MAX_PX) belongs to the taller card."""
     n = len(ink)
     for side in (-1, 1):
         probe = cut - RULE_MAX_PX - 1 if side < 0 else cut + RULE_MAX_PX
         if not 0 <= probe < n:
             continue
-        bare = ~ink[probe]  # positions where the shorter card is absent
+        # Positions where that whole side holds no ink: the shorter card is absent there.
+        bare = ~(ink[: probe + 1] if side < 0 else ink[probe:]).any(axis=0)
         if bare.mean() < 0.1:
             continue
         edge = cut
@@ -191,9 +207,10 @@ class _Cutter:
         self.runs = _long_runs(self.ink, CORE_PX)  # (vertical runs, horizontal runs)
         self.struct = self.runs[0] | self.runs[1]
         self.bands: list[Box] = []
+        self.seams = 0
         self.main = np.asarray(_main_colour(rgb), dtype=np.int16)
 
-    def _separators(self, box: Box, axis: int) -> BoolArr:
+    def _separators(self, box: Box, axis: int, outer: Box | None = None) -> BoolArr:
         """Rows (axis 0) or columns (axis 1) of ``box`` that are page colour or one flat colour."""
         x1, y1, x2, y2 = box
         ink = self.ink[y1:y2, x1:x2]
@@ -202,7 +219,9 @@ class _Cutter:
         # empty column); a flat line of another colour is a rule or two frames meeting.
         main = np.asarray(_main_colour(rgb), dtype=np.int16)
         lines = rgb if axis == 0 else rgb.transpose(1, 0, 2)
-        blank: BoolArr = np.asarray(~ink.any(axis=1 - axis))
+        blank: BoolArr = np.asarray(
+            ~ink.any(axis=1 - axis) & ~self._edge_bands(box, axis, outer or box)
+        )
         ink_lines = ink if axis == 0 else ink.T
         for s, e in runs(blank):
             if e - s <= GRIDLINE_MAX_PX and _inside_fill(lines, ink_lines, s, e):
@@ -227,6 +246,24 @@ class _Cutter:
             if 4 <= e - s <= RULE_MAX_PX:
                 thick[s:e] = True
         out: BoolArr = blank | thick
+        return out
+
+    def _edge_bands(self, box: Box, axis: int, outer: Box) -> BoolArr:
+        """Ink of a band across the cut lying right against the two sides of the piece
+        ``outer`` that ``box`` was trimmed from: lines inked over nearly the box's whole
+        width (up to RULE_MAX_PX of them; a card's shadow or a frame's edge that an
+        earlier cut took off as a rule). A gap they cross is inside that card, not
+        between panels (the side bar of buttons in a web chart)."""
+        x1, y1, x2, y2 = box
+        out = np.zeros((y2 - y1) if axis == 0 else (x2 - x1), dtype=bool)
+        span = self.ink[:, x1:x2] if axis == 1 else self.ink[y1:y2].T
+        olo, ohi = (outer[1], outer[3]) if axis == 1 else (outer[0], outer[2])
+        for k, step in ((olo - 1, -1), (ohi, 1)):
+            full = 0
+            while 0 <= k < len(span) and full < RULE_MAX_PX and span[k].mean() >= 0.97:
+                out |= span[k]
+                k += step
+                full += 1
         return out
 
     def _content(self, box: Box) -> Box | None:
@@ -260,7 +297,7 @@ class _Cutter:
         out = []
         half = CORE_PX // 2
         for i in found:
-            if self._gridline_edge(lines, ink, int(i)) or _fills_meet(drawn, int(i)):
+            if self._gridline_edge(lines, ink, int(i)) or _fills_meet(lines, ink, int(i)):
                 continue
             lo, hi = max(0, i - half), min(len(lines), i + half + 1)
             # Drawing that runs on across the step means the step is inside one drawing.
@@ -298,10 +335,12 @@ class _Cutter:
         return (a + b) // 2
 
     def _pieces(
-        self, box: Box, axis: int, allow_edges: bool = False, depth: int = 0
+        self, box: Box, axis: int, allow_edges: bool = False, depth: int = 0,
+        outer: Box | None = None,
     ) -> list[tuple[int, int]]:
-        """Content segments of ``box`` along ``axis`` (absolute coordinates)."""
-        sep = self._separators(box, axis)
+        """Content segments of ``box`` (trimmed from ``outer``) along ``axis`` (absolute
+        coordinates)."""
+        sep = self._separators(box, axis, outer)
         origin = box[1] if axis == 0 else box[0]
         segs = runs(~sep)
         extent = (box[3] - box[1]) if axis == 0 else (box[2] - box[0])
@@ -311,6 +350,7 @@ class _Cutter:
         cuts = self._edges(box, axis) if len(big) < 2 and allow_edges and depth <= 3 else []
         cuts = [c for c in cuts if min(c, extent - c) >= 0.25 * extent]
         if cuts:
+            self.seams += len(cuts)
             split: list[tuple[int, int]] = []
             for s, e in segs:
                 inner = [c for c in cuts if s < c < e]
@@ -356,8 +396,8 @@ class _Cutter:
             pieces.pop()
         return (x1, pieces[0][0], x2, pieces[-1][1])
 
-    def _split(self, box: Box, axis: int, depth: int) -> list[Box]:
-        pieces = self._pieces(box, axis, allow_edges=self.edges, depth=depth)
+    def _split(self, box: Box, axis: int, depth: int, outer: Box | None = None) -> list[Box]:
+        pieces = self._pieces(box, axis, allow_edges=self.edges, depth=depth, outer=outer)
         extent = (box[3] - box[1]) if axis == 0 else (box[2] - box[0])
         # Text pieces (tick labels, legends, letters) join the nearer neighbour; they
         # never stand alone.
@@ -384,7 +424,7 @@ class _Cutter:
         if depth >= MAX_DEPTH:
             return [content]
         for axis in (0, 1):
-            parts = self._split(content, axis, depth)
+            parts = self._split(content, axis, depth, outer=box)
             if len(parts) >= 2 or parts[0] != content:
                 # One part smaller than the content: a rule along its side was taken
                 # off (a neighbour's frame edge); what is left may split further.
@@ -494,24 +534,21 @@ def find_panels(image: Image.Image, edges: bool = True) -> Panels:
             boxes[owner[0]] = (min(ob[0], ink[0]), ob[1], max(ob[2], ink[2]), ink[3])
         else:
             bands.append(ink)
-    return Panels(tuple(_reading_order(boxes)), tuple(bands))
+    ordered = tuple(_reading_order(boxes))
+    evidence = figure_evidence(ordered, cutter.runs[0], cutter.runs[1], cutter.seams)
+    return Panels(ordered, tuple(bands), evidence)
+
+
+def long_runs(image: Image.Image) -> tuple[BoolArr, BoolArr]:
+    """Ink of ``image`` on long vertical (first) and horizontal runs, as the panel finder
+    sees it: the drawing the figure's confidence looks for in each panel."""
+    rgb = to_rgb_array(image)
+    return _Cutter(rgb, _page_colour(rgb)).runs
 
 
 def _reading_order(boxes: list[Box]) -> list[Box]:
     """Row by row (boxes whose vertical extents overlap by half share a row), left to right."""
-    rows: list[list[Box]] = []
-    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
-        for row in rows:
-            top = min(r[1] for r in row)
-            bottom = max(r[3] for r in row)
-            overlap = min(bottom, b[3]) - max(top, b[1])
-            if overlap >= 0.5 * min(b[3] - b[1], bottom - top):
-                row.append(b)
-                break
-        else:
-            rows.append([b])
-    rows.sort(key=lambda row: min(r[1] for r in row))
-    return [b for row in rows for b in sorted(row, key=lambda b: b[0])]
+    return [b for row in panel_rows(boxes) for b in row]
 
 
 def _titles(image: Image.Image, panels: Panels, ocr: OcrEngine) -> tuple[list[str | None], str]:
@@ -582,6 +619,9 @@ def detect_figure(image: Image.Image, ocr: OcrEngine) -> Layout:
     notes = [f"{len(subplots)} panels"]
     if fig_title:
         notes.append(f"figure title: {fig_title}")
+    evidence = panels.evidence
     return Layout(
-        width=w, height=h, kind="figure", subplots=subplots, notes=tuple(notes), confidence=None
+        width=w, height=h, kind="figure", subplots=subplots, notes=tuple(notes),
+        confidence=figure_confidence(evidence, len(subplots)) if evidence else None,
+        detector={"evidence": evidence.as_dict()} if evidence else None,
     )
