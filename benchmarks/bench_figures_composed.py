@@ -19,6 +19,7 @@ class, panel count exact and F1 with ``kind="auto"`` (as a user gets it) and wit
 
 Run: python benchmarks/bench_figures_composed.py [--n 120] [--seed 1] [--failures DIR]
      python benchmarks/bench_figures_composed.py --classes [--per-class 20] [--only CLS]
+         [--dev FOLDER_OF_DEV_FIGURES]  (adds them to the confidence reliability table)
 The source images are read in place, never copied; composed figures are only
 written (with --failures) when detection misses.
 """
@@ -119,6 +120,8 @@ def run_classes(args: argparse.Namespace, sources: list[Path]) -> int:
             "as_figure": float(auto.kind == "figure"),
             "classified": float(classify_image(fig.image)[0] == "figure"),
             "seconds": t_auto,
+            "confidence": -1.0 if auto.confidence is None else auto.confidence,
+            "right": float(a["panel_count_exact"] == 1.0 and a["panel_f1_75"] == 1.0),
         })
         if f["panel_f1_75"] != 1.0 or auto.kind != "figure":
             print(f"missed {fig.cls} {k}: {fig.desc}: kind {auto.kind}, "
@@ -138,7 +141,41 @@ def run_classes(args: argparse.Namespace, sources: list[Path]) -> int:
     for cls, rs in [*rows.items(), ("ALL", every)]:
         cells = " ".join(f"{sum(r[key] for r in rs) / len(rs):11.3f}" for key, _ in cols)
         print(f"{cls:<12} {len(rs):>3} {cells}  {statistics.median(r['seconds'] for r in rs):.3f}")
+    if args.dev is not None:
+        every += dev_rows(args.dev)
+    print_reliability(every)
     return 0
+
+
+def dev_rows(folder: Path) -> list[dict[str, float]]:
+    """The development figures (gold JSON beside each PNG), detected with kind auto."""
+    from refocus_dsl.layout import load_layout
+
+    out = []
+    for png in sorted(folder.glob("*.png")):
+        gold = load_layout(png.with_suffix(".json"))
+        found = detect_layout(png, "auto", cache=False)
+        a = _panel_scores(found, gold)
+        right = a["panel_count_exact"] == 1.0 and a["panel_f1_75"] == 1.0
+        if not right:
+            print(f"missed dev {png.name}: kind {found.kind}, {len(found.subplots)} panels "
+                  f"found, {len(gold.subplots)} drawn", file=sys.stderr)
+        out.append({"confidence": -1.0 if found.confidence is None else found.confidence,
+                    "right": float(right)})
+    print(f"development figures (kind auto): {sum(r['right'] for r in out):.0f} / {len(out)} "
+          "right (count exact and F1@.75 = 1)")
+    return out
+
+
+def print_reliability(rows: list[dict[str, float]]) -> None:
+    """How often a reading is right per confidence bucket (none: a reading with no
+    confidence, e.g. a table)."""
+    print("confidence (kind auto)   n   right")
+    for name, lo, hi in (("none", -2.0, 0.0), ("< .5", 0.0, 0.5), (".5-.7", 0.5, 0.7),
+                         (".7-.9", 0.7, 0.9), (">= .9", 0.9, 2.0)):
+        mine = [r["right"] for r in rows if lo <= r["confidence"] < hi]
+        share = f"{sum(mine) / len(mine):.3f}" if mine else "-"
+        print(f"  {name:<20} {len(mine):>4}   {share}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--classes", action="store_true", help="the composed failure classes")
     ap.add_argument("--per-class", type=int, default=20)
     ap.add_argument("--only", nargs="*", help="only these classes")
+    ap.add_argument("--dev", type=Path, help="with --classes: also these development figures "
+                    "(PNG + gold JSON) in the confidence table")
     args = ap.parse_args(argv)
     sources = sorted(args.data.glob("*.png"))
     if args.classes:
