@@ -149,3 +149,19 @@ def _family() -> Any:
     if str(bench) not in sys.path:
         sys.path.insert(0, str(bench))
     return importlib.import_module("_table_family")
+
+
+def test_a_descender_beside_a_soft_rule_survives_the_rules_removal() -> None:
+    """Text set tight above a rule: the rule's even blur is taken off the line beside it,
+    the darker descender there stays for OCR."""
+    from refocus_dsl.detect._grid import Rule
+    from refocus_dsl.detect.table.text import clean_text_image
+
+    grey = np.full((40, 300), 240, np.uint8)
+    grey[20] = 80
+    grey[18:20] = 200
+    grey[21:23] = 200  # the rule's blur on both sides
+    grey[17:20, 50:53] = 90  # a descender reaching into it
+    out = clean_text_image(grey, np.full(40, 240.0), [Rule(20, 1, (0, 300))], [])
+    assert out[18, 51] <= 160 and out[19, 51] <= 160  # the old halo wipe made them 255
+    assert out[18, 150] >= 250 and out[21, 150] >= 250 and out[20, 150] == 255

@@ -245,13 +245,17 @@ RULE_HALO = 2
 
 
 def erase_rules(
-    arr: npt.NDArray[Any], h_rules: Sequence[Rule], v_rules: Sequence[Rule], value: bool | int
+    arr: npt.NDArray[Any],
+    h_rules: Sequence[Rule],
+    v_rules: Sequence[Rule],
+    value: bool | int,
+    halo: int = RULE_HALO,
 ) -> None:
-    """Set ``arr`` to ``value`` on every rule and its halo (in place).
+    """Set ``arr`` to ``value`` on every rule and ``halo`` pixels beside it (in place).
 
     Only along the rule: text beside a short rule stays.
     """
-    p = RULE_HALO
+    p = halo
     for r in h_rules:
         arr[max(0, r.pos - p) : r.end + p, max(0, r.span[0] - p) : r.span[1] + p] = value
     for r in v_rules:

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from refocus_dsl.detect._grid import Rule
-from refocus_dsl.detect.table.structure import Structure, erase_rules
+from refocus_dsl.detect.table.structure import RULE_HALO, Structure, erase_rules
 from refocus_dsl.layout import Box
 from refocus_dsl.ocr import OcrEngine, Word, working_scale
 
@@ -48,8 +48,38 @@ def clean_text_image(
     """Dark text on white whatever the background (dark headers inverted, shading removed)."""
     diff = np.abs(grey.astype(np.int16) - row_bg.astype(np.int16)[:, None])
     out: npt.NDArray[np.uint8] = _CLEAN_LUT[diff]
-    erase_rules(out, h_rules, v_rules, 255)
+    lift_halos(out, h_rules, v_rules)
+    erase_rules(out, h_rules, v_rules, 255, halo=0)
     return out
+
+
+def lift_halos(
+    out: npt.NDArray[np.uint8], h_rules: Sequence[Rule], v_rules: Sequence[Rule]
+) -> None:
+    """Take each rule's blur off the lines beside it (in place), keeping what is darker.
+
+    Beside a soft rule its blur is an even shade all along it, while a letter
+    there (the descender of a line set tight above a rule, a digit against a
+    column rule) is darker than that shade: each line beside a rule is lifted
+    by its own typical shade rather than wiped, so the letter stays.
+    """
+    p = RULE_HALO
+    for r in h_rules:
+        x1, x2 = max(0, r.span[0] - p), r.span[1] + p
+        for y in [*range(max(0, r.pos - p), r.pos), *range(r.end, min(out.shape[0], r.end + p))]:
+            _lift(out[y, x1:x2])
+    for r in v_rules:
+        y1, y2 = max(0, r.span[0] - p), r.span[1] + p
+        for x in [*range(max(0, r.pos - p), r.pos), *range(r.end, min(out.shape[1], r.end + p))]:
+            _lift(out[y1:y2, x])
+
+
+def _lift(line: npt.NDArray[np.uint8]) -> None:
+    if line.size == 0:
+        return
+    shade = 255 - int(np.median(line))
+    if shade > 0:
+        line[:] = np.minimum(255, line.astype(np.int16) + shade).astype(np.uint8)
 
 
 def stack_ocr(
