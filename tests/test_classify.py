@@ -348,7 +348,7 @@ def test_the_chart_detector_reuses_the_classifiers_pixel_work(
         return real(rgb)
 
     monkeypatch.setattr(chart, "prepare", counted)
-    img = _chart([3, 7, 5, 2, 6])
+    img = _chart([3, 7, 5, 2, 6], size=(5, 3.5))  # small enough to classify at its size
     auto = detect_layout(img, "auto", ocr=ocr, cache=False)
     assert auto.kind == "chart" and calls == []
     direct = detect_layout(img, "chart", ocr=ocr, cache=False)

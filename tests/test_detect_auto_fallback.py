@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+import pytest
+from PIL import Image
+
 from refocus_dsl.detect import _table_wins
 from refocus_dsl.layout import Category, Chart, Column, Layout, Table
 
@@ -29,3 +34,21 @@ def test_labelled_chart_is_kept_however_sure_the_table_is() -> None:
 def test_unsure_or_degenerate_table_does_not_win() -> None:
     assert not _table_wins(_table(0.80), _chart("", ""))
     assert not _table_wins(_table(0.99, n_columns=1), _chart(""))
+
+
+def test_a_figure_reading_of_one_unlabelled_chart_also_tries_the_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The classifier says figure, the figure detector finds one panel and reads it as
+    # a chart without labels: a sure table reading wins, as for a chart reading.
+    import refocus_dsl.detect as detect
+    from refocus_dsl.ocr import OcrEngine
+
+    detectors = {"figure": lambda img, ocr: _chart("", ""), "table": lambda img, ocr: _table(0.95)}
+    monkeypatch.setattr(detect, "_classified", lambda img: ("figure", "test", None))
+    monkeypatch.setattr(detect, "_detector", lambda kind: (detectors[kind], "1"))
+    img = Image.new("RGB", (100, 100), "white")
+    no_ocr = cast(OcrEngine, None)
+    assert detect._detect_kind(img, "auto", no_ocr, [])[2].kind == "table"
+    detectors["table"] = lambda img, ocr: _table(0.5)  # an unsure table does not win
+    assert detect._detect_kind(img, "auto", no_ocr, [])[2].kind == "chart"

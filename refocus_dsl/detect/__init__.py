@@ -122,9 +122,10 @@ def _detect_kind(
     fn, version = _detector(chosen)
     # The chart detector starts from the fills the classifier already read.
     layout = fn(img, engine, prepared) if chosen == "chart" and prepared else fn(img, engine)
-    if kind == "auto" and chosen == "chart" and _unlabelled(layout):
-        # The classifier sees only pixels; ruled or shaded tables can look like bars.
-        # When the chart reading found no label at all, let the table detector try.
+    if kind == "auto" and chosen != "table" and layout.kind == "chart" and _unlabelled(layout):
+        # The classifier sees only pixels; ruled or shaded tables can look like bars
+        # (or like panels, which then come back as one chart). When the chart reading
+        # found no label at all, let the table detector try.
         table_fn, table_version = _detector("table")
         table = table_fn(img, engine)
         if _table_wins(table, layout):

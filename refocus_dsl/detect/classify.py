@@ -50,6 +50,8 @@ MIN_BAR_SPAN = 0.08
 """Share of the image's side that a chart's longest bar spans at the least."""
 FILLED = 0.75
 """Share of a bar's extent along its length that its colour covers at the least."""
+MAX_TEXT_FILL = 0.1
+"""Share of a piece that solid dark fills cover at most when it holds only a table's text."""
 EQUAL_WIDTH = 0.25
 """Largest difference in thickness between a chart's bars, as a share of the median."""
 MAX_COLOURS = 10
@@ -319,8 +321,13 @@ def _text_across(ink: npt.NDArray[np.bool_], panels: tuple[Box, ...]) -> bool:
     above the other). A panel's plot is a band of ink far taller than a text line,
     and the few lines two panels of one template share (tick labels, legend) are
     not all they hold."""
-    for a in panels:
-        for b in panels:
+    fills = _eroded(ink, SOLID_PX)
+    # A plot draws fills (bars, areas) over a fair part of its panel; a table's fills
+    # are a header or section band at most.
+    texts = [p for p in panels
+             if fills[p[1]:p[3], p[0]:p[2]].mean() < MAX_TEXT_FILL] if fills.size else []
+    for a in texts:
+        for b in texts:
             for axis in (0, 1):  # 0: b right of a, lines are rows; 1: b under a, columns
                 lo, hi = (1, 3) if axis == 0 else (0, 2)
                 if not a[2 - axis] <= b[axis] + 2 or a == b:
@@ -332,6 +339,11 @@ def _text_across(ink: npt.NDArray[np.bool_], panels: tuple[Box, ...]) -> bool:
                 for p in (a, b):
                     block = (ink[top:bottom, p[0]:p[2]] if axis == 0
                              else ink[p[1]:p[3], top:bottom])
+                    # thin rules across the lines (a ruled table's) are no line of text
+                    across = np.zeros(block.shape[1 - axis], dtype=bool)
+                    for s, e in _runs(np.asarray(block.mean(axis=axis) >= 0.6)):
+                        across[s:e] = e - s <= 3
+                    block = block[:, ~across] if axis == 0 else block[~across]
                     found = _runs(np.asarray(block.any(axis=1 - axis)))
                     sizes = [e - s for s, e in found]
                     # A plot's drawing is one band far bigger than a line of text (rows),
@@ -436,7 +448,8 @@ def features(
     )
     return Features(
         len(lengths), distinct, bars.cover if bars is not None else 0.0,
-        len(big), cover, balance, crosses, len(big) >= 2 and _text_across(ink, big),
+        len(big), cover, balance, crosses,
+        bars is None and len(big) >= 2 and _text_across(dark, big),  # a table has no bars
     )
 
 
