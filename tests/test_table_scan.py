@@ -165,3 +165,28 @@ def test_a_descender_beside_a_soft_rule_survives_the_rules_removal() -> None:
     out = clean_text_image(grey, np.full(40, 240.0), [Rule(20, 1, (0, 300))], [])
     assert out[18, 51] <= 160 and out[19, 51] <= 160  # the old halo wipe made them 255
     assert out[18, 150] >= 250 and out[21, 150] >= 250 and out[20, 150] == 255
+
+
+def test_row_agreement_drops_when_two_rows_are_read_as_one() -> None:
+    """Evidence for calibration: a row whose every cell holds two lines is two rows."""
+    import dataclasses
+
+    from refocus_dsl.detect.table.build import make_grid, row_agreement
+    from refocus_dsl.detect.table.rows import Rows, find_rows
+    from refocus_dsl.detect.table.structure import Structure, find_structure
+
+    drawn = draw_table(make_cells(8, 4, 9), style="grid", size=16, pad=6)
+    st = find_structure(grey_of(drawn.image))
+    assert isinstance(st, Structure)
+    rows = find_rows(st, [])
+    assert isinstance(rows, Rows)
+    table = (drawn.col_bounds[0], drawn.row_bounds[0], drawn.col_bounds[-1], drawn.row_bounds[-1])
+    right = make_grid(st, rows, drawn.col_bounds[1:-1], table, [])
+    assert row_agreement(right, 1, {}) == 1.0
+    spans = list(rows.spans)
+    spans[3:5] = [(spans[3][0], spans[4][1])]  # rows 3 and 4 read as one
+    cuts = list(rows.cut_at)
+    del cuts[3]
+    merged_rows = dataclasses.replace(rows, spans=tuple(spans), cut_at=tuple(cuts))
+    merged = make_grid(st, merged_rows, drawn.col_bounds[1:-1], table, [])
+    assert row_agreement(merged, 1, {}) < 0.9

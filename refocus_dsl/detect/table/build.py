@@ -24,7 +24,7 @@ from refocus_dsl.detect.table.columns import (
     split_at_bounds,
     text_groups,
 )
-from refocus_dsl.detect.table.rows import Rows
+from refocus_dsl.detect.table.rows import Rows, text_lines
 from refocus_dsl.detect.table.structure import Structure, partial_rule
 from refocus_dsl.detect.table.text import ink_box, join_words, read_regions
 from refocus_dsl.layout import Box, Cell, Column, Layout, Row, Table
@@ -218,6 +218,32 @@ def column_alignment(grid: Grid, n_header: int, spanning: dict[int, int], line_h
     return aligned * (1.0 - float(np.mean(crossed)))
 
 
+def row_agreement(grid: Grid, n_header: int, spanning: dict[int, int]) -> float:
+    """How well the body's rows agree with one row of text each (0..1): evidence for the grid.
+
+    A wrapped cell holds two lines while its neighbours hold one; when every
+    filled cell of a row holds two separate lines of text, two rows were read
+    as one (a missed rule or gap). The share of body rows (two or more filled
+    cells, no spanning cell) that do not look like that.
+    """
+    xb, ink = grid.xb, grid.ink
+    checked = doubled = 0
+    for r in range(n_header, len(grid.spans)):
+        if r in spanning:
+            continue
+        a, b = grid.spans[r]
+        lines = []
+        for j in range(len(xb) - 1):
+            prof = ink[a:b, xb[j] + 2 : xb[j + 1] - 2].sum(axis=1).astype(np.int64)
+            if prof.any():
+                lines.append(len(text_lines(prof, 0, b - a)))
+        if len(lines) < 2:
+            continue
+        checked += 1
+        doubled += all(n >= 2 for n in lines)
+    return 1.0 - doubled / checked if checked else 1.0
+
+
 def _assemble(
     grid: Grid,
     items: Sequence[Sequence[HeaderItem]],
@@ -297,9 +323,12 @@ def build_layout(
         )
         conf *= 0.5
     alignment = column_alignment(grid, n_header, spans_of, rows.line_h)
-    conf *= 0.6 + 0.4 * alignment
+    agreement = row_agreement(grid, n_header, spans_of)
+    conf *= (0.6 + 0.4 * alignment) * (0.6 + 0.4 * agreement)
     if alignment < 0.7:
         notes.append(f"the body's text keeps to its columns poorly (alignment {alignment:.2f})")
+    if agreement < 0.9:
+        notes.append(f"some rows hold two lines in every cell (row agreement {agreement:.2f})")
     notes.append("cell text read for the header rows and the first column only")
     return Layout(
         width=w,
@@ -312,7 +341,10 @@ def build_layout(
             "rows_by": rows.rows_by,
             "columns_by": col_mode,
             "ocr_rereads": rereads,
-            "evidence": {"column_alignment": round(alignment, 3)},
+            "evidence": {
+                "column_alignment": round(alignment, 3),
+                "row_agreement": round(agreement, 3),
+            },
             "seconds": {"structure": round(t_struct, 4), "text": round(t_ocr, 4)},
         },
     )
