@@ -12,8 +12,9 @@ cover most of the image, and a single chart that whitespace happens to cut is
 recognised because its bars keep their regular spacing across the cut, which
 separate panels never do.
 
-Everything is measured on a copy reduced to at most WORK_SIDE pixels a side, so
-the cost stays a small share of detection whatever the image's size.
+Everything is measured on a copy reduced to at most WORK_SIDE pixels a side and
+WORK_PIXELS in all, so the cost stays a small share of detection whatever the
+image's size.
 """
 
 from __future__ import annotations
@@ -40,10 +41,15 @@ Kind = Literal["table", "chart", "figure"]
 
 WORK_SIDE = 800
 """Longest side of the copy the features are measured on."""
+WORK_PIXELS = 200_000
+"""Most pixels of that copy: bars, panels and text lines keep their shape at this
+size, and the classifier's cost stays a small share of detection's."""
 SOLID_PX = 2
 """Ink that survives shrinking by this many pixels (in the reduced copy) is a fill."""
 PAGE_NOISE = 16
 """Largest spread about the page colour taken for noise (light tints differ by more)."""
+BORDER_DEPTH = 3
+"""Depth of the outer band the page colour is read from, in pixels of the reduced copy."""
 MIN_BAR_COVER = 0.003
 """Share of the image that a chart's bars cover at the least."""
 MIN_BAR_SPAN = 0.08
@@ -85,8 +91,12 @@ class Features:
 
 
 def reduced(image: Image.Image) -> tuple[U8, int]:
-    """The image as RGB, reduced by a whole factor to at most WORK_SIDE a side."""
-    factor = max(1, -(-max(image.size) // WORK_SIDE))
+    """The image as RGB, reduced by a whole factor to at most WORK_SIDE a side and
+    WORK_PIXELS pixels."""
+    w, h = image.size
+    factor = max(1, -(-max(w, h) // WORK_SIDE))
+    while (w // factor) * (h // factor) > WORK_PIXELS:
+        factor += 1
     if factor > 1 and image.mode not in ("RGB", "RGBA", "L"):
         image = image.convert("RGBA")
     small = image if factor == 1 else image.reduce(factor)
@@ -137,7 +147,9 @@ def _bars_of(mask: npt.NDArray[np.bool_], vertical: bool) -> Bars | None:
         if float(np.median(seg / np.maximum(extent, 1))) < FILLED:
             continue
         centres.append((s + e) / 2.0)
-        lengths.append(length)
+        # How far it reaches (not how much of it is filled): a table's stripes all
+        # reach across the table, however much text each holds.
+        lengths.append(float(np.median(extent)))
         widths.append(float(e - s))
         starts.append(float(np.median(first[s:e])))
         ends.append(float(np.median(last[s:e])))
@@ -180,7 +192,7 @@ def bar_evidence(
     text strokes, gridlines and rules are gone and fills of any colour stay, however
     noise, blur or compression have spread their colour. ``prepared``: the chart
     detector's fill pixels and palette for ``rgb`` (computed when not given)."""
-    page = border_colour(rgb)
+    page = _page(rgb)
     solid = _eroded(colour_distance(rgb, page) > 30, SOLID_PX)
     # Light fills (grey bars on a tinted plot) are too close to the page for that,
     # and touching bars of a group merge: each frequent colour's own pixels are
@@ -372,10 +384,12 @@ def _empty_between(bars: npt.NDArray[np.bool_], dark: npt.NDArray[np.bool_]) -> 
 def _distinct(lengths: list[float]) -> bool:
     """Bars of a chart differ in length; a table's stripes and bands are nearly all one
     length (a header band or a last short stripe may differ)."""
-    if len(lengths) < 2 or max(lengths) - min(lengths) <= 3:
+    if len(lengths) < 2 or max(lengths) - min(lengths) <= 2:
         return False
     median = float(np.median(lengths))
-    same = sum(1 for v in lengths if abs(v - median) <= 2) / len(lengths)
+    # Lengths are extents (how far each reaches), so a table's stripes are one length
+    # to the pixel, however much text each holds.
+    same = sum(1 for v in lengths if abs(v - median) <= 1) / len(lengths)
     return same < 0.7
 
 
@@ -386,6 +400,22 @@ def _spread(rgb: U8, page: tuple[int, int, int]) -> float:
     return float(np.percentile(colour_distance(edge[None, :, :], page), 75))
 
 
+def _border_band(rgb: U8) -> U8:
+    """The pixels of the image's outer band (BORDER_DEPTH deep, or a twentieth of its
+    short side), as one row of colours."""
+    d = max(1, min(max(BORDER_DEPTH, min(rgb.shape[:2]) // 20), min(rgb.shape[:2]) // 4))
+    return np.concatenate([
+        rgb[:d].reshape(-1, 3), rgb[-d:].reshape(-1, 3),
+        rgb[:, :d].reshape(-1, 3), rgb[:, -d:].reshape(-1, 3),
+    ])
+
+
+def _page(rgb: U8) -> tuple[int, int, int]:
+    """The page colour: the commonest on the image's outer band, a few pixels deep, so
+    a frame drawn along the edge (a pixel wide in the reduced copy) is not taken for it."""
+    return border_colour(_border_band(rgb)[None, :, :])
+
+
 def _clean_page(rgb: U8) -> U8:
     """``rgb`` with noise and JPEG ringing off the page, so whitespace between panels is
     blank again: a 3x3 mean (grain shrinks to a third; a median would cost ten times
@@ -394,8 +424,7 @@ def _clean_page(rgb: U8) -> U8:
     soft = np.array(Image.fromarray(rgb).filter(ImageFilter.BoxBlur(1)).convert("RGB"))
     # The page from the unblurred border (the blur smears a frame that touches the
     # image's edge over the border ring); its median, so grain does not move it.
-    edge = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
-    r, g, b = (int(v) for v in np.median(edge, axis=0))
+    r, g, b = (int(v) for v in np.median(_border_band(rgb), axis=0))
     page = (r, g, b)
     near = colour_distance(soft, page) <= min(PAGE_NOISE, 2 * _spread(soft, page) + 2)
     soft[near] = page
@@ -441,8 +470,8 @@ def features(
     cover = sum((b[2] - b[0]) * (b[3] - b[1]) for b in big) / float(max(1, w * h))
     areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in big]
     balance = min(areas) / max(areas) if areas else 0.0
-    dark = colour_distance(rgb, border_colour(rgb)) > 60
-    ink = colour_distance(clean, border_colour(clean)) > PAGE_NOISE
+    dark = colour_distance(rgb, _page(rgb)) > 60
+    ink = colour_distance(clean, _page(clean)) > PAGE_NOISE
     crosses = bars is not None and mask is not None and (
         _one_bar_each(bars, big) or _open_between(bars, big, ink) or _crosses(mask, dark, big)
     )
