@@ -81,6 +81,10 @@ class Group:
         )
 
 
+Piece = tuple[int, int, int, int, int]
+"""A solid run group before it is a :class:`Rect`: (colour, x1, y1, x2, y2)."""
+
+
 def _runs(labels: I32, min_len: int) -> tuple[I64, I64, I64, I64]:
     """All horizontal runs of one label: (row, x1, x2, label) arrays, label >= 0."""
     h, w = labels.shape
@@ -96,7 +100,7 @@ def _runs(labels: I32, min_len: int) -> tuple[I64, I64, I64, I64]:
     return rows, x1, x1 + (ends - starts), vals.astype(np.int64)
 
 
-def _group_runs(rows: I64, x1: I64, x2: I64, vals: I64) -> list[tuple[int, int, int, int, int]]:
+def _group_runs(rows: I64, x1: I64, x2: I64, vals: I64) -> list[Piece]:
     """Runs with the same (label, x1, x2) on consecutive rows -> (label, x1, y1, x2, y2)."""
     if rows.size == 0:
         return []
@@ -133,16 +137,46 @@ def _heal(labels: I32, excluded: set[int], width: int = 3) -> I32:
     return out
 
 
+def _knit(raw: list[Piece], jitter: int) -> list[Piece]:
+    """Pieces of one colour on touching rows whose sides differ by at most ``jitter`` px,
+    joined: on a blurred or grainy image a bar's edge pixels fall either side of it
+    row by row, so its rows no longer start and end alike and it comes apart into
+    strips. The joined piece keeps the sides of its tallest part."""
+    out: list[list[int]] = []
+    open_by: dict[tuple[int, int], list[int]] = {}  # (colour, next row) -> pieces ending there
+    for c, a, y1, b, y2 in sorted(raw, key=lambda t: (t[0], t[2], t[1])):
+        best = -1
+        for i in open_by.get((c, y1), []):
+            m = out[i]
+            if abs(m[1] - a) <= jitter and abs(m[3] - b) <= jitter:
+                best = i
+                break
+        if best < 0:
+            out.append([c, a, y1, b, y2, y2 - y1])
+            open_by.setdefault((c, y2), []).append(len(out) - 1)
+            continue
+        m = out[best]
+        open_by[(c, y1)].remove(best)
+        if y2 - y1 > m[5]:  # the taller part's sides
+            m[1], m[3], m[5] = a, b, y2 - y1
+        m[4] = y2
+        open_by.setdefault((c, y2), []).append(best)
+    return [(c, a, y1, b, y2) for c, a, y1, b, y2, _ in out]
+
+
 def find_rects(
-    labels: I32, excluded: set[int], min_side: int = 3, min_area: int = 12
+    labels: I32, excluded: set[int], min_side: int = 3, min_area: int = 12, jitter: int = 0
 ) -> list[Rect]:
-    """Solid rectangles of one palette colour, rejoined across thin interruptions."""
+    """Solid rectangles of one palette colour, rejoined across thin interruptions and
+    (``jitter`` > 0: a blurred or grainy image) across edges that wander by that much."""
     labels = _heal(labels, excluded)
     rows, x1, x2, vals = _runs(labels, 1)
     keep = np.ones(vals.size, dtype=bool)
     for c in excluded:
         keep &= vals != c
     raw = _group_runs(rows[keep], x1[keep], x2[keep], vals[keep])
+    if jitter > 0:
+        raw = _knit(raw, jitter)
     # Rejoin pieces split vertically (gridline or text across a bar): same colour and columns.
     raw.sort(key=lambda t: (t[0], t[1], t[3], t[2]))
     merged: list[list[int]] = []

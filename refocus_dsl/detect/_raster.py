@@ -182,11 +182,9 @@ class Palette:
     counts: tuple[int, ...]
 
 
-def palette(rgb: U8, min_count: int) -> Palette:
-    """Label every pixel with its frequent colour (bins of 8 levels, neighbouring bins merged)."""
-    q = (rgb >> _SHIFT).astype(np.int32)
-    packed = (q[..., 0] * _LEVELS + q[..., 1]) * _LEVELS + q[..., 2]
-    hist = np.bincount(packed.ravel(), minlength=_LEVELS**3)
+def _folded_bins(hist: I64, min_count: int) -> tuple[list[int], I32]:
+    """Frequent bins, each a colour unless a much fuller neighbour bin takes it in; the
+    lookup from bin to colour index (-1: rare)."""
     big = np.flatnonzero(hist >= min_count)
     big_set = {int(b) for b in big}
     # A bin next to a much fuller bin is that fill's spill (noise, a bin edge): fold it in.
@@ -206,15 +204,58 @@ def palette(rgb: U8, min_count: int) -> Palette:
     roots = sorted({t for b, t in target.items() if target.get(t, t) == t})
     index = {r: i for i, r in enumerate(roots)}
     lut = np.full(_LEVELS**3, -1, dtype=np.int32)
-    counts = [0] * len(roots)
-    sums = np.zeros((len(roots), 3), dtype=np.float64)
     for b, t in target.items():
-        if t not in index:  # its target folds elsewhere: keep it as its own colour
-            continue
-        i = index[t]
-        lut[b] = i
-        counts[i] += int(hist[b])
+        if t in index:  # else its target folds elsewhere: it is dropped as rare
+            lut[b] = index[t]
+    return roots, lut
+
+
+def _bin_centres(bins: I64) -> npt.NDArray[np.float64]:
+    """Each packed bin's centre colour (0..255 a channel), one row per bin."""
+    rgb = np.stack([bins // (_LEVELS * _LEVELS), (bins // _LEVELS) % _LEVELS, bins % _LEVELS], -1)
+    return np.asarray(rgb * (1 << _SHIFT) + (1 << (_SHIFT - 1)), dtype=np.float64)
+
+
+def _merge_near(
+    hist: I64, lut: I32, colours: npt.NDArray[np.float64], counts: I64, tolerance: float
+) -> tuple[I32, npt.NDArray[np.int32]]:
+    """Colours within ``tolerance`` of a fuller one are that fill (grain, JPEG's blocky
+    chroma or a bin edge split it over bins of similar counts, in any direction); then
+    every bin seen, however rare, takes the nearest colour within ``tolerance`` of its
+    centre (plus half a bin: a centre is up to that far from its pixels).
+    Returns the new bin lookup and, per old colour, its new index."""
+    kept: list[int] = []  # old colour indices that stay colours, fullest first
+    new_of = np.full(len(colours), -1, dtype=np.int32)
+    for i in np.argsort(-counts, kind="stable").tolist():
+        near = [k for k, j in enumerate(kept) if np.abs(colours[i] - colours[j]).max() <= tolerance]
+        new_of[i] = near[0] if near else len(kept)
+        if not near:
+            kept.append(i)
+    out = np.full(lut.shape, -1, dtype=np.int32)
+    own = lut >= 0
+    out[own] = new_of[lut[own]]
+    rare = np.flatnonzero((hist > 0) & ~own)
+    if kept and rare.size:
+        dist = np.abs(_bin_centres(rare)[:, None, :] - colours[kept][None]).max(axis=2)
+        nearest = dist.argmin(axis=1)
+        ok = dist[np.arange(rare.size), nearest] <= tolerance + (1 << (_SHIFT - 1))
+        out[rare[ok]] = nearest[ok].astype(np.int32)
+    return out, new_of
+
+
+def palette(rgb: U8, min_count: int, tolerance: float = 0.0) -> Palette:
+    """Label every pixel with its frequent colour (bins of 8 levels, neighbouring bins merged).
+
+    ``tolerance`` (0..255, how far grain or re-encoding spreads one fill): see
+    :func:`_merge_near`.
+    """
+    q = (rgb >> _SHIFT).astype(np.int32)
+    packed = (q[..., 0] * _LEVELS + q[..., 1]) * _LEVELS + q[..., 2]
+    hist = np.bincount(packed.ravel(), minlength=_LEVELS**3)
+    roots, lut = _folded_bins(hist, min_count)
     labels = lut[packed]
+    counts = np.bincount(lut + 1, weights=hist, minlength=len(roots) + 1)[1:].astype(np.int64)
+    sums = np.zeros((len(roots), 3), dtype=np.float64)
     if roots:
         flat = labels.ravel()
         keep = flat >= 0
@@ -222,5 +263,16 @@ def palette(rgb: U8, min_count: int) -> Palette:
             sums[:, c] = np.bincount(
                 flat[keep], weights=rgb[..., c].ravel()[keep], minlength=len(roots)
             )
-    colours = tuple(tuple(int(round(v / max(n, 1))) for v in sums[i]) for i, n in enumerate(counts))
-    return Palette(labels, colours, tuple(counts))  # type: ignore[arg-type]
+    means = sums / np.maximum(counts, 1)[:, None]
+    if tolerance > 0 and roots:
+        lut, new_of = _merge_near(hist, lut, means, counts, tolerance)
+        labels = lut[packed]
+        # Merged colours: their pixels' mean; rare bins taken in are few and near.
+        n = int(new_of.max()) + 1
+        sums = np.stack(
+            [np.bincount(new_of, weights=sums[:, c], minlength=n) for c in range(3)], -1
+        )
+        means = sums / np.maximum(np.bincount(new_of, weights=counts, minlength=n), 1)[:, None]
+        counts = np.bincount(lut + 1, weights=hist, minlength=n + 1)[1:].astype(np.int64)
+    colours = tuple((int(round(m[0])), int(round(m[1])), int(round(m[2]))) for m in means)
+    return Palette(labels, colours, tuple(int(c) for c in counts))

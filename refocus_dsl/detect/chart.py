@@ -20,16 +20,25 @@ Pipeline (each step in its own helper module):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageFilter
+from PIL import Image
 
-from refocus_dsl.detect._bars import Bars, Group, Rect, bars_for, excluded_colours, find_rects
+from refocus_dsl.detect._bars import (
+    Bars,
+    Group,
+    Rect,
+    bars_for,
+    excluded_colours,
+    find_rects,
+)
 from refocus_dsl.detect._bars import group_bars as _group_bars
+from refocus_dsl.detect._fills import denoised, refine_edges
 from refocus_dsl.detect._labels import (
     Phrase,
     bands,
@@ -62,55 +71,27 @@ class _Strip:
 def find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
     """The best bars and the solid rectangles they were chosen from (the classifier's
     evidence of a bar chart)."""
-    bars, rects, _ = _palette_bars(rgb)
+    bars, rects, _ = _palette_bars(prepare(rgb))
     return bars, rects
-
-
-NOISY = 2.0
-"""Median grey step between horizontal neighbours above which an image counts as
-grainy (a flat-filled chart's is 0: its fills are uniform)."""
-
-
-def flattened(rgb: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """``rgb``, or on a grainy image (scan noise, a camera) its 3x3 median: grain
-    spreads a flat fill over many palette bins, so no run of one colour is a bar;
-    the median restores the fills and keeps their edges."""
-    g = gray(rgb)
-    step = float(np.median(np.abs(np.diff(g, axis=1)))) if g.shape[1] > 1 else 0.0
-    if step <= NOISY:
-        return rgb
-    smooth = Image.fromarray(np.ascontiguousarray(rgb), "RGB").filter(ImageFilter.MedianFilter(3))
-    return np.asarray(smooth, dtype=np.uint8)
-
-
-def _bar_palette(rgb: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], Palette]:
-    """The pixels bars are read from (grain flattened) and their palette."""
-    rgb = flattened(rgb)
-    return rgb, _fill_palette(rgb)
-
-
-def _fill_palette(rgb: npt.NDArray[Any]) -> Palette:
-    h, w = rgb.shape[:2]
-    return palette(rgb, max(30, h * w // 20000))
 
 
 def prepare(rgb: npt.NDArray[Any]) -> Prepared:
     """What :func:`detect_chart` reads its fills from: the kind classifier computes it
     once and hands it over (see :mod:`refocus_dsl.detect.prepared`)."""
-    flat = flattened(rgb)
-    # Not grainy: flattening it again would measure the same and keep it as it is.
-    source = rgb if flat is rgb else flattened(flat)
-    return Prepared((int(rgb.shape[1]), int(rgb.shape[0])), flat, source, _fill_palette(source))
+    work = denoised(rgb)
+    h, w = work.rgb.shape[:2]
+    pal = palette(work.rgb, max(30, h * w // 20000), work.tolerance)
+    return Prepared((int(rgb.shape[1]), int(rgb.shape[0])), work.rgb, work.rgb, pal, work.grain)
 
 
-def _palette_bars(
-    rgb: npt.NDArray[Any], pixels: tuple[npt.NDArray[Any], Palette] | None = None
-) -> tuple[Bars, list[Rect], Palette]:
+def _palette_bars(prep: Prepared) -> tuple[Bars, list[Rect], Palette]:
     """The bars, every solid rectangle, and the palette (the series need its colours)."""
-    rgb, pal = pixels if pixels is not None else _bar_palette(rgb)
+    rgb, pal = prep.bar_pixels, prep.palette
     h, w = rgb.shape[:2]
     page = border_colour(rgb)
-    rects = find_rects(pal.labels, excluded_colours(pal, rgb, page))
+    # Edges a grainy or blurred image leaves wander by a pixel or two either way.
+    jitter = 2 if prep.grain > 0 else 0
+    rects = find_rects(pal.labels, excluded_colours(pal, rgb, page), jitter=jitter)
     bv = bars_for(rects, "vertical", pal.counts, (w, h))
     bh = bars_for(rects, "horizontal", pal.counts, (w, h))
     return (bv if bv.score >= bh.score else bh), rects, pal
@@ -579,7 +560,9 @@ def detect_chart(
     if prepared is None or not prepared.fits((w, h)):
         prepared = prepare(rgb)
     flat = prepared.flat
-    bars, rects, pal = _palette_bars(flat, (prepared.bar_pixels, prepared.palette))
+    bars, rects, pal = _palette_bars(prepared)
+    if prepared.grain > 0:  # grainy or blurred: edges from the fills' colour steps
+        bars = dataclasses.replace(bars, bars=refine_edges(flat, bars.bars))
     groups = _group_bars(bars)
     if not groups:
         return Layout(

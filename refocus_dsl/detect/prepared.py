@@ -25,6 +25,9 @@ class Prepared:
     bar_pixels: U8
     """The pixels the palette labels (``flat`` flattened once more where still grainy)."""
     palette: Palette
+    grain: float = 0.0
+    """Grain left in ``bar_pixels`` (0 on flat fills): when there is any, the chart
+    detector knits wandering edges and refines its bars' sides."""
 
     def fits(self, size: tuple[int, int]) -> bool:
         """Whether this was computed for an image of ``size``."""

@@ -1,0 +1,97 @@
+"""Bar charts that went through a scanner or a camera: grain, blur, JPEG, smaller size.
+
+Charts are drawn here with matplotlib (exact geometry), degraded with Pillow and
+numpy, and their bars must still be found where they were drawn.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from chart_helpers import Drawn, draw_chart
+from PIL import Image, ImageFilter
+
+from refocus_dsl.detect._fills import denoised, grain
+from refocus_dsl.detect._raster import palette
+from refocus_dsl.detect.chart import detect_chart
+from refocus_dsl.layout import Box
+from refocus_dsl.ocr import OcrEngine
+from refocus_dsl.scoring.common import iou
+
+
+def _grainy(image: Image.Image, sigma: float, seed: int = 0) -> Image.Image:
+    """Grey grain of standard deviation ``sigma`` added to every channel alike."""
+    arr = np.asarray(image.convert("RGB"), dtype=np.float32)
+    noise = np.random.default_rng(seed).normal(0.0, sigma, size=arr.shape[:2])
+    return Image.fromarray(np.clip(arr + noise[..., None], 0, 255).astype(np.uint8), "RGB")
+
+
+def _scanned(image: Image.Image, scale: float) -> tuple[Image.Image, float]:
+    """Smaller, softened, grainy and JPEG'd, as a scan of a printed chart comes back."""
+    small = image.convert("RGB").resize(
+        (round(image.width * scale), round(image.height * scale)), Image.Resampling.BOX
+    )
+    soft = _grainy(small.filter(ImageFilter.GaussianBlur(0.7)), 4.0, seed=1)
+    buf = io.BytesIO()
+    soft.save(buf, format="JPEG", quality=60)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB"), scale
+
+
+def _scaled(box: Box, s: float) -> Box:
+    return (round(box[0] * s), round(box[1] * s), round(box[2] * s), round(box[3] * s))
+
+
+def _bars_found(image: Image.Image, drawn: Drawn, ocr: OcrEngine, s: float = 1.0) -> None:
+    chart = detect_chart(image, ocr).chart
+    assert chart is not None
+    found = [c.bar_bbox for c in chart.categories if c.bar_bbox is not None]
+    assert len(found) == len(drawn.bars), found
+    for got, want in zip(found, drawn.bars, strict=True):
+        assert iou(got, _scaled(want, s)) >= 0.8, (got, _scaled(want, s))
+
+
+def test_grain_is_measured_and_flat_fills_have_none() -> None:
+    flat = np.full((60, 80), 150, dtype=np.int16)
+    assert grain(flat) == 0.0
+    noisy = flat + np.random.default_rng(3).normal(0.0, 6.0, size=flat.shape)
+    assert 4.5 <= grain(noisy) <= 7.5
+
+
+def test_a_tolerant_palette_keeps_a_grainy_fill_one_colour() -> None:
+    # A fill on a bin edge (160 = 20 bins of 8) with grain: without tolerance its pixels
+    # fall into several bins of similar counts, none of which takes the others in.
+    fill = np.full((80, 80, 3), (148, 160, 160), dtype=np.uint8)
+    noise = np.random.default_rng(5).normal(0.0, 3.0, size=(80, 80, 1))
+    rgb = np.clip(fill + noise, 0, 255).astype(np.uint8)
+    plain = palette(rgb, 30).labels
+    assert np.bincount(plain[plain >= 0]).max() < 0.7 * plain.size
+    tolerant = palette(rgb, 30, tolerance=9.0)
+    assert len(tolerant.colours) == 1
+    assert np.mean(tolerant.labels == 0) >= 0.99
+    assert max(abs(a - b) for a, b in zip(tolerant.colours[0], (148, 160, 160), strict=True)) <= 2
+
+
+def test_a_clean_chart_is_read_as_it_is() -> None:
+    drawn = draw_chart(["North", "South", "East"], [[3.0, 5.0, 4.0]])
+    rgb = np.asarray(drawn.image.convert("RGB"))
+    work = denoised(rgb)
+    assert work.grain == 0.0 and work.rgb is rgb
+
+
+def test_bars_under_heavy_grain(ocr: OcrEngine) -> None:
+    drawn = draw_chart(
+        ["Apples", "Berlin", "Canada", "Delta"], [[3.0, 7.0, 5.0, 2.0], [4.0, 2.0, 6.0, 5.0]],
+        colours=["#93a3a3", "#d0b080"],
+    )
+    _bars_found(_grainy(drawn.image, 8.0), drawn, ocr)
+
+
+def test_horizontal_bars_from_a_scan(ocr: OcrEngine) -> None:
+    drawn = draw_chart(
+        ["Apples", "Berlin", "Canada", "Delta", "Energy"], [[3.0, 7.0, 5.0, 2.0, 6.0]],
+        horizontal=True, colours=["#5b8db8"],
+    )
+    image, s = _scanned(drawn.image, 0.5)
+    _bars_found(image, drawn, ocr, s)
