@@ -46,7 +46,6 @@ class Denoised:
     grain: float
 
 
-
 def grain(g: npt.NDArray[Any]) -> float:
     """Standard deviation of the grain in grey ``g``, from the differences of pixels
     :data:`GRAIN_LAG` apart along rows (robust: a median, so the few edges do not

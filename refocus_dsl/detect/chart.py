@@ -94,7 +94,10 @@ def _palette_bars(prep: Prepared) -> tuple[Bars, list[Rect], Palette]:
     rects = find_rects(pal.labels, excluded_colours(pal, rgb, page), jitter=jitter)
     bv = bars_for(rects, "vertical", pal.counts, (w, h))
     bh = bars_for(rects, "horizontal", pal.counts, (w, h))
-    return (bv if bv.score >= bh.score else bh), rects, pal
+    bars = bv if bv.score >= bh.score else bh
+    if prep.grain > 0:  # grainy or blurred: edges from the fills' colour steps
+        bars = dataclasses.replace(bars, bars=refine_edges(prep.bar_pixels, bars.bars))
+    return bars, rects, pal
 
 
 def _skip_ticks(
@@ -561,8 +564,6 @@ def detect_chart(
         prepared = prepare(rgb)
     flat = prepared.flat
     bars, rects, pal = _palette_bars(prepared)
-    if prepared.grain > 0:  # grainy or blurred: edges from the fills' colour steps
-        bars = dataclasses.replace(bars, bars=refine_edges(flat, bars.bars))
     groups = _group_bars(bars)
     if not groups:
         return Layout(
