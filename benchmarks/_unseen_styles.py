@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import random
+import shutil
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +65,10 @@ class Sample:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+"""Browsers the report tables are rendered with (the first on PATH), unless $CHROMIUM names one."""
+
+
 @dataclass
 class Context:
     """What generators share over a run: the data folder and a lazily started browser."""
@@ -75,19 +81,32 @@ class Context:
     def page(self) -> Any:
         """A headless Chromium page (Playwright), started on first use."""
         if self._page is None:
-            chromium = Path("/usr/bin/chromium")
             try:
                 from playwright.sync_api import sync_playwright
             except ImportError:
                 raise RendererMissing(
                     "playwright is not installed (pip install playwright)"
                 ) from None
-            if not chromium.exists():
-                raise RendererMissing(f"no Chromium at {chromium}")
-            self._pw = sync_playwright().start()
-            self._browser = self._pw.chromium.launch(
-                executable_path=str(chromium), args=["--no-sandbox"]
+            chromium = os.environ.get("CHROMIUM") or next(
+                (p for n in CHROMIUM_NAMES if (p := shutil.which(n))), None
             )
+            if chromium is None:
+                raise RendererMissing(
+                    f"no Chromium on PATH ({', '.join(CHROMIUM_NAMES)}; or set CHROMIUM)"
+                )
+            from playwright.sync_api import Error as PlaywrightError
+
+            self._pw = sync_playwright().start()
+            try:
+                self._browser = self._pw.chromium.launch(
+                    executable_path=chromium, args=["--no-sandbox"]
+                )
+            except PlaywrightError as exc:
+                self._pw.stop()
+                self._pw = None
+                raise RendererMissing(
+                    f"cannot start {chromium}: {exc.message.splitlines()[0]}"
+                ) from None
             self._page = self._browser.new_page(viewport={"width": 1200, "height": 900})
         return self._page
 

@@ -11,8 +11,8 @@ images are listed with their seed so each one can be reproduced alone
 Run: python benchmarks/bench_unseen.py [--n 20] [--styles table_scan,figure_mosaic]
      [--seed 0] [--data DIR] [--json out.json] [--failures] [--save-dir DIR]
 
-Report tables need headless Chromium (``pip install playwright`` and a
-``/usr/bin/chromium``); without them that style is skipped with a message.
+Report tables need headless Chromium (``pip install playwright`` and
+a ``chromium`` on PATH, or ``$CHROMIUM``); without them that style is skipped with a message.
 ``figure_pasted`` pastes development charts from ``--data``/charts/chartqa.
 """
 
