@@ -145,13 +145,13 @@ def test_confidence_is_lower_for_a_plot_cut_into_pieces() -> None:
     assert found.evidence is not None
     good = figure_confidence(found.evidence, len(found.boxes))
     assert good >= 0.9, found.evidence
-    from refocus_dsl.detect.figure import long_runs
+    from refocus_dsl.detect.figure import ink_and_runs
 
-    vertical, horizontal = long_runs(image)
     x1, y1, x2, y2 = want[0]
     mid = (x1 + x2) // 2
     pieces = ((x1, y1, mid, y2), (mid, y1 + 15, x2, y2), *want[1:])
-    bad = figure_evidence(pieces, vertical, horizontal, seams=1)
+    bad = figure_evidence(pieces, *ink_and_runs(image))
+    assert bad.seams == 1
     assert figure_confidence(bad, len(pieces)) < good - 0.1, bad
 
 

@@ -207,7 +207,6 @@ class _Cutter:
         self.runs = _long_runs(self.ink, CORE_PX)  # (vertical runs, horizontal runs)
         self.struct = self.runs[0] | self.runs[1]
         self.bands: list[Box] = []
-        self.seams = 0
         self.main = np.asarray(_main_colour(rgb), dtype=np.int16)
 
     def _separators(self, box: Box, axis: int, outer: Box | None = None) -> BoolArr:
@@ -350,7 +349,6 @@ class _Cutter:
         cuts = self._edges(box, axis) if len(big) < 2 and allow_edges and depth <= 3 else []
         cuts = [c for c in cuts if min(c, extent - c) >= 0.25 * extent]
         if cuts:
-            self.seams += len(cuts)
             split: list[tuple[int, int]] = []
             for s, e in segs:
                 inner = [c for c in cuts if s < c < e]
@@ -535,15 +533,16 @@ def find_panels(image: Image.Image, edges: bool = True) -> Panels:
         else:
             bands.append(ink)
     ordered = tuple(_reading_order(boxes))
-    evidence = figure_evidence(ordered, cutter.runs[0], cutter.runs[1], cutter.seams)
+    evidence = figure_evidence(ordered, cutter.ink, cutter.runs[0], cutter.runs[1])
     return Panels(ordered, tuple(bands), evidence)
 
 
-def long_runs(image: Image.Image) -> tuple[BoolArr, BoolArr]:
-    """Ink of ``image`` on long vertical (first) and horizontal runs, as the panel finder
-    sees it: the drawing the figure's confidence looks for in each panel."""
+def ink_and_runs(image: Image.Image) -> tuple[BoolArr, BoolArr, BoolArr]:
+    """Ink of ``image``, and its ink on long vertical and horizontal runs, as the panel
+    finder sees them: the drawing the figure's confidence looks for in each panel."""
     rgb = to_rgb_array(image)
-    return _Cutter(rgb, _page_colour(rgb)).runs
+    cutter = _Cutter(rgb, _page_colour(rgb))
+    return cutter.ink, cutter.runs[0], cutter.runs[1]
 
 
 def _reading_order(boxes: list[Box]) -> list[Box]:

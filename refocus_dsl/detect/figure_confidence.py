@@ -37,7 +37,7 @@ class FigureEvidence:
     size_balance: float  # smallest panel area over the median panel's
     row_alignment: float  # share of panels sharing a row whose top or bottom lines up
     gap_agreement: float  # gaps between neighbours in a row: smallest over largest
-    seams: int  # cuts made at a colour step where no gap showed
+    seams: int  # pairs of panels meeting with no gap (cut at a colour step)
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(float(v), 3) for k, v in asdict(self).items()}
@@ -59,21 +59,39 @@ def panel_rows(boxes: tuple[Box, ...] | list[Box]) -> list[list[Box]]:
     return [sorted(r) for r in rows]
 
 
-def _plot_like(vertical: BoolArr, horizontal: BoolArr, box: Box) -> bool:
+def _plot_like(vertical: BoolArr, horizontal: BoolArr, ink: BoolArr, box: Box) -> bool:
+    """Long lines or fills across a third of the panel both ways, or ink over most of it
+    (a tinted plot area or a heatmap, cut into short runs by its own gridlines)."""
     x1, y1, x2, y2 = box
+    if float(ink[y1:y2, x1:x2].mean()) >= 0.4:
+        return True
     tall = int(vertical[y1:y2, x1:x2].sum(axis=0).max(initial=0))
     wide = int(horizontal[y1:y2, x1:x2].sum(axis=1).max(initial=0))
     return tall >= PLOT_SHARE * (y2 - y1) and wide >= PLOT_SHARE * (x2 - x1)
 
 
+def _touching(boxes: tuple[Box, ...]) -> int:
+    """Pairs of panels that meet with no gap at all: cut at a colour step, not a gap."""
+    n = 0
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1 :]:
+            across = min(a[3], b[3]) - max(a[1], b[1]) > 0 and min(
+                abs(a[2] - b[0]), abs(b[2] - a[0])) <= 1
+            down = min(a[2], b[2]) - max(a[0], b[0]) > 0 and min(
+                abs(a[3] - b[1]), abs(b[3] - a[1])) <= 1
+            n += across or down
+    return n
+
+
 def figure_evidence(
-    boxes: tuple[Box, ...], vertical: BoolArr, horizontal: BoolArr, seams: int
+    boxes: tuple[Box, ...], ink: BoolArr, vertical: BoolArr, horizontal: BoolArr
 ) -> FigureEvidence:
-    """The evidence for panels ``boxes`` given the long vertical and horizontal runs of
-    ink (the masks the panel finder computed)."""
+    """The evidence for panels ``boxes`` given the ink and its long vertical and
+    horizontal runs (the masks the panel finder computed)."""
+    seams = _touching(boxes)
     if not boxes:
         return FigureEvidence(0.0, 0.0, 0.0, 0.0, seams)
-    plot = sum(_plot_like(vertical, horizontal, b) for b in boxes) / len(boxes)
+    plot = sum(_plot_like(vertical, horizontal, ink, b) for b in boxes) / len(boxes)
     areas = sorted((b[2] - b[0]) * (b[3] - b[1]) for b in boxes)
     balance = min(1.0, areas[0] / max(1.0, float(np.median(areas))))
     shared = aligned = 0
