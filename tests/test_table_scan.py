@@ -190,3 +190,16 @@ def test_row_agreement_drops_when_two_rows_are_read_as_one() -> None:
     merged_rows = dataclasses.replace(rows, spans=tuple(spans), cut_at=tuple(cuts))
     merged = make_grid(st, merged_rows, drawn.col_bounds[1:-1], table, [])
     assert row_agreement(merged, 1, {}) < 0.9
+
+
+@pytest.mark.parametrize("seed", [31, 37])
+def test_a_stub_header_centred_over_two_header_rows_makes_no_third(seed: int) -> None:
+    """A booktabs two-level header: a group header over a short rule, the stub header
+    centred over both header rows. The text lines below the short rule and above the
+    next full rule are one header row (drawn by the benchmarks' report family)."""
+    image, gold, info = _family().render_family_table(seed, "report")
+    assert info.header == "merged"
+    layout = detect_layout(image, "table", ocr=OCR, cache=False)
+    assert gold.table is not None and layout.table is not None
+    assert len(layout.table.rows) == len(gold.table.rows)
+    assert len(layout.table.header_rows) == 2

@@ -77,6 +77,12 @@ def make_grid(
         elif y > r1a + 2 and y + t < r1b - 2:  # inside the second: the two rows are cut there
             spans[0:2] = [(r0a, y), (y + t, r1b)]
             cut_at[0] = mid
+        # text lines below the short rule and above the next full rule (a header cell
+        # centred over both header rows splits the lines) are the second header row
+        below = [r.pos for r in st.h_rules if r.pos > y + t]
+        while len(spans) > 2 and below and spans[2][1] <= min(below) and cut_at[1] is None:
+            spans[1:3] = [(spans[1][0], spans[2][1])]
+            del cut_at[1]
         n_header = 2
         notes.append("a rule under a spanning header: two header rows")
     yb = [ty1]
