@@ -291,20 +291,20 @@ class _Cutter:
             return []
         ink = self.ink[y1:y2, x1:x2]
         ink = ink if axis == 0 else ink.T
-        # Drawing against the figure's commonest colour too (white cards on a grey page).
-        drawn = ink & (np.abs(lines - self.main).max(axis=2) > 10)
         out = []
         half = CORE_PX // 2
         for i in found:
             if self._gridline_edge(lines, ink, int(i)) or _fills_meet(lines, ink, int(i)):
                 continue
             lo, hi = max(0, i - half), min(len(lines), i + half + 1)
+            # Drawing against the figure's commonest colour too (white cards on grey).
+            drawn = ink[lo:hi] & (np.abs(lines[lo:hi] - self.main).max(axis=2) > 10)
             # Drawing that runs on across the step means the step is inside one drawing.
             # Cards' own top and bottom edges meet across the step: only the inside counts.
             if (
-                int(drawn[lo:hi, END_PX:-END_PX].all(axis=0).sum()) <= 1
+                int(drawn[:, END_PX:-END_PX].all(axis=0).sum()) <= 1
                 and not _enclosed(ink, lo, hi, i)
-                and not _axis_at_one_end(drawn[lo:hi])
+                and not _axis_at_one_end(drawn)
             ):
                 out.append(_snap_to_card(ink, self._band_middle(lines, int(i) + 1)))
         return out
