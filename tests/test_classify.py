@@ -360,3 +360,17 @@ def test_two_nearly_equal_bars_on_a_big_image_are_a_chart() -> None:
     # The bars' far ends differ by about 1%: a few pixels on the reduced copy, where a
     # table's stripes reach exactly as far as each other.
     assert classify_kind(_chart([11.05, 10.9], size=(16, 10))) == "chart"
+
+
+def test_framed_panels_a_few_pixels_apart_are_a_figure() -> None:
+    # Frames 3 px apart: on the half-size copy the gap is a pixel or two, which a blur
+    # would close; a clean page is not blurred.
+    panels = [_chart(v, size=(4, 3)).convert("RGB") for v in ([3, 5, 2], [1, 4, 2, 5])]
+    w, h = panels[0].size
+    img = Image.new("RGB", (2 * w + 3 + 8, h + 8), "white")
+    d = ImageDraw.Draw(img)
+    for k, p in enumerate(panels):
+        x = 4 + k * (w + 3)
+        img.paste(p, (x, 4))
+        d.rectangle((x, 4, x + w - 1, 4 + h - 1), outline=(0, 0, 0), width=2)
+    assert classify_kind(img) == "figure"

@@ -50,12 +50,16 @@ PAGE_NOISE = 16
 """Largest spread about the page colour taken for noise (light tints differ by more)."""
 BORDER_DEPTH = 3
 """Depth of the outer band the page colour is read from, in pixels of the reduced copy."""
+GRAIN = 2
+"""A border straying this far from the page colour is grainy (see :func:`_spread`)."""
 MIN_BAR_COVER = 0.003
 """Share of the image that a chart's bars cover at the least."""
 MIN_BAR_SPAN = 0.08
 """Share of the image's side that a chart's longest bar spans at the least."""
 FILLED = 0.75
 """Share of a bar's extent along its length that its colour covers at the least."""
+MAX_LINE = 0.25
+"""Share of a piece's height that one band of text (a wrapped cell) takes at most."""
 MAX_TEXT_FILL = 0.1
 """Share of a piece that solid dark fills cover at most when it holds only a table's text."""
 EQUAL_WIDTH = 0.25
@@ -337,7 +341,8 @@ def _text_across(ink: npt.NDArray[np.bool_], panels: tuple[Box, ...]) -> bool:
     # A plot draws fills (bars, areas) over a fair part of its panel; a table's fills
     # are a header or section band at most.
     texts = [p for p in panels
-             if fills[p[1]:p[3], p[0]:p[2]].mean() < MAX_TEXT_FILL] if fills.size else []
+             if fills[p[1]:p[3], p[0]:p[2]].mean() < MAX_TEXT_FILL
+             and _text_lines(ink[p[1]:p[3], p[0]:p[2]])] if fills.size else []
     for a in texts:
         for b in texts:
             for axis in (0, 1):  # 0: b right of a, lines are rows; 1: b under a, columns
@@ -351,27 +356,46 @@ def _text_across(ink: npt.NDArray[np.bool_], panels: tuple[Box, ...]) -> bool:
                 for p in (a, b):
                     block = (ink[top:bottom, p[0]:p[2]] if axis == 0
                              else ink[p[1]:p[3], top:bottom])
-                    # thin rules across the lines (a ruled table's) are no line of text
+                    # Thin rules across the lines (a ruled table's) are no line of text;
+                    # nor, for pieces one above the other, a header or section band
+                    # spanning the table (a plot's fills are not in these pieces).
                     across = np.zeros(block.shape[1 - axis], dtype=bool)
                     for s, e in _runs(np.asarray(block.mean(axis=axis) >= 0.6)):
-                        across[s:e] = e - s <= 3
+                        if e - s <= 3 or axis == 1:
+                            across[max(0, s - SOLID_PX) : e + SOLID_PX] = True
                     block = block[:, ~across] if axis == 0 else block[~across]
                     found = _runs(np.asarray(block.any(axis=1 - axis)))
                     sizes = [e - s for s, e in found]
-                    # A plot's drawing is one band far bigger than a line of text (rows),
+                    # A plot's drawing is one band far taller than a line of text (rows),
                     # or filling most of the piece (columns); a table's are all text.
-                    if found and (max(sizes) <= 3 * float(np.median(sizes)) if axis == 0
-                                  else max(sizes) <= 0.5 * (bottom - top)):
+                    if found and max(sizes) <= (MAX_LINE if axis == 0 else 0.5) * (bottom - top):
                         sides.append(found)
                 if len(sides) < 2 or min(len(sides[0]), len(sides[1])) < 3 + (axis == 0):
                     continue
+                # most bands of the side with fewer (the other may have words apart)
+                few, many = sorted(sides, key=len)
                 matched = sum(
-                    1 for s, e in sides[0]
-                    if any(abs(s - s2) <= 2 or abs(e - e2) <= 2 for s2, e2 in sides[1])
+                    1 for s, e in few
+                    if any(abs(s - s2) <= 2 or abs(e - e2) <= 2 for s2, e2 in many)
                 )
-                if matched >= 3 + (axis == 0) and matched >= 0.6 * max(map(len, sides)):
+                if matched >= 3 + (axis == 0) and matched >= 0.6 * len(few):
                     return True
     return False
+
+
+def _text_lines(block: npt.NDArray[np.bool_]) -> bool:
+    """Whether ``block``'s ink lies in lines of text: three or more bands of rows, none
+    over MAX_LINE of its height (a plot's drawing makes one tall band; a
+    ruled table's thin rules down the lines do not count)."""
+    keep = []
+    for axis in (0, 1):  # rules down the lines, then rules along them
+        rules = np.zeros(block.shape[1 - axis], dtype=bool)
+        for s, e in _runs(np.asarray(block.mean(axis=axis) >= 0.6)):
+            rules[max(0, s - 1) : e + 1] = e - s <= 3
+        keep.append(~rules)
+    found = _runs(np.asarray(block[keep[1]][:, keep[0]].any(axis=1)))
+    sizes = [e - s for s, e in found]
+    return len(sizes) >= 3 and max(sizes) <= MAX_LINE * block.shape[0]
 
 
 def _empty_between(bars: npt.NDArray[np.bool_], dark: npt.NDArray[np.bool_]) -> bool:
@@ -421,11 +445,11 @@ def _clean_page(rgb: U8) -> U8:
     blank again: a 3x3 mean (grain shrinks to a third; a median would cost ten times
     more), then every pixel within the page's own spread of the page colour (as the
     image's border shows it, never more than PAGE_NOISE) set to that colour."""
-    soft = np.array(Image.fromarray(rgb).filter(ImageFilter.BoxBlur(1)).convert("RGB"))
-    # The page from the unblurred border (the blur smears a frame that touches the
+    # The page from the unblurred border (a blur smears a frame that touches the
     # image's edge over the border ring); its median, so grain does not move it.
     r, g, b = (int(v) for v in np.median(_border_band(rgb), axis=0))
     page = (r, g, b)
+    soft = np.array(Image.fromarray(rgb).filter(ImageFilter.BoxBlur(1)).convert("RGB"))
     near = colour_distance(soft, page) <= min(PAGE_NOISE, 2 * _spread(soft, page) + 2)
     soft[near] = page
     # The outermost ring unblurred (ink right at the edge stays), grain there taken off.
@@ -465,12 +489,19 @@ def features(
     bars, mask = bar_evidence(rgb, prepared) if min(h, w) >= 8 else (None, None)
     lengths = list(bars.lengths) if bars is not None else []
     distinct = _distinct(lengths)
-    panels = find_panels(Image.fromarray(clean), edges=False)
-    big = tuple(b for b in panels.boxes if (b[2] - b[0]) * (b[3] - b[1]) >= 0.05 * w * h)
+    page = _page(rgb)
+    big = _big_panels(clean, w * h)
+    if len(big) <= 1 and _spread(rgb, page) < GRAIN:
+        # The mean closes a gap of a pixel or two between two frames; a page without
+        # grain needs none: only colours within PAGE_NOISE of it (JPEG's ringing) go.
+        sharp = rgb.copy()
+        sharp[colour_distance(rgb, page) <= PAGE_NOISE] = page
+        split = _big_panels(sharp, w * h)
+        big = split if len(split) >= 2 else big
     cover = sum((b[2] - b[0]) * (b[3] - b[1]) for b in big) / float(max(1, w * h))
     areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in big]
     balance = min(areas) / max(areas) if areas else 0.0
-    dark = colour_distance(rgb, _page(rgb)) > 60
+    dark = colour_distance(rgb, page) > 60
     ink = colour_distance(clean, _page(clean)) > PAGE_NOISE
     crosses = bars is not None and mask is not None and (
         _one_bar_each(bars, big) or _open_between(bars, big, ink) or _crosses(mask, dark, big)
@@ -480,6 +511,12 @@ def features(
         len(big), cover, balance, crosses,
         bars is None and len(big) >= 2 and _text_across(dark, big),  # a table has no bars
     )
+
+
+def _big_panels(rgb: U8, area: int) -> tuple[Box, ...]:
+    """The panels of ``rgb`` that hold at least a twentieth of the image."""
+    boxes = find_panels(Image.fromarray(rgb), edges=False).boxes
+    return tuple(b for b in boxes if (b[2] - b[0]) * (b[3] - b[1]) >= 0.05 * area)
 
 
 def decide(f: Features) -> Kind:
