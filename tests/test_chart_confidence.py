@@ -1,9 +1,13 @@
-"""A chart's confidence falls when its tick labels do not sit under the bars they name."""
+"""A chart's confidence falls when its tick labels do not sit under the bars they name,
+or when much of its ink is in no fill's colour."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from chart_helpers import WORDS, draw_chart
+from PIL import Image
 
 from refocus_dsl.detect.chart import chart_confidence, detect_chart, label_alignment
 from refocus_dsl.ocr import OcrEngine
@@ -41,7 +45,8 @@ def test_correct_drawn_chart_keeps_its_confidence(ocr: OcrEngine, rotation: int)
     drawn = draw_chart(list(WORDS[4:9]), [[3.0, 7.0, 5.0, 2.0, 6.0]], rotation=rotation)
     layout = detect_chart(drawn.image, ocr)
     assert layout.detector is not None
-    assert layout.detector["evidence"] == {"label_alignment": 1.0}
+    evidence = layout.detector["evidence"]
+    assert evidence["label_alignment"] == 1.0 and evidence["clustered_ink"] >= 0.99
     assert layout.confidence is not None and layout.confidence >= 0.7
     assert not any("sit poorly" in n for n in layout.notes)
 
@@ -60,3 +65,19 @@ def test_big_image_scaling_keeps_each_bar_of_a_four_bar_category() -> None:
         (20, 40, 60, 200), None, (100, 80, 140, 200), (140, 120, 180, 200)
     )
     assert got.categories[0].bar_bbox == (20, 40, 180, 200)
+
+
+def test_ringing_that_leaves_ink_in_no_fill_colour_lowers_confidence(ocr: OcrEngine) -> None:
+    # JPEG at quality 30 rings around every edge: tesseract still reads its labels "sure"
+    # (and often wrong), but much of the ink is in no fill's colour.
+    drawn = draw_chart(list(WORDS[4:9]), [[3.0, 7.0, 5.0, 2.0, 6.0]])
+    clean = detect_chart(drawn.image, ocr)
+    buf = io.BytesIO()
+    drawn.image.convert("RGB").save(buf, format="JPEG", quality=30)
+    buf.seek(0)
+    jpeg = detect_chart(Image.open(buf).convert("RGB"), ocr)
+    assert clean.detector is not None and jpeg.detector is not None
+    assert jpeg.detector["evidence"]["clustered_ink"] < clean.detector["evidence"]["clustered_ink"]
+    assert jpeg.confidence is not None and clean.confidence is not None
+    assert jpeg.confidence < clean.confidence
+    assert chart_confidence(1.0, 95.0, 1.0, clustered=0.9) == pytest.approx(0.5)

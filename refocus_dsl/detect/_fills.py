@@ -17,7 +17,7 @@ import numpy.typing as npt
 from PIL import Image, ImageFilter
 
 from refocus_dsl.detect._bars import Rect
-from refocus_dsl.detect._raster import U8, gray
+from refocus_dsl.detect._raster import I32, U8, border_colour, colour_distance, gray
 
 NOISY = 2.0
 """Median grey step between horizontal neighbours above which an image counts as
@@ -139,3 +139,19 @@ def refine_edges(rgb: U8, bars: tuple[Rect, ...]) -> tuple[Rect, ...]:
             y2 = r.y2 + k - e if e is not None else y2
         out.append(Rect(r.colour, x1, y1, x2, y2) if x2 > x1 and y2 > y1 else r)
     return tuple(out)
+
+
+PAGE_STEP = 16
+"""Per-channel difference from the page colour beyond which a pixel is ink."""
+
+
+def clustered_ink(rgb: U8, labels: I32) -> float:
+    """Share of the ink (pixels off the page colour) that belongs to one of the palette's
+    fill colours (1.0 with no ink). A flat-filled chart leaves only anti-aliased edges
+    outside every fill (well under 1% of its ink); JPEG's ringing leaves several
+    percent, and with it text that reads less reliably."""
+    ink = colour_distance(rgb, border_colour(rgb)) > PAGE_STEP
+    n = int(ink.sum())
+    if n == 0:
+        return 1.0
+    return 1.0 - float(np.count_nonzero(ink & (labels < 0))) / n

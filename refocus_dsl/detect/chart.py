@@ -21,7 +21,6 @@ Pipeline (each step in its own helper module):
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +37,9 @@ from refocus_dsl.detect._bars import (
     find_rects,
 )
 from refocus_dsl.detect._bars import group_bars as _group_bars
-from refocus_dsl.detect._fills import denoised, refine_edges
+from refocus_dsl.detect._evidence import chart_confidence as chart_confidence
+from refocus_dsl.detect._evidence import label_alignment as label_alignment
+from refocus_dsl.detect._fills import clustered_ink, denoised, refine_edges
 from refocus_dsl.detect._labels import (
     Phrase,
     bands,
@@ -442,28 +443,25 @@ class _Cat:
     anchor: float | None = None  # where the label says its tick is (labels matched to a bar)
 
 
-def label_alignment(pairs: Sequence[tuple[float, float, float]], spacing: float) -> float:
-    """Share of tick labels sitting over/under the bars they are assigned to (0..1).
-
-    Each pair is a label's anchor along the category axis (its centre; the end at
-    its tick for a label turned part of the way) and its bar group's extent
-    (lo, hi). A label sits right when its anchor lies within the group, or, for a
-    group narrower than half the category spacing, within a quarter spacing of its
-    centre. Evidence for the pairing: a label half-way between two bars names
-    either. 1.0 when no label has a bar.
-    """
-    if not pairs:
-        return 1.0
-    ok = sum(
-        abs(a - (lo + hi) / 2.0) <= max((hi - lo) / 2.0, 0.25 * spacing) for a, lo, hi in pairs
+def _confidence(
+    cats: list[_Cat], spacing: float, prepared: Prepared, pal: Palette, notes: list[str]
+) -> tuple[float, dict[str, float]]:
+    """:func:`chart_confidence` of a reading, and the evidence it weighed (notes added
+    where the evidence disagrees)."""
+    paired = [(c.anchor, c.group.lo, c.group.hi) for c in cats
+              if c.label is not None and c.group is not None and c.anchor is not None]
+    conf_ocr = float(np.mean([c.label.confidence for c in cats if c.label is not None] or [0.0]))
+    alignment = label_alignment(paired, spacing)
+    if alignment < 0.7:
+        notes.append(f"tick labels sit poorly under their bars (alignment {alignment:.2f})")
+    clustered = clustered_ink(prepared.bar_pixels, pal.labels)
+    if clustered < 0.95:
+        notes.append(f"colours do not cluster into flat fills ({1 - clustered:.0%} of the ink)")
+    confidence = chart_confidence(
+        len(paired) / max(1, len(cats)), conf_ocr, alignment, clustered
     )
-    return ok / len(pairs)
-
-
-def chart_confidence(paired: float, ocr: float, alignment: float) -> float:
-    """0..1 from the share of categories with both a label and a bar, the labels' mean
-    OCR confidence (0..100, 90 counts as sure) and :func:`label_alignment`."""
-    return paired * min(1.0, ocr / 90.0) * (0.6 + 0.4 * alignment)
+    evidence = {"label_alignment": round(alignment, 3), "clustered_ink": round(clustered, 3)}
+    return confidence, evidence
 
 
 def _match(
@@ -649,13 +647,7 @@ def detect_chart(
                 bars=each,
             )
         )
-    paired = [(c.anchor, c.group.lo, c.group.hi) for c in cats
-              if c.label is not None and c.group is not None and c.anchor is not None]
-    conf_ocr = float(np.mean([c.label.confidence for c in cats if c.label is not None] or [0.0]))
-    alignment = label_alignment(paired, spacing)
-    if alignment < 0.7:
-        notes.append(f"tick labels sit poorly under their bars (alignment {alignment:.2f})")
-    confidence = chart_confidence(len(paired) / max(1, len(cats)), conf_ocr, alignment)
+    confidence, evidence = _confidence(cats, spacing, prepared, pal, notes)
     chart = Chart(
         type="bar",
         orientation=bars.orientation,
@@ -670,6 +662,6 @@ def detect_chart(
         detector={
             "bars": len(bars.bars),
             "label_angle": strip.angle if strip else None,
-            "evidence": {"label_alignment": round(alignment, 3)},
+            "evidence": evidence,
         },
     )
