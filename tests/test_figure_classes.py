@@ -171,3 +171,19 @@ def test_grouped_bars_on_a_tinted_plot_are_not_cut_where_they_touch(style: str) 
 
     image, want = render(draw, (8, 6), style)
     assert_panels(image, want)
+
+
+def test_white_cards_3px_apart_on_a_grey_page_are_two_panels() -> None:
+    # A thin page-coloured gap between two white cards is darker than the cards: it is
+    # no white gridline over a tint (as on a copy reduced to half size, gaps shrink).
+    def card(bars: list[int]) -> Image.Image:
+        a = np.full((260, 300, 3), 255, dtype=np.uint8)
+        a[220:222, 20:280] = 60
+        for i, v in enumerate(bars):
+            a[220 - v : 220, 30 + 60 * i : 60 + 60 * i] = (40, 110, 200)
+        return Image.fromarray(a)
+
+    page = Image.new("RGB", (2 * 10 + 600 + 3, 2 * 10 + 260), (231, 231, 231))
+    page.paste(card([120, 80, 190, 60]), (10, 10))
+    page.paste(card([50, 150, 100, 170]), (313, 10))
+    assert_panels(page, [(10, 10, 310, 270), (313, 10, 613, 270)], at=0.9)

@@ -121,8 +121,10 @@ def _inside_fill(lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int
     flat_b = np.abs(before - ref_b).max(axis=(0, 2)) <= 10
     flat_a = np.abs(after - ref_a).max(axis=(0, 2)) <= 10
     same = np.abs(ref_b - ref_a).max(axis=1) <= 10
-    # The line itself is of another colour than the fill (a blank run is page colour).
-    other = (np.abs(lines[s:e].astype(np.int16) - ref_b).max(axis=2) > 10).all(axis=0)
+    # The line itself is lighter than the fill (a white gridline on a tint); a darker
+    # line between two light fills is page showing between two white cards.
+    band = lines[s:e].astype(np.int16)
+    other = ((band.sum(axis=2) - ref_b.sum(axis=1)) > 30).all(axis=0)
     fill = flat_b & flat_a & same & other & ink[s - 2] & ink[e + 1]
     touched = int((ink[s - 1] | ink[e]).sum())
     n = int(fill.sum())
