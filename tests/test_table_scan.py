@@ -203,3 +203,45 @@ def test_a_stub_header_centred_over_two_header_rows_makes_no_third(seed: int) ->
     assert gold.table is not None and layout.table is not None
     assert len(layout.table.rows) == len(gold.table.rows)
     assert len(layout.table.header_rows) == 2
+
+
+def _two_level_header_table(midrule: bool) -> Image.Image:
+    """A group header over a short rule, a stub header centred over both header rows,
+    ten body rows and a bottom rule; with or without a full rule under the header."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), 16)
+    image = Image.new("RGB", (620, 420), "white")
+    draw = ImageDraw.Draw(image)
+    x = [30, 200, 330, 460, 590]
+    draw.line((x[0], 20, x[-1], 20), fill="black", width=2)
+    draw.text((x[0] + 5, 40), "Country", fill="black", font=font)
+    draw.text((x[1] + 80, 26), "Exports", fill="black", font=font)
+    draw.line((x[1] + 5, 48, x[3] - 5, 48), fill="black", width=1)
+    draw.text((x[3] + 10, 40), "Total", fill="black", font=font)
+    draw.text((x[1] + 10, 54), "Goods", fill="black", font=font)
+    draw.text((x[2] + 10, 54), "Services", fill="black", font=font)
+    top = 86 if midrule else 80
+    if midrule:
+        draw.line((x[0], 78, x[-1], 78), fill="black", width=1)
+    names = ["France", "Germany", "Italy", "Spain", "Poland", "Sweden", "Norway", "Greece",
+             "Ireland", "Austria"]  # fmt: skip
+    for i, name in enumerate(names):
+        draw.text((x[0] + 5, top + 30 * i), name, fill="black", font=font)
+        for c in range(1, 4):
+            draw.text((x[c] + 10, top + 30 * i), f"{(i * 37 + c * 11) % 97}.{c}", fill="black",
+                      font=font)  # fmt: skip
+    bottom = top + 30 * len(names)
+    draw.line((x[0], bottom, x[-1], bottom), fill="black", width=2)
+    return image.crop((0, 0, 620, bottom + 20))
+
+
+@pytest.mark.parametrize("midrule", [True, False])
+def test_a_two_level_header_keeps_the_body_out_of_its_second_row(midrule: bool) -> None:
+    """Without a rule under the header the next full rule is the table's bottom: the
+    body rows stay rows and do not join the second header row."""
+    layout = detect_layout(_two_level_header_table(midrule), "table", ocr=OCR, cache=False)
+    assert layout.table is not None
+    assert len(layout.table.rows) == 12 and len(layout.table.header_rows) == 2
+    assert [r.label for r in layout.table.rows][2:5] == ["France", "Germany", "Italy"]

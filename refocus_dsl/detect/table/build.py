@@ -78,9 +78,13 @@ def make_grid(
             spans[0:2] = [(r0a, y), (y + t, r1b)]
             cut_at[0] = mid
         # text lines below the short rule and above the next full rule (a header cell
-        # centred over both header rows splits the lines) are the second header row
+        # centred over both header rows splits the lines) are the second header row;
+        # only when that rule separates header from body: with no rule under the header
+        # the next one is the table's bottom, and the whole body would join the header
         below = [r.pos for r in st.h_rules if r.pos > y + t]
-        while len(spans) > 2 and below and spans[2][1] <= min(below) and cut_at[1] is None:
+        rule = min(below, default=ty2)
+        body_below = any(a > rule for a, _ in spans)
+        while body_below and len(spans) > 2 and spans[2][1] <= rule and cut_at[1] is None:
             spans[1:3] = [(spans[1][0], spans[2][1])]
             del cut_at[1]
         n_header = 2
