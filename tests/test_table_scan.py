@@ -205,9 +205,10 @@ def test_a_stub_header_centred_over_two_header_rows_makes_no_third(seed: int) ->
     assert len(layout.table.header_rows) == 2
 
 
-def _two_level_header_table(midrule: bool) -> Image.Image:
+def _two_level_header_table(midrule: bool, total: bool) -> Image.Image:
     """A group header over a short rule, a stub header centred over both header rows,
-    ten body rows and a bottom rule; with or without a full rule under the header."""
+    ten body rows and a bottom rule; with or without a full rule under the header, and
+    with or without a total row set off by a rule."""
     from matplotlib import font_manager
     from PIL import ImageFont
 
@@ -233,15 +234,24 @@ def _two_level_header_table(midrule: bool) -> Image.Image:
             draw.text((x[c] + 10, top + 30 * i), f"{(i * 37 + c * 11) % 97}.{c}", fill="black",
                       font=font)  # fmt: skip
     bottom = top + 30 * len(names)
+    if total:
+        draw.line((x[0], bottom - 4, x[-1], bottom - 4), fill="black", width=1)
+        draw.text((x[0] + 5, bottom), "Total", fill="black", font=font)
+        for c in range(1, 4):
+            draw.text((x[c] + 10, bottom), f"{500 + c}.0", fill="black", font=font)
+        bottom += 30
     draw.line((x[0], bottom, x[-1], bottom), fill="black", width=2)
     return image.crop((0, 0, 620, bottom + 20))
 
 
-@pytest.mark.parametrize("midrule", [True, False])
-def test_a_two_level_header_keeps_the_body_out_of_its_second_row(midrule: bool) -> None:
-    """Without a rule under the header the next full rule is the table's bottom: the
-    body rows stay rows and do not join the second header row."""
-    layout = detect_layout(_two_level_header_table(midrule), "table", ocr=OCR, cache=False)
+@pytest.mark.parametrize(("midrule", "total"), [(True, False), (False, False), (False, True)])
+def test_a_two_level_header_keeps_the_body_out_of_its_second_row(
+    midrule: bool, total: bool
+) -> None:
+    """Without a rule under the header the next full rule is a total's or the table's
+    bottom: the body rows stay rows and do not join the second header row."""
+    image = _two_level_header_table(midrule, total)
+    layout = detect_layout(image, "table", ocr=OCR, cache=False)
     assert layout.table is not None
-    assert len(layout.table.rows) == 12 and len(layout.table.header_rows) == 2
+    assert len(layout.table.rows) == 12 + total and len(layout.table.header_rows) == 2
     assert [r.label for r in layout.table.rows][2:5] == ["France", "Germany", "Italy"]

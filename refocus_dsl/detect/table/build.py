@@ -77,14 +77,25 @@ def make_grid(
         elif y > r1a + 2 and y + t < r1b - 2:  # inside the second: the two rows are cut there
             spans[0:2] = [(r0a, y), (y + t, r1b)]
             cut_at[0] = mid
-        # text lines below the short rule and above the next full rule (a header cell
-        # centred over both header rows splits the lines) are the second header row;
-        # only when that rule separates header from body: with no rule under the header
-        # the next one is the table's bottom, and the whole body would join the header
+        # A header cell centred over both header rows leaves a piece of a line below the
+        # short rule, or splits the second row's line: such pieces (shorter than a line,
+        # or closer than half a line) down to the next full rule are the second header
+        # row. Whole lines a row's gap apart are body rows, also when no rule closes the
+        # header (then the next full rule is a total's or the table's bottom).
         below = [r.pos for r in st.h_rules if r.pos > y + t]
         rule = min(below, default=ty2)
-        body_below = any(a > rule for a, _ in spans)
-        while body_below and len(spans) > 2 and spans[2][1] <= rule and cut_at[1] is None:
+        line = rows.line_h
+
+        def one_line(upper: tuple[int, int], lower: tuple[int, int]) -> bool:
+            piece = min(upper[1] - upper[0], lower[1] - lower[0]) < 0.75 * line
+            return piece or lower[0] - upper[1] < 0.5 * line
+
+        while (
+            len(spans) > 2
+            and spans[2][1] <= rule
+            and cut_at[1] is None
+            and one_line(spans[1], spans[2])
+        ):
             spans[1:3] = [(spans[1][0], spans[2][1])]
             del cut_at[1]
         n_header = 2
