@@ -503,40 +503,66 @@ def find_panels(image: Image.Image, edges: bool = True) -> Panels:
         if b[2] - b[0] >= MIN_PANEL_PX and b[3] - b[1] >= MIN_PANEL_PX
         and not _blank(rgb[b[1] : b[3], b[0] : b[2]])
     ]
-    # A thin band right under one panel and within its width is that panel's own text
-    # (tick labels, an axis title): it belongs inside the panel. Bands above panels
-    # (letters, titles) and bands across several panels stay outside.
-    bands: list[Box] = []
-    pieces: list[Box] = []
-    for band in cutter.bands:
-        cols: BoolArr = np.asarray(cutter.ink[band[1] : band[3], band[0] : band[2]].any(axis=0))
-        words: list[list[int]] = []
-        for a, b in runs(cols):  # words of one label are close; panels are far apart
-            if words and a - words[-1][1] <= 12:
-                words[-1][1] = b
-            else:
-                words.append([a, b])
-        pieces.extend((band[0] + a, band[1], band[0] + b, band[3]) for a, b in words)
-    for piece in pieces:
-        ink = cutter._content(piece)
-        if ink is None:
-            continue
-        heads = [
-            b for b in boxes
-            if b[0] - 2 <= ink[0] and ink[2] <= b[2] + 2 and 0 <= b[1] - ink[3] <= 24
-        ]
-        owner = [
-            i for i, b in enumerate(boxes)
-            if b[0] - 2 <= ink[0] and ink[2] <= b[2] + 2 and 0 <= ink[1] - b[3] <= 24
-        ]
-        if len(owner) == 1 and not heads:
-            ob = boxes[owner[0]]
-            boxes[owner[0]] = (min(ob[0], ink[0]), ob[1], max(ob[2], ink[2]), ink[3])
-        else:
-            bands.append(ink)
+    boxes, bands = _own_text(cutter, boxes)
     ordered = tuple(_reading_order(boxes))
     evidence = figure_evidence(ordered, cutter.ink, cutter.runs[0], cutter.runs[1])
     return Panels(ordered, tuple(bands), evidence)
+
+
+def _gutter(ink: BoolArr, band: Box, a: int, b: int) -> int | None:
+    """A column in ``a:b`` (between two panels side by side) where ``band`` holds no ink:
+    the panels' own gap running on through their text, or None when text crosses it."""
+    if b <= a:
+        return (a + b) // 2
+    blank = np.flatnonzero(~ink[band[1] : band[3], a:b].any(axis=0))
+    return a + int(blank[blank.size // 2]) if blank.size else None
+
+
+def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
+    """Panels grown by the text bands that are their own, and the bands left over.
+
+    A band under a row of panels (tick labels, a legend, a source line) is cut where
+    the gaps between those panels run on through it; each piece joins the panel above
+    it when it is nearer to that panel than to any panel below it. Text that crosses a
+    gap (a caption under the whole figure), or sits nearer the panel below (its title or
+    letter), stays a band. Why: pasted charts a few pixels apart put their x labels side
+    by side on one line, so whole lines never fit under one panel."""
+    boxes = list(found)
+    bands: list[Box] = []
+    for band in sorted(cutter.bands, key=lambda b: b[1]):
+        whole = cutter._content(band)
+        if whole is None:
+            continue
+        # The panels right above the band (none between them and it), left to right.
+        above = sorted(
+            (i for i, b in enumerate(boxes)
+             if b[3] <= whole[1] + 2 and b[0] < whole[2] and whole[0] < b[2]
+             and not any(o[1] >= b[3] - 2 and o[3] <= whole[1] + 2 and o[0] < b[2]
+                         and b[0] < o[2] for o in boxes if o != b)),
+            key=lambda i: boxes[i][0],
+        )
+        cuts = [
+            _gutter(cutter.ink, whole, boxes[i][2], boxes[j][0])
+            for i, j in zip(above, above[1:], strict=False)
+        ]
+        if not above or None in cuts:
+            bands.append(whole)
+            continue
+        edges = [whole[0], *[c for c in cuts if c is not None], whole[2]]
+        for i, x1, x2 in zip(above, edges, edges[1:], strict=False):
+            piece = cutter._content((x1, whole[1], x2, whole[3])) if x2 > x1 else None
+            if piece is None:
+                continue
+            ob = boxes[i]
+            below = [
+                b[1] - piece[3] for b in boxes
+                if b[1] >= piece[3] - 2 and b[0] < piece[2] and piece[0] < b[2]
+            ]
+            if piece[1] - ob[3] < min(below, default=10**9):
+                boxes[i] = (min(ob[0], piece[0]), ob[1], max(ob[2], piece[2]), piece[3])
+            else:
+                bands.append(piece)
+    return boxes, bands
 
 
 def ink_and_runs(image: Image.Image) -> tuple[BoolArr, BoolArr, BoolArr]:
@@ -556,6 +582,7 @@ def _titles(image: Image.Image, panels: Panels, ocr: OcrEngine) -> tuple[list[st
     """OCR the peeled bands: text over one panel is its title; across panels, the figure's."""
     titles: list[str | None] = [None] * len(panels.boxes)
     figure_title: list[str] = []
+    top = min(b[1] for b in panels.boxes)
     # One OCR call per line of bands (letters above a row of panels share a line).
     lines: list[list[int]] = []
     for b in sorted(panels.bands, key=lambda b: b[1]):
@@ -585,7 +612,10 @@ def _titles(image: Image.Image, panels: Panels, ocr: OcrEngine) -> tuple[list[st
                     best, best_d = i, d
             spans = sum(1 for b in panels.boxes if b[0] <= word.bbox[2] and word.bbox[0] <= b[2])
             if best is None or spans > 1 and best_d > 60:
-                figure_title.append(word.text)
+                # A figure's title is above its panels; a line below them (source
+                # lines of pasted charts side by side) is no title.
+                if cy < top:
+                    figure_title.append(word.text)
                 continue
             prev = titles[best]
             titles[best] = f"{prev} {word.text}" if prev else word.text
