@@ -28,7 +28,7 @@ from refocus_dsl.detect.panels import with_panel_layouts
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "4"
+VERSION = "5"
 
 BoolArr = npt.NDArray[np.bool_]
 
