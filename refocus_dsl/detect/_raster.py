@@ -225,11 +225,16 @@ def _merge_near(
     centre (plus half a bin: a centre is up to that far from its pixels).
     Returns the new bin lookup and, per old colour, its new index."""
     kept: list[int] = []  # old colour indices that stay colours, fullest first
+    kept_colours = np.empty_like(colours)  # their colours, in the same order
     new_of = np.full(len(colours), -1, dtype=np.int32)
     for i in np.argsort(-counts, kind="stable").tolist():
-        near = [k for k, j in enumerate(kept) if np.abs(colours[i] - colours[j]).max() <= tolerance]
-        new_of[i] = near[0] if near else len(kept)
-        if not near:
+        n_kept = len(kept)
+        near = np.flatnonzero(
+            np.abs(kept_colours[:n_kept] - colours[i]).max(axis=1) <= tolerance
+        )
+        new_of[i] = int(near[0]) if near.size else n_kept
+        if not near.size:
+            kept_colours[n_kept] = colours[i]
             kept.append(i)
     out = np.full(lut.shape, -1, dtype=np.int32)
     own = lut >= 0
