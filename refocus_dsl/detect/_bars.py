@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from refocus_dsl.detect._raster import I32, I64, U8, Palette, colour_distance
 
@@ -486,21 +487,35 @@ def _with_stacked(on: list[Rect], cands: list[Rect], o: Orientation) -> list[Rec
     placed = {id(r) for r in on}  # by identity: equal-field rects are distinct pieces
     rest = [r for r in cands if id(r) not in placed]
     while frontier and rest:
-        nxt = []
-        for r in rest:
-            rc, rv = cross_span(r, o), value_span(r, o)
-            for f in frontier:
-                fc, fv = cross_span(f, o), value_span(f, o)
-                if abs(rc[0] - fc[0]) <= 3 and abs(rc[1] - fc[1]) <= 3 and (
-                    abs(rv[0] - fv[1]) <= 3 or abs(rv[1] - fv[0]) <= 3
-                ):
-                    nxt.append(r)
-                    break
-        taken = {id(r) for r in nxt}
-        rest = [r for r in rest if id(r) not in taken]
+        touching = _touching_ends(rest, frontier, o)
+        nxt = [r for r, hit in zip(rest, touching, strict=True) if hit]
+        rest = [r for r, hit in zip(rest, touching, strict=True) if not hit]
         accepted.extend(nxt)
         frontier = nxt
     return accepted
+
+
+def _touching_ends(
+    pieces: list[Rect], ends: list[Rect], o: Orientation, chunk: int = 256
+) -> npt.NDArray[np.bool_]:
+    """For each piece: whether some rect of ``ends`` has its cross extent (within 3 px)
+    and meets it end to end (within 3 px). Compared as arrays, a chunk of pieces at a
+    time: a colourful image (a heatmap) gives thousands of both."""
+
+    def spans(rects: list[Rect]) -> npt.NDArray[np.int64]:
+        rows = [(*cross_span(r, o), *value_span(r, o)) for r in rects]
+        return np.asarray(rows, dtype=np.int64).reshape(-1, 4)
+
+    p, e = spans(pieces), spans(ends)
+    out = np.zeros(len(pieces), dtype=bool)
+    for start in range(0, len(pieces), chunk):
+        q = p[start : start + chunk, None, :]
+        same_cross = (np.abs(q[..., 0] - e[None, :, 0]) <= 3) & (
+            np.abs(q[..., 1] - e[None, :, 1]) <= 3
+        )
+        meets = (np.abs(q[..., 2] - e[None, :, 3]) <= 3) | (np.abs(q[..., 3] - e[None, :, 2]) <= 3)
+        out[start : start + chunk] = (same_cross & meets).any(axis=1)
+    return out
 
 
 def _baseline_score(
