@@ -255,3 +255,57 @@ def test_a_two_level_header_keeps_the_body_out_of_its_second_row(
     assert layout.table is not None
     assert len(layout.table.rows) == 12 + total and len(layout.table.header_rows) == 2
     assert [r.label for r in layout.table.rows][2:5] == ["France", "Germany", "Italy"]
+
+
+def _grouped_header_table(grid: bool) -> Image.Image:
+    """Three groups of two columns under a stub header spanning both header rows: a light
+    grid on a tinted header (the line under the groups stops at the stub, vertical rules
+    part the groups), or booktabs (one short rule under each group, no vertical rules)."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), 15)
+    xs = [20, 140, 215, 290, 365, 440, 515, 590]
+    groups, subs = ["Urban", "Private", "Rural"], ["Count", "Median"]
+    image = Image.new("RGB", (610, 330), "white")
+    draw = ImageDraw.Draw(image)
+    line = (190, 190, 190) if grid else (0, 0, 0)
+    if grid:
+        draw.rectangle((xs[0], 20, xs[-1], 80), fill=(228, 236, 246))
+    draw.line((xs[0], 20, xs[-1], 20), fill=line, width=1 if grid else 2)
+    draw.text((xs[0] + 8, 42), "Sector", fill="black", font=font)
+    for k, name in enumerate(groups):
+        a, b = xs[1 + 2 * k], xs[3 + 2 * k]
+        w = draw.textlength(name, font=font)
+        draw.text(((a + b - w) / 2, 26), name, fill="black", font=font)
+        pad = 0 if grid else 6
+        draw.line((a + pad, 50, b - pad, 50), fill=line, width=1)
+        for j, sub in enumerate(subs):
+            draw.text((xs[1 + 2 * k + j] + 8, 56), sub, fill="black", font=font)
+    draw.line((xs[0], 80, xs[-1], 80), fill=line, width=1)
+    names = ["Government", "Greece", "Estonia", "Norway", "Chile", "Panel B", "Peru"]
+    for i, name in enumerate(names):
+        y = 88 + 30 * i
+        draw.text((xs[0] + 8, y), name, fill="black", font=font)
+        for c in range(1, 7):
+            draw.text((xs[c] + 8, y), f"{(i * 31 + c * 7) % 89}.{c}", fill="black", font=font)
+    bottom = 88 + 30 * len(names)
+    draw.line((xs[0], bottom, xs[-1], bottom), fill=line, width=1 if grid else 2)
+    if grid:
+        for x in xs:  # between groups from the top; inside a group from the sub-headers down
+            top = 20 if x in (xs[0], xs[1], xs[3], xs[5], xs[7]) else 50
+            draw.line((x, top, x, bottom), fill=line, width=1)
+        for y in range(110, bottom, 30):
+            draw.line((xs[0], y + 8, xs[-1], y + 8), fill=line, width=1)
+    return image.crop((0, 0, 610, bottom + 15))
+
+
+def test_each_column_of_a_grouped_header_gets_its_own_group() -> None:
+    """A group header heads the columns between the vertical rules beside it (a grid),
+    not every column under the rule row; the stub header's tinted cell beside that rule
+    is no rule of its own."""
+    layout = detect_layout(_grouped_header_table(grid=True), "table", ocr=OCR, cache=False)
+    assert layout.table is not None
+    headers = [c.header for c in layout.table.columns]
+    assert headers == ["Sector", "Urban Count", "Urban Median", "Private Count",
+                       "Private Median", "Rural Count", "Rural Median"]  # fmt: skip

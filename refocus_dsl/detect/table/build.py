@@ -16,6 +16,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from refocus_dsl.detect._grid import Span, gaps
+from refocus_dsl.detect._raster import runs
 from refocus_dsl.detect.table.columns import (
     columns_of,
     ink_columns,
@@ -111,7 +112,7 @@ def make_grid(
 
 
 def header_items(
-    grid: Grid, min_gap: float, notes: list[str]
+    st: Structure, grid: Grid, min_gap: float, notes: list[str]
 ) -> tuple[list[list[HeaderItem]], int]:
     """Text groups of the top rows with the columns they cover, and the header row count.
 
@@ -137,7 +138,8 @@ def header_items(
             if min(g[1], rx2) - max(g[0], rx1) > 0.5 * (g[1] - g[0]):
                 # above the rule: the spanning header, for every column under the rule
                 if ink_box(ink, (g[0], a0, g[1], y)) is not None:
-                    top.append((g, columns_of(rx1, rx2, xb), (a0, y), (0,)))
+                    lo, hi = _group_extent(st, grid, g, min_gap)
+                    top.append((g, columns_of(lo, hi, xb), (a0, y), (0,)))
                 for sub in text_groups(ink_columns(ink, y + t, b1, g[0], g[1]), g[0], min_gap):
                     for piece in split_at_bounds([sub], ink, y + t, b1, xb):
                         bottom.append(
@@ -154,6 +156,28 @@ def header_items(
             n_header = 2
             notes.append("the top header row spans several columns: two header rows")
     return items, n_header
+
+
+def _group_extent(st: Structure, grid: Grid, g: Span, min_gap: float) -> Span:
+    """The columns a spanning header above the short rule heads: the piece of the rule row
+    under its text (booktabs draws one short rule per group, a little apart), narrowed to
+    the vertical rules drawn beside it in the top row (a grid rules groups apart)."""
+    if grid.split is None:
+        return g
+    y, _, rx1, rx2 = grid.split
+    xb, a0 = grid.xb, grid.spans[0][0]
+    centre = (g[0] + g[1]) // 2
+    lo, hi = rx1, rx2
+    ref = int(st.row_bg[max(y - 2, 0)])
+    drawn = np.abs(st.grey[y, xb[0] : xb[-1]].astype(np.int16) - ref) >= st.levels.rule
+    for c, d in runs(drawn):
+        if d - c >= min_gap and xb[0] + c <= centre < xb[0] + d:
+            lo, hi = xb[0] + c, xb[0] + d
+    # a boundary the header's own text runs over is inside its group, ruled or not
+    ruled = [x for x in xb[1:-1] if not g[0] < x < g[1] and _rule_in_row(st, x, a0, y)]
+    lo = max([x for x in ruled if x <= centre], default=lo)
+    hi = min([x for x in ruled if x >= centre], default=hi)
+    return lo, hi
 
 
 def _rule_in_row(st: Structure, x: int, a: int, b: int) -> bool:
@@ -323,7 +347,7 @@ def build_layout(
     h, w = st.grey.shape
     grid = make_grid(st, rows, col_bounds, table, notes)
     t_struct = time.perf_counter() - t0
-    items, n_header = header_items(grid, rows.min_gap, notes)
+    items, n_header = header_items(st, grid, rows.min_gap, notes)
     regions: list[tuple[Box, tuple[int, int]]] = []
     for r in range(n_header):
         for k, (g, _, (a, b), _) in enumerate(items[r]):

@@ -277,16 +277,17 @@ def partial_rule(
     for y in range(a + 2, b - 2):
         if any(r.pos - 3 <= y < r.end + 3 for r in st.h_rules):
             continue
-        diff = np.abs(grey[y, x1:x2].astype(np.int16) - int(row_bg[y])) >= level
+        # Against the background above it: on the rule's own row the densest grey can be
+        # the rule itself, and a header cell's tint beside it would pass for the rule.
+        ref = int(row_bg[y - 2])
+        diff = np.abs(grey[y, x1:x2].astype(np.int16) - ref) >= level
         best = max(((c, d) for c, d in runs(diff)), key=lambda r: r[1] - r[0], default=None)
         if best is None or not min_len <= best[1] - best[0] <= 0.85 * (x2 - x1):
             continue
         c, d = best
         t = 1
         while y + t < b and t < 3:
-            nxt = (
-                np.abs(grey[y + t, x1 + c : x1 + d].astype(np.int16) - int(row_bg[y + t])) >= level
-            )
+            nxt = np.abs(grey[y + t, x1 + c : x1 + d].astype(np.int16) - ref) >= level
             if nxt.mean() < 0.9:
                 break
             t += 1
