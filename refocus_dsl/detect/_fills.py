@@ -88,7 +88,9 @@ is a few pixels wide; a side further off is no such edge."""
 def _edge_at(profile: npt.NDArray[np.float64]) -> int | None:
     """Where a side lies along ``profile`` (distance from the fill colour, outside first):
     the first position whose distance has fallen below half way between the outside's
-    and the fill's. None when the profile shows no step."""
+    and the fill's. None when the profile shows no step (or is too short to show one)."""
+    if profile.size < 2:
+        return None
     outside, inside = float(profile[0]), float(profile[-1])
     if outside - inside < 8.0:
         return None
@@ -124,18 +126,20 @@ def refine_edges(rgb: U8, bars: tuple[Rect, ...]) -> tuple[Rect, ...]:
         xa, xb = r.x1 + r.w // 4, max(r.x1 + r.w // 4 + 1, r.x2 - r.w // 4)
 
         x1, y1, x2, y2 = r.x1, r.y1, r.x2, r.y2
-        # Each side's profile runs from outside in; a side near the image edge stays.
+        # Each side's profile runs from outside in; a side near the image edge stays. A far
+        # side's window starts at the image edge when the bar is thinner than EDGE_REACH
+        # there (a negative start would wrap to the other end of the row).
         if r.x1 >= k:
             e = _edge_at(_off_fill(rgb[ya:yb, r.x1 - k : r.x1 + k], fill, 0))
             x1 = r.x1 - k + e if e is not None else x1
         if r.x2 + k <= w:
-            e = _edge_at(_off_fill(rgb[ya:yb, r.x2 - k : r.x2 + k], fill, 0)[::-1])
+            e = _edge_at(_off_fill(rgb[ya:yb, max(0, r.x2 - k) : r.x2 + k], fill, 0)[::-1])
             x2 = r.x2 + k - e if e is not None else x2
         if r.y1 >= k:
             e = _edge_at(_off_fill(rgb[r.y1 - k : r.y1 + k, xa:xb], fill, 1))
             y1 = r.y1 - k + e if e is not None else y1
         if r.y2 + k <= h:
-            e = _edge_at(_off_fill(rgb[r.y2 - k : r.y2 + k, xa:xb], fill, 1)[::-1])
+            e = _edge_at(_off_fill(rgb[max(0, r.y2 - k) : r.y2 + k, xa:xb], fill, 1)[::-1])
             y2 = r.y2 + k - e if e is not None else y2
         out.append(Rect(r.colour, x1, y1, x2, y2) if x2 > x1 and y2 > y1 else r)
     return tuple(out)
