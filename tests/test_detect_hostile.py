@@ -4,8 +4,9 @@ traceback."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from refocus_dsl.detect._bars import Rect
+from refocus_dsl.detect._bars import Orientation, Rect, _with_stacked, cross_span, value_span
 from refocus_dsl.detect._fills import refine_edges
 
 
@@ -18,3 +19,42 @@ def test_refine_edges_keeps_bars_thinner_than_its_reach_at_the_image_edge() -> N
     bars = (Rect(0, 0, 10, 3, 50), Rect(1, 20, 0, 40, 2))
     out = refine_edges(rgb, bars)
     assert out == bars  # sharp edges: nothing to move, and no IndexError
+
+
+def _stacked_pairwise(on: list[Rect], cands: list[Rect], o: Orientation) -> list[Rect]:
+    """The stacking rule checked pair by pair, as its definition reads."""
+    accepted, frontier = list(on), list(on)
+    rest = [r for r in cands if all(r is not q for q in on)]
+    while frontier and rest:
+        nxt = []
+        for r in rest:
+            rc, rv = cross_span(r, o), value_span(r, o)
+            for f in frontier:
+                fc, fv = cross_span(f, o), value_span(f, o)
+                if abs(rc[0] - fc[0]) <= 3 and abs(rc[1] - fc[1]) <= 3 and (
+                    abs(rv[0] - fv[1]) <= 3 or abs(rv[1] - fv[0]) <= 3
+                ):
+                    nxt.append(r)
+                    break
+        rest = [r for r in rest if all(r is not q for q in nxt)]
+        accepted.extend(nxt)
+        frontier = nxt
+    return accepted
+
+
+@pytest.mark.parametrize("o", ["vertical", "horizontal"])
+def test_stacked_segments_are_those_the_pairwise_rule_finds(o: Orientation) -> None:
+    # Many small fills near each other (a photo-like image or thousands of thin bars):
+    # the indexed search must accept exactly the pieces the pairwise rule accepts.
+    rng = np.random.default_rng(7)
+    cands = []
+    for _ in range(600):
+        c1, v1 = int(rng.integers(0, 300)), int(rng.integers(0, 300))
+        c2, v2 = c1 + int(rng.integers(3, 12)), v1 + int(rng.integers(1, 12))
+        cands.append(Rect(0, c1, v1, c2, v2) if o == "vertical" else Rect(0, v1, c1, v2, c2))
+    on = [r for r in cands if value_span(r, o)[0] < 30]
+    got = _with_stacked(on, cands, o)
+    want = _stacked_pairwise(on, cands, o)
+    assert [id(r) for r in got] == [id(r) for r in want]
+    assert len(got) > len(on)  # the case does exercise stacking
+
