@@ -8,6 +8,7 @@ import pytest
 
 from refocus_dsl.detect._bars import Orientation, Rect, _with_stacked, cross_span, value_span
 from refocus_dsl.detect._fills import refine_edges
+from refocus_dsl.detect._raster import _merge_near
 
 
 def test_refine_edges_keeps_bars_thinner_than_its_reach_at_the_image_edge() -> None:
@@ -57,4 +58,24 @@ def test_stacked_segments_are_those_the_pairwise_rule_finds(o: Orientation) -> N
     want = _stacked_pairwise(on, cands, o)
     assert [id(r) for r in got] == [id(r) for r in want]
     assert len(got) > len(on)  # the case does exercise stacking
+
+
+def test_palette_merges_near_colours_like_the_pairwise_rule() -> None:
+    # Thousands of colours (a photo-like gradient): the merge keeps, fullest first, each
+    # colour farther than the tolerance from every colour kept before it.
+    rng = np.random.default_rng(3)
+    colours = rng.uniform(0, 255, (1500, 3))
+    counts = rng.integers(1, 1000, 1500).astype(np.int64)
+    hist = np.zeros(32**3, dtype=np.int64)
+    lut = np.full(32**3, -1, dtype=np.int32)
+    _, new_of = _merge_near(hist, lut, colours, counts, 20.0)
+    kept: list[int] = []
+    want = np.full(1500, -1)
+    for i in np.argsort(-counts, kind="stable").tolist():
+        near = [k for k, j in enumerate(kept) if np.abs(colours[i] - colours[j]).max() <= 20.0]
+        want[i] = near[0] if near else len(kept)
+        if not near:
+            kept.append(i)
+    assert new_of.tolist() == want.tolist()
+    assert 1 < len(kept) < 1500
 
