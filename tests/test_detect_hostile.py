@@ -4,11 +4,15 @@ traceback."""
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
+from PIL import Image
 
+from refocus_dsl.detect import figure
 from refocus_dsl.detect._bars import Orientation, Rect, _with_stacked, cross_span, value_span
 from refocus_dsl.detect._fills import refine_edges
 from refocus_dsl.detect._raster import _merge_near
+from refocus_dsl.layout import Box
 
 
 def test_refine_edges_keeps_bars_thinner_than_its_reach_at_the_image_edge() -> None:
@@ -79,3 +83,29 @@ def test_palette_merges_near_colours_like_the_pairwise_rule() -> None:
     assert new_of.tolist() == want.tolist()
     assert 1 < len(kept) < 1500
 
+
+def test_figure_cuts_measure_a_box_colour_once_however_many_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A strip of full-height bars pasted edge to edge: every bar side is a colour step
+    # across the box. The box's own colour is measured once per box, not once per step
+    # (hundreds of steps in a 60000x600 strip took half a minute).
+    a = np.full((160, 1240, 3), 255, np.uint8)
+    for i, x in enumerate(range(20, 1220, 12)):
+        a[20:140, x : x + 6] = (40, 90, 200) if i % 2 else (200, 60, 40)
+    calls = {"edges": 0, "off": 0}
+    edges, off_main = figure._Cutter._edges, figure._Cutter._off_main
+
+    def count_edges(self: figure._Cutter, box: Box, axis: int) -> list[int]:
+        calls["edges"] += 1
+        return edges(self, box, axis)
+
+    def count_off(lines: npt.NDArray[np.int16]) -> npt.NDArray[np.bool_]:
+        calls["off"] += 1
+        return off_main(lines)
+
+    monkeypatch.setattr(figure._Cutter, "_edges", count_edges)
+    monkeypatch.setattr(figure._Cutter, "_off_main", staticmethod(count_off))
+    panels = figure.find_panels(Image.fromarray(a))
+    assert panels.boxes == ((20, 20, 1214, 140),)  # one drawing, not 200 panels
+    assert 0 < calls["off"] <= calls["edges"]

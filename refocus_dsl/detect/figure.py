@@ -295,6 +295,7 @@ class _Cutter:
         ink = ink if axis == 0 else ink.T
         out = []
         half = CORE_PX // 2
+        off: BoolArr | None = None  # lines off the box's own colour, once per box
         for i in found:
             if self._gridline_edge(lines, ink, int(i)) or _fills_meet(lines, ink, int(i)):
                 continue
@@ -308,7 +309,8 @@ class _Cutter:
                 and not _enclosed(ink, lo, hi, i)
                 and not _axis_at_one_end(drawn)
             ):
-                out.append(_snap_to_card(ink, self._band_middle(lines, int(i) + 1)))
+                off = self._off_main(lines) if off is None else off
+                out.append(_snap_to_card(ink, self._band_middle(off, int(i) + 1)))
         return out
 
     @staticmethod
@@ -323,11 +325,17 @@ class _Cutter:
         )
 
     @staticmethod
-    def _band_middle(lines: npt.NDArray[np.int16], cut: int) -> int:
-        """Two pasted cards' soft borders meet in a band of a few lines off the cards'
-        own colour; the step found is at one side of it: cut at its middle instead."""
+    def _off_main(lines: npt.NDArray[np.int16]) -> BoolArr:
+        """Which lines are off the box's own colour (their median, against the box's):
+        measured once per box, not per step (hundreds of steps in a strip of bars)."""
         main = np.median(lines[:, :: max(1, lines.shape[1] // 64)].reshape(-1, 3), axis=0)
-        off = np.abs(np.median(lines, axis=1) - main).max(axis=1) > 5
+        return np.asarray(np.abs(np.median(lines, axis=1) - main).max(axis=1) > 5)
+
+    @staticmethod
+    def _band_middle(off: BoolArr, cut: int) -> int:
+        """Two pasted cards' soft borders meet in a band of a few lines off the cards'
+        own colour (``off``); the step found is at one side of it: cut at its middle
+        instead."""
         a, b = cut, cut
         while a > max(0, cut - 12) and off[a - 1]:
             a -= 1
