@@ -8,7 +8,7 @@ import numpy.typing as npt
 import pytest
 from PIL import Image
 
-from refocus_dsl.detect import figure
+from refocus_dsl.detect import detect_layout, figure
 from refocus_dsl.detect._bars import Orientation, Rect, _with_stacked, cross_span, value_span
 from refocus_dsl.detect._fills import refine_edges
 from refocus_dsl.detect._raster import _merge_near
@@ -109,3 +109,15 @@ def test_figure_cuts_measure_a_box_colour_once_however_many_steps(
     panels = figure.find_panels(Image.fromarray(a))
     assert panels.boxes == ((20, 20, 1214, 140),)  # one drawing, not 200 panels
     assert 0 < calls["off"] <= calls["edges"]
+
+
+@pytest.mark.parametrize(
+    ("image", "said"),
+    [(None, "not NoneType"), (123, "not int"), (np.zeros((40, 40, 3), np.uint8), "fromarray")],
+)
+def test_detect_layout_names_what_it_takes_when_given_something_else(
+    image: object, said: str
+) -> None:
+    with pytest.raises(TypeError, match="takes a PIL image, a file path") as info:
+        detect_layout(image, cache=False)  # type: ignore[arg-type]
+    assert said in str(info.value)

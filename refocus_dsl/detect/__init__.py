@@ -76,6 +76,12 @@ def _as_image(image: Image.Image | str | Path | LoadedImage) -> LoadedImage:
         return image
     if isinstance(image, Image.Image):
         return normalize_image(image)
+    if not isinstance(image, (str, Path, bytes)):
+        hint = " (an array: PIL.Image.fromarray(a) first)" if hasattr(image, "shape") else ""
+        raise TypeError(
+            "detect_layout() takes a PIL image, a file path or the file's bytes, not "
+            f"{type(image).__name__}{hint}"
+        )
     return load_image(image)
 
 
