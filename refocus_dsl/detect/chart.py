@@ -82,12 +82,12 @@ def prepare(rgb: npt.NDArray[Any]) -> Prepared:
     work = denoised(rgb)
     h, w = work.rgb.shape[:2]
     pal = palette(work.rgb, max(30, h * w // 20000), work.tolerance)
-    return Prepared((int(rgb.shape[1]), int(rgb.shape[0])), work.rgb, work.rgb, pal, work.grain)
+    return Prepared((int(rgb.shape[1]), int(rgb.shape[0])), work.rgb, pal, work.grain)
 
 
 def _palette_bars(prep: Prepared) -> tuple[Bars, list[Rect], Palette]:
     """The bars, every solid rectangle, and the palette (the series need its colours)."""
-    rgb, pal = prep.bar_pixels, prep.palette
+    rgb, pal = prep.flat, prep.palette
     h, w = rgb.shape[:2]
     page = border_colour(rgb)
     # Edges a grainy or blurred image leaves wander by a pixel or two either way.
@@ -97,7 +97,7 @@ def _palette_bars(prep: Prepared) -> tuple[Bars, list[Rect], Palette]:
     bh = bars_for(rects, "horizontal", pal.counts, (w, h))
     bars = bv if bv.score >= bh.score else bh
     if prep.grain > 0:  # grainy or blurred: edges from the fills' colour steps
-        bars = dataclasses.replace(bars, bars=refine_edges(prep.bar_pixels, bars.bars))
+        bars = dataclasses.replace(bars, bars=refine_edges(prep.flat, bars.bars))
     return bars, rects, pal
 
 
@@ -454,7 +454,7 @@ def _confidence(
     alignment = label_alignment(paired, spacing)
     if alignment < 0.7:
         notes.append(f"tick labels sit poorly under their bars (alignment {alignment:.2f})")
-    clustered = clustered_ink(prepared.bar_pixels, pal.labels)
+    clustered = clustered_ink(prepared.flat, pal.labels)
     if clustered < 0.95:
         notes.append(f"colours do not cluster into flat fills ({1 - clustered:.0%} of the ink)")
     confidence = chart_confidence(

@@ -216,7 +216,7 @@ def bar_evidence(
                for t in taken):
             continue
         taken.append(colour)
-        mask = colour_distance(prep.bar_pixels, colour) <= PAGE_NOISE
+        mask = colour_distance(prep.flat, colour) <= PAGE_NOISE
         if mask.sum() >= MIN_BAR_COVER * size:
             masks.append(_eroded(mask, 1))
     best: Bars | None = None

@@ -21,12 +21,11 @@ class Prepared:
     size: tuple[int, int]
     """(width, height) of the image these were computed for."""
     flat: U8
-    """RGB with grain flattened (a clean image's pixels as they are)."""
-    bar_pixels: U8
-    """The pixels the palette labels (``flat`` flattened once more where still grainy)."""
+    """RGB with grain flattened (a clean image's pixels as they are): what the palette
+    labels and the bars are read from."""
     palette: Palette
     grain: float = 0.0
-    """Grain left in ``bar_pixels`` (0 on flat fills): when there is any, the chart
+    """Grain left in ``flat`` (0 on flat fills): when there is any, the chart
     detector knits wandering edges and refines its bars' sides."""
 
     def fits(self, size: tuple[int, int]) -> bool:
