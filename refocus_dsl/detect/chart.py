@@ -59,7 +59,7 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.ocr import OcrEngine, Word
 
-VERSION = "3"
+VERSION = "4"
 
 
 @dataclass(frozen=True)
