@@ -347,7 +347,7 @@ def _text_across(ink: npt.NDArray[np.bool_], panels: tuple[Box, ...]) -> bool:
         for b in texts:
             for axis in (0, 1):  # 0: b right of a, lines are rows; 1: b under a, columns
                 lo, hi = (1, 3) if axis == 0 else (0, 2)
-                if not a[2 - axis] <= b[axis] + 2 or a == b:
+                if not a[2 + axis] <= b[axis] + 2 or a == b:
                     continue
                 top, bottom = max(a[lo], b[lo]), min(a[hi], b[hi])
                 if bottom - top < 0.5 * min(a[hi] - a[lo], b[hi] - b[lo]):
