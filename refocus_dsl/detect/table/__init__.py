@@ -23,7 +23,7 @@ from refocus_dsl.detect.table.build import build_layout, empty_layout
 from refocus_dsl.detect.table.columns import column_bounds, merge_sparse_columns, occupancy
 from refocus_dsl.detect.table.rows import Rows, find_rows
 from refocus_dsl.detect.table.skew import skew_angle, straighten, turn_layout
-from refocus_dsl.detect.table.structure import Structure, find_structure, page_marks
+from refocus_dsl.detect.table.structure import Levels, Structure, find_structure, page_marks
 from refocus_dsl.layout import Box, Layout
 from refocus_dsl.ocr import OcrEngine
 
@@ -70,12 +70,13 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
     t0 = time.perf_counter()
     grey = even_light(grey_of(image))
     notes: list[str] = []
-    page, _, marks = page_marks(grey)
-    angle = skew_angle(marks)
+    marks = page_marks(grey)
+    angle = skew_angle(marks[2])
     if angle:
-        grey = straighten(grey, angle, page)
+        grey = straighten(grey, angle, marks[0])
         notes.append(f"turned {angle:+.2f} degrees: straightened before reading its lines")
-    layout = _detect_straight(image, grey, ocr, notes, t0)
+    # the page's marks are the straight image's only when nothing was turned
+    layout = _detect_straight(grey, ocr, notes, t0, None if angle else marks)
     if not angle:
         return layout
     detector = dict(layout.detector or {})
@@ -84,10 +85,14 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
 
 
 def _detect_straight(
-    image: Image.Image, grey: npt.NDArray[np.uint8], ocr: OcrEngine, notes: list[str], t0: float
+    grey: npt.NDArray[np.uint8],
+    ocr: OcrEngine,
+    notes: list[str],
+    t0: float,
+    marks: tuple[int, Levels, npt.NDArray[np.bool_]] | None,
 ) -> Layout:
     h, w = grey.shape
-    st = find_structure(grey)
+    st = find_structure(grey, marks)
     if isinstance(st, str):
         return empty_layout(w, h, st)
     rows = find_rows(st, notes)
@@ -108,4 +113,4 @@ def _detect_straight(
     ix1, ix2 = min(ix1, all_cols[2]), max(ix2, all_cols[3])
     body_gaps = [b - a for a, b in gaps(occupancy(ink, body, ix1, ix2) > 0, 0, ix2 - ix1)]
     table = _table_box(st, rows, ix1, ix2, body_gaps)
-    return build_layout(image, ocr, st, rows, col_bounds, table, notes, col_mode, t0)
+    return build_layout(ocr, st, rows, col_bounds, table, notes, col_mode, t0)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
 
 from refocus_dsl.detect._grid import Span, gaps
 from refocus_dsl.detect._raster import runs
@@ -333,7 +332,6 @@ def _assemble(
 
 
 def build_layout(
-    image: Image.Image,
     ocr: OcrEngine,
     st: Structure,
     rows: Rows,

@@ -452,9 +452,11 @@ def _whole(rule: Rule, not_page: B, x1: int, x2: int) -> Rule:
     return rule
 
 
-def find_structure(grey: U8) -> Structure | str:
-    """Rules, bands, extent and ink of the table in ``grey``, or why there is none."""
-    page, levels, not_page = page_marks(grey)
+def find_structure(grey: U8, marks: tuple[int, Levels, B] | None = None) -> Structure | str:
+    """Rules, bands, extent and ink of the table in ``grey``, or why there is none.
+
+    ``marks``: :func:`page_marks` of ``grey`` when the caller has them already."""
+    page, levels, not_page = marks if marks is not None else page_marks(grey)
     h_rules, bands, extent = horizontal_structure(grey, not_page)
     if extent is not None and len(h_rules) >= 2:
         h_rules += broken_rules(not_page, extent, h_rules, bands)
