@@ -16,13 +16,13 @@ def json_lines(
     lines: Iterable[str],
     source: object,
     error: Callable[[str], Exception],
-    problems: list[str] | None = None,
+    on_problem: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[int, str, Any]]:
     """``(line number, "source:line", value)`` for each non-blank line.
 
     A line that is not JSON raises ``error("source:line: not valid JSON (why)")``, or,
-    when a ``problems`` list is given, adds that message to it and is skipped, so a
-    reader can report every bad line at once.
+    when ``on_problem`` is given, is passed to it and skipped, so a reader can report
+    every bad line at once.
     """
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -37,6 +37,6 @@ def json_lines(
         else:
             yield number, where, value
             continue
-        if problems is None:
+        if on_problem is None:
             raise error(message)
-        problems.append(message)
+        on_problem(message)

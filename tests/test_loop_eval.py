@@ -181,6 +181,10 @@ def test_every_bad_dataset_line_is_reported_at_once(tmp_path: Path) -> None:
     bad.write_text("\n".join(["nope"] * 30) + "\n")
     with pytest.raises(LoopError, match=r"30 bad line\(s\)[\s\S]*and 10 more"):
         load_dataset(bad)
+    bad.write_text("nope\n" * 50_000)  # a huge bad file: a short message all the same
+    with pytest.raises(LoopError, match=r"50000 bad line\(s\)[\s\S]*and 49980 more") as big:
+        load_dataset(bad)
+    assert len(str(big.value).splitlines()) == 22
 
 
 def _planner_eval_with_judge(

@@ -136,23 +136,30 @@ def _parse_dataset(
     """Every line checked before any is run; all bad lines reported at once (the first
     ``MAX_REPORTED_PROBLEMS``), so a big dataset is not fixed one error per run."""
     items: list[Item] = []
-    problems: list[str] = []
+    shown: list[str] = []  # the first problems, word for word; the rest only counted
+    count = 0
+
+    def problem(message: str) -> None:
+        nonlocal count
+        count += 1
+        if len(shown) < MAX_REPORTED_PROBLEMS:
+            shown.append(message)
+
     seen: set[str] = set()
     folders: dict[str, str] = {}
-    for number, where, row in json_lines(lines, source, LoopError, problems):
+    for number, where, row in json_lines(lines, source, LoopError, problem):
         try:
             item = _parse_item(number, where, row, source, base, allow_outside_paths)
             _claim_id(item.id, where, seen, folders)
         except LoopError as exc:
-            problems.append(str(exc))
+            problem(str(exc))
             continue
         items.append(item)
-    if problems:
-        shown = problems[:MAX_REPORTED_PROBLEMS]
-        more = len(problems) - len(shown)
+    if count:
+        more = count - len(shown)
         tail = f"\n... and {more} more" if more else ""
         raise LoopError(
-            f"{source}: {len(problems)} bad line(s); nothing was run\n" + "\n".join(shown) + tail
+            f"{source}: {count} bad line(s); nothing was run\n" + "\n".join(shown) + tail
         )
     if not items:
         raise LoopError(f"{source}: no questions")
