@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from refocus_dsl.errors import USAGE, ImageError, LimitError
 from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS as DEFAULT_MAX_PIXELS
@@ -67,6 +67,10 @@ def normalize_image(image: Image.Image, max_pixels: int = DEFAULT_MAX_PIXELS) ->
             f"animated image with {getattr(image, 'n_frames', '?')} frames: using the first"
         )
         image.seek(0)
+    upright = _upright(image)
+    if upright is not image:
+        notes.append(f"turned upright as its EXIF orientation ({_orientation(image)}) says")
+        image = upright
     if mode in _KEPT_MODES:
         out = image.copy()
     elif mode == "P" or mode == "PA":
@@ -91,6 +95,26 @@ def normalize_image(image: Image.Image, max_pixels: int = DEFAULT_MAX_PIXELS) ->
         out = image.convert("RGB")
         notes.append(f"{mode} image converted to RGB")
     return LoadedImage(out, mode, tuple(notes))
+
+
+_EXIF_ORIENTATION = 0x0112
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation tag (1 = upright); broken metadata never stops the pixels."""
+    try:
+        value = image.getexif().get(_EXIF_ORIENTATION, 1)
+    except Exception:  # noqa: BLE001 - any malformed EXIF block: read the pixels as stored
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The image as a person sees it: a phone photo stored sideways with an orientation
+    tag is turned, so boxes found on it match what the model is shown."""
+    if _orientation(image) == 1:
+        return image
+    return ImageOps.exif_transpose(image)
 
 
 def load_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedImage:

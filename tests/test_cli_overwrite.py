@@ -145,7 +145,39 @@ def test_an_image_output_without_an_image_extension_is_refused_before_detection(
         ["run", str(img), "-e", "mask(columns(1))", "-o", str(tmp_path / "out.pgn")],
         ["run", str(img), "-e", "mask(columns(1))", "-o", str(tmp_path / "out")],
         ["detect", str(img), "--overlay", str(tmp_path / "overlay.txt")],
+        ["plan", str(img), "cost in 2011?", "-o", str(tmp_path / "out.pgn")],
+        ["ask", str(img), "cost in 2011?", "--offline", "-o", str(tmp_path / "out.txt")],
     ):
         assert main(argv) == 2, argv
         assert "cannot tell an image format" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([img.name, "t.json"])
+
+
+def test_plan_writes_the_format_its_output_names(tmp_path: Path) -> None:
+    """``-o edited.jpg`` is a JPEG (laid on white if the edit has alpha), not PNG bytes
+    under a JPEG name that other tools then misread."""
+    from PIL import Image
+
+    img, lay = _files(tmp_path)
+    for name, image_format in (("edited.jpg", "JPEG"), ("edited.png", "PNG")):
+        out = tmp_path / name
+        assert main(["plan", str(img), "cost in 2011?", "--layout", str(lay), "-o", str(out)]) == 0
+        with Image.open(out) as written:
+            assert written.format == image_format
+            assert written.size == Image.open(img).size
+
+
+def test_a_transparent_edit_written_as_jpeg_is_laid_on_white(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from refocus_dsl.cli._stdio import write_image
+
+    image = Image.new("RGBA", (30, 20), (0, 0, 0, 0))  # wholly transparent black
+    image.paste((200, 0, 0, 255), (0, 0, 10, 20))
+    out = tmp_path / "edited.jpeg"
+    write_image(image, out)
+    with Image.open(out) as written:
+        assert written.format == "JPEG" and written.mode == "RGB"
+        assert min(written.getpixel((25, 10))) > 240  # transparent -> white, not black
+        red, green, _ = written.getpixel((4, 10))
+        assert red > 170 and green < 50

@@ -118,3 +118,37 @@ def test_cli_reports_a_bad_image_in_one_line(
     err = capsys.readouterr().err.strip()
     assert err.startswith("refocus detect: error:") and "\n" not in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_exif_orientation_is_applied_so_boxes_match_what_a_person_sees(
+    tmp_path: Path, fmt: str
+) -> None:
+    """A phone photo stored sideways with Orientation=6 (turn 90 degrees clockwise) is read
+    upright, with a note; the tag is gone afterwards, so reading it again turns nothing."""
+    stored = Image.new("RGB", (80, 40), "white")
+    stored.paste((255, 0, 0), (0, 0, 20, 20))  # red in the stored top-left corner
+    exif = stored.getexif()
+    exif[0x0112] = 6
+    path = tmp_path / f"phone.{fmt.lower()}"
+    stored.save(path, fmt, exif=exif.tobytes())
+    loaded = load_image(path)
+    assert loaded.image.size == (40, 80)
+    red, _, blue = loaded.image.getpixel((30, 10))  # now the top-right corner
+    assert red > 200 and blue < 60
+    assert any("EXIF orientation (6)" in note for note in loaded.notes)
+    again = normalize_image(loaded.image)
+    assert again.image.size == (40, 80) and again.notes == ()
+
+
+def test_broken_or_odd_exif_orientation_reads_the_pixels_as_stored(tmp_path: Path) -> None:
+    stored = Image.new("RGB", (80, 40), "white")
+    exif = stored.getexif()
+    exif[0x0112] = 99  # no such orientation
+    odd = tmp_path / "odd.png"
+    stored.save(odd, exif=exif.tobytes())
+    broken = tmp_path / "broken.png"
+    stored.save(broken, exif=b"Exif\x00\x00not a tiff header")
+    for path in (odd, broken):
+        loaded = load_image(path)
+        assert loaded.image.size == (80, 40) and loaded.notes == ()

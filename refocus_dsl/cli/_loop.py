@@ -15,6 +15,7 @@ from refocus_dsl.cli._common import (
     add_request_settings,
 )
 from refocus_dsl.cli._paths import (
+    check_image_extension,
     check_output_file,
     check_output_folder,
     refuse_input_overwrite,
@@ -133,7 +134,12 @@ def _add_ask(sub: Any) -> None:
         default="refocus",
         help="refocus (default), or a baseline: direct (no edits) or planner (its edit shown)",
     )
-    p.add_argument("-o", "--output", help="write the last edited image here (PNG)")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="write the last edited image here, in the format its extension names "
+        "(.png, .jpg, ...; - for PNG on standard output)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=_ask)
 
@@ -150,7 +156,12 @@ def _add_plan(sub: Any) -> None:
     p.add_argument("image", help="the table or chart image (PNG, JPEG, ...)")
     p.add_argument("question", help="the question, quoted")
     p.add_argument("--layout", help="a refocus-layout/1 JSON file instead of detection")
-    p.add_argument("-o", "--output", help="write the edited image here (PNG)")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="write the edited image here, in the format its extension names "
+        "(.png, .jpg, ...; - for PNG on standard output)",
+    )
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     add_max_pixels(p)
     p.set_defaults(handler=_plan)
@@ -295,7 +306,7 @@ def _ask(args: argparse.Namespace) -> int:
         for note in result.notes:
             print(f"refocus ask: {note}", file=sys.stderr)
     if args.output and result.edited_images:
-        write_image(result.edited_images[-1], args.output, "PNG")
+        write_image(result.edited_images[-1], args.output)
     elif args.output:
         print(f"refocus ask: no turn edited the image; {args.output} not written", file=sys.stderr)
     if args.json:
@@ -363,7 +374,7 @@ def _plan(args: argparse.Namespace) -> int:
         if turn.edited_image is None:
             print("refocus plan: nothing to focus on; no image written", file=sys.stderr)
         else:
-            write_image(turn.edited_image, args.output, "PNG")
+            write_image(turn.edited_image, args.output)
     if args.json:
         doc = {
             "question": p.question,
@@ -404,6 +415,7 @@ def _check_image_output(args: argparse.Namespace) -> None:
     refuse_input_overwrite(
         args.output, [("input image", args.image), ("layout", args.layout)], "-o"
     )
+    check_image_extension(args.output, "-o")
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -76,10 +76,23 @@ def write_image(image: Image.Image, path: str | Path, image_format: str | None =
             sys.stdout.buffer.write(png_bytes(image, compress_level=6))
             sys.stdout.buffer.flush()
             return "<stdout>"
+        image = _without_alpha_for(image, image_format or Path(path).suffix)
         image.save(path, format=image_format)
     except (OSError, ValueError, KeyError) as exc:
         raise ImageError(f"cannot write {path}: {exc}", exit_code=USAGE) from None
     return str(path)
+
+
+def _without_alpha_for(image: Image.Image, image_format: str) -> Image.Image:
+    """A format with no transparency (JPEG) gets the image laid on white: Pillow would
+    refuse an RGBA image, and dropping alpha alone would show what it hid."""
+    name = image_format.lower().lstrip(".")
+    if name not in ("jpg", "jpeg", "jpe", "jfif") or image.mode not in ("RGBA", "LA", "P", "PA"):
+        return image
+    rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat
 
 
 def write_text(text: str, path: str | Path) -> str:
