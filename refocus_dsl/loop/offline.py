@@ -29,6 +29,7 @@ from refocus_dsl.loop.question import (
     load_input_image,
     resolve_layout,
 )
+from refocus_dsl.loop.trace import write_trace
 
 if TYPE_CHECKING:
     from refocus_dsl.lang.limits import Limits
@@ -120,7 +121,5 @@ def offline_ask(
         images=images,
     )
     if trace_dir is not None:
-        from refocus_dsl.loop.trace import write_trace
-
         result = write_trace(result, trace_dir)
     return result

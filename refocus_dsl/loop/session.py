@@ -38,6 +38,7 @@ from refocus_dsl.loop.question import (
     load_input_image,
     resolve_layout,
 )
+from refocus_dsl.loop.trace import write_trace
 
 if TYPE_CHECKING:
     from refocus_dsl.lang.limits import Limits
@@ -146,8 +147,6 @@ def finish(prepared: Prepared, error: str = "", trace_dir: str | Path | None = N
         images=dict(d.images),
     )
     if trace_dir is not None:
-        from refocus_dsl.loop.trace import write_trace
-
         result = write_trace(result, trace_dir)
     return result
 

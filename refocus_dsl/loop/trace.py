@@ -35,7 +35,7 @@ from refocus_dsl.safetext import redact, redact_url
 log = logger.getChild("trace")
 
 if TYPE_CHECKING:
-    from refocus_dsl.loop.session import AskResult
+    from refocus_dsl.loop.question import AskResult
 
 SCHEMA = "refocus-trace/1"
 TRACE_FILE = "trace.json"
