@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refocus_dsl.cli import main
+from refocus_dsl.loop.dataset import load_dataset, safe_folder_name
 from refocus_dsl.loop.errors import LoopError
-from refocus_dsl.loop.evaluate import load_dataset, safe_folder_name
 
 
 def _write(path: Path, *rows: dict[str, object]) -> Path:

@@ -10,8 +10,8 @@ import pytest
 
 from refocus_dsl.batch import BatchError, collect_images
 from refocus_dsl.errors import LayoutError
+from refocus_dsl.loop.dataset import load_dataset
 from refocus_dsl.loop.errors import LoopError
-from refocus_dsl.loop.evaluate import load_dataset
 from refocus_dsl.scoring import read_manifest
 
 HOSTILE = {

@@ -220,7 +220,7 @@ def test_planner_baseline_with_model_judge(tmp_path: Path) -> None:
 
 
 def test_model_judge_verdicts_no_and_unclear(tmp_path: Path) -> None:
-    from refocus_dsl.loop.evaluate import judge_verdict
+    from refocus_dsl.loop.grading import judge_verdict
 
     assert judge_verdict("**Yes**") is True and judge_verdict("No, it differs.") is False
     assert judge_verdict("Yesterday's value") is None and judge_verdict("") is None
@@ -236,7 +236,7 @@ def test_model_judge_verdicts_no_and_unclear(tmp_path: Path) -> None:
 
 
 def test_hostile_ids_stay_inside_the_output_folder() -> None:
-    from refocus_dsl.loop.evaluate import safe_folder_name
+    from refocus_dsl.loop.dataset import safe_folder_name
 
     names = {safe_folder_name(i) for i in ("../../etc", "a/b", "..", "", "q 1", "q_1", "ü")}
     assert len(names) == 7, "distinct ids keep distinct folders"

@@ -10,78 +10,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from refocus_dsl.errors import RefocusError
-from refocus_dsl.lang.limits import Limits
+from refocus_dsl.loop.answering import Answered, answer_item
 from refocus_dsl.loop.client import AsyncChatClient
+from refocus_dsl.loop.eval_options import needs_detection
 
 if TYPE_CHECKING:
     from refocus_dsl.loop.config import EndpointConfig
-    from refocus_dsl.loop.evaluate import EvalOptions, Item
-    from refocus_dsl.loop.session import AskResult, LayoutInput, ResolvedLayout
-
-
-@dataclass(frozen=True)
-class Answered:
-    """What asking one question gave: the result and, with ``--judge``, the verdict."""
-
-    result: AskResult
-    judge: dict[str, Any] | None = None
-
-
-async def answer_item(
-    item: Item,
-    layout: LayoutInput,
-    config: EndpointConfig | None,
-    client: AsyncChatClient | None,
-    options: EvalOptions,
-    image: Path | bytes | None = None,
-) -> Answered:
-    """Ask one question (offline without an endpoint) and judge the answer if asked to.
-
-    Every engine runs this: the local one in its event loop, Ray's in its actors
-    (which pass the image's bytes: a cluster's nodes need not share a disk).
-    """
-    from refocus_dsl.loop.evaluate import judge
-    from refocus_dsl.loop.session import ask_async, prepare
-
-    source = image if image is not None else item.image
-    limits = Limits(max_pixels=options.max_pixels)
-    if config is None or client is None:
-        from refocus_dsl.loop.offline import offline_ask
-
-        result = await asyncio.to_thread(
-            offline_ask,
-            source,
-            item.question,
-            layout=layout,
-            prompt_style=options.prompt_style,
-            max_turns=options.max_turns,
-            limits=limits,
-        )
-    else:
-        prepared = await asyncio.to_thread(
-            prepare,
-            source,
-            item.question,
-            config,
-            layout=layout,
-            max_turns=options.max_turns,
-            prompt_style=options.prompt_style,
-            limits=limits,
-            mode=options.mode,
-        )
-        result = await ask_async(prepared, client)
-    verdict: dict[str, Any] | None = None
-    if options.judge and client is not None and result.status != "error":
-        try:
-            verdict = await judge(client, item.question, item.answer, result.answer)
-        except RefocusError as exc:
-            verdict = {"verdict": None, "reply": f"judge failed: {exc}"}
-    return Answered(result, verdict)
+    from refocus_dsl.loop.dataset import Item
+    from refocus_dsl.loop.eval_options import EvalOptions
+    from refocus_dsl.loop.session import LayoutInput, ResolvedLayout
 
 
 class Engine(Protocol):
@@ -104,7 +44,6 @@ class LocalEngine:
         self, todo: Sequence[Item], config: EndpointConfig | None, options: EvalOptions
     ) -> None:
         from refocus_dsl.loop.detection import DetectionPool, DetectSettings
-        from refocus_dsl.loop.evaluate import needs_detection
 
         self.config, self.options = config, options
         self.client = AsyncChatClient(config) if config is not None else None
@@ -137,4 +76,4 @@ def make_engine(
     return LocalEngine(todo, config, options)
 
 
-__all__ = ["Answered", "Engine", "LocalEngine", "answer_item", "make_engine"]
+__all__ = ["Engine", "LocalEngine", "make_engine"]

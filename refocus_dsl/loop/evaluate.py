@@ -18,252 +18,34 @@ other settings is refused with a message that names what differs: mixing two
 runs under one summary would mislabel the first run's answers.
 """
 
+
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import json
-import re
-import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from refocus_dsl.errors import USAGE, RefocusError
-from refocus_dsl.jsonlines import json_lines
-from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS, Limits
-from refocus_dsl.loop.client import AsyncChatClient
+from refocus_dsl.errors import RefocusError
 from refocus_dsl.loop.config import EndpointConfig
+from refocus_dsl.loop.dataset import Item, load_dataset
+from refocus_dsl.loop.engines import Engine, make_engine
 from refocus_dsl.loop.errors import LoopError
-from refocus_dsl.loop.metrics import exact_match, question_type, relaxed_match
-from refocus_dsl.loop.trace import is_complete, load_trace, update_trace, write_trace
+from refocus_dsl.loop.eval_options import EvalOptions, needs_detection
+from refocus_dsl.loop.eval_summary import format_summary, summarize
+from refocus_dsl.loop.grading import score
+from refocus_dsl.loop.trace import is_complete, load_trace, write_trace
 from refocus_dsl.progress import ProgressDisplay, logger
 
 log = logger.getChild("eval")
 
 if TYPE_CHECKING:
-    from refocus_dsl.loop.engines import Engine
     from refocus_dsl.loop.session import LayoutInput
-
-LayoutChoice = Literal["detected", "gold"]
-Metric = Literal["relaxed", "exact"]
-MAX_CONCURRENCY = 256
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    image: Path
-    question: str
-    answer: str
-    layout: Path | Mapping[str, Any] | None = None
-    dataset: str = ""
-    type: str = ""
-
-    @property
-    def folder(self) -> str:
-        return safe_folder_name(self.id)
-
-
-_TAME_ID = re.compile(r"[a-z0-9_][a-z0-9_.-]{0,79}")
-_HASHED = re.compile(r".*-[0-9a-f]{8}")
-_RESERVED = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"{p}{i}" for p in ("com", "lpt") for i in range(10)]
-)
-
-
-def safe_folder_name(item_id: str) -> str:
-    """A folder name for an id: the id itself when it is tame (lower case letters, digits,
-    ``_.-``), else a cleaned form plus a hash of the exact id.
-
-    One id, one folder: a tame id that itself looks hashed (``a_b-7dbde935``) is hashed
-    again, so it never meets the folder of ``"a b"``; ids differing only in case (``Q1``,
-    ``q1``) get different names on case-insensitive file systems too.
-    """
-    tame = (
-        _TAME_ID.fullmatch(item_id) is not None
-        and _HASHED.fullmatch(item_id) is None
-        and item_id.split(".")[0] not in _RESERVED
-    )
-    if tame:
-        return item_id
-    clean = re.sub(r"[^A-Za-z0-9_.-]", "_", item_id)[:80].strip(".") or "item"
-    return clean + "-" + hashlib.sha1(item_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-
-
-def _inside(base: Path, rel: str, where: str, key: str, allow_outside: bool) -> Path:
-    """``base / rel``, refused when it leaves the dataset's folder (unless allowed)."""
-    path = base / rel
-    if allow_outside:
-        return path
-    root = base.resolve()
-    target = path.resolve()
-    if Path(rel).is_absolute() or (target != root and root not in target.parents):
-        raise LoopError(
-            f"{where}: {key} {rel!r} is outside the dataset's folder; pass "
-            "--allow-outside-paths to read it (allow_outside_paths=True in Python)"
-        )
-    return path
-
-
-def load_dataset(path: str | Path, *, allow_outside_paths: bool = False) -> list[Item]:
-    """Read and validate a dataset file; errors name the line. Image and layout paths must
-    stay inside the dataset file's folder unless ``allow_outside_paths``."""
-    source = Path(path)
-    if str(path) == "-":  # standard input; image paths are relative to the working folder
-        lines = sys.stdin.read().splitlines()
-        return _parse_dataset(lines, Path("<stdin>"), Path.cwd(), allow_outside_paths)
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise LoopError(
-            f"cannot read dataset {source}: {exc.strerror or exc}", exit_code=USAGE
-        ) from None
-    except UnicodeDecodeError:
-        raise LoopError(f"{source}: not UTF-8 text") from None
-    return _parse_dataset(lines, source, source.parent, allow_outside_paths)
-
-
-MAX_REPORTED_PROBLEMS = 20
-
-
-def _parse_dataset(
-    lines: Sequence[str], source: Path, base: Path, allow_outside_paths: bool = False
-) -> list[Item]:
-    """Every line checked before any is run; all bad lines reported at once (the first
-    ``MAX_REPORTED_PROBLEMS``), so a big dataset is not fixed one error per run."""
-    items: list[Item] = []
-    shown: list[str] = []  # the first problems, word for word; the rest only counted
-    count = 0
-
-    def problem(message: str) -> None:
-        nonlocal count
-        count += 1
-        if len(shown) < MAX_REPORTED_PROBLEMS:
-            shown.append(message)
-
-    seen: set[str] = set()
-    folders: dict[str, str] = {}
-    for number, where, row in json_lines(lines, source, LoopError, problem):
-        try:
-            item = _parse_item(number, where, row, source, base, allow_outside_paths)
-            _claim_id(item.id, where, seen, folders)
-        except LoopError as exc:
-            problem(str(exc))
-            continue
-        items.append(item)
-    if count:
-        more = count - len(shown)
-        tail = f"\n... and {more} more" if more else ""
-        raise LoopError(
-            f"{source}: {count} bad line(s); nothing was run\n" + "\n".join(shown) + tail
-        )
-    if not items:
-        raise LoopError(f"{source}: no questions")
-    return items
-
-
-def _claim_id(item_id: str, where: str, seen: set[str], folders: dict[str, str]) -> None:
-    """Ids are unique, and so are the trace folders they name (case-insensitively)."""
-    if item_id in seen:
-        raise LoopError(f"{where}: duplicate id {item_id!r}")
-    folder = safe_folder_name(item_id).casefold()
-    if folder in folders:
-        raise LoopError(
-            f"{where}: id {item_id!r} would share the trace folder of id "
-            f"{folders[folder]!r}; rename one"
-        )
-    seen.add(item_id)
-    folders[folder] = item_id
-
-
-def _parse_item(
-    number: int, where: str, row: Any, source: Path, base: Path, allow_outside_paths: bool
-) -> Item:
-    if not isinstance(row, dict):
-        raise LoopError(f"{where}: expected an object")
-    for key in ("image", "question", "answer"):
-        if not isinstance(row.get(key), (str, int, float)) or isinstance(row.get(key), bool):
-            raise LoopError(f"{where}: missing or invalid {key!r}")
-    raw_id = row.get("id", f"line{number}")
-    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or not str(raw_id).strip():
-        raise LoopError(f"{where}: 'id' must be a non-empty string or a whole number")
-    raw_layout = row.get("layout")
-    layout: Path | Mapping[str, Any] | None
-    if isinstance(raw_layout, str):
-        layout = _inside(base, raw_layout, where, "layout", allow_outside_paths)
-    elif isinstance(raw_layout, dict):
-        layout = raw_layout
-    else:
-        layout = None
-    answer = str(row["answer"])
-    return Item(
-        id=str(raw_id),
-        image=_inside(base, str(row["image"]), where, "image", allow_outside_paths),
-        question=str(row["question"]),
-        answer=answer,
-        layout=layout,
-        dataset=str(row.get("dataset") or source.stem),
-        type=str(row.get("type") or row.get("question_type") or question_type(answer)),
-    )
-
-
-@dataclass(frozen=True)
-class EvalOptions:
-    out: Path
-    concurrency: int = 4
-    layouts: LayoutChoice = "detected"
-    metric: Metric = "relaxed"
-    max_turns: int = 4
-    prompt_style: str = "dsl"
-    limit: int | None = None
-    """Run at most this many new questions (the rest wait for the next run)."""
-    judge: bool = False
-    resume: bool = True
-    mode: str = "refocus"
-    """``refocus``, or a baseline: ``direct`` (no edits) or ``planner`` (the planner's edit)."""
-    max_pixels: int = DEFAULT_MAX_PIXELS
-    """Largest image accepted, in pixels (``--max-pixels``)."""
-    allow_outside_paths: bool = False
-    """Read images and layouts outside the dataset file's folder (``--allow-outside-paths``)."""
-    detect_workers: int | None = None
-    """Processes detecting layouts (``--detect-workers``); None: one per core."""
-    engine: str = "local"
-    """``local`` (this machine) or ``ray`` (a Ray cluster: ``--engine ray``)."""
-    ray_address: str | None = None
-    """The Ray cluster to join (``auto``, ``ray://host:10001``); None starts a local one."""
-
-    def settings(self, config: EndpointConfig | None) -> dict[str, Any]:
-        """What decides a question's result: traces made with other settings are not
-        resumed (see :func:`check_resumable`)."""
-        return {
-            "model": config.model if config is not None else None,
-            "request": config.request_settings() if config is not None else None,
-            "mode": self.mode,
-            "prompt_style": self.prompt_style,
-            "layouts": self.layouts,
-            "max_turns": self.max_turns,
-            "limits": asdict(Limits(max_pixels=self.max_pixels)),
-        }
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
-            raise LoopError(f"concurrency must be 1..{MAX_CONCURRENCY}, got {self.concurrency}")
-        if self.layouts not in ("detected", "gold"):
-            raise LoopError(f"--layouts must be detected or gold, got {self.layouts!r}")
-        if self.mode not in ("refocus", "direct", "planner"):
-            raise LoopError(f"mode must be refocus, direct or planner, got {self.mode!r}")
-        if self.metric not in ("relaxed", "exact"):
-            raise LoopError(f"metric must be relaxed or exact, got {self.metric!r}")
-        if self.engine not in ("local", "ray"):
-            raise LoopError(f"--engine must be local or ray, got {self.engine!r}")
-        if self.detect_workers is not None and not 1 <= self.detect_workers <= MAX_CONCURRENCY:
-            raise LoopError(
-                f"detect workers must be 1..{MAX_CONCURRENCY}, got {self.detect_workers}"
-            )
 
 
 def fingerprint(settings: Mapping[str, Any]) -> str:
@@ -344,50 +126,6 @@ def _reporter(say: Callable[[str], None] | None, display: ProgressDisplay | None
             display.item(line, failed=failed, status=status)
 
     return report
-
-
-def score(answer: str | None, gold: str) -> dict[str, bool]:
-    return {"relaxed": relaxed_match(answer, gold), "exact": exact_match(answer, gold)}
-
-
-JUDGE_PROMPT = """\
-You grade answers to questions about charts and tables.
-Question: {question}
-Gold answer: {gold}
-Model answer: {answer}
-Does the model answer mean the same as the gold answer (numbers may differ by rounding)?
-Reply with exactly one word: yes or no."""
-
-
-_FIRST_WORD = re.compile(r"[A-Za-z]+")
-
-
-def judge_verdict(reply: str) -> bool | None:
-    """The judge's first word: yes -> True, no -> False, anything else -> None (not
-    counted: "Yesterday ..." or "Maybe" is no verdict)."""
-    m = _FIRST_WORD.search(reply)
-    word = m.group(0).lower() if m else ""
-    return True if word == "yes" else False if word == "no" else None
-
-
-async def judge(
-    client: AsyncChatClient, question: str, gold: str, answer: str | None
-) -> dict[str, Any]:
-    """The paper's optional model judge, through the same endpoint."""
-    if answer is None:
-        return {"verdict": False, "reply": "(no answer)"}
-    text = JUDGE_PROMPT.format(question=question, gold=gold, answer=answer)
-    completion = await client.complete([{"role": "user", "content": text}])
-    reply = (completion.text or "").strip()
-    return {
-        "verdict": judge_verdict(reply),
-        "reply": reply[:200],
-        "usage": completion.usage.to_dict(),
-    }
-
-
-def needs_detection(item: Item, options: EvalOptions) -> bool:
-    return options.layouts == "detected" or item.layout is None
 
 
 async def _one(
@@ -486,8 +224,6 @@ async def run_eval_async(
     from refocus_dsl.registry import default_registry
 
     default_registry()  # load plugins once, before worker threads need them
-    from refocus_dsl.loop.engines import make_engine
-
     engine = make_engine(todo, config, options)
     # Questions enter in order through a window a little wider than the requests in
     # flight, so detection runs ahead of the model by a bounded amount.
@@ -538,141 +274,14 @@ def run_eval(
     return asyncio.run(run_eval_async(items, config, options, say))
 
 
-def _rate(hits: int, n: int) -> float | None:
-    return round(hits / n, 4) if n else None
-
-
-def summarize(
-    out: Path, items: Sequence[Item], metric: Metric = "relaxed", settings_id: str | None = None
-) -> dict[str, Any]:
-    """Accuracy by dataset and question type, turns, edits and tokens, from the traces on disk.
-
-    With ``settings_id`` (a :func:`fingerprint`), only traces made with those settings
-    count; the others are "other_settings" (left by an earlier ``--no-resume --limit``).
-    """
-    groups: dict[str, dict[str, list[bool]]] = {
-        "dataset": defaultdict(list),
-        "type": defaultdict(list),
-    }
-    relaxed: list[bool] = []
-    exact: list[bool] = []
-    judged: list[bool] = []
-    turns: list[int] = []
-    edits: list[int] = []
-    status: Counter[str] = Counter()
-    tokens = Counter[str]()
-    missing = other = 0
-    for item in items:
-        folder = out / item.folder
-        if not is_complete(folder):
-            missing += 1
-            continue
-        doc = load_trace(folder)
-        if settings_id is not None and doc.get("settings_fingerprint") != settings_id:
-            other += 1
-            continue
-        status[str(doc.get("status"))] += 1
-        t = [x for x in (doc.get("turns") or []) if isinstance(x, dict)]
-        turns.append(sum(1 for x in t if x.get("kind") != "planner"))
-        edits.append(sum(1 for x in t if x.get("edited_image")))
-        for key, val in (doc.get("usage") or {}).items():
-            if isinstance(val, int):
-                tokens[key] += val
-        scores = doc.get("scores") or {}
-        if not scores:
-            continue
-        relaxed.append(bool(scores.get("relaxed")))
-        exact.append(bool(scores.get("exact")))
-        ok = bool(scores.get(metric))
-        groups["dataset"][item.dataset].append(ok)
-        groups["type"][item.type].append(ok)
-        verdict = (doc.get("judge") or {}).get("verdict")
-        if isinstance(verdict, bool):
-            judged.append(verdict)
-    n = len(turns)
-    return {
-        "questions": len(items),
-        "complete": n,
-        "incomplete": missing,
-        "other_settings": other,
-        "metric": metric,
-        "accuracy": {
-            "relaxed": _rate(sum(relaxed), len(relaxed)),
-            "exact": _rate(sum(exact), len(exact)),
-            "judge": _rate(sum(judged), len(judged)),
-            "scored": len(relaxed),
-        },
-        "by_dataset": {
-            k: {"n": len(v), "accuracy": _rate(sum(v), len(v))}
-            for k, v in sorted(groups["dataset"].items())
-        },
-        "by_type": {
-            k: {"n": len(v), "accuracy": _rate(sum(v), len(v))}
-            for k, v in sorted(groups["type"].items())
-        },
-        "status": dict(sorted(status.items())),
-        "turns_per_question": round(sum(turns) / n, 3) if n else None,
-        "edits_per_question": round(sum(edits) / n, 3) if n else None,
-        "tokens": {
-            "prompt": tokens["prompt_tokens"],
-            "completion": tokens["completion_tokens"],
-            "total": tokens["total_tokens"],
-            "per_question": round(tokens["total_tokens"] / n, 1) if n else None,
-        },
-    }
-
-
-def format_summary(summary: Mapping[str, Any]) -> str:
-    """The summary as a few aligned lines for a terminal."""
-    acc = summary["accuracy"]
-
-    def pct(v: Any) -> str:
-        return "n/a" if v is None else f"{100 * v:.1f}%"
-
-    failed = summary.get("failed") or 0
-    other = summary.get("other_settings") or 0
-    lines = [
-        f"questions {summary['questions']}, complete {summary['complete']}, "
-        f"incomplete {summary['incomplete']}, failed {failed}"
-        + (f", made with other settings {other}" if other else ""),
-    ]
-    causes = (summary.get("run") or {}).get("failures") or {}
-    if isinstance(causes, Mapping):
-        for cause, count in list(causes.items())[:10]:
-            lines.append(f"  failed x{count}: {cause}")
-    lines += [
-        f"accuracy ({summary['metric']}): relaxed {pct(acc['relaxed'])}, exact "
-        f"{pct(acc['exact'])}, judge {pct(acc['judge'])} over {acc['scored']} scored",
-    ]
-    for title, key in (("by dataset", "by_dataset"), ("by question type", "by_type")):
-        if summary[key]:
-            lines.append(f"{title}:")
-            for name, row in summary[key].items():
-                lines.append(f"  {name:<24} n={row['n']:<5} {pct(row['accuracy'])}")
-    if summary["complete"]:
-        lines.append(
-            f"turns/question {summary['turns_per_question']}, edits/question "
-            f"{summary['edits_per_question']}, status {summary['status']}"
-        )
-    else:
-        lines.append("turns/question n/a (no question completed)")
-    tok = summary["tokens"]
-    per = f" ({tok['per_question']} per question)" if tok.get("per_question") is not None else ""
-    lines.append(
-        f"tokens: prompt {tok['prompt']}, completion {tok['completion']}, total {tok['total']}{per}"
-    )
-    return "\n".join(lines)
-
-
 __all__ = [
     "EvalOptions",
+    "Item",
     "check_resumable",
     "fingerprint",
-    "Item",
     "format_summary",
     "load_dataset",
     "run_eval",
     "run_eval_async",
     "summarize",
-    "update_trace",
 ]

@@ -24,14 +24,16 @@ from typing import TYPE_CHECKING, Any
 
 from refocus_dsl.errors import USAGE
 from refocus_dsl.layout import Layout, load_layout
+from refocus_dsl.loop.answering import Answered, answer_item
 from refocus_dsl.loop.detection import DetectSettings, OncePerImage, detect_image
 from refocus_dsl.loop.errors import LoopError
+from refocus_dsl.loop.eval_options import needs_detection
 from refocus_dsl.loop.session import ResolvedLayout
 
 if TYPE_CHECKING:
     from refocus_dsl.loop.config import EndpointConfig
-    from refocus_dsl.loop.engines import Answered
-    from refocus_dsl.loop.evaluate import EvalOptions, Item
+    from refocus_dsl.loop.dataset import Item
+    from refocus_dsl.loop.eval_options import EvalOptions
     from refocus_dsl.loop.session import LayoutInput
 
 INSTALL_HINT = 'the Ray engine needs Ray: pip install "refocus-dsl[ray]" (or pip install ray)'
@@ -135,8 +137,6 @@ class QuestionActor:
         self.client = AsyncChatClient(config) if config is not None else None
 
     async def answer(self, item: Item, layout: LayoutInput, image: bytes) -> Answered:
-        from refocus_dsl.loop.engines import answer_item
-
         return await answer_item(item, layout, self.config, self.client, self.options, image)
 
     async def close(self) -> None:
@@ -150,8 +150,6 @@ class RayEngine:
     def __init__(
         self, todo: Sequence[Item], config: EndpointConfig | None, options: EvalOptions
     ) -> None:
-        from refocus_dsl.loop.evaluate import needs_detection
-
         self.detector = RayDetector(
             (i.image for i in todo if needs_detection(i, options)),
             DetectSettings(max_pixels=options.max_pixels),
