@@ -447,6 +447,132 @@ def table_report(seed: int, ctx: Context) -> Sample:
     """A clean report table screenshotted from Chromium; gold read with getBoundingClientRect."""
     r = rng_for("table_report", seed)
     html, info = _report_html(r)
+    return _report_sample("table_report", seed, ctx, html, info)
+
+
+_PLAIN_CSS = {
+    # hairline between every body row, a heavier rule above and below the table
+    "hairlines": """
+table { border-top: 2px solid #333; border-bottom: 2px solid #333; }
+thead th { border-bottom: 1px solid #333; }
+tbody td { border-bottom: 1px solid %(line)s; }
+""",
+    # whitespace only: no line anywhere, the header told apart by weight alone
+    "open": "",
+    # a dark header band with white text, zebra body, no lines
+    "band": """
+thead th { background: %(band)s; color: #fff; }
+tbody tr:nth-child(even) td { background: %(zebra)s; }
+""",
+    # a full light grid
+    "grid": """
+td, th { border: 1px solid %(line)s; }
+thead th { background: %(head)s; }
+""",
+}
+_PLAIN_EXTRA_CSS = """
+th.wrap { white-space: normal; max-width: %(hwrap)spx; vertical-align: bottom; }
+td.wrap { white-space: normal; max-width: %(lwrap)spx; }
+tr.total td { font-weight: 700; border-top: 1px solid #333; }
+"""
+LONG_HEADERS = [
+    "Median household income (US$)",
+    "Share of population (%)",
+    "Change since 2010 (pp)",
+    "Number of firms (thousands)",
+    "Average hours worked per week",
+    "Exports of goods (US$ bn)",
+    "Unemployment rate, annual (%)",
+    "Students per teacher",
+]
+
+
+def _plain_value(r: random.Random, kind: str) -> str:
+    """A report table's value: sometimes missing, negative in brackets or with a unit."""
+    u = r.random()
+    if u < 0.05:
+        return r.choice(["—", "n.a.", ".."])
+    if kind == "brackets":
+        v = r.uniform(-50, 80)
+        return f"({-v:.1f})" if v < 0 else f"{v:.1f}"
+    if kind == "signed":
+        return f"{r.uniform(-9, 9):+.1f}"
+    return number_text(r, kind)
+
+
+def _report_plain_html(r: random.Random) -> tuple[str, dict[str, Any]]:
+    """A single-header report table: rules, open, banded or gridded; long headers that wrap,
+    long row labels that wrap, a bold total row, missing values and bracketed negatives."""
+    look = r.choice(list(_PLAIN_CSS))
+    n_val = r.randint(2, 7)
+    kinds = [r.choice(["pct", "int", "money", "float", "brackets", "signed"]) for _ in range(n_val)]
+    wrap_heads = r.random() < 0.5
+    pool = MEASURES + (LONG_HEADERS if wrap_heads else [])
+    leaf = r.sample(pool, n_val)
+    stub = r.choice(["Country", "Sector", "Item", "Indicator", "Region", ""])
+    wrap_labels = r.random() < 0.4
+    n_body = r.randint(4, 14)
+    pool_lab = COUNTRIES + SECTIONS + (LONG_LABELS + LONG_HEADERS if wrap_labels else [])
+    labels = r.sample(pool_lab, n_body)
+    total = r.random() < 0.4
+    if total:
+        labels[-1] = r.choice(["Total", "All countries", "Average", "World"])
+    head = ["<thead><tr>", f"<th style='text-align:left'>{stub}</th>"]
+    for h in leaf:
+        cls = "num wrap" if len(h) > 14 else "num"
+        head.append(f"<th class='{cls}'>{h}</th>")
+    head.append("</tr></thead><tbody>")
+    for i, lab in enumerate(labels):
+        tr = "<tr class=total>" if total and i == n_body - 1 else "<tr>"
+        cls = "lab wrap" if len(lab) > 18 else "lab"
+        vals = "".join(f"<td class=num>{_plain_value(r, k)}</td>" for k in kinds)
+        head.append(f"{tr}<td class='{cls}'>{lab}</td>{vals}</tr>")
+    head.append("</tbody>")
+    caption = f"Table {r.randint(1, 30)}: {r.choice(LONG_HEADERS)}, {r.randint(2001, 2023)}"
+    notes = r.sample(
+        [
+            "Note: — not available; figures in brackets are negative.",
+            f"Source: annual survey ({r.randint(2010, 2024)}).",
+            "Totals may not add up because of rounding.",
+        ],
+        r.randint(0, 2),
+    )
+    params = {
+        "font": r.choice(["Liberation Serif", "Liberation Sans", "DejaVu Sans", "DejaVu Serif"]),
+        "size": r.choice([12, 13, 14, 15, 16]),
+        "capw": r.choice([400, 700]),
+        "capmax": 640,
+        "pv": r.choice([2, 3, 4, 6]),
+        "ph": r.choice([6, 8, 10, 14]),
+        "thw": 400 if look == "open" and r.random() < 0.3 else 700,
+        "indent": 24,
+        "line": r.choice(["#bbb", "#ccc", "#999", "#ddd"]),
+        "head": r.choice(["#fff", "#f2f2f2", "#e8eef6"]),
+        "zebra": r.choice(["#f4f6f8", "#eeeeee", "#eef3f9"]),
+        "band": r.choice(["#1f3b5a", "#2f5f8f", "#444444", "#0b6e4f"]),
+        "hwrap": r.choice([90, 110, 130]),
+        "lwrap": r.choice([140, 170]),
+    }
+    css = _REPORT_CSS + _PLAIN_CSS[look] + _PLAIN_EXTRA_CSS
+    html = (
+        f"<html><head><style>{css % params}</style></head><body><div id=wrap>"
+        + (f"<div class=cap>{caption}</div>" if r.random() < 0.7 else "")
+        + f"<table id=t>{''.join(head)}</table>"
+        + "".join(f"<div class=note>{n}</div>" for n in notes)
+        + "</div></body></html>"
+    )
+    return html, {"n_header": 1, "style": look}
+
+
+def table_report_plain(seed: int, ctx: Context) -> Sample:
+    """A clean single-header report table (no two-level header), screenshotted from Chromium."""
+    r = rng_for("table_report_plain", seed)
+    html, info = _report_plain_html(r)
+    return _report_sample("table_report_plain", seed, ctx, html, info)
+
+
+def _report_sample(style: str, seed: int, ctx: Context, html: str, info: dict[str, Any]) -> Sample:
+    """The page's screenshot and its gold table read from the DOM (boxes touch mid-gap)."""
     page = ctx.page()
     page.set_content(html)
     geo = page.evaluate(_GEOMETRY_JS)
@@ -494,16 +620,24 @@ def table_report(seed: int, ctx: Context) -> Sample:
     labels = [occupied[(i, 0)]["text"] for i in range(n_rows)]
     table = grid_table(tbox, xs, ys, headers, labels, n_header)
     gold = Layout(image.width, image.height, "table", table=table)
-    return Sample("table_report", seed, image, gold, {"variant": info["style"]})
+    return Sample(style, seed, image, gold, {"variant": info["style"]})
 
 
 # ---------------------------------------------------------------- scan-like tables (Pillow)
 
 
-def table_scan(seed: int, ctx: Context) -> Sample:
-    """A small, soft, ruled table with bold section rows spanning it, as a scan gives it."""
-    del ctx
-    r = rng_for("table_scan", seed)
+@dataclass(frozen=True)
+class ScanPage:
+    """A ruled table drawn at about 2.5x a scan's size (grey levels) and its gold there."""
+
+    image: Image.Image
+    table: Table
+    size: int
+    """The text's font size in pixels at drawing scale."""
+
+
+def _scan_page(r: random.Random) -> ScanPage:
+    """A ruled grid table with bold section rows spanning it, drawn large on white."""
     fam = r.choice(["Liberation Sans", "Liberation Serif", "DejaVu Sans", "DejaVu Serif"])
     size = r.randint(24, 30)  # drawn at about 2.5x, so 9-12 px once reduced
     reg, bold = font(fam, size), font(fam, size, bold=True)
@@ -581,57 +715,126 @@ def table_scan(seed: int, ctx: Context) -> Sample:
     )
     gx = [tbox[0], *xs[1:-1], tbox[2]]
     gy = [tbox[1], *ys[1:-1], tbox[3]]
-    # reduce to about 400 px wide, text 8.5-13 px high: soft, as a low-dpi scan gives it
-    f = min(max(r.randint(360, 440) / W, 8.5 / size), 13.0 / size)
-    target_w = max(16, round(W * f))
-    small = img.resize((target_w, max(16, round(H * f))), Image.Resampling.BILINEAR)
-    small = small.filter(ImageFilter.GaussianBlur(r.uniform(0.4, 0.9)))
+    labels = [headers[0]] + [lab for lab, _, _ in rows]
+    spanning = [i for i, (_, _, s) in enumerate(rows, 1) if s]
+    return ScanPage(img, grid_table(tbox, gx, gy, headers, labels, 1, spanning), size)
+
+
+def map_table(table: Table, move: Callable[[Box], Box]) -> Table:
+    """The same table with every box moved by ``move`` (a scaling, turn or warp's bbox)."""
+    return Table(
+        move(table.bbox),
+        tuple(Column(c.index, c.header, move(c.bbox)) for c in table.columns),
+        tuple(Row(w.index, w.label, w.is_header, move(w.bbox)) for w in table.rows),
+        tuple(
+            Cell(c.row, c.col, c.text, move(c.bbox) if c.bbox else None, c.row_span, c.col_span)
+            for c in table.cells
+        ),
+    )
+
+
+def _tint_noise_jpeg(
+    small: Image.Image, r: random.Random, seed: int, angle: float | None
+) -> tuple[Image.Image, float, tuple[int, int, int]]:
+    """Paper tint, sensor noise, a slight turn (when ``angle`` is None, drawn at random)
+    and JPEG, as a cheap scanner gives a grey page; returns the image, angle and tint."""
     tint = (r.randint(238, 252), r.randint(232, 246), r.randint(214, 235))
     arr = np.asarray(small, dtype=np.float32)[..., None] / 255.0 * np.array(tint, dtype=np.float32)
     nrng = np.random.default_rng(seed)
     arr = arr + nrng.normal(0, r.uniform(1.5, 4.0), arr.shape[:2])[..., None]
     rgb = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
-    angle = r.uniform(-0.5, 0.5) if r.random() < 0.5 else 0.0
+    if angle is None:
+        angle = r.uniform(-0.5, 0.5) if r.random() < 0.5 else 0.0
     if angle:
         rgb = rgb.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=tint)
     buf = io.BytesIO()
     rgb.save(buf, "JPEG", quality=r.randint(55, 85))
-    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), angle, tint
 
-    def tr(box: Box) -> Box:
-        b = scale_box(box, f)
-        return rotate_box(b, angle, image.size) if angle else b
 
-    gxs = [int(round(x * f)) for x in gx]
-    gys = [int(round(y * f)) for y in gy]
-    labels = [headers[0]] + [lab for lab, _, _ in rows]
-    spanning = [i for i, (_, _, s) in enumerate(rows, 1) if s]
-    table = grid_table(scale_box(tbox, f), gxs, gys, headers, labels, 1, spanning)
+def table_scan(seed: int, ctx: Context) -> Sample:
+    """A small, soft, ruled table with bold section rows spanning it, as a scan gives it."""
+    del ctx
+    r = rng_for("table_scan", seed)
+    page = _scan_page(r)
+    W, H = page.image.size
+    # reduce to about 400 px wide, text 8.5-13 px high: soft, as a low-dpi scan gives it
+    f = min(max(r.randint(360, 440) / W, 8.5 / page.size), 13.0 / page.size)
+    target_w = max(16, round(W * f))
+    small = page.image.resize((target_w, max(16, round(H * f))), Image.Resampling.BILINEAR)
+    small = small.filter(ImageFilter.GaussianBlur(r.uniform(0.4, 0.9)))
+    image, angle, _ = _tint_noise_jpeg(small, r, seed, None)
+    table = map_table(page.table, lambda b: scale_box(b, f))
     if angle:
-        table = Table(
-            tr(tbox),
-            tuple(
-                Column(c.index, c.header, rotate_box(c.bbox, angle, image.size))
-                for c in table.columns
-            ),
-            tuple(
-                Row(w.index, w.label, w.is_header, rotate_box(w.bbox, angle, image.size))
-                for w in table.rows
-            ),
-            tuple(
-                Cell(
-                    c.row,
-                    c.col,
-                    c.text,
-                    rotate_box(c.bbox, angle, image.size) if c.bbox else None,
-                    c.row_span,
-                    c.col_span,
-                )
-                for c in table.cells
-            ),
-        )
+        table = map_table(table, lambda b: rotate_box(b, angle, image.size))
     gold = Layout(image.width, image.height, "table", table=table)
     return Sample("table_scan", seed, image, gold, {"angle": round(angle, 2)})
+
+
+def _homography(src: Sequence[tuple[float, float]], dst: Sequence[tuple[float, float]]) -> Any:
+    """The 3x3 projective map taking the four points ``src`` to ``dst``."""
+    a, b = [], []
+    for (x, y), (u, v) in zip(src, dst, strict=True):
+        a.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        a.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        b += [u, v]
+    h = np.linalg.solve(np.array(a, dtype=float), np.array(b, dtype=float))
+    return np.append(h, 1.0).reshape(3, 3)
+
+
+def _warp_box(box: Box, hom: Any) -> Box:
+    """The bounding box of ``box``'s four corners under the projective map ``hom``."""
+    pts = (
+        np.array(
+            [[box[0], box[1], 1], [box[2], box[1], 1], [box[0], box[3], 1], [box[2], box[3], 1]],
+            dtype=float,
+        )
+        @ hom.T
+    )
+    xs, ys = pts[:, 0] / pts[:, 2], pts[:, 1] / pts[:, 2]
+    return (
+        int(math.floor(xs.min())),
+        int(math.floor(ys.min())),
+        int(math.ceil(xs.max())),
+        int(math.ceil(ys.max())),
+    )
+
+
+def table_scan_photo(seed: int, ctx: Context) -> Sample:
+    """The scan-like table photographed: a slight perspective (corners pulled in by up to
+    3.5%), light falling off across the page, 380-650 px wide, soft, tinted, JPEG'd."""
+    del ctx
+    r = rng_for("table_scan_photo", seed)
+    page = _scan_page(r)
+    W, H = page.image.size
+    k = r.uniform(0.01, 0.035)
+    src = [(0.0, 0.0), (W, 0.0), (W, H), (0.0, H)]
+    sign = [(1, 1), (-1, 1), (-1, -1), (1, -1)]  # pulled inwards at each corner
+    dst = [
+        (x + sx * r.uniform(0, k) * W, y + sy * r.uniform(0, k) * H)
+        for (x, y), (sx, sy) in zip(src, sign, strict=True)
+    ]
+    back = _homography(dst, src)  # Pillow asks, for each output pixel, where it comes from
+    coeffs = tuple(float(c) for c in (back / back[2, 2]).flatten()[:8])
+    warped = page.image.transform(
+        (W, H), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC, fillcolor=255
+    )
+    fwd = _homography(src, dst)
+    f = min(max(r.randint(380, 650) / W, 8.5 / page.size), 14.0 / page.size)
+    small = warped.resize((max(16, round(W * f)), max(16, round(H * f))), Image.Resampling.BILINEAR)
+    small = small.filter(ImageFilter.GaussianBlur(r.uniform(0.3, 1.0)))
+    # light falling off along one direction and towards the corners
+    h, w = small.height, small.width
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    t = r.uniform(0, 2 * math.pi)
+    ramp = ((xx / w - 0.5) * math.cos(t) + (yy / h - 0.5) * math.sin(t)) + 0.5
+    vign = ((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) * 2
+    light = 1.0 - r.uniform(0.05, 0.25) * ramp - r.uniform(0.0, 0.15) * vign
+    lit = Image.fromarray(np.clip(np.asarray(small, np.float32) * light, 0, 255).astype(np.uint8))
+    image, _, _ = _tint_noise_jpeg(lit, r, seed, 0.0)
+    table = map_table(page.table, lambda b: scale_box(_warp_box(b, fwd), f))
+    gold = Layout(image.width, image.height, "table", table=table)
+    return Sample("table_scan_photo", seed, image, gold, {"perspective": round(k, 3)})
 
 
 def rotate_box(box: Box, angle: float, size: tuple[int, int]) -> Box:
@@ -713,9 +916,13 @@ def _figure(style: str, seed: int, framed: bool) -> Sample:
 
     r = rng_for(style, seed)
     nrng = np.random.default_rng(r.randrange(2**32))
-    sheet = r.choice(["ggplot", "seaborn-v0_8-darkgrid", "framed"]) if framed else "default"
-    rc = (
-        {
+    if style == "figure_boxed":
+        sheet = r.choice(["boxed", "boxed_grid"])
+    else:
+        sheet = r.choice(["ggplot", "seaborn-v0_8-darkgrid", "framed"]) if framed else "default"
+    rc: dict[str, Any] = {}
+    if sheet == "framed":
+        rc = {
             "axes.facecolor": "#eef0f4",
             "axes.grid": True,
             "grid.color": "white",
@@ -723,10 +930,12 @@ def _figure(style: str, seed: int, framed: bool) -> Sample:
             "axes.edgecolor": "#222",
             "axes.linewidth": 1.0,
         }
-        if sheet == "framed"
-        else {}
-    )
-    sheets: list[Any] = ["default", rc] if sheet == "framed" else [sheet]
+    elif sheet == "boxed_grid":  # grey gridlines across a white plot, inside its frame
+        rc = {"axes.grid": True, "grid.color": "#cccccc", "grid.linewidth": 0.8}
+    if sheet in ("framed", "boxed", "boxed_grid"):
+        sheets: list[Any] = ["default", rc]
+    else:
+        sheets = [sheet]
     sheets.append({"font.family": mpl_family(r.choice(["DejaVu Sans", "Liberation Sans"]))})
     for _attempt in range(6):
         mosaic = r.choice(MOSAICS)
@@ -852,6 +1061,13 @@ def figure_ggplot(seed: int, ctx: Context) -> Sample:
     return _figure("figure_ggplot", seed, framed=True)
 
 
+def figure_boxed(seed: int, ctx: Context) -> Sample:
+    """matplotlib's default look: every panel boxed by its four spines on white, some with
+    grey gridlines across the plot; narrow gaps, unequal rows, titles and letters."""
+    del ctx
+    return _figure("figure_boxed", seed, framed=True)
+
+
 def _trim(image: Image.Image) -> Image.Image:
     """The image cut to its ink (what differs from the corner colour), one pixel of margin."""
     ys, xs = np.nonzero(ink_mask(image, 30))
@@ -955,11 +1171,13 @@ def _chart(style: str, seed: int) -> Sample:
 
     r = rng_for(style, seed)
     horizontal = style == "chart_horizontal" or (style == "chart_grouped" and r.random() < 0.4)
-    n_series = r.randint(2, 3) if style == "chart_grouped" else 1
+    n_series = r.randint(2, 3) if style in ("chart_grouped", "chart_grouped_rot45") else 1
     if style == "chart_horizontal":
         labels = r.sample(LONG_LABELS, r.randint(5, 11))
     elif style == "chart_rot45":
         labels = r.sample(COUNTRIES + ITEMS, r.randint(8, 14))
+    elif style == "chart_grouped_rot45":
+        labels = r.sample(COUNTRIES + ITEMS + LONG_LABELS[:6], r.randint(5, 10))
     elif style == "chart_grouped":
         labels = (
             [str(y) for y in range(r.randint(2008, 2014), 2024)][: r.randint(4, 8)]
@@ -1001,7 +1219,7 @@ def _chart(style: str, seed: int) -> Sample:
             ax.invert_yaxis()
             ax.xaxis.grid(True, color="#dddddd", linestyle="--" if not pew else "-")
         else:
-            rot = 45 if style == "chart_rot45" else 0
+            rot = 45 if style in ("chart_rot45", "chart_grouped_rot45") else 0
             ax.set_xticks(
                 pos,
                 labels,
@@ -1020,14 +1238,17 @@ def _chart(style: str, seed: int) -> Sample:
         if pew:
             (ax.set_xticks if horizontal else ax.set_yticks)([])
         ax.tick_params(length=0)
-        if n_series > 1:
+        if n_series > 1 and style == "chart_grouped_rot45":
+            # above the plot: below it the turned labels would run into it
+            ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=n_series, frameon=False)
+        elif n_series > 1:
             ax.legend(
                 loc="upper center",
                 bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.05),
                 ncol=n_series,
                 frameon=False,
             )
-        if r.random() < 0.5:
+        if r.random() < 0.5 and style != "chart_grouped_rot45":
             ax.set_title(
                 r.choice(
                     [
@@ -1219,6 +1440,13 @@ def chart_grouped(seed: int, ctx: Context) -> Sample:
     return _chart("chart_grouped", seed)
 
 
+def chart_grouped_rot45(seed: int, ctx: Context) -> Sample:
+    """Grouped vertical bars of two or three series whose labels are turned 45 degrees
+    (the issue's chart whose category regions came back shifted by one bar)."""
+    del ctx
+    return _chart("chart_grouped_rot45", seed)
+
+
 @dataclass(frozen=True)
 class Style:
     """A generator, the kind it draws and the hidden set it stands for (whose targets apply)."""
@@ -1230,12 +1458,16 @@ class Style:
 
 STYLES: dict[str, Style] = {
     "table_report": Style(table_report, "table", "tables-report"),
+    "table_report_plain": Style(table_report_plain, "table", "tables-report"),
     "table_scan": Style(table_scan, "table", "tables-scan"),
+    "table_scan_photo": Style(table_scan_photo, "table", "tables-scan"),
     "figure_mosaic": Style(figure_mosaic, "figure", "figures"),
     "figure_ggplot": Style(figure_ggplot, "figure", "figures"),
+    "figure_boxed": Style(figure_boxed, "figure", "figures"),
     "figure_pasted": Style(figure_pasted, "figure", "figures"),
     "chart_vertical": Style(chart_vertical, "chart", "charts"),
     "chart_horizontal": Style(chart_horizontal, "chart", "charts"),
     "chart_rot45": Style(chart_rot45, "chart", "charts"),
     "chart_grouped": Style(chart_grouped, "chart", "charts"),
+    "chart_grouped_rot45": Style(chart_grouped_rot45, "chart", "charts"),
 }

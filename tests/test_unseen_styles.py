@@ -31,8 +31,11 @@ U = _styles()
 CTX = U.Context(BENCH / "no-data")
 
 
-@pytest.mark.parametrize("style", ["figure_mosaic", "figure_ggplot"])
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(
+    ("style", "seed"),
+    [(st, k) for st in ("figure_mosaic", "figure_ggplot") for k in (0, 1, 2)]
+    + [("figure_boxed", 1)],
+)
 def test_figure_panels_cover_all_ink_but_the_title_and_leave_gaps(style: str, seed: int) -> None:
     s = U.STYLES[style].make(seed, CTX)
     ink = U.ink_mask(s.image)
@@ -71,7 +74,8 @@ def test_scan_table_rows_hold_their_label_and_the_table_holds_the_ink(seed: int)
 
 
 @pytest.mark.parametrize(
-    "style", ["chart_vertical", "chart_horizontal", "chart_rot45", "chart_grouped"]
+    "style",
+    ["chart_vertical", "chart_horizontal", "chart_rot45", "chart_grouped", "chart_grouped_rot45"],
 )
 def test_chart_bar_boxes_are_filled_with_the_bar_and_labels_have_ink(style: str) -> None:
     s = U.STYLES[style].make(1, CTX)
@@ -86,6 +90,31 @@ def test_chart_bar_boxes_are_filled_with_the_bar_and_labels_have_ink(style: str)
     assert list(s.extra["answer_bar_bbox"]) in [
         list(b) for c in s.gold.chart.categories for b in c.bars
     ]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_photographed_scan_table_boxes_follow_the_warp(seed: int) -> None:
+    """Under perspective each gold box is the bounding box of the warped cell: every row's
+    first-column box holds its label's ink, the table box holds all ink, neighbours overlap
+    a little at most."""
+    from PIL import Image, ImageFilter
+
+    s = U.STYLES["table_scan_photo"].make(seed, CTX)
+    t = s.gold.table
+    gray = s.image.convert("L")
+    page = np.asarray(gray.filter(ImageFilter.MedianFilter(15)), dtype=np.int16)
+    ink = np.asarray(gray, dtype=np.int16) < page - 60  # dark against the light falling off
+    x1, y1, x2, y2 = t.bbox
+    outside = ink.copy()
+    outside[max(0, y1 - 2) : y2 + 2, max(0, x1 - 2) : x2 + 2] = False
+    assert outside.sum() == 0
+    first = t.columns[0].bbox
+    for row in t.rows:
+        assert ink[row.bbox[1] : row.bbox[3], first[0] : first[2]].sum() > 10, row.label
+    for a, b in zip(t.columns, t.columns[1:], strict=False):
+        assert 0 <= a.bbox[2] - b.bbox[0] <= 0.05 * s.image.width
+    assert s.extra["perspective"] > 0
+    assert isinstance(s.image, Image.Image) and s.image.width < 700
 
 
 def test_same_seed_same_image_and_gold() -> None:
