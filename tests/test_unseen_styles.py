@@ -52,15 +52,19 @@ def test_figure_panels_cover_all_ink_but_the_title_and_leave_gaps(style: str, se
     assert U._min_gap(boxes) >= 3
 
 
+def _assert_no_ink_outside(ink: np.ndarray, box: tuple[int, int, int, int]) -> None:
+    x1, y1, x2, y2 = box
+    outside = ink.copy()
+    outside[max(0, y1 - 2) : y2 + 2, max(0, x1 - 2) : x2 + 2] = False
+    assert outside.sum() == 0
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_scan_table_rows_hold_their_label_and_the_table_holds_the_ink(seed: int) -> None:
     s = U.STYLES["table_scan"].make(seed, CTX)
     t = s.gold.table
     ink = U.ink_mask(s.image, 90)
-    x1, y1, x2, y2 = t.bbox
-    outside = ink.copy()
-    outside[max(0, y1 - 2) : y2 + 2, max(0, x1 - 2) : x2 + 2] = False
-    assert outside.sum() == 0
+    _assert_no_ink_outside(ink, t.bbox)
     first = t.columns[0].bbox
     for row in t.rows:
         ry1, ry2 = row.bbox[1] + 3, row.bbox[3] - 3  # inside the rules
@@ -104,10 +108,7 @@ def test_photographed_scan_table_boxes_follow_the_warp(seed: int) -> None:
     gray = s.image.convert("L")
     page = np.asarray(gray.filter(ImageFilter.MedianFilter(15)), dtype=np.int16)
     ink = np.asarray(gray, dtype=np.int16) < page - 60  # dark against the light falling off
-    x1, y1, x2, y2 = t.bbox
-    outside = ink.copy()
-    outside[max(0, y1 - 2) : y2 + 2, max(0, x1 - 2) : x2 + 2] = False
-    assert outside.sum() == 0
+    _assert_no_ink_outside(ink, t.bbox)
     first = t.columns[0].bbox
     for row in t.rows:
         assert ink[row.bbox[1] : row.bbox[3], first[0] : first[2]].sum() > 10, row.label
