@@ -309,3 +309,15 @@ def test_each_column_of_a_grouped_header_gets_its_own_group() -> None:
     headers = [c.header for c in layout.table.columns]
     assert headers == ["Sector", "Urban Count", "Urban Median", "Private Count",
                        "Private Median", "Rural Count", "Rural Median"]  # fmt: skip
+
+
+def test_every_short_rule_of_a_booktabs_header_parts_its_own_group() -> None:
+    """One short rule under each group header (booktabs' cmidrules, a few pixels apart),
+    the stub header centred over both header rows and crossing the rules' row: every
+    short rule splits the header, none is read as text, the stub is read clean."""
+    layout = detect_layout(_grouped_header_table(grid=False), "table", ocr=OCR, cache=False)
+    assert layout.table is not None
+    headers = [c.header for c in layout.table.columns]
+    assert headers == ["Sector", "Urban Count", "Urban Median", "Private Count",
+                       "Private Median", "Rural Count", "Rural Median"]  # fmt: skip
+    assert [r.label for r in layout.table.rows][:3] == ["Sector", "Sector", "Government"]

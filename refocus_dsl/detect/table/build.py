@@ -7,6 +7,7 @@ item spanning several columns gives its text to each of them.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from refocus_dsl.detect._grid import Span, gaps
+from refocus_dsl.detect._grid import Rule, Span, gaps
 from refocus_dsl.detect._raster import runs
 from refocus_dsl.detect.table.columns import (
     columns_of,
@@ -25,7 +26,12 @@ from refocus_dsl.detect.table.columns import (
     text_groups,
 )
 from refocus_dsl.detect.table.rows import Rows, text_lines
-from refocus_dsl.detect.table.structure import Structure, partial_rule
+from refocus_dsl.detect.table.structure import (
+    ShortRules,
+    Structure,
+    partial_rule,
+    with_short_rules,
+)
 from refocus_dsl.detect.table.text import ink_box, join_words, read_regions
 from refocus_dsl.layout import Box, Cell, Column, Layout, Row, Table
 from refocus_dsl.ocr import OcrEngine, Word
@@ -43,9 +49,12 @@ class Grid:
     yb: list[int]
     spans: list[Span]
     n_header: int
-    split: tuple[int, int, int, int] | None
-    """A short rule under a spanning header: (y, thickness, x1, x2)."""
+    split: ShortRules | None
+    """The short rules under the spanning headers of a two-level header."""
     ink: B
+    structure: Structure
+    """What the grid was read from: the page's structure, with the short rules under a
+    two-level header's groups taken as rules (``ink`` is its ink)."""
 
 
 def empty_layout(w: int, h: int, why: str) -> Layout:
@@ -66,9 +75,9 @@ def make_grid(
     if n_header == 1 and len(spans) >= 3:
         split = partial_rule(st, (spans[0][0], spans[1][1]), tx1, tx2, rows.line_h)
     if split is not None:  # a short rule under a spanning header: two header rows
-        y, t, rx1, rx2 = split
-        ink = ink.copy()
-        ink[y : y + t, rx1:rx2] = False
+        y, t = split.y, split.thickness
+        st = with_short_rules(st, split)
+        ink = st.ink
         (r0a, r0b), (r1a, r1b) = spans[0], spans[1]
         mid = y + (t + 1) // 2
         if y > r0a + 2 and y + t < r0b - 2:  # inside the first row: split it
@@ -99,6 +108,7 @@ def make_grid(
             spans[1:3] = [(spans[1][0], spans[2][1])]
             del cut_at[1]
         n_header = 2
+        xb = _clear_of_sub_headers(xb, ink, spans[1], spans[2:])
         notes.append("a rule under a spanning header: two header rows")
     yb = [ty1]
     for i in range(len(spans) - 1):
@@ -107,7 +117,32 @@ def make_grid(
     yb.append(ty2)
     for i in range(1, len(yb)):  # keep boundaries monotone
         yb[i] = max(yb[i], yb[i - 1] + 1)
-    return Grid(xb, yb, spans, n_header, split, ink)
+    return Grid(xb, yb, spans, n_header, split, ink, st)
+
+
+def _clear_of_sub_headers(xb: Sequence[int], ink: B, sub: Span, body: Sequence[Span]) -> list[int]:
+    """Boundaries moved off the sub-headers' text into the space they leave free.
+
+    The columns were found with the whole header as one row, where the group
+    headers above the short rules cross the body's gaps: a sub-header wider than
+    its body cells could not move its boundary then. Each boundary crossing a
+    sub-header goes to the middle of the widest space free in the sub-header row
+    inside the body's gap around it (no body cell is cut); none free: it stays.
+    """
+    out = list(xb)
+    for k in range(1, len(out) - 1):
+        x, lo, hi = out[k], out[k - 1] + 1, out[k + 1] - 1
+        if hi - lo < 3 or not ink[sub[0] : sub[1], max(0, x - 1) : x + 2].any():
+            continue
+        body_free = occupancy(ink, body, lo, hi) == 0
+        gap = next(((a, b) for a, b in runs(body_free) if a <= x - lo < b), None)
+        if gap is None:
+            continue
+        head: B = np.asarray(ink[sub[0] : sub[1], lo + gap[0] : lo + gap[1]].any(axis=0))
+        free = max(runs(~head), key=lambda r: r[1] - r[0], default=None)
+        if free is not None and free[1] - free[0] >= 2:
+            out[k] = lo + gap[0] + (free[0] + free[1]) // 2
+    return out
 
 
 def header_items(
@@ -129,25 +164,7 @@ def header_items(
             [(g, columns_of(g[0], g[1], xb), (a, b), (r,)) for g in merge_by_column(groups, xb)]
         )
     if grid.split is not None:
-        y, t, rx1, rx2 = grid.split
-        a0, b1 = spans[0][0], spans[1][1]
-        top: list[HeaderItem] = []
-        bottom: list[HeaderItem] = []
-        for g in text_groups(ink_columns(ink, a0, b1, tx1, tx2), tx1, min_gap):
-            if min(g[1], rx2) - max(g[0], rx1) > 0.5 * (g[1] - g[0]):
-                # above the rule: the spanning header, for every column under the rule
-                if ink_box(ink, (g[0], a0, g[1], y)) is not None:
-                    lo, hi = _group_extent(st, grid, g, min_gap)
-                    top.append((g, columns_of(lo, hi, xb), (a0, y), (0,)))
-                for sub in text_groups(ink_columns(ink, y + t, b1, g[0], g[1]), g[0], min_gap):
-                    for piece in split_at_bounds([sub], ink, y + t, b1, xb):
-                        bottom.append(
-                            (piece, columns_of(piece[0], piece[1], xb), (y + t, b1), (1,))
-                        )
-            else:  # a cell spanning both header rows ("Game" beside "Results")
-                for piece in split_at_bounds([g], ink, a0, b1, xb):
-                    top.append((piece, columns_of(piece[0], piece[1], xb), (a0, b1), (0, 1)))
-        items[0:2] = [top, bottom]
+        items[0:2] = _two_level_items(st, grid, min_gap)
     if n_header == 1 and len(spans) >= 4 and len(xb) >= 3:
         top_spans = any(len(item[1]) >= 2 for item in items[0])
         next_spans = any(len(item[1]) >= 2 for item in items[1])
@@ -157,21 +174,46 @@ def header_items(
     return items, n_header
 
 
-def _group_extent(st: Structure, grid: Grid, g: Span, min_gap: float) -> Span:
-    """The columns a spanning header above the short rule heads: the piece of the rule row
-    under its text (booktabs draws one short rule per group, a little apart), narrowed to
-    the vertical rules drawn beside it in the top row (a grid rules groups apart)."""
-    if grid.split is None:
-        return g
-    y, _, rx1, rx2 = grid.split
+def _two_level_items(
+    st: Structure, grid: Grid, min_gap: float
+) -> tuple[list[HeaderItem], list[HeaderItem]]:
+    """The two header rows split at the short rules: each rule's text above it is a group
+    header over the columns under that rule, the text below it that group's sub-headers;
+    text over no rule (the stub header centred over both rows) is a cell of both rows."""
+    assert grid.split is not None
+    ink, xb, spans = grid.ink, grid.xb, grid.spans
+    tx1, tx2 = xb[0], xb[-1]
+    y, t, pieces = grid.split.y, grid.split.thickness, grid.split.pieces
+    a0, b1 = spans[0][0], spans[1][1]
+    # text over two neighbouring rules is two groups' text, wherever no ink joins them
+    between = [tx1, *((p[1] + q[0]) // 2 for p, q in zip(pieces, pieces[1:], strict=False)), tx2]
+    groups = text_groups(ink_columns(ink, a0, b1, tx1, tx2), tx1, min_gap)
+    top: list[HeaderItem] = []
+    bottom: list[HeaderItem] = []
+    for g in split_at_bounds(groups, ink, a0, b1, between):
+        piece = max(pieces, key=lambda p: min(g[1], p[1]) - max(g[0], p[0]))
+        if min(g[1], piece[1]) - max(g[0], piece[0]) > 0.5 * (g[1] - g[0]):
+            if ink_box(ink, (g[0], a0, g[1], y)) is not None:
+                lo, hi = _group_extent(st, grid, g, piece)
+                under = [j for j in range(len(xb) - 1) if lo <= (xb[j] + xb[j + 1]) / 2 < hi]
+                top.append((g, under or columns_of(lo, hi, xb), (a0, y), (0,)))
+            for sub in text_groups(ink_columns(ink, y + t, b1, g[0], g[1]), g[0], min_gap):
+                for cut in split_at_bounds([sub], ink, y + t, b1, xb):
+                    bottom.append((cut, columns_of(cut[0], cut[1], xb), (y + t, b1), (1,)))
+        else:  # a cell spanning both header rows ("Game" beside "Results")
+            for cut in split_at_bounds([g], ink, a0, b1, xb):
+                top.append((cut, columns_of(cut[0], cut[1], xb), (a0, b1), (0, 1)))
+    return top, bottom
+
+
+def _group_extent(st: Structure, grid: Grid, g: Span, piece: Span) -> Span:
+    """The columns a spanning header above a short rule heads: those under its rule,
+    narrowed to the vertical rules drawn beside it in the top row (a grid draws one
+    line under all groups and rules them apart)."""
     xb, a0 = grid.xb, grid.spans[0][0]
+    y = grid.split.y if grid.split is not None else a0
     centre = (g[0] + g[1]) // 2
-    lo, hi = rx1, rx2
-    ref = int(st.row_bg[max(y - 2, 0)])
-    drawn = np.abs(st.grey[y, xb[0] : xb[-1]].astype(np.int16) - ref) >= st.levels.rule
-    for c, d in runs(drawn):
-        if d - c >= min_gap and xb[0] + c <= centre < xb[0] + d:
-            lo, hi = xb[0] + c, xb[0] + d
+    lo, hi = piece
     # a boundary the header's own text runs over is inside its group, ruled or not
     ruled = [x for x in xb[1:-1] if not g[0] < x < g[1] and _rule_in_row(st, x, a0, y)]
     lo = max([x for x in ruled if x <= centre], default=lo)
@@ -344,6 +386,7 @@ def build_layout(
     """The grid, the header items, their text and the first column's: the table layout."""
     h, w = st.grey.shape
     grid = make_grid(st, rows, col_bounds, table, notes)
+    st = grid.structure
     t_struct = time.perf_counter() - t0
     items, n_header = header_items(st, grid, rows.min_gap, notes)
     regions: list[tuple[Box, tuple[int, int]]] = []
@@ -355,6 +398,10 @@ def build_layout(
         a, b = grid.spans[r]
         regions.append(((grid.xb[0], a, grid.xb[spans_of.get(r, 1)], b), (r, 0)))
     t1 = time.perf_counter()
+    if grid.split is not None:  # the short rules are no text either
+        y, t = grid.split.y, grid.split.thickness
+        short = tuple(Rule(y, t, p) for p in grid.split.pieces)
+        st = dataclasses.replace(st, h_rules=st.h_rules + short)
     read, rereads = read_regions(ocr, st, grid.ink, regions, rows.line_h)
     t_ocr = time.perf_counter() - t1
     columns, out_rows, cells = _assemble(grid, items, n_header, read, spans_of)

@@ -8,7 +8,7 @@ differs clearly from its local background is ink.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -69,6 +69,9 @@ class Structure:
     ex2: int
     row_bg: F
     ink: B
+    part_rules: tuple[Rule, ...] = ()
+    """Rules across part of the table only (under a group header, over a total's cells):
+    no row boundaries, but no ink either."""
 
 
 def horizontal_structure(
@@ -262,26 +265,50 @@ def erase_rules(
         arr[max(0, r.span[0] - p) : r.span[1] + p, max(0, r.pos - p) : r.end + p] = value
 
 
-def partial_rule(
-    st: Structure, span: Span, x1: int, x2: int, line_h: float
-) -> tuple[int, int, int, int] | None:
-    """A short rule inside the top row (under a spanning header): (y, thickness, x1, x2).
+@dataclass(frozen=True)
+class ShortRules:
+    """The short rules side by side under a two-level header's groups (booktabs draws one
+    cmidrule per group, a little apart; a grid draws one line under all of them)."""
 
-    Solid for at least two line heights but clearly shorter than the table, with
-    little ink just above and below it, so it is neither text nor a full rule
-    (nor the faint, broken edge of a blurred full rule).
+    y: int
+    thickness: int
+    pieces: tuple[Span, ...]
+    """x-spans of the rules, left to right."""
+
+
+def partial_rule(st: Structure, span: Span, x1: int, x2: int, line_h: float) -> ShortRules | None:
+    """The short rules inside the top rows (under the spanning headers), or None.
+
+    The longest is solid for at least two line heights but clearly shorter than
+    the table, with little ink just above and below it, so it is neither text
+    nor a full rule (nor the faint, broken edge of a blurred full rule): a rule
+    found across part of the table (its blurred core found too) or a row with
+    such a run, the topmost. The others on its row pass the same test with at least
+    a line height's length.
     """
     grey, row_bg, level = st.grey, st.row_bg, st.levels.rule
     a, b = span
     min_len = max(30, int(2 * line_h))
+    full = 0.9 * (x2 - x1)
+    known = [
+        r
+        for r in st.part_rules
+        if a + 2 <= r.pos
+        and r.end <= b - 2
+        and min_len <= r.span[1] - r.span[0] <= 0.85 * (x2 - x1)
+        and _clear_around(st, r.pos, r.width, r.span, span)
+    ]
     for y in range(a + 2, b - 2):
-        if any(r.pos - 3 <= y < r.end + 3 for r in st.h_rules):
-            continue
+        at = [r for r in known if r.pos == y]
+        if at:  # the topmost short rule; its row's other pieces read on its middle row
+            return _with_others(st, y, at[0].width, at[0].span, span, line_h, x1, x2)
+        if any(r.pos - 3 <= y < r.end + 3 and r.span[1] - r.span[0] >= full for r in st.h_rules):
+            continue  # near a rule across the table (a rule over the groups only is short)
         # Against the background above it: on the rule's own row the densest grey can be
         # the rule itself, and a header cell's tint beside it would pass for the rule.
         ref = int(row_bg[y - 2])
-        diff = np.abs(grey[y, x1:x2].astype(np.int16) - ref) >= level
-        best = max(((c, d) for c, d in runs(diff)), key=lambda r: r[1] - r[0], default=None)
+        found = runs(np.abs(grey[y, x1:x2].astype(np.int16) - ref) >= level)
+        best = max(found, key=lambda r: r[1] - r[0], default=None)
         if best is None or not min_len <= best[1] - best[0] <= 0.85 * (x2 - x1):
             continue
         c, d = best
@@ -291,14 +318,68 @@ def partial_rule(
             if nxt.mean() < 0.9:
                 break
             t += 1
-        around = [
-            (np.abs(grey[yy, x1 + c : x1 + d].astype(np.int16) - int(row_bg[yy])) >= level).mean()
-            for yy in (y - 2, y + t + 1)
-            if a <= yy < b
-        ]
-        if around and max(around) < 0.5:
-            return y, t, x1 + c, x1 + d
+        if _clear_around(st, y, t, (x1 + c, x1 + d), span):
+            return _with_others(st, y, t, (x1 + c, x1 + d), span, line_h, x1, x2)
     return None
+
+
+def _with_others(
+    st: Structure, y: int, t: int, piece: Span, span: Span, line_h: float, x1: int, x2: int
+) -> ShortRules:
+    """The short rule ``piece`` and the others beside it on its rows (one under each
+    group header): at least a line height long, little ink just above and below."""
+    mid = y + t // 2
+    ref = int(st.row_bg[max(0, y - 2)])
+    found = runs(np.abs(st.grey[mid, x1:x2].astype(np.int16) - ref) >= st.levels.rule)
+    others = [
+        (x1 + p, x1 + q)
+        for p, q in found
+        if (x1 + q <= piece[0] or x1 + p >= piece[1])
+        and q - p >= max(12.0, line_h)
+        and _clear_around(st, y, t, (x1 + p, x1 + q), span)
+    ]
+    return ShortRules(y, t, tuple(sorted([piece, *others])))
+
+
+def with_short_rules(st: Structure, short: ShortRules) -> Structure:
+    """``st`` with the short rules under a header's groups taken as rules, not ink.
+
+    A row mostly covered by such rules takes their grey for its background, so
+    the rest of it reads as ink (and a stub header crossing it reads inverted):
+    the rules' rows get the background above them, as full rules' rows do. A
+    vertical rule between two sub-headers of one group that is not drawn above
+    the short rules is not there: the group header's text crosses it.
+    """
+    y, t = short.y, short.thickness
+    row_bg = st.row_bg.copy()
+    row_bg[y : y + t] = row_bg[max(0, y - 1)]
+    drawn: list[Rule] = []
+    lo = y  # the rows whose ink changes: from the top of a rule found not drawn
+    for r in st.v_drawn:
+        top = r.span[0] + RULE_HALO + 1  # below the rule that closes the table's top
+        if top < y - 2 < y + t < r.span[1]:
+            strip = np.abs(st.grey[top:y, r.pos : r.end].astype(np.int16) - row_bg[top:y, None])
+            if (strip >= st.levels.rule).any(axis=1).mean() < 0.6:
+                drawn.append(Rule(r.pos, r.width, (y, r.span[1])))
+                lo = min(lo, top)
+                continue
+        drawn.append(r)
+    ink = st.ink.copy()
+    ink[lo : y + t] = ink_mask(st.grey, row_bg, st.h_rules, drawn, st.levels.ink)[lo : y + t]
+    for x1, x2 in short.pieces:  # with their anti-aliasing, only along them
+        ink[max(0, y - 1) : y + t + 1, x1:x2] = False
+    return replace(st, row_bg=row_bg, v_drawn=tuple(drawn), ink=ink)
+
+
+def _clear_around(st: Structure, y: int, t: int, xs: Span, span: Span) -> bool:
+    """Whether rows just above and below a rule piece at ``y`` (``t`` thick) hold little ink."""
+    level = st.levels.rule
+    around = [
+        (np.abs(st.grey[yy, xs[0] : xs[1]].astype(np.int16) - int(st.row_bg[yy])) >= level).mean()
+        for yy in (y - 2, y + t + 1)
+        if span[0] <= yy < span[1]
+    ]
+    return bool(around) and max(around) < 0.5
 
 
 RULE_DIFF = 20
@@ -438,15 +519,34 @@ def broken_rules(
         if b - a > 4:
             continue
         around = [cover[y] for y in (a - 2, b + 1) if 0 <= y < h]
-        if around and max(around) < 0.5:
+        if (
+            around
+            and max(around) < 0.5
+            and _rule_cover(not_page, a, b, x1, x2) >= BROKEN_RULE_COVER
+        ):
             out.append(Rule(a, b - a, (x1, x2)))
     return out
 
 
+def _rule_cover(not_page: B, a: int, b: int, x1: int, x2: int) -> float:
+    """Share of [x1, x2) a rule in rows [a, b) covers, counting only marks with nothing
+    just above and below: text crossing the rule's rows (a stub header centred beside
+    the short rules under spanning headers) covers the gaps between them, but is no rule."""
+    if x2 <= x1:
+        return 0.0
+    marked = not_page[a:b, x1:x2].any(axis=0)
+    if b - a > 4:  # touching runs merged (a blurred rule and the text beside it): no test
+        return float(marked.mean())
+    for y in (a - 2, b + 1):
+        if 0 <= y < not_page.shape[0]:
+            marked &= ~not_page[y, x1:x2]
+    return float(marked.mean())
+
+
 def _whole(rule: Rule, not_page: B, x1: int, x2: int) -> Rule:
     """A rule found by its longest piece, spanning the table when its pieces cover most of
-    it (a worn or broken rule, not the short rule under a spanning header)."""
-    cover = float(not_page[rule.pos : rule.end, x1:x2].any(axis=0).mean()) if x2 > x1 else 0.0
+    it (a worn or broken rule, not the short rules under spanning headers)."""
+    cover = _rule_cover(not_page, rule.pos, rule.end, x1, x2)
     if cover >= BROKEN_RULE_COVER and (rule.span[0] > x1 or rule.span[1] < x2):
         return Rule(rule.pos, rule.width, (min(x1, rule.span[0]), max(x2, rule.span[1])))
     return rule
@@ -495,8 +595,10 @@ def find_structure(grey: U8, marks: tuple[int, Levels, B] | None = None) -> Stru
     ink = ink_mask(grey, row_bg, h_rules, v_drawn, levels.ink)
     # a rule under a spanning header (booktabs' cmidrule) is not a row boundary;
     # it is still not ink (removed above) and the build stage finds it again
+    part_rules: list[Rule] = []
     if h_rules:
         widest = max(r.span[1] - r.span[0] for r in h_rules)
+        part_rules = [r for r in h_rules if r.span[1] - r.span[0] < 0.7 * widest]
         h_rules = [r for r in h_rules if r.span[1] - r.span[0] >= 0.7 * widest]
     return Structure(
         grey,
@@ -511,4 +613,5 @@ def find_structure(grey: U8, marks: tuple[int, Levels, B] | None = None) -> Stru
         ex2,
         row_bg,
         ink,
+        tuple(part_rules),
     )
