@@ -734,7 +734,11 @@ def map_table(table: Table, move: Callable[[Box], Box]) -> Table:
 
 
 def _tint_noise_jpeg(
-    small: Image.Image, r: random.Random, seed: int, angle: float | None
+    small: Image.Image,
+    r: random.Random,
+    seed: int,
+    angle: float | None,
+    quality: tuple[int, int] = (55, 85),
 ) -> tuple[Image.Image, float, tuple[int, int, int]]:
     """Paper tint, sensor noise, a slight turn (when ``angle`` is None, drawn at random)
     and JPEG, as a cheap scanner gives a grey page; returns the image, angle and tint."""
@@ -748,7 +752,7 @@ def _tint_noise_jpeg(
     if angle:
         rgb = rgb.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=tint)
     buf = io.BytesIO()
-    rgb.save(buf, "JPEG", quality=r.randint(55, 85))
+    rgb.save(buf, "JPEG", quality=r.randint(*quality))
     return Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), angle, tint
 
 
@@ -769,6 +773,28 @@ def table_scan(seed: int, ctx: Context) -> Sample:
         table = map_table(table, lambda b: rotate_box(b, angle, image.size))
     gold = Layout(image.width, image.height, "table", table=table)
     return Sample("table_scan", seed, image, gold, {"angle": round(angle, 2)})
+
+
+def table_scan_soft(seed: int, ctx: Context) -> Sample:
+    """The scan-like table at the soft end of what a scan gives: text 8-11 px high, blur
+    0.8-1.2 px, grey ink (the drawing's black lifted to 40-90), JPEG quality 35-60."""
+    del ctx
+    r = rng_for("table_scan_soft", seed)
+    page = _scan_page(r)
+    W, H = page.image.size
+    f = min(max(r.randint(360, 440) / W, 8.0 / page.size), 11.0 / page.size)
+    small = page.image.resize(
+        (max(16, round(W * f)), max(16, round(H * f))), Image.Resampling.BILINEAR
+    )
+    small = small.filter(ImageFilter.GaussianBlur(r.uniform(0.8, 1.2)))
+    lift = r.randint(40, 90)  # faded toner: black prints as dark grey
+    small = small.point(lambda v: lift + v * (255 - lift) // 255)
+    image, angle, _ = _tint_noise_jpeg(small, r, seed, None, (35, 60))
+    table = map_table(page.table, lambda b: scale_box(b, f))
+    if angle:
+        table = map_table(table, lambda b: rotate_box(b, angle, image.size))
+    gold = Layout(image.width, image.height, "table", table=table)
+    return Sample("table_scan_soft", seed, image, gold, {"angle": round(angle, 2)})
 
 
 def _homography(src: Sequence[tuple[float, float]], dst: Sequence[tuple[float, float]]) -> Any:
@@ -1460,6 +1486,7 @@ STYLES: dict[str, Style] = {
     "table_report": Style(table_report, "table", "tables-report"),
     "table_report_plain": Style(table_report_plain, "table", "tables-report"),
     "table_scan": Style(table_scan, "table", "tables-scan"),
+    "table_scan_soft": Style(table_scan_soft, "table", "tables-scan"),
     "table_scan_photo": Style(table_scan_photo, "table", "tables-scan"),
     "figure_mosaic": Style(figure_mosaic, "figure", "figures"),
     "figure_ggplot": Style(figure_ggplot, "figure", "figures"),
