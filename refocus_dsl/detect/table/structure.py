@@ -402,6 +402,42 @@ def merge_touching(rules: Sequence[Rule]) -> list[Rule]:
     return out
 
 
+def _thin_rule(grey: U8, rule: Rule) -> Rule:
+    """A merged rule thicker than a rule, without the line of text merged into it.
+
+    A line of dense soft text set tight above a rule (numbers in every column)
+    is marked almost across the table for a few rows and merges with the rule
+    under it; as one 10 px "rule" it erased the lower half of the line's text.
+    The rule is the run of rows around the darkest (by median contrast) with its
+    halo; rows past a light valley that are dark again are text and are cut off
+    (a blurred or JPEG'd rule's halo only fades, it never darkens again).
+    """
+    a, b = rule.pos, rule.end
+    x1, x2 = rule.span
+    h = grey.shape[0]
+    outside = [y for y in (a - 2, b + 1) if 0 <= y < h]
+    if rule.width <= 4 or rule.width > 12 or x2 - x1 < 4 or not outside:
+        return rule
+    ref = float(np.median(grey[outside, x1:x2]))
+    prof = np.median(np.abs(grey[a:b, x1:x2].astype(np.float64) - ref), axis=1)
+    top = int(np.argmax(prof))
+    peak = float(prof[top])
+    if peak < RULE_DIFF:
+        return rule
+    light = prof < 0.25 * peak
+    strong = prof >= 0.4 * peak
+    lo, hi = 0, b - a
+    above = [y for y in range(top) if light[y]]
+    if above and strong[: above[-1]].any():
+        lo = above[-1]
+    below = [y for y in range(top + 1, b - a) if light[y]]
+    if below and strong[below[0] + 1 :].any():
+        hi = below[0] + 1
+    if (lo, hi) == (0, b - a):
+        return rule
+    return Rule(a + lo, hi - lo, rule.span)
+
+
 def _rule_lines(h_rules: Sequence[Rule]) -> list[Span]:
     """Horizontal rules that touch (a blurred rule read as several thin ones) as one line."""
     out: list[Span] = []
@@ -560,7 +596,7 @@ def find_structure(grey: U8, marks: tuple[int, Levels, B] | None = None) -> Stru
     h_rules, bands, extent = horizontal_structure(grey, not_page)
     if extent is not None and len(h_rules) >= 2:
         h_rules += broken_rules(not_page, extent, h_rules, bands)
-    h_rules = merge_touching(h_rules)
+    h_rules = [_thin_rule(grey, r) for r in merge_touching(h_rules)]
     if extent is None:
         ink0 = np.abs(grey.astype(np.int16) - page) >= levels.ink
         xs_any = np.nonzero(ink0.any(axis=0))[0]
