@@ -1,8 +1,10 @@
-"""Big images: a chart and a table upscaled to 36 MP, and a blank 40 MP image.
+"""Big images: a chart and a table upscaled to 36 MP, a dense table drawn at 36 MP, and a
+blank 40 MP image.
 
 Each case runs in its own process so that its peak memory (max RSS, which
-includes the upscaled image itself) is its own. Prints seconds, peak MB and
-whether the structure matches what the same picture gives at its own size.
+includes the upscaled image itself) is its own. Prints seconds (wall and CPU),
+peak MB and whether the structure matches what the same picture gives at its own
+size (the dense table: its drawn column and row counts).
 Targets (issue 9): the same structure, <= 4 s and <= 1.2 GB each; blank quick.
 
 Run: python benchmarks/bench_big_images.py [--mp 36] [--chart PNG] [--table PNG]
@@ -43,17 +45,20 @@ def _chart() -> Image.Image:
     return Image.open(buf).convert("RGB")
 
 
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", size)
+    except OSError:
+        return ImageFont.load_default()
+
+
 def _table() -> Image.Image:
     rows = [["Year", "Sales", "Cost", "Profit"]] + [
         [str(2010 + r), str(100 + 7 * r), str(60 + 3 * r), str(40 + 4 * r)] for r in range(10)
     ]
     img = Image.new("RGB", (520, 40 + 30 * len(rows)), "white")
     d = ImageDraw.Draw(img)
-    try:
-        font: ImageFont.FreeTypeFont | ImageFont.ImageFont = ImageFont.truetype(
-            "DejaVuSans.ttf", 16)
-    except OSError:
-        font = ImageFont.load_default()
+    font = _font(16)
     for r, row in enumerate(rows):
         y = 20 + 30 * r
         d.line((20, y, 500, y), fill=(0, 0, 0))
@@ -61,6 +66,32 @@ def _table() -> Image.Image:
             d.text((30 + 120 * c, y + 6), text, fill=(0, 0, 0), font=font)
     d.line((20, 20 + 30 * len(rows), 500, 20 + 30 * len(rows)), fill=(0, 0, 0))
     return img
+
+
+DENSE_COLS, DENSE_PITCH = 20, 30
+
+
+def _dense_table(side: int) -> Image.Image:
+    """A ruled table drawn at its full size with fine structure: rows every 30 px, 20 px
+    text, 20 columns (reduced to a 2 MP working copy its rules would be 6 px apart)."""
+    n_rows = (side - 40) // DENSE_PITCH
+    cw = (side - 40) // DENSE_COLS
+    img = Image.new("L", (side, side), 255)
+    d = ImageDraw.Draw(img)
+    font = _font(20)
+    for r in range(n_rows + 1):
+        y = 20 + r * DENSE_PITCH
+        d.line((20, y, 20 + cw * DENSE_COLS, y), fill=0)
+    for c in range(DENSE_COLS + 1):
+        x = 20 + c * cw
+        d.line((x, 20, x, 20 + DENSE_PITCH * n_rows), fill=0)
+    for r in range(n_rows):
+        for c in range(DENSE_COLS):
+            text = f"row {r}" if c == 0 else str((r * 7 + c * 13) % 1000)
+            if r == 0:
+                text = f"Col {c}"
+            d.text((20 + c * cw + 8, 20 + r * DENSE_PITCH + 4), text, fill=0, font=font)
+    return img.convert("RGB")
 
 
 def _structure(layout: Layout) -> list[str]:
@@ -78,6 +109,10 @@ def _one(case: str, source: str, mp: float) -> dict[str, object]:
         side = int((mp * 1e6) ** 0.5)
         big = Image.new("RGB", (side, side), "white")
         own: list[str] = []
+    elif case == "dense":  # no own-size run to compare with: its drawn grid is the truth
+        side = int((mp * 1e6) ** 0.5)
+        big = _dense_table(side)
+        own = [f"table {DENSE_COLS}x{(side - 40) // DENSE_PITCH}"]
     else:
         img = Image.open(source).convert("RGB") if source else (
             _chart() if case == "chart" else _table())
@@ -85,12 +120,17 @@ def _one(case: str, source: str, mp: float) -> dict[str, object]:
         k = (mp * 1e6 / (img.width * img.height)) ** 0.5
         big = img.resize((round(img.width * k), round(img.height * k)),
                          Image.Resampling.BICUBIC)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage.ru_utime + usage.ru_stime
     t0 = time.perf_counter()
     found = _structure(detect_layout(big, "auto", cache=False))
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    same = found[:1] == own if case == "dense" else (found == own or case == "blank")
     return {"case": case, "size": f"{big.width}x{big.height}", "seconds": round(seconds, 2),
-            "peak_mb": round(peak), "same": found == own or case == "blank",
+            "cpu_seconds": round(cpu.ru_utime + cpu.ru_stime - cpu0, 2),
+            "peak_mb": round(peak), "same": same,
             "own": own[:1], "big": found[:1]}
 
 
@@ -105,8 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(_one(args.one[0], args.one[1], float(args.one[2]))))
         return 0
     cases = (("chart", args.chart, args.mp), ("table", args.table, args.mp),
-             ("blank", None, max(40.0, args.mp)))
-    print(f"{'case':<6} {'size':>12} {'seconds':>8} {'peak MB':>8}  same structure")
+             ("dense", None, args.mp), ("blank", None, max(40.0, args.mp)))
+    print(f"{'case':<6} {'size':>12} {'seconds':>8} {'CPU s':>6} {'peak MB':>8}  same structure")
     for case, source, mp in cases:
         out = subprocess.run(
             [sys.executable, __file__, "--one", case, str(source or ""), str(mp)],
@@ -115,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{case:<6} failed: {out.stderr.strip().splitlines()[-1:]}")
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['case']:<6} {r['size']:>12} {r['seconds']:>8} {r['peak_mb']:>8}  "
+        print(f"{r['case']:<6} {r['size']:>12} {r['seconds']:>8} {r['cpu_seconds']:>6} "
+              f"{r['peak_mb']:>8}  "
               f"{r['same']} ({r['own']} -> {r['big']})")
     return 0
 

@@ -1,13 +1,18 @@
-"""Reading text on small, soft tables: rules cut back to their core, so the text set
-tight beside them is not wiped with them."""
+"""Reading text on small, soft and big tables: rules cut back to their core, a working
+size that keeps fine structure, and text read from the original of a reduced copy."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from PIL import Image
+from table_helpers import draw_table, make_cells
 
+from refocus_dsl.detect import _scale, detect_layout
 from refocus_dsl.detect._grid import Rule
 from refocus_dsl.detect.table.structure import _thin_rule
 from refocus_dsl.detect.table.text import clean_text_image, rule_core
+from refocus_dsl.ocr import OcrEngine
 
 
 def _band(rows: list[int], width: int = 300) -> np.ndarray:
@@ -44,3 +49,46 @@ def test_text_stage_wipes_a_soft_rule_at_its_core_only() -> None:
     out = clean_text_image(grey, np.full(20, 230.0), [Rule(8, 6, (5, 95))], [])
     assert out[8, 21] < 200  # the descender is kept (wiping the rule as found took it)
     assert out[8, 50] == 255 and (out[10:12, 5:95] == 255).all()
+
+
+def _lines(size: tuple[int, int], pitch: int, text_rows: tuple[int, int]) -> Image.Image:
+    """A rule every ``pitch`` rows and a dark text-like block between ``text_rows`` of each."""
+    w, h = size
+    a = np.full((h, w), 255, np.uint8)
+    for y in range(0, h - pitch, pitch):
+        a[y, :] = 0
+        a[y + text_rows[0] : y + text_rows[1], 50 : w - 50 : 3] = 30
+    return Image.fromarray(a)
+
+
+def test_dense_lines_keep_a_finer_working_copy() -> None:
+    img = _lines((3000, 3000), 15, (5, 11))  # gaps of 4 px between rules and text
+    assert _scale.working_factor(img.size) == 3
+    assert _scale.line_gap(img) == 4.0
+    assert _scale.choose_factor(img) == 2  # a 4 px gap stays 2 px apart
+
+
+def test_wide_gaps_or_no_lines_keep_the_pixel_budget() -> None:
+    sparse = _lines((3000, 3000), 90, (30, 60))
+    assert _scale.choose_factor(sparse) == _scale.working_factor(sparse.size)
+    noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, (2000, 2000), np.uint8))
+    assert _scale.line_gap(noise) is None
+    assert _scale.choose_factor(noise) == _scale.working_factor(noise.size)
+
+
+def test_reduced_copy_reads_small_text_from_the_original(
+    ocr: OcrEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn = draw_table(make_cells(6, 4, 3), size=16)
+    img = drawn.image
+    # a modest image stands for a huge one: analysed at a quarter of its size, where
+    # its 16 px text is 4 px tall and unreadable
+    monkeypatch.setattr(_scale, "WORK_PIXELS", img.width * img.height // 12)
+    assert _scale.choose_factor(img) == 4
+    small = detect_layout(img.reduce(4), "table", ocr=ocr, cache=False)
+    assert small.table is None or [c.header for c in small.table.columns] != drawn.headers
+    got = detect_layout(img, "table", ocr=ocr, cache=False)
+    assert got.table is not None
+    assert any("analysed at 1/4 size" in n for n in got.notes)
+    assert [c.header for c in got.table.columns] == drawn.headers
+    assert [r.label for r in got.table.rows] == drawn.labels

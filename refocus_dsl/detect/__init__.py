@@ -19,7 +19,7 @@ from typing import Any
 from PIL import Image
 
 from refocus_dsl.cache import LayoutCache, default_cache
-from refocus_dsl.detect._scale import ScaledOcr, scale_layout, working_copy, working_factor
+from refocus_dsl.detect._scale import ScaledOcr, choose_factor, scale_layout, working_copy
 from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.errors import LayoutError
 from refocus_dsl.imageio import LoadedImage, check_detectable, load_image, normalize_image
@@ -186,7 +186,7 @@ def detect_layout(
         if isinstance(lowest_alpha, (int, float)) and lowest_alpha < 255:  # opaque RGBA: no note
             notes.append("transparent pixels are read as white")
     # Big images: structure from a reduced copy, text from the original (see _scale).
-    factor = working_factor(img.size)
+    factor = choose_factor(img)
     work = working_copy(img, factor)
     work_ocr: OcrEngine = engine if factor == 1 else ScaledOcr(engine, img, work, factor)
     if factor > 1:

@@ -19,6 +19,7 @@ from PIL import Image
 
 from refocus_dsl.detect._grid import gaps
 from refocus_dsl.detect._raster import even_light, grey_of
+from refocus_dsl.detect._scale import ScaledOcr
 from refocus_dsl.detect.table.build import build_layout, empty_layout
 from refocus_dsl.detect.table.columns import column_bounds, merge_sparse_columns, occupancy
 from refocus_dsl.detect.table.rows import Rows, find_rows
@@ -75,6 +76,8 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
     if angle:
         grey = straighten(grey, angle, marks[0])
         notes.append(f"turned {angle:+.2f} degrees: straightened before reading its lines")
+        if isinstance(ocr, ScaledOcr):  # the text stage reads the straightened copy only
+            ocr = ocr.engine
     # the page's marks are the straight image's only when nothing was turned
     layout = _detect_straight(grey, ocr, notes, t0, None if angle else marks)
     if not angle:

@@ -15,9 +15,11 @@ import numpy.typing as npt
 from PIL import Image
 
 from refocus_dsl.detect._grid import Rule
+from refocus_dsl.detect._raster import commonest_grey, grey_of
+from refocus_dsl.detect._scale import ScaledOcr
 from refocus_dsl.detect.table.structure import RULE_HALO, Structure, erase_rules
 from refocus_dsl.layout import Box
-from refocus_dsl.ocr import OcrEngine, Word, working_scale
+from refocus_dsl.ocr import MAX_SCALE, OcrEngine, Word, working_scale
 
 F = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
@@ -107,31 +109,30 @@ def _lift(line: npt.NDArray[np.uint8]) -> None:
         line[:] = np.minimum(255, line.astype(np.int16) + shade).astype(np.uint8)
 
 
+Part = tuple[npt.NDArray[np.uint8], Box, tuple[int, int]]
+"""A region's cleaned pixels (at any resolution), its box in layout pixels, and its key."""
+
+
 def stack_ocr(
-    ocr: OcrEngine,
-    clean: npt.NDArray[np.uint8],
-    regions: Sequence[tuple[Box, tuple[int, int]]],
-    line_h: float,
+    ocr: OcrEngine, parts: Sequence[Part], line_h: float, unit: int = 1
 ) -> dict[tuple[int, int], list[Word]]:
-    """OCR many small regions in one call: stack them vertically with white between."""
-    if not regions:
+    """OCR many small regions in one call: stack them vertically with white between.
+
+    Each region is drawn at its box's size times one scale that brings ``line_h``
+    (layout pixels) to a working text height; its pixels are ``unit`` to a layout
+    pixel, and are enlarged at most 3 times.
+    """
+    parts = [p for p in parts if p[0].size]
+    if not parts:
         return {}
-    scale = working_scale(line_h, max_scale=3.0)
-    area = sum((b[2] - b[0]) * (b[3] - b[1]) for b, _ in regions)
+    scale = working_scale(line_h, max_scale=3.0 * unit)
+    area = sum((b[2] - b[0]) * (b[3] - b[1]) for _, b, _ in parts)
     if area * scale * scale > _MAX_STACK_PIXELS:  # big text areas: no enlargement
         scale = max(1.0, (_MAX_STACK_PIXELS / max(area, 1)) ** 0.5)
     pad = 12
-    parts: list[tuple[npt.NDArray[np.uint8], Box, tuple[int, int]]] = []
-    for box, key in regions:
-        x1, y1, x2, y2 = box
-        crop = clean[y1:y2, x1:x2]
-        if crop.size == 0:
-            continue
-        parts.append((crop, box, key))
-    if not parts:
-        return {}
     sizes = [
-        (max(1, round(c.shape[1] * scale)), max(1, round(c.shape[0] * scale))) for c, _, _ in parts
+        (max(1, round((b[2] - b[0]) * scale)), max(1, round((b[3] - b[1]) * scale)))
+        for _, b, _ in parts
     ]
     width = max(w for w, _ in sizes) + 2 * pad
     sep = max(12, int(0.8 * line_h * scale))
@@ -206,6 +207,32 @@ def pad_box(box: Box, p: int, w: int, h: int) -> Box:
     return (max(0, box[0] - p), max(0, box[1] - p), min(w, box[2] + p), min(h, box[3] + p))
 
 
+def _clip_rule(r: Rule, k: int, o: int, oa: int, n: int, m: int) -> Rule | None:
+    """``r`` (layout pixels) in the pixels of a crop ``k`` times finer whose origin is at
+    ``o`` along the rule's position axis and ``oa`` along its span; None when outside."""
+    a, b = max(0, r.pos * k - o), min(n, r.end * k - o)
+    c, d = max(0, r.span[0] * k - oa), min(m, r.span[1] * k - oa)
+    return Rule(a, b - a, (c, d)) if b > a and d > c else None
+
+
+def original_region(ocr: ScaledOcr, st: Structure, box: Box) -> npt.NDArray[np.uint8]:
+    """``box`` of the working copy cleaned from the original's pixels (dark text on white).
+
+    The contrast is taken against the crop's own commonest grey (the original is not
+    evened out like the working copy), and the rules are wiped at the original's size.
+    """
+    k = ocr.factor
+    x1, y1, x2, y2 = (v * k for v in box)
+    grey = grey_of(ocr.original.crop((x1, y1, x2, y2))).astype(np.int16)
+    diff = np.abs(grey - commonest_grey(grey)).clip(0, 255)
+    out: npt.NDArray[np.uint8] = _CLEAN_LUT[diff]
+    h, w = out.shape
+    hs = [c for r in st.h_rules if (c := _clip_rule(r, k, y1, x1, h, w)) is not None]
+    vs = [c for r in st.v_drawn if (c := _clip_rule(r, k, x1, y1, w, h)) is not None]
+    erase_rules(out, hs, vs, 255, halo=0)
+    return out
+
+
 def read_regions(
     ocr: OcrEngine,
     st: Structure,
@@ -216,7 +243,10 @@ def read_regions(
     """Words of each region (cropped to its ink), keyed like ``regions``; and the re-read count.
 
     One stacked call for all; a weak or empty short region is re-read alone,
-    enlarged, as one line or one block (at most 12 re-reads).
+    enlarged, as one line or one block (at most 12 re-reads). On a reduced copy
+    of a big image whose text is small there, the pixels come from the original
+    (:class:`~refocus_dsl.detect._scale.ScaledOcr`): read at the working copy's
+    size, 20 px text reduced 3 times is unreadable, and at the original's it is not.
     """
     h, w = st.grey.shape
     inked: list[tuple[Box, tuple[int, int]]] = []
@@ -226,9 +256,17 @@ def read_regions(
             inked.append((pad_box(found, 3, w, h), key))
     if not inked:
         return {}, 0
-    clean = clean_text_image(st.grey, st.row_bg, st.h_rules, st.v_drawn)
-    read = stack_ocr(ocr, clean, inked, line_h)
-    clean_img = Image.fromarray(clean, "L")
+    unit = 1
+    if isinstance(ocr, ScaledOcr) and working_scale(line_h) > 1.0:
+        unit = ocr.factor
+    if unit > 1:
+        assert isinstance(ocr, ScaledOcr)
+        scaled = ocr
+        pixels = {b: original_region(scaled, st, b) for b, _ in inked}
+    else:
+        clean = clean_text_image(st.grey, st.row_bg, st.h_rules, st.v_drawn)
+        pixels = {b: clean[b[1] : b[3], b[0] : b[2]] for b, _ in inked}
+    read = stack_ocr(ocr, [(pixels[b], b, key) for b, key in inked], line_h, unit)
     rereads = 0
     for box, key in inked:
         ws = clean_words(read.get(key, []))
@@ -238,8 +276,9 @@ def read_regions(
             rereads += 1
             bh = box[3] - box[1]
             psm = 7 if bh < 1.7 * line_h else 6
-            scale = max(1.5, working_scale(0.75 * line_h))  # alone: a little larger
-            again = clean_words(ocr.words(clean_img, box=box, psm=psm, scale=scale))
+            # alone: a little larger
+            scale = max(1.5, working_scale(0.75 * line_h, max_scale=MAX_SCALE * unit))
+            again = clean_words(_read_alone(ocr, pixels[box], box, unit, psm, scale))
             if again and (
                 not ws
                 or np.mean([x.confidence for x in again]) > np.mean([x.confidence for x in ws])
@@ -247,3 +286,31 @@ def read_regions(
                 ws = again
         read[key] = ws
     return read, rereads
+
+
+def _read_alone(
+    ocr: OcrEngine,
+    pixels: npt.NDArray[np.uint8],
+    box: Box,
+    unit: int,
+    psm: int,
+    scale: float,
+) -> list[Word]:
+    """Words of one region's pixels (``unit`` pixels a layout pixel), read at ``scale``
+    OCR pixels a layout pixel, in layout pixels."""
+    found = ocr.words(Image.fromarray(pixels, "L"), psm=psm, scale=scale / unit)
+    x1, y1, x2, y2 = box
+    return [
+        Word(
+            wd.text,
+            (
+                x1 + wd.bbox[0] // unit,
+                y1 + wd.bbox[1] // unit,
+                min(x2, x1 - (-wd.bbox[2] // unit)),
+                min(y2, y1 - (-wd.bbox[3] // unit)),
+            ),
+            wd.confidence,
+            wd.line_id,
+        )
+        for wd in found
+    ]
