@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 from chart_helpers import Drawn, draw_chart
 from PIL import Image, ImageFilter
 
-from refocus_dsl.detect._fills import denoised, grain
-from refocus_dsl.detect._raster import palette
+from refocus_dsl.detect._fills import denoised, fill_spread, grain
+from refocus_dsl.detect._raster import border_colour, gray, palette
 from refocus_dsl.detect.chart import detect_chart
 from refocus_dsl.layout import Box
 from refocus_dsl.ocr import OcrEngine
@@ -27,16 +28,20 @@ def _grainy(image: Image.Image, sigma: float, seed: int = 0) -> Image.Image:
     return Image.fromarray(np.clip(arr + noise[..., None], 0, 255).astype(np.uint8), "RGB")
 
 
+def _jpeg(image: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, format="JPEG", quality=quality)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
 def _scanned(image: Image.Image, scale: float) -> tuple[Image.Image, float]:
     """Smaller, softened, grainy and JPEG'd, as a scan of a printed chart comes back."""
     small = image.convert("RGB").resize(
         (round(image.width * scale), round(image.height * scale)), Image.Resampling.BOX
     )
     soft = _grainy(small.filter(ImageFilter.GaussianBlur(0.7)), 4.0, seed=1)
-    buf = io.BytesIO()
-    soft.save(buf, format="JPEG", quality=60)
-    buf.seek(0)
-    return Image.open(buf).convert("RGB"), scale
+    return _jpeg(soft, 60), scale
 
 
 def _scaled(box: Box, s: float) -> Box:
@@ -95,3 +100,32 @@ def test_horizontal_bars_from_a_scan(ocr: OcrEngine) -> None:
     )
     image, s = _scanned(drawn.image, 0.5)
     _bars_found(image, drawn, ocr, s)
+
+
+def test_fill_spread_is_read_off_a_jpeg_and_is_nil_on_flat_fills() -> None:
+    drawn = draw_chart(
+        ["Apples", "Berlin", "Canada"], [[3.0, 5.0, 4.0], [2.0, 6.0, 3.0]],
+        colours=["#ffd700", "#8b2be2"],
+    )
+    clean = np.asarray(drawn.image.convert("RGB"))
+    assert fill_spread(clean, border_colour(clean)) == 0.0
+    jpeg = np.asarray(_jpeg(drawn.image, 30))
+    # JPEG leaves most of a fill exact, so the grain's median says nothing; the spread
+    # sees the pixels it moved near the bars' edges (several levels at quality 30).
+    assert grain(gray(jpeg)) == 0.0
+    assert fill_spread(jpeg, border_colour(jpeg)) >= 8.0
+    assert denoised(jpeg).tolerance >= 8.0
+
+
+@pytest.mark.parametrize(
+    ("colours", "quality"), [(["#ffd700", "#8b2be2"], 30), (["#1f77b4", "#ff7f0e", "#2ca02c"], 50)]
+)
+def test_grouped_bars_from_a_jpeg(ocr: OcrEngine, colours: list[str], quality: int) -> None:
+    # JPEG's ringing and halved chroma move a fill's pixels near its edges by a dozen
+    # levels and more (saturated yellow and violet most), over several palette bins.
+    values = [[3.0, 7.0, 5.0, 2.0, 6.0], [4.0, 2.0, 6.0, 5.0, 3.0], [2.0, 3.0, 1.0, 4.0, 2.0]]
+    drawn = draw_chart(
+        ["Apples", "Berlin", "Canada", "Delta", "Energy"], values[: len(colours)],
+        colours=colours,
+    )
+    _bars_found(_jpeg(drawn.image, quality), drawn, ocr)

@@ -36,6 +36,27 @@ GRAIN_LAG = 3
 together (their differences understate the grain), pixels 3 apart much less."""
 
 
+PAGE_STEP = 16
+"""Per-channel difference from the page colour beyond which a pixel is ink."""
+
+EDGE_STEP = 32
+"""Per-channel step between pixels beyond which they lie in different fills (an edge):
+distinct fills of a chart differ by more, while what JPEG (quality 30 and up) and scan
+grain do inside one fill stays under it."""
+
+SPREAD_SHARE = 0.9
+"""Share of a fill's moved pixels the palette's tolerance must cover."""
+
+SPREAD_PIXELS = 50_000
+"""About how many pixels (whole rows, and as many in whole columns) the spread is read
+from."""
+
+MOVED_SHARE = 0.05
+"""Share of the ink's steps that must be fill noise (beyond what anti-aliased edges
+give) for the fills to count as spread: a flat-filled chart has a fraction of that,
+JPEG at quality 30-70, grain and scans several times it."""
+
+
 @dataclass(frozen=True)
 class Denoised:
     """The pixels bars are read from, and how far grain left in them spreads one fill's
@@ -44,6 +65,8 @@ class Denoised:
     rgb: npt.NDArray[Any]
     tolerance: float
     grain: float
+    """The grain's standard deviation, or a third of the fills' spread (JPEG): what
+    there is of either says the bars' edges wander."""
 
 
 def grain(g: npt.NDArray[Any]) -> float:
@@ -61,13 +84,47 @@ def grain(g: npt.NDArray[Any]) -> float:
     return 1.4826 * float(np.median(np.abs(d - np.median(d)))) / float(np.sqrt(2.0))
 
 
+def fill_spread(rgb: npt.NDArray[Any], page: tuple[int, int, int]) -> float:
+    """How far a fill's colour wanders (0: flat fills), read off the ink's colour steps
+    (largest channel difference) between pixels :data:`GRAIN_LAG` apart, along a sample
+    of rows and of columns; the page is left out (JPEG keeps it exact).
+
+    Steps below :data:`EDGE_STEP` come from two sources: an anti-aliased or blurred
+    edge puts a pixel anywhere between its two fills, so its steps spread evenly over
+    the levels (their density is that of the steps just above, which only edges make);
+    noise in a fill (JPEG's ringing and 4:2:0 chroma near edges, scan grain) piles up
+    at small steps. The excess over the even density is the fills' noise: when it is at
+    least :data:`MOVED_SHARE` of the steps, the level below which :data:`SPREAD_SHARE`
+    of it lies is the spread. (A median step would not do: JPEG keeps most of a flat
+    fill exact, an 8x8 block inside it keeps only its mean, and moves the pixels near
+    an edge by up to a couple of dozen levels.)"""
+    k, e = GRAIN_LAG, EDGE_STEP
+    if min(rgb.shape[:2]) <= k:
+        return 0.0
+    # An odd stride: JPEG's blocks (8 px) and chroma (2 px) repeat at even ones.
+    every = max(1, rgb.shape[0] * rgb.shape[1] // SPREAD_PIXELS) | 1
+    hist = np.zeros(2 * e, dtype=np.float64)
+    n = 0
+    for part in (rgb[::every], np.swapaxes(rgb[:, ::every], 0, 1)):
+        a = np.asarray(part, dtype=np.int16)
+        ink = colour_distance(part, page) > PAGE_STEP
+        d = np.abs(a[:, k:] - a[:, :-k]).max(axis=2)[ink[:, k:] & ink[:, :-k]]
+        n += d.size
+        hist += np.bincount(d[d < 2 * e], minlength=2 * e)
+    excess = np.clip(hist[1:e] - hist[e:].mean(), 0.0, None)
+    if n < 100 or excess.sum() < MOVED_SHARE * n:
+        return 0.0
+    return float(1 + np.searchsorted(np.cumsum(excess), SPREAD_SHARE * excess.sum()))
+
+
 def denoised(rgb: npt.NDArray[Any]) -> Denoised:
     """``rgb``, or on a grainy image (scan noise, a camera) its 3x3 median: grain
     spreads a flat fill over many palette bins, so no run of one colour is a bar; the
     median restores the fills and keeps their edges. The grain left (fine grain after
     the median, or grain that blur and JPEG spread over blocks, which no 3x3 median
     removes) is measured on the result, and the palette takes each fill's colour within
-    three times that."""
+    three times that, or within the fills' spread (:func:`fill_spread`) when that is
+    more (JPEG moves few pixels, by far more than its grain)."""
     # Statistics of a sample of rows: a few hundred thousand pixels tell them well.
     every = max(1, rgb.shape[0] * rgb.shape[1] // SAMPLE_PIXELS)
     g = gray(rgb[::every])
@@ -77,7 +134,9 @@ def denoised(rgb: npt.NDArray[Any]) -> Denoised:
         rgb = np.asarray(img, dtype=np.uint8)
         g = gray(rgb[::every])
     sigma = grain(g)
-    return Denoised(rgb, max(SAME_COLOUR, 3.0 * sigma), sigma)
+    spread = fill_spread(rgb, border_colour(rgb))
+    tolerance = max(SAME_COLOUR, 3.0 * sigma, spread)
+    return Denoised(rgb, tolerance, max(sigma, spread / 3.0 if spread > SAME_COLOUR else 0.0))
 
 
 EDGE_REACH = 4
@@ -143,10 +202,6 @@ def refine_edges(rgb: U8, bars: tuple[Rect, ...]) -> tuple[Rect, ...]:
             y2 = r.y2 + k - e if e is not None else y2
         out.append(Rect(r.colour, x1, y1, x2, y2) if x2 > x1 and y2 > y1 else r)
     return tuple(out)
-
-
-PAGE_STEP = 16
-"""Per-channel difference from the page colour beyond which a pixel is ink."""
 
 
 def clustered_ink(rgb: U8, labels: I32) -> float:
