@@ -1442,6 +1442,115 @@ def _page_chrome(fig: Any, r: random.Random, pew: bool) -> tuple[float, float, f
     return (0.0, 0.1, 0.92, 1.0)
 
 
+OWID_COLORS = ("#6d3e91", "#c05917", "#58ac8c", "#286bbb", "#883039", "#bc8e5a", "#00295b")
+OWID_TOPICS = (
+    (
+        "Per capita CO2 emissions, 2020",
+        "Carbon dioxide emissions, measured in tonnes per person.",
+        "t",
+    ),
+    ("Share of the population with access to electricity, 2019", "", "%"),
+    (
+        "Life expectancy at birth, 2021",
+        "The average number of years a newborn would live.",
+        " years",
+    ),
+    ("Daily supply of calories per person, 2018", "Measured in kilocalories per day.", " kcal"),
+)
+
+
+def chart_owid(seed: int, ctx: Context) -> Sample:
+    """An Our World in Data bar chart (part of ChartQA's test set): horizontal bars with no axis,
+    gridline or tick, the value printed after each bar, a serif title and grey subtitle
+    top-left, the logo box top-right and source/licence lines at the bottom."""
+    del ctx
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    r = rng_for("chart_owid", seed)
+    title, subtitle, unit = r.choice(OWID_TOPICS)
+    labels = r.sample(
+        COUNTRIES + ["World", "Africa", "Europe", "Asia", "South America"], r.randint(4, 12)
+    )
+    top = {"%": 100.0, " years": 85.0, " kcal": 3800.0}.get(unit, 20.0)
+    values = sorted((round(r.uniform(0.05, 1.0) * top, 1) for _ in labels), reverse=True)
+    n = len(labels)
+    per_bar = r.random() < 0.3
+    colors = [r.choice(OWID_COLORS) for _ in labels] if per_bar else [r.choice(OWID_COLORS)] * n
+    w_px, h_px = r.choice([850, 760]), r.randint(480, 620)
+    serif, sans = (
+        mpl_family("DejaVu Serif"),
+        mpl_family(r.choice(["Liberation Sans", "DejaVu Sans"])),
+    )
+    with plt.rc_context({"font.family": sans, "font.size": r.choice([10, 11])}):
+        fig, ax = plt.subplots(figsize=(w_px / 100, h_px / 100), dpi=100)
+        pos = np.arange(n)
+        c = ax.barh(pos, values, height=r.uniform(0.6, 0.8), color=colors)
+        ax.bar_label(
+            c,
+            labels=[f"{v:,.1f}{unit}" if unit != " kcal" else f"{v:,.0f}{unit}" for v in values],
+            padding=4,
+            color="#555555",
+        )
+        ax.set_yticks(pos, labels)
+        ax.invert_yaxis()
+        ax.tick_params(length=0, axis="y", pad=6)
+        ax.xaxis.set_visible(False)
+        for side in ("top", "right", "bottom", "left"):
+            ax.spines[side].set_visible(False)
+        ax.set_xlim(0, max(values) * 1.18)
+        source = f"Source: {r.choice(['Global Carbon Project', 'World Bank', 'FAO', 'UN'])}"
+        texts = (  # (x, y, text, size, colour, family, vertical anchor) in figure fractions
+            (0.02, 0.975, title, 15, "#444444", serif, "top"),
+            (0.02, 0.915, subtitle, 10, "#666666", sans, "top"),
+            (0.02, 0.045, source, 8, "#666666", sans, "bottom"),
+            (0.02, 0.012, "OurWorldInData.org/ • CC BY", 8, "#666666", sans, "bottom"),
+        )
+        for x, y, text, size, colour, family, va in texts:
+            fig.text(x, y, text, ha="left", va=va, fontsize=size, color=colour, fontfamily=family)
+        for height, colour in ((0.1, "#002147"), (0.012, "#ce261e")):  # the logo, its red foot
+            fig.patches.append(
+                Rectangle((0.885, 0.885), 0.1, height, transform=fig.transFigure, color=colour)
+            )
+        fig.text(
+            0.935,
+            0.94,
+            "Our World\nin Data",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white",
+            fontfamily=serif,
+        )
+        fig.tight_layout(rect=(0.0, 0.08, 1.0, 0.86 if subtitle else 0.9))
+        image = _mpl_image(fig)
+        renderer: Any = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        H = image.height
+        ticks = ax.get_yticklabels()
+        cats = []
+        for i, lab in enumerate(labels):
+            bar = _box_of(c.patches[i].get_window_extent(renderer), H)
+            cats.append(
+                Category(
+                    i, lab, _box_of(ticks[i].get_window_extent(renderer), H), bar, None, (bar,)
+                )
+            )
+        plt.close(fig)
+    chart = Chart("bar", "horizontal", None, None, tuple(cats), ())
+    gold = Layout(image.width, image.height, "chart", chart=chart)
+    qi = r.randrange(n)
+    extra = {
+        "question": f"What is the value of {labels[qi]}?",
+        "answer": f"{values[qi]:.1f}",
+        "answer_bar_bbox": list(cats[qi].bars[0] or ()),
+        "variant": "owid" + (" colour per bar" if per_bar else ""),
+    }
+    return Sample("chart_owid", seed, image, gold, extra)
+
+
 def chart_vertical(seed: int, ctx: Context) -> Sample:
     """One-colour vertical bars with value labels (Statista/Pew look)."""
     del ctx
@@ -1497,4 +1606,5 @@ STYLES: dict[str, Style] = {
     "chart_rot45": Style(chart_rot45, "chart", "charts"),
     "chart_grouped": Style(chart_grouped, "chart", "charts"),
     "chart_grouped_rot45": Style(chart_grouped_rot45, "chart", "charts"),
+    "chart_owid": Style(chart_owid, "chart", "charts"),
 }

@@ -83,7 +83,14 @@ def test_scan_table_rows_hold_their_label_and_the_table_holds_the_ink(
 
 @pytest.mark.parametrize(
     "style",
-    ["chart_vertical", "chart_horizontal", "chart_rot45", "chart_grouped", "chart_grouped_rot45"],
+    [
+        "chart_vertical",
+        "chart_horizontal",
+        "chart_rot45",
+        "chart_grouped",
+        "chart_grouped_rot45",
+        "chart_owid",
+    ],
 )
 def test_chart_bar_boxes_are_filled_with_the_bar_and_labels_have_ink(style: str) -> None:
     s = U.STYLES[style].make(1, CTX)
