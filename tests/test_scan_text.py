@@ -11,7 +11,13 @@ from table_helpers import draw_table, make_cells
 from refocus_dsl.detect import _scale, detect_layout
 from refocus_dsl.detect._grid import Rule
 from refocus_dsl.detect.table.structure import _thin_rule
-from refocus_dsl.detect.table.text import clean_text_image, rule_core
+from refocus_dsl.detect.table.text import (
+    clean_text_image,
+    edge_softness,
+    enlarge,
+    rule_core,
+    steady_background,
+)
 from refocus_dsl.ocr import OcrEngine
 
 
@@ -24,8 +30,9 @@ def _band(rows: list[int], width: int = 300) -> np.ndarray:
 
 
 def test_a_text_line_merged_into_a_rule_is_cut_off() -> None:
-    # four rows of dense text (contrast 80), a light valley, then a dark rule
+    # four rows of dense soft text (letters and spaces), a light valley, then a dark rule
     grey = _band([150, 150, 150, 150, 228, 228, 40, 40])
+    grey[10:14, 5:295:4] = 225
     thin = _thin_rule(grey, Rule(10, 8, (5, 295)))
     assert thin.pos >= 14 and thin.end == 18  # the valley row at most, and the rule
 
@@ -33,6 +40,13 @@ def test_a_text_line_merged_into_a_rule_is_cut_off() -> None:
 def test_a_soft_rule_keeps_its_halo() -> None:
     # a blurred/JPEG'd rule: its halo fades on both sides and never darkens again
     grey = _band([215, 200, 40, 40, 190, 210])
+    rule = Rule(10, 6, (5, 295))
+    assert _thin_rule(grey, rule) == rule
+
+
+def test_an_even_shade_beside_a_rule_stays_with_it() -> None:
+    # a header's shade (or JPEG ringing) beside the rule darkens again, but evenly
+    grey = _band([40, 200, 225, 170, 170, 170])
     rule = Rule(10, 6, (5, 295))
     assert _thin_rule(grey, rule) == rule
 
@@ -49,6 +63,31 @@ def test_text_stage_wipes_a_soft_rule_at_its_core_only() -> None:
     out = clean_text_image(grey, np.full(20, 230.0), [Rule(8, 6, (5, 95))], [])
     assert out[8, 21] < 200  # the descender is kept (wiping the rule as found took it)
     assert out[8, 50] == 255 and (out[10:12, 5:95] == 255).all()
+
+
+def test_a_dip_of_two_rows_in_the_background_is_taken_out() -> None:
+    bg = np.array([240.0] * 6 + [188.0, 187.0] + [240.0] * 6 + [200.0] * 6 + [240.0] * 3)
+    out = steady_background(bg)
+    assert (out[:14] == 240).all()  # the dip through a soft line of text is gone
+    assert (out[14:20] == 200).all()  # a band of shading keeps its edges
+
+
+def test_softness_tells_a_blurred_scan_from_a_crisp_render() -> None:
+    from PIL import ImageFilter
+
+    from refocus_dsl.detect._raster import grey_of
+    from refocus_dsl.detect.table.structure import find_structure
+
+    img = draw_table(make_cells(5, 3, 1), size=14).image
+    soft = img.filter(ImageFilter.GaussianBlur(1.2))
+    found = [find_structure(grey_of(im)) for im in (img, soft)]
+    assert not isinstance(found[0], str) and not isinstance(found[1], str)
+    assert edge_softness(found[0]) < 1.0 <= edge_softness(found[1])
+    crisp = np.full((20, 40), 255, np.uint8)
+    crisp[8:12, 5:35] = 0
+    assert enlarge(crisp, (80, 40), 0.5).getextrema() == (0, 255)  # crisp: only resized
+    sharpened = enlarge(crisp, (80, 40), 2.0)
+    assert np.asarray(sharpened).std() > np.asarray(enlarge(crisp, (80, 40), 0.0)).std()
 
 
 def _lines(size: tuple[int, int], pitch: int, text_rows: tuple[int, int]) -> Image.Image:

@@ -409,8 +409,8 @@ def _thin_rule(grey: U8, rule: Rule) -> Rule:
     is marked almost across the table for a few rows and merges with the rule
     under it; as one 10 px "rule" it erased the lower half of the line's text.
     The rule is the run of rows around the darkest (by median contrast) with its
-    halo; rows past a light valley that are dark again are text and are cut off
-    (a blurred or JPEG'd rule's halo only fades, it never darkens again).
+    halo; rows past a light valley that are dark again, unevenly, are text and
+    are cut off (a blurred or JPEG'd rule's halo fades, or stays even).
     """
     a, b = rule.pos, rule.end
     x1, x2 = rule.span
@@ -419,13 +419,17 @@ def _thin_rule(grey: U8, rule: Rule) -> Rule:
     if rule.width <= 4 or rule.width > 12 or x2 - x1 < 4 or not outside:
         return rule
     ref = float(np.median(grey[outside, x1:x2]))
-    prof = np.median(np.abs(grey[a:b, x1:x2].astype(np.float64) - ref), axis=1)
+    dark = np.abs(grey[a:b, x1:x2].astype(np.float64) - ref)
+    prof = np.median(dark, axis=1)
     top = int(np.argmax(prof))
     peak = float(prof[top])
     if peak < RULE_DIFF:
         return rule
     light = prof < 0.25 * peak
-    strong = prof >= 0.4 * peak
+    # text: a third of a soft rule's contrast, and uneven along the row (letters and
+    # spaces), where a shade's edge or JPEG's ringing beside a rule is even
+    p10, p90 = np.percentile(dark, [10, 90], axis=1)
+    strong = (prof >= max(RULE_DIFF, 0.25 * peak)) & (p90 - p10 >= 2 * RULE_DIFF)
     lo, hi = 0, b - a
     above = [y for y in range(top) if light[y]]
     if above and strong[: above[-1]].any():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from refocus_dsl.detect._grid import Rule
 from refocus_dsl.detect._raster import commonest_grey, grey_of
@@ -39,6 +39,49 @@ class _Slot:
     scale: float
 
 
+SHARPEN = 0.5
+"""Unsharp-mask radius per pixel of measured edge softness (enlarged), at 150 %."""
+
+
+def enlarge(pixels: npt.NDArray[np.uint8], size: tuple[int, int], blur: float) -> Image.Image:
+    """A region's pixels resized to ``size`` (Lanczos), sharpened when its edges are
+    ``blur`` pixels soft at that size (an unsharp mask of SHARPEN x ``blur`` radius).
+
+    Why: small soft text enlarged keeps its blur, now as many times wider, and
+    tesseract misreads the mush ('Cromp' for 'Group'); crisp text (an edge within a
+    pixel, as screenshots and plain reductions have) is left as it is, since
+    sharpening its anti-aliasing costs more than it gives.
+    """
+    im = Image.fromarray(pixels, "L")
+    if size != im.size:
+        im = im.resize(size, Image.Resampling.LANCZOS)
+    if blur >= 1.0:
+        im = im.filter(ImageFilter.UnsharpMask(radius=SHARPEN * blur, percent=150, threshold=0))
+    return im
+
+
+def edge_softness(st: Structure) -> float:
+    """How soft the page's edges are: across its horizontal rules, the rows a side in
+    the ramp between 15 % and 85 % of the rule's contrast (median over the rules).
+
+    About 0 on screenshots, reductions and JPEGs, 1 and more on blurred scans;
+    0 when there is no rule to measure on.
+    """
+    grey, h = st.grey, st.grey.shape[0]
+    ramps = []
+    for r in st.h_rules:
+        a, b = max(0, r.pos - 4), min(h, r.end + 4)
+        x1, x2 = r.span
+        diff = np.abs(grey[a:b, x1:x2].astype(np.float64) - st.row_bg[a:b, None])
+        if diff.size == 0:
+            continue
+        prof = np.median(diff, axis=1)
+        peak = float(prof.max())
+        if peak >= 20:
+            ramps.append(float(((prof >= 0.15 * peak) & (prof < 0.85 * peak)).sum()) / 2)
+    return float(np.median(ramps)) if ramps else 0.0
+
+
 _CLEAN_LUT = (255 - np.arange(256)).clip(0, 255).astype(np.uint8)
 """Contrast with the background -> grey, linearly: anti-aliasing survives, which small
 scanned text needs (a thresholded ramp lost 20 points of header accuracy on it)."""
@@ -48,11 +91,30 @@ def clean_text_image(
     grey: npt.NDArray[np.uint8], row_bg: F, h_rules: Sequence[Rule], v_rules: Sequence[Rule]
 ) -> npt.NDArray[np.uint8]:
     """Dark text on white whatever the background (dark headers inverted, shading removed)."""
-    diff = np.abs(grey.astype(np.int16) - row_bg.astype(np.int16)[:, None])
+    bg = steady_background(row_bg)
+    diff = np.abs(grey.astype(np.int16) - bg.astype(np.int16)[:, None])
     out: npt.NDArray[np.uint8] = _CLEAN_LUT[diff]
     h_rules = [rule_core(diff, r) for r in h_rules]
     lift_halos(out, h_rules, v_rules)
     erase_rules(out, h_rules, v_rules, 255, halo=0)
+    return out
+
+
+def steady_background(row_bg: F) -> F:
+    """``row_bg`` with dips of one or two rows taken out (a running median of five rows).
+
+    Why: through the middle of a line of soft, dense text a row can hold more ink
+    than paper, and its background is then read as a mid grey; the paper of that
+    row turned grey against it and the line came out struck through ('United
+    Kingdom' unread). A band of shading is at least five rows tall and keeps its
+    edges under a five-row median.
+    """
+    n = row_bg.size
+    if n < 5:
+        return row_bg
+    padded = np.concatenate([row_bg[:1], row_bg[:1], row_bg, row_bg[-1:], row_bg[-1:]])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 5)
+    out: F = np.median(windows, axis=1)
     return out
 
 
@@ -114,13 +176,14 @@ Part = tuple[npt.NDArray[np.uint8], Box, tuple[int, int]]
 
 
 def stack_ocr(
-    ocr: OcrEngine, parts: Sequence[Part], line_h: float, unit: int = 1
+    ocr: OcrEngine, parts: Sequence[Part], line_h: float, unit: int = 1, softness: float = 0.0
 ) -> dict[tuple[int, int], list[Word]]:
     """OCR many small regions in one call: stack them vertically with white between.
 
     Each region is drawn at its box's size times one scale that brings ``line_h``
     (layout pixels) to a working text height; its pixels are ``unit`` to a layout
-    pixel, and are enlarged at most 3 times.
+    pixel, and are enlarged at most 3 times, then sharpened by ``softness``
+    (:func:`enlarge`).
     """
     parts = [p for p in parts if p[0].size]
     if not parts:
@@ -141,9 +204,7 @@ def stack_ocr(
     slots: list[_Slot] = []
     y = pad
     for (crop, box, key), (w, h) in zip(parts, sizes, strict=True):
-        im = Image.fromarray(crop, "L")
-        if (w, h) != im.size:
-            im = im.resize((w, h), Image.Resampling.LANCZOS)
+        im = enlarge(crop, (w, h), softness * scale)
         canvas.paste(im, (pad, y))
         slots.append(_Slot(box, key, y, y + h, scale))
         y += h + sep
@@ -266,7 +327,8 @@ def read_regions(
     else:
         clean = clean_text_image(st.grey, st.row_bg, st.h_rules, st.v_drawn)
         pixels = {b: clean[b[1] : b[3], b[0] : b[2]] for b, _ in inked}
-    read = stack_ocr(ocr, [(pixels[b], b, key) for b, key in inked], line_h, unit)
+    soft = edge_softness(st)
+    read = stack_ocr(ocr, [(pixels[b], b, key) for b, key in inked], line_h, unit, soft)
     rereads = 0
     for box, key in inked:
         ws = clean_words(read.get(key, []))
@@ -278,7 +340,7 @@ def read_regions(
             psm = 7 if bh < 1.7 * line_h else 6
             # alone: a little larger
             scale = max(1.5, working_scale(0.75 * line_h, max_scale=MAX_SCALE * unit))
-            again = clean_words(_read_alone(ocr, pixels[box], box, unit, psm, scale))
+            again = clean_words(_read_alone(ocr, pixels[box], box, psm, scale, soft))
             if again and (
                 not ws
                 or np.mean([x.confidence for x in again]) > np.mean([x.confidence for x in ws])
@@ -292,22 +354,23 @@ def _read_alone(
     ocr: OcrEngine,
     pixels: npt.NDArray[np.uint8],
     box: Box,
-    unit: int,
     psm: int,
     scale: float,
+    softness: float,
 ) -> list[Word]:
-    """Words of one region's pixels (``unit`` pixels a layout pixel), read at ``scale``
-    OCR pixels a layout pixel, in layout pixels."""
-    found = ocr.words(Image.fromarray(pixels, "L"), psm=psm, scale=scale / unit)
+    """Words of one region's pixels read at ``scale`` OCR pixels a layout pixel
+    (:func:`enlarge`), in layout pixels."""
     x1, y1, x2, y2 = box
+    size = (max(1, round((x2 - x1) * scale)), max(1, round((y2 - y1) * scale)))
+    found = ocr.words(enlarge(pixels, size, softness * scale), psm=psm, scale=1.0)
     return [
         Word(
             wd.text,
             (
-                x1 + wd.bbox[0] // unit,
-                y1 + wd.bbox[1] // unit,
-                min(x2, x1 - (-wd.bbox[2] // unit)),
-                min(y2, y1 - (-wd.bbox[3] // unit)),
+                x1 + int(np.floor(wd.bbox[0] / scale)),
+                y1 + int(np.floor(wd.bbox[1] / scale)),
+                min(x2, x1 + int(np.ceil(wd.bbox[2] / scale))),
+                min(y2, y1 + int(np.ceil(wd.bbox[3] / scale))),
             ),
             wd.confidence,
             wd.line_id,
