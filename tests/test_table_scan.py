@@ -321,3 +321,51 @@ def test_every_short_rule_of_a_booktabs_header_parts_its_own_group() -> None:
     assert headers == ["Sector", "Urban Count", "Urban Median", "Private Count",
                        "Private Median", "Rural Count", "Rural Median"]  # fmt: skip
     assert [r.label for r in layout.table.rows][:3] == ["Sector", "Sector", "Government"]
+
+
+def _ruleless_report_table(note_inside: bool) -> Image.Image:
+    """A table with no rule or shading: a caption and a note in smaller type flush with the
+    table's edge, the rows' text inside the cells' padding, a header wrapped onto two
+    lines (the first line holds one cell only). ``note_inside``: the note starts
+    where the row labels do (a note row of the table, as the development tables have)."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    path = font_manager.findfont("DejaVu Serif")
+    body, small = ImageFont.truetype(path, 16), ImageFont.truetype(path, 12)
+    image = Image.new("RGB", (520, 400), "white")
+    draw = ImageDraw.Draw(image)
+    edge, pad = 20, 10
+    draw.text((edge, 12), "Table 4: Exports by country, 2019", fill="black", font=small)
+    draw.text((400, 44), "Unemployment", fill="black", font=body)
+    for x, text in ((edge + pad, "Country"), (230, "Goods"), (320, "Services"), (400, "rate (%)")):
+        draw.text((x, 64), text, fill="black", font=body)
+    names = ["France", "Germany", "Italy", "Spain", "Poland", "Sweden", "Norway", "Greece"]
+    for i, name in enumerate(names):
+        y = 100 + 28 * i
+        draw.text((edge + pad, y), name, fill="black", font=body)
+        for c, x in enumerate((230, 320, 400)):
+            draw.text((x, y), f"{(i * 37 + c * 11) % 97}.{c}", fill="black", font=body)
+    note_x = edge + pad if note_inside else edge
+    draw.text((note_x, 100 + 28 * len(names) + 6), "Source: OECD (2020).", fill="black", font=small)
+    return image
+
+
+@pytest.mark.parametrize("note_inside", [False, True])
+def test_a_caption_and_note_in_smaller_type_are_outside_a_ruleless_table(
+    note_inside: bool,
+) -> None:
+    """Without rules, a lone line in smaller type flush with the table's edge (left of the
+    rows' cell padding) is a caption above or a note below, even when the header under
+    the caption starts with a line of one cell; starting where the row labels do, the
+    note is a row of the table."""
+    layout = detect_layout(_ruleless_report_table(note_inside), "table", ocr=OCR, cache=False)
+    assert layout.table is not None
+    labels = [r.label for r in layout.table.rows]
+    assert not any(label.startswith("Table") for label in labels)
+    body = labels.index("France")
+    assert labels[body : body + 8] == [
+        "France", "Germany", "Italy", "Spain", "Poland", "Sweden", "Norway", "Greece"
+    ]  # fmt: skip
+    assert len(labels) == body + 8 + note_inside
+    assert labels[-1].startswith("Source") == note_inside

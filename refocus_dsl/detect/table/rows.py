@@ -126,7 +126,13 @@ def same_cell_gaps(ink: B, lines: Sequence[Span], xb: Sequence[int]) -> list[boo
 def caption_lines(
     ink: B, lines: Sequence[Span], struct_top: int | None, ex1: int, ex2: int, min_gap: float
 ) -> int:
-    """How many text lines at the top are a caption or title, not part of the table."""
+    """How many text lines at the top are a caption or title, not part of the table.
+
+    Without rules or shading: a lone text group above a row of several cells, or
+    one set apart as :func:`_set_apart` says (a header wrapped onto several lines
+    can leave its first line with one cell only).
+    """
+    rows = _type_height(ink, lines, ex1, ex2, min_gap)
     n = 0
     while len(lines) - n >= 3:
         a, b = lines[n]
@@ -137,11 +143,47 @@ def caption_lines(
                 n += 1
                 continue
             break
-        if len(groups) == 1 and _caption_like(groups[0], ink, lines[n + 1 :], ex1, ex2, min_gap):
+        if len(groups) == 1 and (
+            _caption_like(groups[0], ink, lines[n + 1 :], ex1, ex2, min_gap)
+            or _set_apart(groups[0], (a, b), rows)
+        ):
             n += 1
             continue
         break
     return n
+
+
+def _type_height(
+    ink: B, lines: Sequence[Span], ex1: int, ex2: int, min_gap: float
+) -> tuple[float, int] | None:
+    """The full height of the table's type (ascenders to descenders: the upper quartile
+    of the heights of the lines that hold several cells) and where their text starts
+    furthest left; None with fewer than three such lines."""
+    rows: list[int] = []
+    left = ex2
+    for a, b in lines:
+        groups = text_groups(ink_columns(ink, a, b, ex1, ex2), ex1, min_gap)
+        if len(groups) >= 2:
+            rows.append(b - a)
+            left = min(left, groups[0][0])
+    return (float(np.percentile(rows, 75)), left) if len(rows) >= 3 else None
+
+
+def _set_apart(group: Span, line: Span, rows: tuple[float, int] | None) -> bool:
+    """A lone line in smaller type than the rows', starting left of every row's first
+    cell (flush with the table's edge, outside the cells' padding): a caption or a note,
+    not a row whose one cell is filled or a note row inside the table."""
+    if rows is None:
+        return False
+    full, left = rows
+    return line[1] - line[0] <= _SMALLER_TYPE * full and group[0] <= left - _OUTSIDE_PX
+
+
+_OUTSIDE_PX = 3
+"""How far left of the rows' first text a caption or note starts (cell padding is wider)."""
+_SMALLER_TYPE = 0.9
+"""A lone line at most this share of the table's full type height is set in smaller type
+(a caption's or note's 0.8 em reads at most 0.85 of it)."""
 
 
 def _caption_like(
@@ -199,8 +241,33 @@ def _drop_outside_text(
                 f"text below the table (not part of it) at "
                 f"{[ex1, lines[-n_below][0], ex2, lines[-1][1]]}"
             )
-            lines = lines[:-n_below]
+            return lines[:-n_below]
+    n_note = _note_lines(ink, lines, ex1, ex2, max(min_gap, line_h))
+    if n_note:
+        notes.append(
+            f"a note in smaller type below the table (not part of it) at "
+            f"{[ex1, lines[-n_note][0], ex2, lines[-1][1]]}"
+        )
+        lines = lines[:-n_note]
     return lines
+
+
+def _note_lines(ink: B, lines: Sequence[Span], ex1: int, ex2: int, min_gap: float) -> int:
+    """How many text lines at the bottom (at most three) are a note or source set apart.
+
+    With no rule closing the table, what sets a note apart is its look: one run
+    of text (no cells side by side) in smaller type than the rows, flush with
+    the table's edge rather than inside the first column's padding.
+    """
+    rows = _type_height(ink, lines, ex1, ex2, min_gap)
+    n = 0
+    while len(lines) - n > 3 and n < 3:
+        a, b = lines[-1 - n]
+        groups = text_groups(ink_columns(ink, a, b, ex1, ex2), ex1, min_gap)
+        if len(groups) != 1 or not _set_apart(groups[0], (a, b), rows):
+            break
+        n += 1
+    return n
 
 
 def _header_rows(st: Structure, spans: Sequence[Span]) -> int:
