@@ -88,6 +88,22 @@ def test_heatmaps_with_gridlines_over_them_stay_whole() -> None:
     assert_panels(image, want)
 
 
+def test_ggplot_heatmaps_with_gridlines_through_small_cells_stay_whole() -> None:
+    # ggplot draws white gridlines through the cells' centres: with cells about 20 px
+    # wide, a gridline's fringe lies within a few pixels of every cell edge, and no run
+    # of ink reaches 48 px, yet each heatmap is one panel.
+    def draw(fig: plt.Figure) -> list[list[plt.Axes]]:
+        rng = np.random.default_rng(5)
+        axs = fig.subplots(1, 3)
+        for ax, cmap in zip(axs[:2], ("viridis", "magma"), strict=True):
+            ax.imshow(rng.random((8, 10)), cmap=cmap, aspect="auto")
+        axs[2].plot(np.cumsum(rng.normal(size=40)))
+        return [[ax] for ax in axs]
+
+    image, want = render(draw, (7.5, 2.4), "ggplot")
+    assert_panels(image, want)
+
+
 @pytest.mark.parametrize(("rows", "cols"), [(2, 2), (1, 3)])
 def test_despined_bar_grid_is_not_cut_at_a_bar_edge(rows: int, cols: int) -> None:
     # With no top spine, the tallest bar's edge runs from the plot's top to its axis: a

@@ -18,6 +18,18 @@ import numpy.typing as npt
 from PIL import Image
 
 from refocus_dsl.detect._raster import U8, border_colour, colour_distance, runs, to_rgb_array
+from refocus_dsl.detect._seams import (
+    CORE_PX,
+    END_PX,
+    GRIDLINE_MAX_PX,
+    RULE_MAX_PX,
+    axis_at_one_end,
+    enclosed,
+    fills_meet,
+    gridline_edge,
+    inside_fill,
+    snap_to_card,
+)
 from refocus_dsl.detect.figure_confidence import (
     FigureEvidence,
     figure_confidence,
@@ -28,28 +40,16 @@ from refocus_dsl.detect.panels import with_panel_layouts
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "5"
+VERSION = "6"
 
 BoolArr = npt.NDArray[np.bool_]
 
 MIN_PANEL_FRACTION = 0.12
 """A piece thinner than this share of its group (or than MIN_PANEL_PX) is text, not a panel."""
 MIN_PANEL_PX = 48
-CORE_PX = 48
-"""Lines and fills at least this long (rows or columns of ink) are drawing, not text: a
-piece of a figure with drawing this wide and this tall is a panel's plot, one without
-is text (tick labels, a legend, a letter, a title) that belongs to a panel beside it."""
 MAX_DEPTH = 6
-RULE_MAX_PX = 16
-"""A flat band of another colour up to this wide separates panels (frames meeting, a rule)."""
-GRIDLINE_MAX_PX = 3
-"""A page-coloured line at most this thick with one fill on both sides of it is a gridline
-drawn over a tinted plot area or a heatmap, not a gap between panels (gaps the issue names
-are 4 px and up; drawn gridlines are 1-2 px at screen resolution)."""
-FILL_DEPTH = 4
-"""How far a fill must run on each side of such a line (beyond its anti-aliased edge)."""
-END_PX = 6
-"""Lines this close to a box's end are its edge (a card's border, an axis under its plot)."""
+DENSE_SHARE = 0.8
+"""A CORE_PX square this much ink is a fill (cut by gridlines), never text."""
 
 
 @dataclass(frozen=True)
@@ -106,108 +106,18 @@ def _main_colour(rgb: U8) -> tuple[int, int, int]:
     return (top >> 16) & 255, (top >> 8) & 255, top & 255
 
 
-def _inside_fill(lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int) -> bool:
-    """Whether the page-coloured lines ``s:e`` cross one fill: on both sides the same
-    non-page colour runs FILL_DEPTH lines deep (past the anti-aliased edge pixel) along
-    at least half of where ink touches the line, and at least CORE_PX of it. That is a
-    white gridline over a tinted plot or a heatmap; a gap between panels has a panel's
-    edge (an axis, text, a frame line) beside it, not one colour continuing across."""
-    a, b = s - 1 - FILL_DEPTH, e + 1 + FILL_DEPTH
-    if a < 0 or b > len(lines):
-        return False
-    before = lines[a : s - 1].astype(np.int16)
-    after = lines[e + 1 : b].astype(np.int16)
-    ref_b, ref_a = before[-1], after[0]
-    flat_b = np.abs(before - ref_b).max(axis=(0, 2)) <= 10
-    flat_a = np.abs(after - ref_a).max(axis=(0, 2)) <= 10
-    same = np.abs(ref_b - ref_a).max(axis=1) <= 10
-    # The line itself is lighter than the fill (a white gridline on a tint); a darker
-    # line between two light fills is page showing between two white cards.
-    band = lines[s:e].astype(np.int16)
-    other = ((band.sum(axis=2) - ref_b.sum(axis=1)) > 30).all(axis=0)
-    fill = flat_b & flat_a & same & other & ink[s - 2] & ink[e + 1]
-    touched = int((ink[s - 1] | ink[e]).sum())
-    n = int(fill.sum())
-    return n >= CORE_PX and n >= 0.5 * touched
-
-
-def _fills_meet(lines: npt.NDArray[np.int16], ink: BoolArr, i: int) -> bool:
-    """Whether the step between lines ``i`` and ``i + 1`` is where two fills meet (a bar
-    on a tinted plot, heatmap cells, stacked bars): on both sides one non-page colour
-    runs twice FILL_DEPTH lines deep along most of it. Panels pasted together meet at their
-    own margins or border bands, not inside fills."""
-    d = 2 * FILL_DEPTH  # deeper than a card's border band (about 5 px)
-    if i < d or i + 2 + d > len(lines):
-        return False
-    # The lines on either side of the step may be an anti-aliased blend: look past them.
-    sides = (lines[i - d : i], lines[i + 2 : i + 2 + d])
-    inked = (ink[i - d : i], ink[i + 2 : i + 2 + d])
-    both = np.ones(lines.shape[1], dtype=bool)
-    for side, side_ink in zip(sides, inked, strict=True):
-        both &= side_ink.all(axis=0) & (np.abs(side - side[0]).max(axis=(0, 2)) <= 10)
-    return float(both.mean()) >= 0.6
-
-
-def _snap_to_card(ink: BoolArr, cut: int) -> int:
-    """``cut`` moved onto the edge of the card that reaches past the other: where one card
-    is shorter, nothing is drawn on its side beside the taller card's border band, and
-    that whole band (ink along those lines, up to RULE_MAX_PX) belongs to the taller card."""
-    n = len(ink)
-    for side in (-1, 1):
-        probe = cut - RULE_MAX_PX - 1 if side < 0 else cut + RULE_MAX_PX
-        if not 0 <= probe < n:
-            continue
-        # Positions where that whole side holds no ink: the shorter card is absent there.
-        bare = ~(ink[: probe + 1] if side < 0 else ink[probe:]).any(axis=0)
-        if bare.mean() < 0.1:
-            continue
-        edge = cut
-        while side < 0 and edge > probe + 1 and ink[edge - 1][bare].mean() >= 0.9:
-            edge -= 1
-        while side > 0 and edge < probe - 1 and ink[edge][bare].mean() >= 0.9:
-            edge += 1
-        if edge != cut:
-            return edge
-    return cut
-
-
-def _axis_at_one_end(window: BoolArr) -> bool:
-    """Whether a thin line crosses the ``window`` of lines around a step at one end of it
-    and nothing crosses at the other end: an axis the step's fill stands on (a bar's edge
-    in a plot without a top spine). Cards pasted together have their edges at both ends
-    (equal heights) or at neither."""
-    cross: BoolArr = np.asarray(window.all(axis=0))
-    n = cross.size
-    thin = [(s, e) for s, e in runs(cross) if e - s <= GRIDLINE_MAX_PX + 1]
-    at_start = any(s < END_PX for s, _ in thin)
-    at_end = any(e > n - END_PX for _, e in thin)
-    return at_start != at_end
-
-
-def _enclosed(ink: BoolArr, lo: int, hi: int, step: int) -> bool:
-    """Whether the colour step between lines ``step`` and ``step + 1`` of ``ink`` (lines
-    along the cut) stops inside a frame: lines cross the window ``lo:hi`` around it on
-    both sides of a spot where page shows on both sides of the step. That spot is one
-    open space reaching across the step (the white above a bar, under a plot's top
-    spine), so the step is a drawing's edge inside the frame. A seam between pasted
-    cards has a card's own colour or edge all along it, from one crossing line to the
-    other."""
-    crossing = np.flatnonzero(ink[lo:hi].all(axis=0))
-    if crossing.size < 2:
-        return False
-    open_space = np.flatnonzero(~ink[step] & ~ink[step + 1])
-    inside = (open_space > crossing[0]) & (open_space < crossing[-1])
-    return bool(inside.any())
-
-
 class _Cutter:
     def __init__(self, rgb: U8, page: tuple[int, int, int], edges: bool = True) -> None:
         self.rgb = rgb
+        self.page = np.asarray(page, dtype=np.int16)
         self.edges = edges
         self.ink = colour_distance(rgb, page) > _ink_level(rgb)
         self.h, self.w = self.ink.shape
         self.runs = _long_runs(self.ink, CORE_PX)  # (vertical runs, horizontal runs)
         self.struct = self.runs[0] | self.runs[1]
+        # Ink counts over every top-left rectangle (an integral image), for _dense_core.
+        sums = self.ink.cumsum(axis=0, dtype=np.int32).cumsum(axis=1)
+        self.ink_sums = np.pad(sums, ((1, 0), (1, 0)))
         self.bands: list[Box] = []
         self.main = np.asarray(_main_colour(rgb), dtype=np.int16)
 
@@ -225,7 +135,7 @@ class _Cutter:
         )
         ink_lines = ink if axis == 0 else ink.T
         for s, e in runs(blank):
-            if e - s <= GRIDLINE_MAX_PX and _inside_fill(lines, ink_lines, s, e):
+            if e - s <= GRIDLINE_MAX_PX and inside_fill(lines, ink_lines, s, e):
                 blank[s:e] = False
         # Only a line that is ink from end to end can be one flat colour other than the
         # page's (a line near the page colour is blank already): test just those.
@@ -297,7 +207,9 @@ class _Cutter:
         half = CORE_PX // 2
         off: BoolArr | None = None  # lines off the box's own colour, once per box
         for i in found:
-            if self._gridline_edge(lines, ink, int(i)) or _fills_meet(lines, ink, int(i)):
+            if gridline_edge(lines, ink, int(i)) or fills_meet(
+                lines, ink, int(i), self.page
+            ):
                 continue
             lo, hi = max(0, i - half), min(len(lines), i + half + 1)
             # Drawing against the figure's commonest colour too (white cards on grey).
@@ -306,23 +218,12 @@ class _Cutter:
             # Cards' own top and bottom edges meet across the step: only the inside counts.
             if (
                 int(drawn[:, END_PX:-END_PX].all(axis=0).sum()) <= 1
-                and not _enclosed(ink, lo, hi, i)
-                and not _axis_at_one_end(drawn)
+                and not enclosed(ink, lo, hi, i)
+                and not axis_at_one_end(drawn)
             ):
                 off = self._off_main(lines) if off is None else off
-                out.append(_snap_to_card(ink, self._band_middle(off, int(i) + 1)))
+                out.append(snap_to_card(ink, self._band_middle(off, int(i) + 1)))
         return out
-
-    @staticmethod
-    def _gridline_edge(lines: npt.NDArray[np.int16], ink: BoolArr, i: int) -> bool:
-        """Whether the step after line ``i`` is one side of a line at most GRIDLINE_MAX_PX
-        thick drawn across a fill (a white gridline over a tinted plot or a heatmap), or of
-        its anti-aliased fringe."""
-        return any(
-            _inside_fill(lines, ink, s, e)
-            for s in range(max(0, i - GRIDLINE_MAX_PX), i + 2)
-            for e in range(s + 1, s + 1 + GRIDLINE_MAX_PX)
-        )
 
     @staticmethod
     def _off_main(lines: npt.NDArray[np.int16]) -> BoolArr:
@@ -375,10 +276,26 @@ class _Cutter:
         x1, y1, x2, y2 = box
         sub = self.struct[y1:y2, x1:x2]
         rows = np.flatnonzero(sub.any(axis=1))
-        if rows.size == 0 or rows[-1] - rows[0] + 1 < CORE_PX:
+        if rows.size and rows[-1] - rows[0] + 1 >= CORE_PX:
+            cols = np.flatnonzero(sub.any(axis=0))
+            if cols[-1] - cols[0] + 1 >= CORE_PX:
+                return True
+        return self._dense_core(box)
+
+    def _dense_core(self, box: Box) -> bool:
+        """Whether some CORE_PX square of ``box`` is nearly all ink: a fill that page-coloured
+        gridlines cut into runs shorter than CORE_PX (a heatmap's cells, a tinted plot with
+        close gridlines). Text never covers DENSE_SHARE of a square that size."""
+        x1, y1, x2, y2 = box
+        if x2 - x1 < CORE_PX or y2 - y1 < CORE_PX:
             return False
-        cols = np.flatnonzero(sub.any(axis=0))
-        return bool(cols[-1] - cols[0] + 1 >= CORE_PX)
+        c = self.ink_sums
+        k = CORE_PX
+        win = (
+            c[y1 + k : y2 + 1, x1 + k : x2 + 1] - c[y1 : y2 + 1 - k, x1 + k : x2 + 1]
+            - c[y1 + k : y2 + 1, x1 : x2 + 1 - k] + c[y1 : y2 + 1 - k, x1 : x2 + 1 - k]
+        )
+        return bool(win.max() >= DENSE_SHARE * k * k)
 
     def _text_piece(self, piece: tuple[int, int], box: Box, axis: int, extent: int) -> bool:
         """A piece that cannot be a panel on its own: too thin, or no drawing in it."""

@@ -1,0 +1,163 @@
+"""Where a line of page colour or a colour step lies inside one drawing rather than
+between two panels: the tests the panel finder (:mod:`refocus_dsl.detect.figure`) puts
+to every gap and straight step before it cuts there.
+
+Why a module of its own: each test reads the pixels on both sides of one line (fills,
+gridlines and their anti-aliased fringes, axes, card borders), a concern apart from the
+recursive cutting that asks them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from refocus_dsl.detect._raster import U8, runs
+
+BoolArr = npt.NDArray[np.bool_]
+
+CORE_PX = 48
+"""Lines and fills at least this long (rows or columns of ink) are drawing, not text: a
+piece of a figure with drawing this wide and this tall is a panel's plot, one without
+is text (tick labels, a legend, a letter, a title) that belongs to a panel beside it."""
+RULE_MAX_PX = 16
+"""A flat band of another colour up to this wide separates panels (frames meeting, a rule)."""
+GRIDLINE_MAX_PX = 3
+"""A page-coloured line at most this thick with fills on both sides of it is a gridline
+drawn over a tinted plot area or a heatmap, not a gap between panels (gaps the issue names
+are 4 px and up; drawn gridlines are 1-2 px at screen resolution)."""
+FILL_DEPTH = 4
+"""How far a fill must run on each side of such a line (beyond its anti-aliased edge)."""
+END_PX = 6
+"""Lines this close to a box's end are its edge (a card's border, an axis under its plot)."""
+
+
+def inside_fill(lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int) -> bool:
+    """Whether the page-coloured lines ``s:e`` cross fills: on both sides a non-page
+    colour runs FILL_DEPTH lines deep (past the anti-aliased edge pixel) along at least
+    half of where ink touches the line, and at least CORE_PX of it. That is a white
+    gridline over a tinted plot or a heatmap (through its cells or along their edges,
+    where the colour differs from side to side); a gap between panels has a panel's edge
+    (an axis, text, a frame line) beside it, not fills running up to it."""
+    a, b = s - 1 - FILL_DEPTH, e + 1 + FILL_DEPTH
+    if a < 0 or b > len(lines):
+        return False
+    before = lines[a : s - 1].astype(np.int16)
+    after = lines[e + 1 : b].astype(np.int16)
+    ref_b, ref_a = before[-1], after[0]
+    flat_b = np.abs(before - ref_b).max(axis=(0, 2)) <= 10
+    flat_a = np.abs(after - ref_a).max(axis=(0, 2)) <= 10
+    # The line itself is lighter than the fills (a white gridline on a tint); a darker
+    # line between two light fills is page showing between two white cards.
+    band = lines[s:e].astype(np.int16).sum(axis=2)
+    other = ((band - ref_b.sum(axis=1)) > 30).all(axis=0) & (
+        (band - ref_a.sum(axis=1)) > 30).all(axis=0)
+    fill = flat_b & flat_a & other & ink[s - 2] & ink[e + 1]
+    touched = int((ink[s - 1] | ink[e]).sum())
+    n = int(fill.sum())
+    return n >= CORE_PX and n >= 0.5 * touched
+
+
+def _fill_deep(
+    side: npt.NDArray[np.int16], side_ink: BoolArr, page: npt.NDArray[np.int16], d: int
+) -> BoolArr:
+    """Where ``side`` (lines ordered away from a step) is one fill ``d`` lines deep: ink of
+    one colour, or, if a page-coloured gridline with its anti-aliased fringe crosses it,
+    ``d`` lines of that colour around at most GRIDLINE_MAX_PX + 2 lines of it blended
+    toward the page colour, the fill resuming beyond them (within ``side``)."""
+    ref = side[0]
+    u = (side - ref).astype(np.float32)
+    near = np.abs(u).max(axis=2) <= 10
+    plain: BoolArr = side_ink[:d].all(axis=0) & near[:d].all(axis=0)
+    if len(side) <= d:
+        return plain
+    v = (page - ref).astype(np.float32)
+    t = np.clip((u * v).sum(axis=2) / np.maximum((v * v).sum(axis=1), 1.0), 0.0, 1.0)
+    blend = np.abs(u - t[:, :, None] * v).max(axis=2) <= 10
+    crossed: BoolArr = (
+        side_ink[0] & side_ink[-1] & near[-1] & (near | blend).all(axis=0)
+        & (near.sum(axis=0) >= d)
+    )
+    return plain | crossed
+
+
+def fills_meet(
+    lines: npt.NDArray[np.int16], ink: BoolArr, i: int, page: npt.NDArray[np.int16]
+) -> bool:
+    """Whether the step between lines ``i`` and ``i + 1`` is where two fills meet (a bar
+    on a tinted plot, heatmap cells, stacked bars): on both sides one non-page colour
+    runs twice FILL_DEPTH lines deep along most of it, perhaps crossed by a gridline.
+    Panels pasted together meet at their own margins or border bands, not inside fills."""
+    d = 2 * FILL_DEPTH  # deeper than a card's border band (about 5 px)
+    if i < d or i + 2 + d > len(lines):
+        return False
+    far = d + GRIDLINE_MAX_PX + 2  # room for a gridline and its fringe inside the fill
+    # The lines on either side of the step may be an anti-aliased blend: look past them.
+    lo, hi = max(0, i - far), min(len(lines), i + 2 + far)
+    before = _fill_deep(lines[lo:i][::-1], ink[lo:i][::-1], page, d)
+    after = _fill_deep(lines[i + 2 : hi], ink[i + 2 : hi], page, d)
+    return float((before & after).mean()) >= 0.6
+
+
+def snap_to_card(ink: BoolArr, cut: int) -> int:
+    """``cut`` moved onto the edge of the card that reaches past the other: where one card
+    is shorter, nothing is drawn on its side beside the taller card's border band, and
+    that whole band (ink along those lines, up to RULE_MAX_PX) belongs to the taller card."""
+    n = len(ink)
+    for side in (-1, 1):
+        probe = cut - RULE_MAX_PX - 1 if side < 0 else cut + RULE_MAX_PX
+        if not 0 <= probe < n:
+            continue
+        # Positions where that whole side holds no ink: the shorter card is absent there.
+        bare = ~(ink[: probe + 1] if side < 0 else ink[probe:]).any(axis=0)
+        if bare.mean() < 0.1:
+            continue
+        edge = cut
+        while side < 0 and edge > probe + 1 and ink[edge - 1][bare].mean() >= 0.9:
+            edge -= 1
+        while side > 0 and edge < probe - 1 and ink[edge][bare].mean() >= 0.9:
+            edge += 1
+        if edge != cut:
+            return edge
+    return cut
+
+
+def axis_at_one_end(window: BoolArr) -> bool:
+    """Whether a thin line crosses the ``window`` of lines around a step at one end of it
+    and nothing crosses at the other end: an axis the step's fill stands on (a bar's edge
+    in a plot without a top spine). Cards pasted together have their edges at both ends
+    (equal heights) or at neither."""
+    cross: BoolArr = np.asarray(window.all(axis=0))
+    n = cross.size
+    thin = [(s, e) for s, e in runs(cross) if e - s <= GRIDLINE_MAX_PX + 1]
+    at_start = any(s < END_PX for s, _ in thin)
+    at_end = any(e > n - END_PX for _, e in thin)
+    return at_start != at_end
+
+
+def enclosed(ink: BoolArr, lo: int, hi: int, step: int) -> bool:
+    """Whether the colour step between lines ``step`` and ``step + 1`` of ``ink`` (lines
+    along the cut) stops inside a frame: lines cross the window ``lo:hi`` around it on
+    both sides of a spot where page shows on both sides of the step. That spot is one
+    open space reaching across the step (the white above a bar, under a plot's top
+    spine), so the step is a drawing's edge inside the frame. A seam between pasted
+    cards has a card's own colour or edge all along it, from one crossing line to the
+    other."""
+    crossing = np.flatnonzero(ink[lo:hi].all(axis=0))
+    if crossing.size < 2:
+        return False
+    open_space = np.flatnonzero(~ink[step] & ~ink[step + 1])
+    inside = (open_space > crossing[0]) & (open_space < crossing[-1])
+    return bool(inside.any())
+
+
+def gridline_edge(lines: npt.NDArray[np.int16], ink: BoolArr, i: int) -> bool:
+    """Whether the step after line ``i`` is one side of a line at most GRIDLINE_MAX_PX
+    thick drawn across a fill (a white gridline over a tinted plot or a heatmap), or of
+    its anti-aliased fringe: the line's core may start a fringe pixel past the step
+    (``i + 2``) as well as end one before it."""
+    return any(
+        inside_fill(lines, ink, s, e)
+        for s in range(max(0, i - GRIDLINE_MAX_PX), i + 3)
+        for e in range(s + 1, s + 1 + GRIDLINE_MAX_PX)
+    )
