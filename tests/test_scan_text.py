@@ -115,6 +115,12 @@ def test_wide_gaps_or_no_lines_keep_the_pixel_budget() -> None:
     assert _scale.choose_factor(noise) == _scale.working_factor(noise.size)
 
 
+def test_a_strip_too_thin_at_the_working_size_says_so() -> None:
+    thin = Image.new("RGB", (150_000, 20), "white")  # analysed at 1/2: 75000 x 10
+    layout = detect_layout(thin, cache=False)
+    assert any("too thin for a line of text" in n for n in layout.notes)
+
+
 def test_reduced_copy_reads_small_text_from_the_original(
     ocr: OcrEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

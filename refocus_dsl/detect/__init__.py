@@ -19,7 +19,13 @@ from typing import Any
 from PIL import Image
 
 from refocus_dsl.cache import LayoutCache, default_cache
-from refocus_dsl.detect._scale import ScaledOcr, choose_factor, scale_layout, working_copy
+from refocus_dsl.detect._scale import (
+    MIN_SIDE_PX,
+    ScaledOcr,
+    choose_factor,
+    scale_layout,
+    working_copy,
+)
 from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.errors import LayoutError
 from refocus_dsl.imageio import LoadedImage, check_detectable, load_image, normalize_image
@@ -192,6 +198,9 @@ def detect_layout(
     if factor > 1:
         notes.append(f"analysed at 1/{factor} size ({work.width}x{work.height}); "
                      "text read from the original")
+        if min(work.size) < MIN_SIDE_PX:
+            notes.append(f"at that size its short side is under {MIN_SIDE_PX} px, too thin "
+                         "for a line of text: crop the image to its content")
     chosen, version, layout, t_cls = _detect_kind(work, kind, work_ocr, notes)
     if factor > 1:
         layout = scale_layout(layout, img.size)

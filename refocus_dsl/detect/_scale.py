@@ -46,6 +46,8 @@ MIN_GAP_PX = 2.0
 """The narrowest blank band between lines (a rule and the text beside it, two text lines)
 that the working copy must keep: a box filter by ``k`` turns a gap of ``g`` pixels into
 ``g / k``, and under about two pixels the line on either side runs into it."""
+MIN_SIDE_PX = 16
+"""What one line of text needs of a working copy's short side (a thinner copy is noted)."""
 _PROBE_SAMPLES = 512
 """Columns sampled (nearest, full height) to measure the gaps between lines."""
 
