@@ -218,6 +218,8 @@ def _drop_outside_text(
     """Lines of a caption above the table and of a note below its closing rule."""
     ink, ex1, ex2 = st.ink, st.ex1, st.ex2
     struct_top = min([r.pos for r in st.h_rules] + [a for a, _, _ in st.bands], default=None)
+    if struct_top is not None and sum(b <= struct_top for _, b in lines) > len(lines) / 2:
+        struct_top = None  # most rows above the first rule: it sets off a total, not the top
     n_cap = caption_lines(ink, lines, struct_top, ex1, ex2, max(min_gap, line_h))
     if n_cap:
         notes.append(

@@ -341,6 +341,11 @@ def _with_others(
     return ShortRules(y, t, tuple(sorted([piece, *others])))
 
 
+_CLEAR = 0.2
+"""Most ink a row just beside a short rule holds along it: the stems of a serif line
+standing on a run of joined serifs (a rule of its own length) hold a third or more."""
+
+
 def with_short_rules(st: Structure, short: ShortRules) -> Structure:
     """``st`` with the short rules under a header's groups taken as rules, not ink.
 
@@ -379,7 +384,7 @@ def _clear_around(st: Structure, y: int, t: int, xs: Span, span: Span) -> bool:
         for yy in (y - 2, y + t + 1)
         if span[0] <= yy < span[1]
     ]
-    return bool(around) and max(around) < 0.5
+    return bool(around) and max(around) < _CLEAR
 
 
 RULE_DIFF = 20
