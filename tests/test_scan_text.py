@@ -113,6 +113,9 @@ def test_wide_gaps_or_no_lines_keep_the_pixel_budget() -> None:
     noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, (2000, 2000), np.uint8))
     assert _scale.line_gap(noise) is None
     assert _scale.choose_factor(noise) == _scale.working_factor(noise.size)
+    grid = np.full((3000, 3000), 255, np.uint8)
+    grid[::2, :] = 0  # a 1 px grid: no factor keeps it, and it is no text
+    assert _scale.choose_factor(Image.fromarray(grid)) == 3
 
 
 def test_a_strip_too_thin_at_the_working_size_says_so() -> None:

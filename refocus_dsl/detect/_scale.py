@@ -82,7 +82,8 @@ def line_gap(image: Image.Image) -> float | None:
 def choose_factor(image: Image.Image) -> int:
     """The whole factor to analyse ``image`` at: the pixel budget's (:func:`working_factor`),
     unless that would close the gaps between its lines (:func:`line_gap`); then the
-    largest factor that keeps them at least MIN_GAP_PX, within FINE_WORK_PIXELS.
+    largest factor that keeps them at least MIN_GAP_PX, within FINE_WORK_PIXELS (when
+    even a factor of 2 would close them, the budget's: they are no lines of text).
 
     Why: a dense ruled table (rows every 30 px, 36 MP) reduced to 2 MP had its rules
     6 px apart and its text run into them: it came back with no rows."""
@@ -92,9 +93,9 @@ def choose_factor(image: Image.Image) -> int:
     gap = line_gap(image)
     if gap is None:
         return k
-    fine = max(1, int(gap // MIN_GAP_PX))
-    if fine >= k:
-        return k
+    fine = int(gap // MIN_GAP_PX)
+    if fine >= k or fine < 2:  # under 2: lines packed tighter than any reduction keeps
+        return k  # (hatching, grain, a 1 px grid): a finer copy would only cost time
     return max(fine, working_factor(image.size, FINE_WORK_PIXELS))
 
 
