@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from refocus_dsl.detect._bars import Rect, _rejoin_split
 from refocus_dsl.detect.chart import find_bars
@@ -82,3 +83,31 @@ def test_grouped_bars_with_blended_end_rows_stay_grouped() -> None:
     groups = group_bars(bars)
     assert [(g.lo, g.hi) for g in groups] == pairs, [(g.lo, g.hi) for g in groups]
     assert all(len(g.bars) == 2 for g in groups)  # end rows joined to their bars
+
+
+@pytest.mark.parametrize(("thick", "gap"), [(7, 2), (3, 1)])
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_dense_thin_bars_stay_apart(thick: int, gap: int, horizontal: bool) -> None:
+    # Hundreds of categories: bars a few pixels thick with the page showing 1-2 px
+    # between them, which is as thin as a gridline drawn over a bar. Neighbours differ
+    # in length (two of one length side by side read as one bar cut lengthwise).
+    n = 90
+    lengths = np.random.default_rng(thick).permutation(np.arange(20, 380, 4))[:n]
+    img = np.full((420, 60 + n * (thick + gap)), 255, dtype=np.uint8)
+    boxes = []
+    for i in range(n):
+        x1 = 40 + i * (thick + gap)
+        y1 = 400 - int(lengths[i])
+        img[y1:400, x1 : x1 + thick] = 70
+        boxes.append((x1, y1, x1 + thick, 400))
+    img[400:402, 30 : img.shape[1] - 10] = 0  # axis
+    if horizontal:
+        img = img.T.copy()
+        boxes = [(y1, x1, y2, x2) for x1, y1, x2, y2 in boxes]
+    rgb = np.repeat(img[..., None], 3, axis=2)
+    bars, _ = find_bars(rgb)
+    assert bars.orientation == ("horizontal" if horizontal else "vertical")
+    found = sorted((r.x1, r.y1, r.x2, r.y2) for r in bars.bars)
+    assert len(found) == n, len(found)
+    for box in boxes:
+        assert max(iou(f, box) for f in found) >= 0.9, box

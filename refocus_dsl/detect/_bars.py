@@ -117,9 +117,16 @@ def _group_runs(rows: I64, x1: I64, x2: I64, vals: I64) -> list[Piece]:
     ]
 
 
-def _heal(labels: I32, excluded: set[int], width: int = 3) -> I32:
+def _heal(
+    labels: I32, excluded: set[int], width: int = 3, along: int | None = None,
+    background: int | None = None,
+) -> I32:
     """Thin lines (gridlines, dashes) drawn across a fill, at most ``width`` px wide,
-    painted over with the fill when the same colour lies on both sides of them."""
+    painted over with the fill when the same colour lies on both sides of them.
+
+    ``along``: the axis the bars sought run along (0: vertical bars); across that axis
+    a gap showing the ``background`` colour is left: it is the plot's background
+    between two bars of a dense chart, not a line drawn over one bar."""
     out: I32 = labels.copy()
     ok = labels >= 0
     for c in excluded:
@@ -128,11 +135,15 @@ def _heal(labels: I32, excluded: set[int], width: int = 3) -> I32:
         src = out if axis == 0 else out.T
         okv = ok if axis == 0 else ok.T
         n = src.shape[0]
+        keep_gaps = along is not None and axis != along and background is not None
         for k in range(1, width + 1):
             if n <= k + 1:
                 continue
             a, b = src[: n - k - 1], src[k + 1 :]
             fill = (a == b) & okv[: n - k - 1]
+            if keep_gaps:
+                for j in range(1, k + 1):
+                    fill &= src[j : j + n - k - 1] != background
             for j in range(1, k + 1):
                 np.copyto(src[j : j + n - k - 1], a, where=fill)
     return out
@@ -166,11 +177,20 @@ def _knit(raw: list[Piece], jitter: int) -> list[Piece]:
 
 
 def find_rects(
-    labels: I32, excluded: set[int], min_side: int = 3, min_area: int = 12, jitter: int = 0
+    labels: I32, excluded: set[int], min_side: int = 3, min_area: int = 12, jitter: int = 0,
+    along: Orientation | None = None, background: int | None = None,
 ) -> list[Rect]:
     """Solid rectangles of one palette colour, rejoined across thin interruptions and
-    (``jitter`` > 0: a blurred or grainy image) across edges that wander by that much."""
-    labels = _heal(labels, excluded)
+    (``jitter`` > 0: a blurred or grainy image) across edges that wander by that much.
+
+    ``along``: the bars sought stand that way, so a thin gap along their length that
+    shows the ``background`` colour is not healed, nor are pieces either side of a thin
+    gap along them rejoined: such a gap is the plot between two bars of a dense chart
+    (a line drawn lengthwise over one bar cuts it in two halves that
+    :func:`_rejoin_split` puts together)."""
+    vertical, horizontal = along in (None, "vertical"), along in (None, "horizontal")
+    axis = {"vertical": 0, "horizontal": 1}.get(along or "")
+    labels = _heal(labels, excluded, along=axis, background=background)
     rows, x1, x2, vals = _runs(labels, 1)
     keep = np.ones(vals.size, dtype=bool)
     for c in excluded:
@@ -178,7 +198,8 @@ def find_rects(
     raw = _group_runs(rows[keep], x1[keep], x2[keep], vals[keep])
     if jitter > 0:
         raw = _knit(raw, jitter)
-    # Rejoin pieces split vertically (gridline or text across a bar): same colour and columns.
+    # Rejoin pieces split vertically (gridline or text across a bar): same colour and columns;
+    # pieces that touch are one fill whichever way the bars stand.
     raw.sort(key=lambda t: (t[0], t[1], t[3], t[2]))
     merged: list[list[int]] = []
     for c, a, y1, b, y2 in raw:
@@ -188,7 +209,7 @@ def find_rects(
                 gap = y1 - m[4]
                 # Text inside a bar leaves the bar's two edges intact; a gap between
                 # two bars does not.
-                if gap <= 2 or (
+                if gap == 0 or (vertical and gap <= 2) or (
                     gap <= 60
                     and b - a >= 6
                     and max(
@@ -207,7 +228,9 @@ def find_rects(
     for c, a, y1, b, y2 in merged:
         if joined:
             m = joined[-1]
-            if m[0] == c and m[2] == y1 and m[4] == y2 and 0 <= a - m[3] <= 5:
+            gap = a - m[3]
+            near = gap == 0 or (horizontal and 0 <= gap <= 5)
+            if m[0] == c and m[2] == y1 and m[4] == y2 and near:
                 m[3] = b
                 continue
         joined.append([c, a, y1, b, y2])

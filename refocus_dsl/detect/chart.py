@@ -85,6 +85,20 @@ def prepare(rgb: npt.NDArray[Any]) -> Prepared:
     return Prepared((int(rgb.shape[1]), int(rgb.shape[0])), work.rgb, pal, work.grain)
 
 
+DENSE_GAPS = 0.05
+"""Share of a bar's box showing the page from which it may be several thin bars of a
+dense chart healed into one (a bar's own box holds next to none)."""
+
+
+def _best_bars(
+    rv: list[Rect], rh: list[Rect], pal: Palette, size: tuple[int, int]
+) -> tuple[Bars, list[Rect]]:
+    """The better of the vertical bars among ``rv`` and the horizontal among ``rh``."""
+    bv = bars_for(rv, "vertical", pal.counts, size)
+    bh = bars_for(rh, "horizontal", pal.counts, size)
+    return (bv, rv) if bv.score >= bh.score else (bh, rh)
+
+
 def _palette_bars(prep: Prepared) -> tuple[Bars, list[Rect], Palette]:
     """The bars, every solid rectangle, and the palette (the series need its colours)."""
     rgb, pal = prep.flat, prep.palette
@@ -92,10 +106,22 @@ def _palette_bars(prep: Prepared) -> tuple[Bars, list[Rect], Palette]:
     page = border_colour(rgb)
     # Edges a grainy or blurred image leaves wander by a pixel or two either way.
     jitter = 2 if prep.grain > 0 else 0
-    rects = find_rects(pal.labels, excluded_colours(pal, rgb, page), jitter=jitter)
-    bv = bars_for(rects, "vertical", pal.counts, (w, h))
-    bh = bars_for(rects, "horizontal", pal.counts, (w, h))
-    bars = bv if bv.score >= bh.score else bh
+    excluded = excluded_colours(pal, rgb, page)
+    rects = find_rects(pal.labels, excluded, jitter=jitter)
+    bars, rects = _best_bars(rects, rects, pal, (w, h))
+    # What shows between bars: the page (the fullest page-like colour), else the fullest.
+    back = max(excluded or range(len(pal.counts)), key=lambda c: pal.counts[c], default=-1)
+    if len(bars.bars) < 2 or any(
+        np.mean(pal.labels[r.y1 : r.y2, r.x1 : r.x2] == back) >= DENSE_GAPS for r in bars.bars
+    ):
+        # Thin gaps healed over may have joined a dense chart's bars (into a few bars
+        # with the background inside, or into shapes no bar is): each orientation again
+        # from rectangles healed only across its own bars.
+        rv = find_rects(pal.labels, excluded, jitter=jitter, along="vertical", background=back)
+        rh = find_rects(pal.labels, excluded, jitter=jitter, along="horizontal", background=back)
+        dense = _best_bars(rv, rh, pal, (w, h))
+        if dense[0].score > bars.score:
+            bars, rects = dense
     if prep.grain > 0:  # grainy or blurred: edges from the fills' colour steps
         bars = dataclasses.replace(bars, bars=refine_edges(prep.flat, bars.bars))
     return bars, rects, pal
