@@ -76,3 +76,24 @@ def test_pasted_panels_take_their_own_tick_labels_and_legend(gap: int) -> None:
     # The bottom row has no panel under it: its source lines are its own too.
     for box, want in zip(found[2:], gold[2:], strict=True):
         assert iou(box, want) >= 0.95, (box, want)
+
+
+def test_a_source_line_just_above_a_narrower_panel_stays_with_its_chart() -> None:
+    # One wide chart, then one narrower chart centred under it only 4 px below its
+    # source line: that line is nearer the lower chart, but it runs the upper chart's
+    # whole width and reaches far past the lower one, so it is the upper chart's.
+    upper, _ = _chart(600, 240, 1)
+    lower, _ = _chart(260, 240, 2)
+    page = Image.new("RGB", (upper.width + 20, upper.height + lower.height + 24), "white")
+    page.paste(upper, (10, 10))
+    x = 10 + (upper.width - lower.width) // 2
+    y = 10 + upper.height + 4
+    page.paste(lower, (x, y))
+    gold = [
+        (10, 10, 10 + upper.width, 10 + upper.height),
+        (x, y, x + lower.width, y + lower.height),
+    ]
+    found = find_panels(page).boxes
+    assert len(found) == 2
+    for box, want in zip(found, gold, strict=True):
+        assert iou(box, want) >= 0.9, (box, want)

@@ -40,7 +40,7 @@ from refocus_dsl.detect.panels import with_panel_layouts
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "6"
+VERSION = "7"
 
 BoolArr = npt.NDArray[np.bool_]
 
@@ -48,6 +48,10 @@ MIN_PANEL_FRACTION = 0.12
 """A piece thinner than this share of its group (or than MIN_PANEL_PX) is text, not a panel."""
 MIN_PANEL_PX = 48
 MAX_DEPTH = 6
+SPAN_OWN = 0.8
+SPAN_OTHER = 0.5
+"""A text line spanning at least SPAN_OWN of a panel above it and less than SPAN_OTHER of
+every panel below is the upper panel's (see :func:`_own_text`)."""
 DENSE_SHARE = 0.8
 """A CORE_PX square this much ink is a fill (cut by gridlines), never text."""
 
@@ -443,6 +447,13 @@ def _gutter(ink: BoolArr, band: Box, a: int, b: int) -> int | None:
     return a + int(blank[blank.size // 2]) if blank.size else None
 
 
+def _spans(piece: Box, panel: Box) -> float:
+    """How much of ``piece`` and ``panel`` share one horizontal extent: their overlap
+    over the wider of the two (1 when the piece runs the panel's whole width)."""
+    overlap = min(piece[2], panel[2]) - max(piece[0], panel[0])
+    return max(0, overlap) / max(1, piece[2] - piece[0], panel[2] - panel[0])
+
+
 def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
     """Panels grown by the text bands that are their own, and the bands left over.
 
@@ -453,6 +464,9 @@ def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
     letter), stays a band. Why: pasted charts a few pixels apart put their x labels side
     by side on one line, so whole lines never fit under one panel."""
     boxes = list(found)
+    # How far down each panel's text reaches by nearness: a line taken for its width
+    # alone does not bring the panel nearer to the next row's text.
+    reach = [b[3] for b in boxes]
     bands: list[Box] = []
     for band in sorted(cutter.bands, key=lambda b: b[1]):
         whole = cutter._content(band)
@@ -480,11 +494,18 @@ def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
                 continue
             ob = boxes[i]
             below = [
-                b[1] - piece[3] for b in boxes
+                b for b in boxes
                 if b[1] >= piece[3] - 2 and b[0] < piece[2] and piece[0] < b[2]
             ]
-            if piece[1] - ob[3] < min(below, default=10**9):
+            nearer = piece[1] - reach[i] < min((b[1] - piece[3] for b in below), default=10**9)
+            # A line as wide as the panel above and not as any panel below is that
+            # panel's own (its source line pasted just above the next row), however near.
+            spans = _spans(piece, ob) >= SPAN_OWN and all(
+                _spans(piece, b) < SPAN_OTHER for b in below
+            )
+            if nearer or spans:
                 boxes[i] = (min(ob[0], piece[0]), ob[1], max(ob[2], piece[2]), piece[3])
+                reach[i] = piece[3] if nearer else reach[i]
             else:
                 bands.append(piece)
     return boxes, bands
