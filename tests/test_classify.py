@@ -374,3 +374,36 @@ def test_framed_panels_a_few_pixels_apart_are_a_figure() -> None:
         img.paste(p, (x, 4))
         d.rectangle((x, 4, x + w - 1, 4 + h - 1), outline=(0, 0, 0), width=2)
     assert classify_kind(img) == "figure"
+
+
+def _series_groups(
+    horizontal: bool, groups: int, size: tuple[float, float], width: float = 0.27
+) -> Image.Image:
+    """Touching bars of three series per group (PlotQA's look: one colour a series)."""
+    fig, ax = plt.subplots(figsize=size, dpi=100)
+    x = np.arange(groups)
+    rng = np.random.default_rng(groups)
+    for k, colour in enumerate(("#e9967a", "#0000fe", "#8a2be2")):
+        values = rng.uniform(5, 60, groups)
+        if horizontal:
+            ax.barh(x + width * k, values, width, color=colour, label=f"S{k}")
+        else:
+            ax.bar(x + width * k, values, width, color=colour, label=f"S{k}")
+    ax.legend(loc="center right", bbox_to_anchor=(1.3, 0.5))
+    fig.tight_layout()
+    return _png(fig)
+
+
+def test_one_group_of_touching_bars_is_a_chart() -> None:
+    # One category: each series has a single bar, touching its neighbours; they are
+    # told apart at their colour steps.
+    assert classify_kind(_series_groups(False, 1, (8, 5))) == "chart"
+
+
+def test_thin_grouped_bars_in_a_reduced_copy_are_a_chart() -> None:
+    # Six groups of three horizontal bars on an image reduced by half: each bar is three
+    # or four pixels thick in the copy the features are measured on.
+    img = _series_groups(True, 6, (7.5, 6.5), 0.12)
+    img = img.resize((img.width * 7 // 10, img.height * 7 // 10), Image.Resampling.LANCZOS)
+    assert img.width * img.height > 200_000
+    assert classify_kind(img) == "chart"

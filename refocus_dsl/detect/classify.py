@@ -64,6 +64,11 @@ MAX_TEXT_FILL = 0.1
 """Share of a piece that solid dark fills cover at most when it holds only a table's text."""
 EQUAL_WIDTH = 0.25
 """Largest difference in thickness between a chart's bars, as a share of the median."""
+FILL_STEP = 2 * PAGE_NOISE
+"""Per-channel step between neighbouring pixels that marks the border of two fills."""
+RULE_PX = 4
+"""Thickness (in the reduced copy) up to which a fill may be a table's rule (blurred or
+grainy, it spreads to a few pixels) or a line of small bold text."""
 MAX_COLOURS = 10
 """Fill colours examined for bars (the commonest ones after the page)."""
 
@@ -121,9 +126,13 @@ def _solid(mask: npt.NDArray[np.bool_]) -> float:
     return float(inner.sum()) / max(1.0, float(mask.sum()))
 
 
-def _bars_of(mask: npt.NDArray[np.bool_], vertical: bool) -> Bars | None:
-    """Rectangles of ``mask`` standing on one baseline, as seen along one axis."""
+def _bars_of(
+    mask: npt.NDArray[np.bool_], vertical: bool, rgb: U8 | None = None
+) -> Bars | None:
+    """Rectangles of ``mask`` standing on one baseline, as seen along one axis
+    (``rgb``: the pixels, when ``mask`` holds fills of more than one colour)."""
     m = mask if vertical else mask.T
+    px = None if rgb is None else rgb if vertical else rgb.transpose(1, 0, 2)
     prof = m.sum(axis=0)
     n = m.shape[0]
     # Both ends of each column's fill: bars share one of them (the baseline), bottom
@@ -133,17 +142,27 @@ def _bars_of(mask: npt.NDArray[np.bool_], vertical: bool) -> Bars | None:
     centres, lengths, widths, starts, ends, area = [], [], [], [], [], 0
     # Lines across the whole plot (an axis, a frame) add a few pixels to every column.
     filled = prof >= max(3.0, 0.05 * float(prof.max()))
-    # A gridline drawn over a bar splits its columns for a pixel or two: bridge that.
-    for s, e in _runs(~filled):
-        if 0 < s and e < len(filled) and e - s <= 2:
-            filled[s:e] = True
+    # A gridline drawn over a bar, or a JPEG block's colour step inside it, splits its
+    # columns for a pixel or two: bridge that when the fill goes on as long and in
+    # the same colour on the other side, to the pixel or two an edge wanders (two
+    # bars touching in a group are cut apart at their colour step).
+    runs = _runs(filled)
+    for (s1, e1), (s2, e2) in zip(runs, runs[1:], strict=False):
+        a, b = float(np.median(prof[s1:e1])), float(np.median(prof[s2:e2]))
+        if s2 - e1 <= 2 and abs(a - b) <= 2 and (
+            px is None or _fill_colour_step(px, m, (s1 + e1) // 2, (s2 + e2) // 2) <= FILL_STEP
+        ):
+            filled[e1:s2] = True
     for s, e in _runs(filled):
         if e - s < 3:
             continue
         seg = prof[s:e]
         length = float(np.median(seg))
-        # A rectangle: every column of it about as long as the others.
-        if float(np.percentile(seg, 90) - np.percentile(seg, 10)) > 0.15 * length + 2:
+        # A rectangle: every column of it about as long as the others. Its core only: a
+        # blurred or shrunk bar's outer columns mix with what is beside it.
+        q = (e - s) // 4
+        core = seg[q : e - s - q]
+        if float(np.percentile(core, 90) - np.percentile(core, 10)) > 0.15 * length + 2:
             continue
         # Solid from end to end: a table's stripe is holed by its text (and, once
         # JPEG'd, by the ringing round it), so its colour covers its extent in part.
@@ -174,6 +193,29 @@ def _bars_of(mask: npt.NDArray[np.bool_], vertical: bool) -> Bars | None:
     )
 
 
+def _opened(mask: npt.NDArray[np.bool_], r: int) -> npt.NDArray[np.bool_]:
+    """``mask`` shrunk by ``r`` pixels and grown back: strokes up to ``2 r`` pixels wide
+    vanish, fills keep their full size (a bar a few pixels thick in a reduced copy
+    stays)."""
+    out: npt.NDArray[np.bool_] = _eroded(mask, r)
+    for _ in range(r):
+        grown: npt.NDArray[np.bool_] = out.copy()
+        grown[1:, :] |= out[:-1, :]
+        grown[:-1, :] |= out[1:, :]
+        grown[:, 1:] |= out[:, :-1]
+        grown[:, :-1] |= out[:, 1:]
+        out = grown
+    return out & mask
+
+
+def _fill_colour_step(px: U8, m: npt.NDArray[np.bool_], i: int, j: int) -> int:
+    """Largest channel difference between the fills of columns ``i`` and ``j`` (each the
+    median colour of its pixels in ``m``)."""
+    a = np.median(px[:, i][m[:, i]], axis=0)
+    b = np.median(px[:, j][m[:, j]], axis=0)
+    return int(np.abs(a - b).max())
+
+
 def _eroded(mask: npt.NDArray[np.bool_], r: int) -> npt.NDArray[np.bool_]:
     """``mask`` shrunk by ``r`` pixels in the four directions (text strokes vanish)."""
     out: npt.NDArray[np.bool_] = mask.copy()
@@ -187,6 +229,18 @@ def _eroded(mask: npt.NDArray[np.bool_], r: int) -> npt.NDArray[np.bool_]:
     return out
 
 
+def _colour_steps(rgb: U8) -> npt.NDArray[np.bool_]:
+    """Pixels between two whose colours, two pixels apart across or down, differ by more
+    than FILL_STEP in some channel: the borders between two touching fills, even when
+    blur or shrinking left a blended pixel between them (grain and JPEG's ringing
+    inside a flattened fill stay well under it)."""
+    a = rgb.astype(np.int16)
+    out = np.zeros(rgb.shape[:2], dtype=bool)
+    out[:, 1:-1] = np.abs(a[:, 2:] - a[:, :-2]).max(axis=2) > FILL_STEP
+    out[1:-1, :] |= np.abs(a[2:] - a[:-2]).max(axis=2) > FILL_STEP
+    return out
+
+
 def bar_evidence(
     rgb: U8, prepared: Prepared | None = None
 ) -> tuple[Bars | None, npt.NDArray[np.bool_] | None]:
@@ -197,14 +251,16 @@ def bar_evidence(
     noise, blur or compression have spread their colour. ``prepared``: the chart
     detector's fill pixels and palette for ``rgb`` (computed when not given)."""
     page = _page(rgb)
-    solid = _eroded(colour_distance(rgb, page) > 30, SOLID_PX)
+    prep = prepared if prepared is not None else prepare(rgb)
+    # Touching bars of different colours (a group, one bar a series) are cut apart
+    # where one colour gives way to the other.
+    solid = _eroded(colour_distance(rgb, page) > 30, SOLID_PX) & ~_colour_steps(prep.flat)
     # Light fills (grey bars on a tinted plot) are too close to the page for that,
     # and touching bars of a group merge: each frequent colour's own pixels are
     # candidates too, read as the chart detector reads them (grain flattened), and
     # taken within the spread noise gives a flat colour (JPEG's blocks and grain
     # split one fill over neighbouring palette bins).
     masks = [solid]
-    prep = prepared if prepared is not None else prepare(rgb)
     pal, size = prep.palette, rgb.shape[0] * rgb.shape[1]
     order = sorted(range(len(pal.colours)), key=lambda i: -pal.counts[i])
     taken: list[tuple[int, int, int]] = [page]
@@ -218,14 +274,16 @@ def bar_evidence(
         taken.append(colour)
         mask = colour_distance(prep.flat, colour) <= PAGE_NOISE
         if mask.sum() >= MIN_BAR_COVER * size:
-            masks.append(_eroded(mask, 1))
+            masks.append(_opened(mask, 1))
     best: Bars | None = None
     best_mask: npt.NDArray[np.bool_] | None = None
     for mask in masks:
         for vertical in (True, False):
-            found = _bars_of(mask, vertical)
+            found = _bars_of(mask, vertical, prep.flat if mask is solid else None)
             if found is None or not _bar_like(found, rgb.shape[0] if vertical
                                               else rgb.shape[1]):
+                continue
+            if float(np.median(found.widths)) <= RULE_PX and not _ends_at_edges(found, prep.flat):
                 continue
             if best is None or len(found.centres) > len(best.centres):
                 best, best_mask = found, mask
@@ -239,7 +297,9 @@ def _bar_like(bars: Bars, side: int) -> bool:
     the table); they hold some area (specks of grain or JPEG ringing line up too);
     the longest spans a fair part of the image (a header band's cells are a text line
     tall); and they are equally thick, as a chart draws its bars (a table's bands,
-    cells and bold words are as wide as their text)."""
+    cells and bold words are as wide as their text). Fills no thicker than a rule
+    (RULE_PX: a blurred rule or a line of bold words in a small copy) must also pass
+    :func:`_not_rules`."""
     widths = np.asarray(bars.widths)
     wide = float(np.median(widths))
     return (
@@ -247,7 +307,38 @@ def _bar_like(bars: Bars, side: int) -> bool:
         and bars.cover >= MIN_BAR_COVER
         and max(bars.lengths) >= MIN_BAR_SPAN * side
         and float(widths.max() - widths.min()) <= EQUAL_WIDTH * wide + 2
+        and (wide > RULE_PX or _not_rules(list(bars.lengths), side))
     )
+
+
+def _ends_at_edges(bars: Bars, rgb: U8) -> bool:
+    """Whether most fills end where their colour gives way to another, a few pixels past
+    their far end (the one off the baseline) along the middle: a bar's end meets the
+    page or the plot; a rule whose colour drifts (an unevenly lit scan) comes apart
+    into pieces that run on in about their own colour."""
+    h, w = rgb.shape[:2]
+    starts = [m - n / 2.0 for m, n in zip(bars.mids, bars.lengths, strict=True)]
+    ends = [m + n / 2.0 for m, n in zip(bars.mids, bars.lengths, strict=True)]
+    # The baseline is the side whose ends line up.
+    far, step = (ends, 1) if np.ptp(starts) <= np.ptp(ends) else (starts, -1)
+    ended = 0
+    for c, mid, end in zip(bars.centres, bars.mids, far, strict=True):
+        past = int(end) + step * (1 + RULE_PX)
+        y, x = (past, int(c)) if bars.vertical else (int(c), past)
+        fy, fx = (int(mid), int(c)) if bars.vertical else (int(c), int(mid))
+        if not (0 <= y < h and 0 <= x < w):
+            continue
+        step_to = np.abs(rgb[y, x].astype(np.int16) - rgb[fy, fx].astype(np.int16)).max()
+        ended += int(step_to) > FILL_STEP
+    return ended >= 0.5 * len(bars.centres)
+
+
+def _not_rules(lengths: list[float], side: int) -> bool:
+    """Whether fills no thicker than a rule can be bars: they differ in length by more than
+    a tenth of the longest (a table's rules all reach across it, cut a few pixels short
+    here and there by what they meet), and the longest reaches across a quarter of the
+    image (a blurred bold word in a small copy is short; a chart's longest bar is not)."""
+    return max(lengths) - min(lengths) > 0.1 * max(lengths) and max(lengths) >= 0.25 * side
 
 
 def _crosses(
@@ -299,7 +390,8 @@ def _one_bar_each(bars: Bars, panels: tuple[Box, ...]) -> bool:
     fall into two or more of the pieces, most pieces holding a single bar (or group).
     A figure's panel holds a plot of its own, so several bars of the run."""
     held = [n for n in np.bincount([k for k in _panel_of(bars, panels) if k >= 0]) if n]
-    return len(held) >= 2 and float(np.median(held)) <= 1
+    # Two fills, one a piece, are no run to judge by (pieces of two panels' plots).
+    return len(held) >= 2 and sum(held) >= 3 and float(np.median(held)) <= 1
 
 
 def _open_between(bars: Bars, panels: tuple[Box, ...], ink: npt.NDArray[np.bool_]) -> bool:
