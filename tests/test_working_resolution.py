@@ -44,9 +44,7 @@ def test_factor_brings_any_size_under_the_limit() -> None:
         assert k == 1 or (size[0] // (k - 1)) * (size[1] // (k - 1)) > 2_000_000
 
 
-def test_upscaled_chart_gives_the_same_categories(
-    ocr: OcrEngine, small_work_size: None
-) -> None:
+def test_upscaled_chart_gives_the_same_categories(ocr: OcrEngine, small_work_size: None) -> None:
     img = _chart()
     own = detect_layout(img, "chart", ocr=ocr, cache=False)
     big = detect_layout(_upscaled(img, 2), "chart", ocr=ocr, cache=False)
@@ -67,3 +65,48 @@ def test_upscaled_table_gives_the_same_grid(ocr: OcrEngine, small_work_size: Non
     assert len(big.table.columns) == len(own.table.columns)
     assert len(big.table.rows) == len(own.table.rows)
     assert [c.header for c in big.table.columns] == [c.header for c in own.table.columns]
+
+
+def test_edge_ramp_tells_an_enlargement_from_a_sharp_picture() -> None:
+    img = draw_table(make_cells(6, 4, 3)).image
+    own = _scale.edge_ramp(img)
+    assert own is not None and own <= 1.5  # a crisp render: edges rise in about a pixel
+    for k in (3, 6):
+        big = _scale.edge_ramp(_upscaled(img, k))
+        assert big is not None and 0.6 * k <= big <= 1.2 * k
+    assert _scale.edge_ramp(Image.new("RGB", (400, 300), "white")) is None
+
+
+def test_an_enlargement_is_analysed_near_its_own_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_scale, "WORK_PIXELS", 1_000_000)
+    img = draw_table(make_cells(6, 4, 3)).image
+    big = _upscaled(img, 6)
+    budget = _scale.working_factor(big.size)
+    factor = _scale.choose_factor(big)
+    assert factor > budget  # the pixel budget alone would keep most of the 6x blur
+    assert big.width / factor >= img.width  # back towards its own size, never under it
+    ramp = _scale.edge_ramp(big)
+    assert ramp is not None and ramp / factor <= 2.0  # edges about as sharp as the original's
+    sharp = Image.new("RGB", big.size, "white")  # the same size drawn crisp: the budget's
+    sharp.paste(draw_table(make_cells(40, 6, 5), size=40).image)
+    assert _scale.choose_factor(sharp) == _scale.working_factor(sharp.size)
+
+
+def test_an_enlarged_soft_scan_gives_the_same_grid(
+    ocr: OcrEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small soft table blown up 8x: reduced only to the pixel budget (to 4x its own
+    size), its rules stayed blur several pixels wide, were not read as rules, and two of
+    its five columns were lost."""
+    from PIL import ImageFilter
+
+    monkeypatch.setattr(_scale, "WORK_PIXELS", 1_000_000)
+
+    cells = make_cells(8, 5, 7)
+    img = draw_table(cells, size=11, pad=4).image.filter(ImageFilter.GaussianBlur(0.8))
+    own = detect_layout(img, "table", ocr=ocr, cache=False)
+    big = detect_layout(_upscaled(img, 8), "table", ocr=ocr, cache=False)
+    assert own.table is not None and big.table is not None
+    assert len(own.table.columns) == len(cells[0]) and len(own.table.rows) == len(cells)
+    assert len(big.table.columns) == len(own.table.columns)
+    assert len(big.table.rows) == len(own.table.rows)
