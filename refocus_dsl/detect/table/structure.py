@@ -296,7 +296,7 @@ def partial_rule(st: Structure, span: Span, x1: int, x2: int, line_h: float) -> 
         if a + 2 <= r.pos
         and r.end <= b - 2
         and min_len <= r.span[1] - r.span[0] <= 0.85 * (x2 - x1)
-        and _clear_around(st, r.pos, r.width, r.span, span)
+        and _clear_around(st, r.pos, r.width, r.span, span, line_h)
     ]
     for y in range(a + 2, b - 2):
         at = [r for r in known if r.pos == y]
@@ -318,7 +318,7 @@ def partial_rule(st: Structure, span: Span, x1: int, x2: int, line_h: float) -> 
             if nxt.mean() < 0.9:
                 break
             t += 1
-        if _clear_around(st, y, t, (x1 + c, x1 + d), span):
+        if _clear_around(st, y, t, (x1 + c, x1 + d), span, line_h):
             return _with_others(st, y, t, (x1 + c, x1 + d), span, line_h, x1, x2)
     return None
 
@@ -336,14 +336,19 @@ def _with_others(
         for p, q in found
         if (x1 + q <= piece[0] or x1 + p >= piece[1])
         and q - p >= max(12.0, line_h)
-        and _clear_around(st, y, t, (x1 + p, x1 + q), span)
+        and _clear_around(st, y, t, (x1 + p, x1 + q), span, line_h)
     ]
     return ShortRules(y, t, tuple(sorted([piece, *others])))
 
 
 _CLEAR = 0.2
-"""Most ink a row just beside a short rule holds along it: the stems of a serif line
-standing on a run of joined serifs (a rule of its own length) hold a third or more."""
+"""Most ink a row just beside a short rule a word long holds along it: the stems of a
+serif line standing on a run of joined serifs (a rule of its own length) hold a third
+or more."""
+_HALO = 0.5
+"""Most ink a row just beside a longer short rule holds along it (a soft rule's halo)."""
+_WORD_LINES = 4
+"""Line heights below which a rule piece is no longer than a word."""
 
 
 def with_short_rules(st: Structure, short: ShortRules) -> Structure:
@@ -376,15 +381,20 @@ def with_short_rules(st: Structure, short: ShortRules) -> Structure:
     return replace(st, row_bg=row_bg, v_drawn=tuple(drawn), ink=ink)
 
 
-def _clear_around(st: Structure, y: int, t: int, xs: Span, span: Span) -> bool:
-    """Whether rows just above and below a rule piece at ``y`` (``t`` thick) hold little ink."""
+def _clear_around(st: Structure, y: int, t: int, xs: Span, span: Span, line_h: float) -> bool:
+    """Whether rows just above and below a rule piece at ``y`` (``t`` thick) hold little ink.
+
+    A piece a word long must have them nearly clear (joined serifs along a baseline
+    have the letters' stems above); a longer one may have a soft rule's halo there.
+    """
     level = st.levels.rule
     around = [
         (np.abs(st.grey[yy, xs[0] : xs[1]].astype(np.int16) - int(st.row_bg[yy])) >= level).mean()
         for yy in (y - 2, y + t + 1)
         if span[0] <= yy < span[1]
     ]
-    return bool(around) and max(around) < _CLEAR
+    limit = _CLEAR if xs[1] - xs[0] < _WORD_LINES * line_h else _HALO
+    return bool(around) and max(around) < limit
 
 
 RULE_DIFF = 20
@@ -542,7 +552,7 @@ leaves the column gaps free, and a section title only covers its own length)."""
 
 
 def broken_rules(
-    not_page: B, extent: tuple[int, int], found: Sequence[Rule], bands: Sequence[Band]
+    not_page: B, text: B, extent: tuple[int, int], found: Sequence[Rule], bands: Sequence[Band]
 ) -> list[Rule]:
     """Rules with gaps across the table's extent (worn or faintly printed), not found whole.
 
@@ -567,31 +577,32 @@ def broken_rules(
         if (
             around
             and max(around) < 0.5
-            and _rule_cover(not_page, a, b, x1, x2) >= BROKEN_RULE_COVER
+            and _rule_cover(not_page, text, a, b, x1, x2) >= BROKEN_RULE_COVER
         ):
             out.append(Rule(a, b - a, (x1, x2)))
     return out
 
 
-def _rule_cover(not_page: B, a: int, b: int, x1: int, x2: int) -> float:
-    """Share of [x1, x2) a rule in rows [a, b) covers, counting only marks with nothing
-    just above and below: text crossing the rule's rows (a stub header centred beside
-    the short rules under spanning headers) covers the gaps between them, but is no rule."""
+def _rule_cover(not_page: B, text: B, a: int, b: int, x1: int, x2: int) -> float:
+    """Share of [x1, x2) a rule in rows [a, b) covers, counting only marks without text
+    (ink as dark as text, ``text``) just above and below: text crossing the rule's rows
+    (a stub header centred beside the short rules under spanning headers) covers the
+    gaps between them, but is no rule; a soft scan's blur beside a rule is not that dark."""
     if x2 <= x1:
         return 0.0
     marked = not_page[a:b, x1:x2].any(axis=0)
     if b - a > 4:  # touching runs merged (a blurred rule and the text beside it): no test
         return float(marked.mean())
-    for y in (a - 2, b + 1):
-        if 0 <= y < not_page.shape[0]:
-            marked &= ~not_page[y, x1:x2]
+    above, below = a - 2, b + 1
+    if 0 <= above and below < text.shape[0]:
+        marked &= ~(text[above, x1:x2] & text[below, x1:x2])
     return float(marked.mean())
 
 
-def _whole(rule: Rule, not_page: B, x1: int, x2: int) -> Rule:
+def _whole(rule: Rule, not_page: B, text: B, x1: int, x2: int) -> Rule:
     """A rule found by its longest piece, spanning the table when its pieces cover most of
     it (a worn or broken rule, not the short rules under spanning headers)."""
-    cover = _rule_cover(not_page, rule.pos, rule.end, x1, x2)
+    cover = _rule_cover(not_page, text, rule.pos, rule.end, x1, x2)
     if cover >= BROKEN_RULE_COVER and (rule.span[0] > x1 or rule.span[1] < x2):
         return Rule(rule.pos, rule.width, (min(x1, rule.span[0]), max(x2, rule.span[1])))
     return rule
@@ -603,18 +614,18 @@ def find_structure(grey: U8, marks: tuple[int, Levels, B] | None = None) -> Stru
     ``marks``: :func:`page_marks` of ``grey`` when the caller has them already."""
     page, levels, not_page = marks if marks is not None else page_marks(grey)
     h_rules, bands, extent = horizontal_structure(grey, not_page)
+    text: B = np.abs(grey.astype(np.int16) - page) >= levels.ink
     if extent is not None and len(h_rules) >= 2:
-        h_rules += broken_rules(not_page, extent, h_rules, bands)
+        h_rules += broken_rules(not_page, text, extent, h_rules, bands)
     h_rules = [_thin_rule(grey, r) for r in merge_touching(h_rules)]
     if extent is None:
-        ink0 = np.abs(grey.astype(np.int16) - page) >= levels.ink
-        xs_any = np.nonzero(ink0.any(axis=0))[0]
+        xs_any = np.nonzero(text.any(axis=0))[0]
         if xs_any.size == 0:
             return "no ink found: the image looks blank"
         ex1, ex2 = int(xs_any[0]), int(xs_any[-1]) + 1
     else:
         ex1, ex2 = extent
-        h_rules = [_whole(r, not_page, ex1, ex2) for r in h_rules]
+        h_rules = [_whole(r, not_page, text, ex1, ex2) for r in h_rules]
     edges = [y for a, b, _ in bands for y in (a, b)] + [y for r in h_rules for y in (r.pos, r.end)]
     row_bg = row_background(grey, ex1, ex2, edges)
     for r in h_rules:  # a rule's own rows: the background is what surrounds the rule
