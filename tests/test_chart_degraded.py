@@ -13,9 +13,10 @@ import pytest
 from chart_helpers import Drawn, draw_chart
 from PIL import Image, ImageFilter
 
+from refocus_dsl.detect._bars import edge_strip
 from refocus_dsl.detect._fills import denoised, fill_spread, grain
 from refocus_dsl.detect._raster import border_colour, gray, palette
-from refocus_dsl.detect.chart import detect_chart
+from refocus_dsl.detect.chart import detect_chart, find_bars
 from refocus_dsl.layout import Box
 from refocus_dsl.ocr import OcrEngine
 from refocus_dsl.scoring.common import iou
@@ -129,3 +130,18 @@ def test_grouped_bars_from_a_jpeg(ocr: OcrEngine, colours: list[str], quality: i
         colours=colours,
     )
     _bars_found(_jpeg(drawn.image, quality), drawn, ocr)
+
+
+def test_a_bars_jpegd_end_by_the_axis_is_no_bar_of_its_own() -> None:
+    # Blue and navy bars on a black axis (a common news-chart palette), JPEG'd: the
+    # band between a bar's end and the axis blurs dark, near navy, and was read as a
+    # thin navy bar under each blue one, which split every group in two.
+    img = np.full((400, 700, 3), 255, np.uint8)
+    for i, (n, m) in enumerate(((250, 120), (180, 260), (300, 90), (140, 200))):
+        x = 60 + 160 * i
+        img[350 - n : 350, x : x + 50] = (40, 114, 220)
+        img[350 - m : 350, x + 55 : x + 105] = (15, 37, 56)
+    img[350:352, 40:680] = (0, 0, 0)
+    bars = find_bars(np.asarray(_jpeg(Image.fromarray(img), 30)))[0]
+    slivers = [r for r in bars.bars if edge_strip(r, bars.bars, bars.orientation)]
+    assert not slivers, slivers

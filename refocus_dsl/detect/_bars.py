@@ -263,7 +263,7 @@ def value_span(r: Rect, o: Orientation) -> tuple[int, int]:
     return (r.y1, r.y2) if o == "vertical" else (r.x1, r.x2)
 
 
-def _edge_strip(r: Rect, bars: tuple[Rect, ...], o: Orientation) -> bool:
+def edge_strip(r: Rect, bars: tuple[Rect, ...], o: Orientation) -> bool:
     """A sliver (<= 3 px long) along the end of a longer bar of another colour: an
     anti-aliased or outlined edge, not a bar of its own."""
     rv = value_span(r, o)
@@ -456,7 +456,7 @@ def bars_for(
         bars = _rejoin_split(bars, o, base)
         mid = float(np.median([cross_span(r, o)[1] - cross_span(r, o)[0] for r in bars]))
         bars = tuple(r for r in bars if cross_span(r, o)[1] - cross_span(r, o)[0] >= 0.25 * mid)
-        bars = tuple(r for r in bars if not _edge_strip(r, bars, o))
+        bars = tuple(r for r in bars if not edge_strip(r, bars, o))
         score = _baseline_score(bars, o, base, size)
         if doubtful:  # every colour here has most of its bars elsewhere: a mirror image
             score *= 0.3

@@ -33,6 +33,7 @@ from refocus_dsl.detect._bars import (
     Group,
     Rect,
     bars_for,
+    edge_strip,
     excluded_colours,
     find_rects,
 )
@@ -123,7 +124,13 @@ def _palette_bars(prep: Prepared) -> tuple[Bars, list[Rect], Palette]:
         if dense[0].score > bars.score:
             bars, rects = dense
     if prep.grain > 0:  # grainy or blurred: edges from the fills' colour steps
-        bars = dataclasses.replace(bars, bars=refine_edges(prep.flat, bars.bars))
+        refined = refine_edges(prep.flat, bars.bars)
+        # A bar's blurred end (dark by an axis line, a shade near another series) was
+        # a sliver of its own a few pixels off the bar; with the bar's end put back
+        # it touches it, and is that edge.
+        o = bars.orientation
+        refined = tuple(r for r in refined if not edge_strip(r, refined, o))
+        bars = dataclasses.replace(bars, bars=refined)
     return bars, rects, pal
 
 
