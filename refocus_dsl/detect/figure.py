@@ -157,11 +157,26 @@ class _Cutter:
         ruled = flat & other
         thick = np.zeros_like(ruled)
         # A band wider than RULE_MAX_PX is a fill (a plot's tint between its bars).
+        # And a band whose colour runs on into the line beside it is no rule but part
+        # of a wider area of that colour: a white card's empty columns on a grey page.
+        # Only where cards meeting are also found by their edges (``edges``): the
+        # classifier, which splits at gaps alone, tells two white cards pasted edge to
+        # edge apart by such a band.
         for s, e in runs(ruled):
-            if 4 <= e - s <= RULE_MAX_PX:
+            if 4 <= e - s <= RULE_MAX_PX and not (self.edges and self._runs_on(lines, s, e)):
                 thick[s:e] = True
         out: BoolArr = blank | thick
         return out
+
+    @staticmethod
+    def _runs_on(lines: U8, s: int, e: int) -> bool:
+        """Whether the flat band ``lines[s:e]`` has the colour of a line beside it."""
+        colour = np.median(lines[s:e].reshape(-1, 3), axis=0)
+        return any(
+            np.abs(np.median(lines[k], axis=0) - colour).max() <= 10
+            for k in (s - 1, e)
+            if 0 <= k < len(lines)
+        )
 
     def _edge_bands(self, box: Box, axis: int, outer: Box) -> BoolArr:
         """Ink of a band across the cut lying right against the two sides of the piece
