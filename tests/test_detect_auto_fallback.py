@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from refocus_dsl.detect import _table_wins
-from refocus_dsl.layout import Category, Chart, Column, Layout, Table
+from refocus_dsl.layout import Category, Chart, Column, Layout, Row, Table
 
 
 def _chart(*labels: str) -> Layout:
@@ -16,9 +16,12 @@ def _chart(*labels: str) -> Layout:
     return Layout(width=100, height=100, kind="chart", chart=Chart(categories=cats), confidence=0.1)
 
 
-def _table(confidence: float, n_columns: int = 3) -> Layout:
+def _table(confidence: float, n_columns: int = 3, n_rows: int = 0) -> Layout:
     cols = tuple(Column(i, f"c{i}", (i * 10, 0, i * 10 + 10, 50)) for i in range(n_columns))
-    table = Table(bbox=(0, 0, 10 * n_columns, 50), columns=cols)
+    rows = tuple(
+        Row(i, f"r{i}", i == 0, (0, i * 10, 10 * n_columns, i * 10 + 10)) for i in range(n_rows)
+    )
+    table = Table(bbox=(0, 0, 10 * n_columns, 50), columns=cols, rows=rows)
     return Layout(width=100, height=100, kind="table", table=table, confidence=confidence)
 
 
@@ -34,6 +37,21 @@ def test_labelled_chart_is_kept_however_sure_the_table_is() -> None:
 def test_unsure_or_degenerate_table_does_not_win() -> None:
     assert not _table_wins(_table(0.80), _chart("", ""))
     assert not _table_wins(_table(0.99, n_columns=1), _chart(""))
+
+
+def test_any_grid_beats_a_chart_reading_with_no_bar_or_no_confidence() -> None:
+    """A soft scanned table whose shaded rows looked like bars to the classifier: the
+    chart detector found no bar (or unlabelled ones it gives no confidence), so the
+    table reading wins however unsure; a chart it has some confidence in is kept."""
+    grid = _table(0.3, n_rows=5)
+    assert _table_wins(grid, Layout(width=100, height=100, kind="chart", chart=Chart()))
+    nothing = Layout(
+        width=100, height=100, kind="chart", chart=_chart("", "").chart, confidence=0.0
+    )
+    assert _table_wins(grid, nothing)
+    assert not _table_wins(grid, _chart("", ""))  # unlabelled bars it has some faith in
+    assert not _table_wins(_table(0.3, n_rows=1), nothing)  # one row is no grid
+    assert not _table_wins(grid, _chart("China", "India"))
 
 
 def test_a_figure_reading_of_one_unlabelled_chart_also_tries_the_table(

@@ -111,14 +111,20 @@ def _unlabelled(chart: Layout) -> bool:
 
 
 def _table_wins(table: Layout, chart: Layout) -> bool:
-    """A sure table beats a chart reading that found no category label at all.
+    """A sure table beats a chart reading that found no category label at all, and any
+    table grid beats one that found no bar at all or has no confidence in what it found.
 
     Only then: the table detector also finds a grid in many real charts (axis
-    ticks and gridlines look like rules), so its confidence alone is no proof.
+    ticks and gridlines look like rules), so its confidence alone is no proof; but a
+    chart with no bar is no reading at all (a soft scanned table whose shaded rows
+    looked like bars to the classifier), and a grid of cells is something.
     """
     if not _unlabelled(chart) or table.table is None or len(table.table.columns) < 2:
         return False
-    return (table.confidence or 0.0) >= _SURE_TABLE
+    if (table.confidence or 0.0) >= _SURE_TABLE:
+        return True
+    no_reading = chart.chart is None or not chart.chart.categories or not chart.confidence
+    return no_reading and len(table.table.rows) >= 2
 
 
 def _detect_kind(
@@ -141,10 +147,12 @@ def _detect_kind(
         table_fn, table_version = _detector("table")
         table = table_fn(img, engine)
         if _table_wins(table, layout):
-            notes.append(
-                "kind table: the chart reading found no category labels and the "
-                f"table reading is sure ({table.confidence or 0.0:.2f})"
+            why = (
+                f"the table reading is sure ({table.confidence or 0.0:.2f})"
+                if layout.chart is not None and layout.chart.categories and layout.confidence
+                else "the chart reading found no bars it is sure of"
             )
+            notes.append(f"kind table: the chart reading found no category labels and {why}")
             chosen, version, layout = "table", table_version, table
     return chosen, version, layout, t_cls
 
