@@ -9,8 +9,13 @@ so the tests need no font files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
+
+if TYPE_CHECKING:
+    from refocus_dsl.detect.table.rows import Rows
+    from refocus_dsl.detect.table.structure import Structure
 
 WORDS = [
     "Year",
@@ -199,3 +204,20 @@ def make_cells(n_rows: int, n_cols: int, seed: int) -> list[list[str]]:
             row.append(str((seed * 37 + r * 101 + c * 53) % 9000 + 10))
         out.append(row)
     return out
+
+
+def structure_and_rows(
+    drawn: DrawnTable,
+) -> tuple[Structure, Rows, tuple[int, int, int, int]]:
+    """The table stages' structure and rows of a drawn table, and its drawn outer box:
+    what a test of the grid-building stage starts from."""
+    from refocus_dsl.detect._raster import grey_of
+    from refocus_dsl.detect.table.rows import Rows, find_rows
+    from refocus_dsl.detect.table.structure import Structure, find_structure
+
+    st = find_structure(grey_of(drawn.image))
+    assert isinstance(st, Structure)
+    rows = find_rows(st, [])
+    assert isinstance(rows, Rows)
+    box = (drawn.col_bounds[0], drawn.row_bounds[0], drawn.col_bounds[-1], drawn.row_bounds[-1])
+    return st, rows, box

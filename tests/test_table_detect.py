@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFilter
-from table_helpers import STYLES, DrawnTable, draw_table, make_cells
+from table_helpers import STYLES, DrawnTable, draw_table, make_cells, structure_and_rows
 
 from refocus_dsl.detect import detect_layout
 from refocus_dsl.lang.labels import normalize_label as normalize_text
@@ -227,17 +227,10 @@ def test_soft_ruled_grid_with_section_rows(seed: int) -> None:
 
 def test_confidence_drops_when_a_column_holds_two_columns_of_text() -> None:
     """Evidence for calibration: a grid that missed a column boundary keeps less confidence."""
-    from refocus_dsl.detect._raster import grey_of
     from refocus_dsl.detect.table.build import column_alignment, label_spans, make_grid
-    from refocus_dsl.detect.table.rows import Rows, find_rows
-    from refocus_dsl.detect.table.structure import Structure, find_structure
 
     drawn = draw_table(make_cells(7, 4, 5), style="hrules", size=16, pad=10)
-    st = find_structure(grey_of(drawn.image))
-    assert isinstance(st, Structure)
-    rows = find_rows(st, [])
-    assert isinstance(rows, Rows)
-    table = (drawn.col_bounds[0], drawn.row_bounds[0], drawn.col_bounds[-1], drawn.row_bounds[-1])
+    st, rows, table = structure_and_rows(drawn)
 
     def score(bounds: list[int]) -> float:
         grid = make_grid(st, rows, bounds, table, [])

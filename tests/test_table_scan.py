@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
-from table_helpers import draw_table, make_cells
+from table_helpers import draw_table, make_cells, structure_and_rows
 
 from refocus_dsl.detect import detect_layout
 from refocus_dsl.detect._raster import even_light, grey_of
@@ -172,15 +172,9 @@ def test_row_agreement_drops_when_two_rows_are_read_as_one() -> None:
     import dataclasses
 
     from refocus_dsl.detect.table.build import make_grid, row_agreement
-    from refocus_dsl.detect.table.rows import Rows, find_rows
-    from refocus_dsl.detect.table.structure import Structure, find_structure
 
     drawn = draw_table(make_cells(8, 4, 9), style="grid", size=16, pad=6)
-    st = find_structure(grey_of(drawn.image))
-    assert isinstance(st, Structure)
-    rows = find_rows(st, [])
-    assert isinstance(rows, Rows)
-    table = (drawn.col_bounds[0], drawn.row_bounds[0], drawn.col_bounds[-1], drawn.row_bounds[-1])
+    st, rows, table = structure_and_rows(drawn)
     right = make_grid(st, rows, drawn.col_bounds[1:-1], table, [])
     assert row_agreement(right, 1, {}) == 1.0
     spans = list(rows.spans)
