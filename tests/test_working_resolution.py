@@ -110,3 +110,23 @@ def test_an_enlarged_soft_scan_gives_the_same_grid(
     assert len(own.table.columns) == len(cells[0]) and len(own.table.rows) == len(cells)
     assert len(big.table.columns) == len(own.table.columns)
     assert len(big.table.rows) == len(own.table.rows)
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        Image.new("L", (3000, 1000)),
+        Image.new("P", (4000, 600)),
+        Image.new("LA", (2500, 1000)),
+        Image.new("RGBA", (40000, 60)),
+        Image.new("1", (3000, 1000)),
+        Image.new("I;16", (2000, 1500)),
+        Image.new("RGB", (20000, 15)),
+    ],
+    ids=lambda im: f"{im.mode}-{im.width}x{im.height}",
+)
+def test_measuring_an_odd_image_never_fails(image: Image.Image) -> None:
+    """Any mode and shape the loader lets through: no edges means no measure, and the
+    factor falls back to the pixel budget's."""
+    assert _scale.edge_ramp(image) is None
+    assert _scale.choose_factor(image) == _scale.working_factor(image.size)
