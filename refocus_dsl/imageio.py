@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from refocus_dsl.errors import USAGE, ImageError, LimitError
 from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS as DEFAULT_MAX_PIXELS
@@ -68,11 +68,12 @@ def normalize_image(image: Image.Image, max_pixels: int = DEFAULT_MAX_PIXELS) ->
         )
         image.seek(0)
     upright = _upright(image)
-    if upright is not image:
+    turned = upright is not image
+    if turned:
         notes.append(f"turned upright as its EXIF orientation ({_orientation(image)}) says")
         image = upright
     if mode in _KEPT_MODES:
-        out = image.copy()
+        out = image if turned else image.copy()  # a turned image is a new one already
     elif mode == "P" or mode == "PA":
         has_alpha = "transparency" in image.info or mode == "PA"
         out = image.convert("RGBA" if has_alpha else "RGB")
@@ -109,12 +110,40 @@ def _orientation(image: Image.Image) -> int:
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
+_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+"""How each EXIF orientation is undone (the tag's meaning, as in Pillow's exif_transpose)."""
+
+
 def _upright(image: Image.Image) -> Image.Image:
     """The image as a person sees it: a phone photo stored sideways with an orientation
-    tag is turned, so boxes found on it match what the model is shown."""
-    if _orientation(image) == 1:
+    tag is turned, so boxes found on it match what the model is shown. The EXIF block
+    is dropped, not rewritten (a damaged one made Pillow's writer fail), so the turned
+    image is never turned again."""
+    turn = _TURNS.get(_orientation(image))
+    if turn is None:
         return image
-    return ImageOps.exif_transpose(image)
+    upright = image.transpose(turn)
+    upright.info.pop("exif", None)
+    return upright
+
+
+def on_white(image: Image.Image) -> Image.Image:
+    """``image`` as RGB (or L) with transparent pixels laid on white, how viewers show
+    them: for formats and encoders that keep no alpha."""
+    if image.mode in ("RGB", "L"):
+        return image
+    rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat
 
 
 def load_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedImage:

@@ -152,3 +152,31 @@ def test_broken_or_odd_exif_orientation_reads_the_pixels_as_stored(tmp_path: Pat
     for path in (odd, broken):
         loaded = load_image(path)
         assert loaded.image.size == (80, 40) and loaded.notes == ()
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow: "Corrupt EXIF data"
+def test_a_damaged_exif_block_never_raises_a_traceback() -> None:
+    """Bytes flipped inside a phone JPEG's EXIF block (orientation, camera, date): the
+    image loads, turned or as stored, or is refused with an ImageError. Turning it once
+    went through Pillow's EXIF writer, which failed with struct.error on some of these."""
+    import io
+    import random
+
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "Cam"
+    exif[0x8769] = {0x9003: "2020:01:01 00:00:00"}
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buf, "JPEG", exif=exif.tobytes())
+    data = buf.getvalue()
+    start = data.find(b"Exif")
+    rng = random.Random(0)
+    for _ in range(600):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            damaged[rng.randint(start + 6, start + 80)] = rng.randint(0, 255)
+        try:
+            loaded = load_image(bytes(damaged))
+        except ImageError:
+            continue
+        assert loaded.image.size in ((40, 30), (30, 40))
