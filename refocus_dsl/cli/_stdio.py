@@ -17,6 +17,7 @@ from typing import IO, Any
 from PIL import Image
 
 from refocus_dsl.errors import USAGE, ImageError, LayoutError, RefocusError
+from refocus_dsl.imageio import on_white
 
 STDIO = "-"
 
@@ -76,23 +77,20 @@ def write_image(image: Image.Image, path: str | Path, image_format: str | None =
             sys.stdout.buffer.write(png_bytes(image, compress_level=6))
             sys.stdout.buffer.flush()
             return "<stdout>"
-        image = _without_alpha_for(image, image_format or Path(path).suffix)
+        image = _without_alpha_for(image, path, image_format)
         image.save(path, format=image_format)
     except (OSError, ValueError, KeyError) as exc:
         raise ImageError(f"cannot write {path}: {exc}", exit_code=USAGE) from None
     return str(path)
 
 
-def _without_alpha_for(image: Image.Image, image_format: str) -> Image.Image:
-    """A format with no transparency (JPEG) gets the image laid on white: Pillow would
-    refuse an RGBA image, and dropping alpha alone would show what it hid."""
-    name = image_format.lower().lstrip(".")
-    if name not in ("jpg", "jpeg", "jpe", "jfif") or image.mode not in ("RGBA", "LA", "P", "PA"):
-        return image
-    rgba = image.convert("RGBA")
-    flat = Image.new("RGB", rgba.size, "white")
-    flat.paste(rgba, mask=rgba.getchannel("A"))
-    return flat
+def _without_alpha_for(
+    image: Image.Image, path: str | Path, image_format: str | None
+) -> Image.Image:
+    """JPEG keeps no transparency: the image is laid on white (Pillow would refuse an
+    RGBA image, and dropping alpha alone would show what it hid)."""
+    name = image_format or Image.registered_extensions().get(Path(path).suffix.lower())
+    return on_white(image) if name == "JPEG" else image
 
 
 def write_text(text: str, path: str | Path) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 
 from PIL import Image
 
+from refocus_dsl.imageio import on_white
 from refocus_dsl.loop.errors import TraceError
 from refocus_dsl.loop.trace import each_trace, find_traces, trace_image
 
@@ -97,11 +98,7 @@ def _figure(image: Image.Image | str | None, caption: str, max_side: int | None)
         return ""
     if isinstance(image, str):
         return f"<p class=meta>{_e(image)}</p>"
-    shown = image
-    if shown.mode not in ("RGB", "L"):
-        rgba = shown.convert("RGBA")
-        shown = Image.new("RGB", rgba.size, "white")
-        shown.paste(rgba, mask=rgba.getchannel("A"))
+    shown = on_white(image)
     if max_side is not None and max(shown.size) > max_side:
         shown = shown.copy()
         shown.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
