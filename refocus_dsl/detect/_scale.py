@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from refocus_dsl.detect._raster import runs
+from refocus_dsl.detect._raster import U8, grey_of, runs
 from refocus_dsl.layout import Box, Layout
 from refocus_dsl.ocr import SMALL_TEXT_PX, OcrEngine, Word
 
@@ -53,6 +53,12 @@ _PROBE_SAMPLES = 512
 """Columns sampled (nearest, full height) to measure the gaps between lines."""
 
 
+def _probe(image: Image.Image, size: tuple[int, int]) -> U8:
+    """Grey of whole rows or columns of ``image`` sampled to ``size`` (nearest: cheap,
+    and no blur of its own), transparent pixels white as the detectors see them."""
+    return grey_of(image.resize(size, Image.Resampling.NEAREST))
+
+
 def line_gap(image: Image.Image) -> float | None:
     """The typical blank band between lines across ``image`` (median, pixels), or None.
 
@@ -65,10 +71,7 @@ def line_gap(image: Image.Image) -> float | None:
     w, h = image.size
     if h < 16 or w < 1:
         return None
-    probe = image.resize((min(w, _PROBE_SAMPLES), h), Image.Resampling.NEAREST)
-    if probe.mode not in ("L", "RGB"):
-        probe = probe.convert("RGBA" if "transparency" in probe.info else "RGB")
-    grey = np.asarray(probe.convert("L"), dtype=np.int16)
+    grey = _probe(image, (min(w, _PROBE_SAMPLES), h)).astype(np.int16)
     bg = int(np.median(grey))
     prof = (np.abs(grey - bg) >= 60).mean(axis=1)
     base = float(np.percentile(prof, 10))
@@ -99,14 +102,8 @@ def edge_ramp(image: Image.Image) -> float | None:
     w, h = image.size
     if min(w, h) < 16:
         return None
-    def sampled(size: tuple[int, int]) -> npt.NDArray[np.uint8]:
-        probe = image.resize(size, Image.Resampling.NEAREST)  # before any conversion: cheap
-        if probe.mode not in ("L", "RGB"):
-            probe = probe.convert("RGBA" if "transparency" in probe.info else "RGB")
-        return np.asarray(probe.convert("L"))
-
-    rows = sampled((w, min(h, _PROBE_SAMPLES // 2)))
-    cols = sampled((min(w, _PROBE_SAMPLES // 2), h))
+    rows = _probe(image, (w, min(h, _PROBE_SAMPLES // 2)))
+    cols = _probe(image, (min(w, _PROBE_SAMPLES // 2), h))
     lo, hi = np.percentile(rows, [0.5, 99.5])
     strong = max(40.0, 0.4 * float(hi - lo))
     widths: list[npt.NDArray[np.float64]] = []
