@@ -110,21 +110,24 @@ def _unlabelled(chart: Layout) -> bool:
     return chart.chart is None or not any(c.label.strip() for c in chart.chart.categories)
 
 
-def _table_wins(table: Layout, chart: Layout) -> bool:
-    """A sure table beats a chart reading that found no category label at all, and any
-    table grid beats one that found no bar at all or has no confidence in what it found.
+def _table_wins(table: Layout, chart: Layout) -> str | None:
+    """Why the table reading beats the chart reading, or None when it does not.
 
+    A sure table beats a chart reading that found no category label at all, and any
+    table grid beats one that found no bar at all or has no confidence in what it found.
     Only then: the table detector also finds a grid in many real charts (axis
     ticks and gridlines look like rules), so its confidence alone is no proof; but a
     chart with no bar is no reading at all (a soft scanned table whose shaded rows
     looked like bars to the classifier), and a grid of cells is something.
     """
     if not _unlabelled(chart) or table.table is None or len(table.table.columns) < 2:
-        return False
+        return None
     if (table.confidence or 0.0) >= _SURE_TABLE:
-        return True
+        return f"the table reading is sure ({table.confidence or 0.0:.2f})"
     no_reading = chart.chart is None or not chart.chart.categories or not chart.confidence
-    return no_reading and len(table.table.rows) >= 2
+    if no_reading and len(table.table.rows) >= 2:
+        return "the chart reading found no bars it is sure of"
+    return None
 
 
 def _detect_kind(
@@ -146,12 +149,8 @@ def _detect_kind(
         # found no label at all, let the table detector try.
         table_fn, table_version = _detector("table")
         table = table_fn(img, engine)
-        if _table_wins(table, layout):
-            why = (
-                f"the table reading is sure ({table.confidence or 0.0:.2f})"
-                if layout.chart is not None and layout.chart.categories and layout.confidence
-                else "the chart reading found no bars it is sure of"
-            )
+        why = _table_wins(table, layout)
+        if why is not None:
             notes.append(f"kind table: the chart reading found no category labels and {why}")
             chosen, version, layout = "table", table_version, table
     return chosen, version, layout, t_cls
