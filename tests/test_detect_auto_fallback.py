@@ -39,18 +39,19 @@ def test_unsure_or_degenerate_table_does_not_win() -> None:
     assert not _table_wins(_table(0.99, n_columns=1), _chart(""))
 
 
-def test_any_grid_beats_a_chart_reading_with_no_bar_or_no_confidence() -> None:
+def test_any_grid_beats_a_chart_reading_with_no_bar() -> None:
     """A soft scanned table whose shaded rows looked like bars to the classifier: the
-    chart detector found no bar (or unlabelled ones it gives no confidence), so the
-    table reading wins however unsure; a chart it has some confidence in is kept."""
+    chart detector found no bar, so the table reading wins however unsure. Unlabelled
+    bars it gives no confidence are kept: a shrunk chart whose tick labels are too small
+    to read is still a chart (degraded ChartLens charts were lost to tables)."""
     grid = _table(0.3, n_rows=5)
     assert _table_wins(grid, Layout(width=100, height=100, kind="chart", chart=Chart()))
-    nothing = Layout(
+    assert _table_wins(grid, Layout(width=100, height=100, kind="chart", confidence=0.0))
+    unsure_bars = Layout(
         width=100, height=100, kind="chart", chart=_chart("", "").chart, confidence=0.0
     )
-    assert _table_wins(grid, nothing)
-    assert not _table_wins(grid, _chart("", ""))  # unlabelled bars it has some faith in
-    assert not _table_wins(_table(0.3, n_rows=1), nothing)  # one row is no grid
+    assert not _table_wins(grid, unsure_bars)
+    assert not _table_wins(_table(0.3, n_rows=1), Layout(width=100, height=100, kind="chart"))
     assert not _table_wins(grid, _chart("China", "India"))
 
 

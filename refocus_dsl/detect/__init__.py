@@ -114,19 +114,20 @@ def _table_wins(table: Layout, chart: Layout) -> str | None:
     """Why the table reading beats the chart reading, or None when it does not.
 
     A sure table beats a chart reading that found no category label at all, and any
-    table grid beats one that found no bar at all or has no confidence in what it found.
-    Only then: the table detector also finds a grid in many real charts (axis
-    ticks and gridlines look like rules), so its confidence alone is no proof; but a
-    chart with no bar is no reading at all (a soft scanned table whose shaded rows
-    looked like bars to the classifier), and a grid of cells is something.
+    table grid beats one that found no bar at all. Only then: the table detector also
+    finds a grid in many real charts (axis ticks and gridlines look like rules), so its
+    confidence alone is no proof; but a chart with no bar is no reading at all (a soft
+    scanned table whose shaded rows looked like bars to the classifier), and a grid of
+    cells is something. Unlabelled bars with no confidence are still a chart: a shrunk
+    or blurred chart whose tick labels are too small to read.
     """
     if not _unlabelled(chart) or table.table is None or len(table.table.columns) < 2:
         return None
     if (table.confidence or 0.0) >= _SURE_TABLE:
         return f"the table reading is sure ({table.confidence or 0.0:.2f})"
-    no_reading = chart.chart is None or not chart.chart.categories or not chart.confidence
-    if no_reading and len(table.table.rows) >= 2:
-        return "the chart reading found no bars it is sure of"
+    no_bars = chart.chart is None or not chart.chart.categories
+    if no_bars and len(table.table.rows) >= 2:
+        return "the chart reading found no bars"
     return None
 
 
