@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 from table_helpers import draw_table, make_cells, structure_and_rows
@@ -363,3 +364,54 @@ def test_a_caption_and_note_in_smaller_type_are_outside_a_ruleless_table(
     ]  # fmt: skip
     assert len(labels) == body + 8 + note_inside
     assert labels[-1].startswith("Source") == note_inside
+
+
+def _grainy_page(rng: np.random.Generator, h: int, w: int) -> npt.NDArray[np.float64]:
+    page: npt.NDArray[np.float64] = np.clip(235 + rng.normal(0, 2, (h, w)), 0, 255)
+    return page
+
+
+def test_a_drifting_soft_rule_under_a_shaded_row_is_a_rule() -> None:
+    """A blurred rule closing a shaded section row, drifting across its rows as a scan
+    leaves it (dark over 70-140 along its row, not uniform at any scale): it differs
+    from the band's grey all along, so it is a rule and not the band's last rows."""
+    from refocus_dsl.detect.table.structure import horizontal_structure
+
+    rng = np.random.default_rng(1)
+    g = _grainy_page(rng, 80, 300)
+    g[10:12, 10:290] = 80
+    g[12:40, 10:290] = 209  # the shaded section row, its bold label on it
+    g[22:30, 20:80] = rng.choice([70.0, 209.0], size=(8, 60))
+    g[40, 10:290] = 200 - 60 * rng.random(280)
+    g[41, 10:290] = 70 + 70 * rng.random(280)
+    g[42, 10:290] = 200 - 50 * rng.random(280)
+    g[70:72, 10:290] = 80
+    grey = g.astype(np.uint8)
+    rules, bands, _ = horizontal_structure(grey, page_marks(grey)[2])
+    assert any(39 <= r.pos <= 41 for r in rules), [(r.pos, r.width) for r in rules]
+    assert any(a <= 13 and 38 <= b <= 41 for a, b, _ in bands), bands
+
+
+def test_dense_text_set_tight_above_a_ruled_band_leaves_the_band() -> None:
+    """A line of dense bold header text one textured row above a grainy shaded row
+    between two blurred rules: joined across that row they fail the band's one-grey
+    test together; the band and its rules are still found, the text is no band."""
+    from refocus_dsl.detect.table.structure import horizontal_structure
+
+    rng = np.random.default_rng(2)
+    g = _grainy_page(rng, 90, 300)
+    g[5:7, 10:290] = 80
+    g[10:19, 60:220] = rng.uniform(50, 220, size=(9, 160))  # anti-aliased dense text
+    g[19, 60:220] = rng.choice([120.0, 235.0], size=160)
+    for y in (20, 21, 37, 38):
+        g[y, 10:290] = rng.uniform(80, 130, size=280)
+    for y in (22, 36):  # the rules' halo
+        g[y, 10:290] = 180 + rng.normal(0, 5, size=280)
+    g[23:36, 10:290] = 212 + rng.normal(0, 5, (13, 280))
+    g[27:34, 20:90] = rng.uniform(50, 212, size=(7, 70))
+    g[70:72, 10:290] = 80
+    grey = np.clip(g, 0, 255).astype(np.uint8)
+    rules, bands, _ = horizontal_structure(grey, page_marks(grey)[2])
+    pos = [r.pos for r in rules]
+    assert any(19 <= p <= 21 for p in pos) and any(35 <= p <= 37 for p in pos), pos
+    assert [(a, b) for a, b, _ in bands if a < 40] == [(23, 36)], bands

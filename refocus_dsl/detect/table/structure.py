@@ -112,8 +112,13 @@ def horizontal_structure(
             x1, x2 = (int(b1[y]), int(b2[y])) if b2[y] - b1[y] >= 2 else (lo, hi)
             seg = grey[y, x1:x2].astype(np.int16)
             uni.append(float((np.abs(seg - int(np.median(seg))) <= 8).mean()) if seg.size else 0.0)
-        if float(np.mean(uni)) < 0.6:
+        if float(np.mean(uni)) < _BAND_UNIFORM:
+            # a dense line of text joined across a hole to a band below or above it
+            # (a bold header set tight above a ruled section row): the band stays
             dense[a:b] = False
+            for a0, b0 in rs:
+                if a <= a0 and b0 <= b and float(np.mean(uni[a0 - a : b0 - a])) >= _BAND_UNIFORM:
+                    dense[a0:b0] = True
     rules: list[Rule] = []
     bands: list[tuple[int, int, float]] = []
     extents: list[tuple[int, int]] = []
@@ -126,14 +131,17 @@ def horizontal_structure(
         colour = np.median(block, axis=1)
         # rows crossed by text are not uniform: they take the colour of the row above;
         # a dark rule on a band is uniform at its own scale (JPEG spreads a thin dark
-        # line's greys by a share of its contrast, never as far as text does)
+        # line's greys by a share of its contrast, never as far as text does), and a
+        # blurred rule drifting across rows is still darker than the row above all along
+        # (text leaves the spaces between its letters and words at the band's grey)
         spread = np.abs(block - colour[:, None])
         uniform = (spread <= 8).mean(axis=1) >= 0.85
         for k in range(1, b - a):
             if not uniform[k]:
                 tol = max(8.0, 0.25 * abs(colour[k] - colour[k - 1]))
                 if tol <= 8.0 or (spread[k] <= tol).mean() < 0.85:
-                    colour[k] = colour[k - 1]
+                    if (colour[k - 1] - block[k] >= RULE_DIFF).mean() < _ALL_ALONG:
+                        colour[k] = colour[k - 1]
         seg_start = a
         for y in range(a + 1, b + 1):
             if y == b or abs(colour[y - a] - colour[y - 1 - a]) > 8:
@@ -161,6 +169,12 @@ def horizontal_structure(
     rules.sort(key=lambda r: r.pos)
     bands.sort()
     return rules, bands, (lo, hi)
+
+
+_BAND_UNIFORM = 0.6
+"""Mean share of a band's rows at its median grey (text on it leaves the rest)."""
+_ALL_ALONG = 0.9
+"""Share of a row a rule crossing it is darker than the row above on (a rule is solid)."""
 
 
 def _rule_core(grey: U8, a: int, b: int, x1: int, x2: int) -> Span | None:
