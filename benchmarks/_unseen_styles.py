@@ -69,6 +69,17 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 """Browsers the report tables are rendered with (the first on PATH), unless $CHROMIUM names one."""
 
 
+LAUNCH_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+"""Chromium runs headless, offline and quiet (Playwright gives it a new empty profile)."""
+
+
 @dataclass
 class Context:
     """What generators share over a run: the data folder and a lazily started browser."""
@@ -76,45 +87,52 @@ class Context:
     data: Path
     _browser: Any = None
     _pw: Any = None
-    _page: Any = None
+    _pages: dict[tuple[float, int, int], Any] = field(default_factory=dict)
 
-    def page(self) -> Any:
-        """A headless Chromium page (Playwright), started on first use."""
-        if self._page is None:
-            try:
-                from playwright.sync_api import sync_playwright
-            except ImportError:
-                raise RendererMissing(
-                    "playwright is not installed (pip install playwright)"
-                ) from None
-            chromium = os.environ.get("CHROMIUM") or next(
-                (p for n in CHROMIUM_NAMES if (p := shutil.which(n))), None
+    def page(self, scale: float = 1.0, size: tuple[int, int] = (1200, 900)) -> Any:
+        """A headless Chromium page (Playwright) of ``size`` CSS pixels, ``scale`` device
+        pixels per CSS pixel; the browser is started on first use."""
+        if self._browser is None:
+            self._start()
+        key = (scale, *size)
+        if key not in self._pages:
+            self._pages[key] = self._browser.new_page(
+                viewport={"width": size[0], "height": size[1]}, device_scale_factor=scale
             )
-            if chromium is None:
-                raise RendererMissing(
-                    f"no Chromium on PATH ({', '.join(CHROMIUM_NAMES)}; or set CHROMIUM)"
-                )
-            from playwright.sync_api import Error as PlaywrightError
+        return self._pages[key]
 
-            self._pw = sync_playwright().start()
-            try:
-                self._browser = self._pw.chromium.launch(
-                    executable_path=chromium, args=["--no-sandbox"]
-                )
-            except PlaywrightError as exc:
-                self._pw.stop()
-                self._pw = None
-                raise RendererMissing(
-                    f"cannot start {chromium}: {exc.message.splitlines()[0]}"
-                ) from None
-            self._page = self._browser.new_page(viewport={"width": 1200, "height": 900})
-        return self._page
+    def _start(self) -> None:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            raise RendererMissing("playwright is not installed (pip install playwright)") from None
+        chromium = os.environ.get("CHROMIUM") or next(
+            (p for n in CHROMIUM_NAMES if (p := shutil.which(n))), None
+        )
+        if chromium is None:
+            raise RendererMissing(
+                f"no Chromium on PATH ({', '.join(CHROMIUM_NAMES)}; or set CHROMIUM)"
+            )
+        from playwright.sync_api import Error as PlaywrightError
+
+        self._pw = sync_playwright().start()
+        try:
+            self._browser = self._pw.chromium.launch(
+                executable_path=chromium, args=list(LAUNCH_FLAGS)
+            )
+        except PlaywrightError as exc:
+            self._pw.stop()
+            self._pw = None
+            raise RendererMissing(
+                f"cannot start {chromium}: {exc.message.splitlines()[0]}"
+            ) from None
 
     def close(self) -> None:
         if self._browser is not None:
             self._browser.close()
             self._pw.stop()
-            self._browser = self._pw = self._page = None
+            self._browser = self._pw = None
+            self._pages.clear()
 
 
 def rng_for(style: str, seed: int) -> random.Random:
@@ -432,7 +450,7 @@ def _report_html(r: random.Random) -> tuple[str, dict[str, Any]]:
     return html, info
 
 
-_GEOMETRY_JS = """() => {
+GEOMETRY_JS = """() => {
   const box = e => { const r = e.getBoundingClientRect();
                     return [r.left, r.top, r.right, r.bottom]; };
   const t = document.getElementById('t');
@@ -575,11 +593,22 @@ def _report_sample(style: str, seed: int, ctx: Context, html: str, info: dict[st
     """The page's screenshot and its gold table read from the DOM (boxes touch mid-gap)."""
     page = ctx.page()
     page.set_content(html)
-    geo = page.evaluate(_GEOMETRY_JS)
+    geo = page.evaluate(GEOMETRY_JS)
     wx1, wy1, wx2, wy2 = geo["wrap"]
     clip = {"x": wx1, "y": wy1, "width": wx2 - wx1, "height": wy2 - wy1}
     image = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
-    ox, oy = wx1, wy1
+    geo["origin"] = (wx1, wy1)
+    table = table_from_geometry(geo, info["n_header"])
+    gold = Layout(image.width, image.height, "table", table=table)
+    return Sample(style, seed, image, gold, {"variant": info["style"]})
+
+
+def table_from_geometry(geo: dict[str, Any], n_header: int, scale: float = 1.0) -> Table:
+    """The gold table of a rendered ``<table id=t>`` (``GEOMETRY_JS``'s reading, ``origin`` the
+    screenshot's top-left), in image pixels at ``scale`` device pixels per CSS pixel: boundaries
+    mid-gap, a column's header its header cells' text joined, a row's label its first cell's,
+    a body row held by one cell across the table a spanning row."""
+    ox, oy = geo["origin"]
     # resolve the grid: occupy[(row, col)] = cell, with row/col spans
     occupied: dict[tuple[int, int], dict[str, Any]] = {}
     for i, row in enumerate(geo["rows"]):
@@ -590,25 +619,25 @@ def _report_sample(style: str, seed: int, ctx: Context, html: str, info: dict[st
             for di in range(cell["rowspan"]):
                 for dj in range(cell["colspan"]):
                     occupied[(i + di, j + dj)] = cell
-            cell["grid"] = (i, j)
             j += cell["colspan"]
     n_rows = len(geo["rows"])
     n_cols = 1 + max(j for _, j in occupied)
     col_edges = []
     for j in range(n_cols):
         singles = [c["box"] for (i, jj), c in occupied.items() if jj == j and c["colspan"] == 1]
-        col_edges.append((min(b[0] for b in singles) - ox, max(b[2] for b in singles) - ox))
-    row_edges = [(rw["box"][1] - oy, rw["box"][3] - oy) for rw in geo["rows"]]
+        col_edges.append(
+            ((min(b[0] for b in singles) - ox) * scale, (max(b[2] for b in singles) - ox) * scale)
+        )
+    row_edges = [((rw["box"][1] - oy) * scale, (rw["box"][3] - oy) * scale) for rw in geo["rows"]]
     tx1, ty1, tx2, ty2 = geo["table"]
     tbox: Box = (
-        int(math.floor(tx1 - ox)),
-        int(math.floor(ty1 - oy)),
-        int(math.ceil(tx2 - ox)),
-        int(math.ceil(ty2 - oy)),
+        int(math.floor((tx1 - ox) * scale)),
+        int(math.floor((ty1 - oy) * scale)),
+        int(math.ceil((tx2 - ox) * scale)),
+        int(math.ceil((ty2 - oy) * scale)),
     )
     xs = _bounds(col_edges, tbox[0], tbox[2])
     ys = _bounds(row_edges, tbox[1], tbox[3])
-    n_header = info["n_header"]
     headers = []
     for j in range(n_cols):
         parts: list[str] = []
@@ -618,9 +647,12 @@ def _report_sample(style: str, seed: int, ctx: Context, html: str, info: dict[st
                 parts.append(text)
         headers.append(" ".join(parts))
     labels = [occupied[(i, 0)]["text"] for i in range(n_rows)]
-    table = grid_table(tbox, xs, ys, headers, labels, n_header)
-    gold = Layout(image.width, image.height, "table", table=table)
-    return Sample(style, seed, image, gold, {"variant": info["style"]})
+    spanning = [
+        i
+        for i, row in enumerate(geo["rows"])
+        if i >= n_header and len(row["cells"]) == 1 and row["cells"][0]["colspan"] == n_cols > 1
+    ]
+    return grid_table(tbox, xs, ys, headers, labels, n_header, spanning)
 
 
 # ---------------------------------------------------------------- scan-like tables (Pillow)

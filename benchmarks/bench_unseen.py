@@ -11,8 +11,10 @@ images are listed with their seed so each one can be reproduced alone
 Run: python benchmarks/bench_unseen.py [--n 20] [--styles table_scan,figure_mosaic]
      [--seed 0] [--data DIR] [--json out.json] [--failures] [--save-dir DIR]
 
-Report tables need headless Chromium (``pip install playwright`` and
-a ``chromium`` on PATH, or ``$CHROMIUM``); without them that style is skipped with a message.
+Report tables and the ``html_*`` styles (``_html_styles``: the same classes written as
+HTML, CSS and SVG, a second rendering pipeline) need headless Chromium (``pip install
+playwright`` and a ``chromium`` on PATH, or ``$CHROMIUM``); without them those styles are
+skipped with a message.
 ``figure_pasted`` pastes development charts from ``--data``/charts/chartqa.
 """
 
@@ -30,9 +32,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _unseen_styles import STYLES, Context, RendererMissing, Sample  # noqa: E402
+from _html_styles import HTML_STYLES  # noqa: E402
+from _unseen_styles import STYLES as DRAWN_STYLES  # noqa: E402
+from _unseen_styles import Context, RendererMissing, Sample  # noqa: E402
 
 from refocus_dsl.layout import Layout  # noqa: E402
+
+STYLES = {**DRAWN_STYLES, **HTML_STYLES}
+"""Every style: those drawn with Pillow and matplotlib, then those Chromium renders from HTML."""
 
 Target = tuple[str, str, float, bool]
 """(metric key, label, target (nan: none, printed only), higher is better)."""
