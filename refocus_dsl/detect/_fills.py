@@ -17,7 +17,14 @@ import numpy.typing as npt
 from PIL import Image, ImageFilter
 
 from refocus_dsl.detect._bars import Rect
-from refocus_dsl.detect._raster import I32, U8, border_colour, colour_distance, gray
+from refocus_dsl.detect._raster import (
+    I32,
+    U8,
+    border_colour,
+    colour_distance,
+    colour_step,
+    gray,
+)
 
 NOISY = 2.0
 """Median grey step between horizontal neighbours above which an image counts as
@@ -106,9 +113,8 @@ def fill_spread(rgb: npt.NDArray[Any], page: tuple[int, int, int]) -> float:
     hist = np.zeros(2 * e, dtype=np.float64)
     n = 0
     for part in (rgb[::every], np.swapaxes(rgb[:, ::every], 0, 1)):
-        a = np.asarray(part, dtype=np.int16)
         ink = colour_distance(part, page) > PAGE_STEP
-        d = np.abs(a[:, k:] - a[:, :-k]).max(axis=2)[ink[:, k:] & ink[:, :-k]]
+        d = colour_step(part[:, k:], part[:, :-k])[ink[:, k:] & ink[:, :-k]]
         n += d.size
         hist += np.bincount(d[d < 2 * e], minlength=2 * e)
     excess = np.clip(hist[1:e] - hist[e:].mean(), 0.0, None)

@@ -173,6 +173,16 @@ def colour_distance(rgb: U8, colour: tuple[int, int, int]) -> npt.NDArray[np.int
     return out
 
 
+def colour_step(a: U8, b: U8) -> npt.NDArray[np.int16]:
+    """Largest per-channel difference between the pixels of two RGB arrays of one shape
+    (the step from one to the other), per pixel; channel by channel, as
+    :func:`colour_distance`."""
+    out: npt.NDArray[np.int16] = np.abs(a[..., 0].astype(np.int16) - b[..., 0])
+    for c in (1, 2):
+        np.maximum(out, np.abs(a[..., c].astype(np.int16) - b[..., c]), out=out)
+    return out
+
+
 @dataclass(frozen=True)
 class Palette:
     """Per-pixel colour labels: ``labels[y, x]`` is a palette index or -1 (rare colour)."""
