@@ -11,6 +11,7 @@ the chart layout with that one panel in ``subplots``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,28 +67,39 @@ class Panels:
     evidence: FigureEvidence | None = None
 
 
+def _window(a: BoolArr, length: int, axis: int, op: np.ufunc) -> BoolArr:
+    """``op`` (logical and / or) over every window of ``length`` along ``axis``, one value
+    per window start: the window doubles at each step, so about log2(length) passes
+    over the array (running sums cost several times more)."""
+
+    def part(x: BoolArr, lo: int, hi: int) -> BoolArr:
+        return x[lo:hi] if axis == 0 else x[:, lo:hi]
+
+    out, k = a, 1
+    while 2 * k <= length:
+        n = out.shape[axis]
+        out = op(part(out, 0, n - k), part(out, k, n))
+        k *= 2
+    if k < length:
+        n = out.shape[axis]
+        out = op(part(out, 0, n - (length - k)), part(out, length - k, n))
+    return out
+
+
 def _long_runs(ink: BoolArr, length: int) -> tuple[BoolArr, BoolArr]:
     """Ink pixels on a vertical (first) or horizontal (second) run of ink at least
     ``length`` long."""
     out = []
     for axis in (0, 1):
-        n = ink.shape[axis]
-        if n < length:
+        if ink.shape[axis] < length:
             out.append(np.zeros_like(ink))
             continue
-        c = np.cumsum(ink, axis=axis, dtype=np.int32)
-        zero = np.zeros_like(c.take([0], axis=axis))
-        c = np.concatenate([zero, c], axis=axis)
-        # full[i]: the window i .. i+length-1 is all ink.
-        full = (c.take(range(length, n + 1), axis=axis) - c.take(range(0, n - length + 1),
-                axis=axis)) == length
-        f = np.cumsum(full, axis=axis, dtype=np.int32)
-        f = np.concatenate([np.zeros_like(f.take([0], axis=axis)), f], axis=axis)
-        # pixel j is covered when some window starting in j-length+1 .. j is full.
-        hi = np.minimum(np.arange(n) + 1, n - length + 1)
-        lo = np.maximum(np.arange(n) - length + 1, 0)
-        covered: BoolArr = (f.take(hi, axis=axis) - f.take(lo, axis=axis)) > 0
-        out.append(covered)
+        # full: the window starting there is all ink; a pixel is on a run when one of
+        # the windows reaching it is full.
+        full = _window(ink, length, axis, np.logical_and)
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (length - 1, length - 1)
+        out.append(_window(np.pad(full, pad), length, axis, np.logical_or))
     return out[0], out[1]
 
 
@@ -119,11 +131,15 @@ class _Cutter:
         self.h, self.w = self.ink.shape
         self.runs = _long_runs(self.ink, CORE_PX)  # (vertical runs, horizontal runs)
         self.struct = self.runs[0] | self.runs[1]
-        # Ink counts over every top-left rectangle (an integral image), for _dense_core.
-        sums = self.ink.cumsum(axis=0, dtype=np.int32).cumsum(axis=1)
-        self.ink_sums = np.pad(sums, ((1, 0), (1, 0)))
         self.bands: list[Box] = []
         self.main = np.asarray(_main_colour(rgb), dtype=np.int16)
+
+    @functools.cached_property
+    def ink_sums(self) -> npt.NDArray[np.int32]:
+        """Ink counts over every top-left rectangle (an integral image), for _dense_core
+        (made when first asked: most images never need it)."""
+        sums = self.ink.cumsum(axis=0, dtype=np.int32).cumsum(axis=1)
+        return np.pad(sums, ((1, 0), (1, 0)))
 
     def _separators(self, box: Box, axis: int, outer: Box | None = None) -> BoolArr:
         """Rows (axis 0) or columns (axis 1) of ``box`` that are page colour or one flat colour."""
