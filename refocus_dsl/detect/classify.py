@@ -20,7 +20,7 @@ image's size.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,7 @@ from refocus_dsl.detect._raster import (
     U8,
     border_colour,
     colour_distance,
+    colour_step,
     to_rgb_array,
 )
 from refocus_dsl.detect.chart import prepare
@@ -126,6 +127,28 @@ def _solid(mask: npt.NDArray[np.bool_]) -> float:
     return float(inner.sum()) / max(1.0, float(mask.sum()))
 
 
+def _run_quantiles(
+    values: npt.NDArray[Any], starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp],
+    q: float,
+) -> npt.NDArray[np.float64]:
+    """``np.percentile(values[s:e], 100 q)`` for every run ``s:e`` at once (each run
+    non-empty): one sort for all of them, where calling numpy per run cost thousands
+    of calls an image."""
+    lens = ends - starts
+    ids = np.repeat(np.arange(lens.size), lens)
+    offsets = np.cumsum(lens) - lens
+    picked = values[np.arange(int(lens.sum())) - np.repeat(offsets - starts, lens)]
+    ordered = picked[np.lexsort((picked, ids))].astype(np.float64)
+    pos = q * (lens - 1)
+    lo = np.floor(pos).astype(np.intp)
+    a = ordered[offsets + lo]
+    b = ordered[offsets + np.minimum(lo + 1, lens - 1)]
+    t = pos - lo
+    # numpy's own interpolation, so every value is the one np.percentile gives
+    out: npt.NDArray[np.float64] = np.where(t >= 0.5, b - (b - a) * (1 - t), a + (b - a) * t)
+    return out
+
+
 def _bars_of(
     mask: npt.NDArray[np.bool_], vertical: bool, rgb: U8 | None = None
 ) -> Bars | None:
@@ -139,46 +162,49 @@ def _bars_of(
     # for upright bars, left for bars that grow to the right (or the other way round).
     first = np.argmax(m, axis=0)
     last = n - 1 - np.argmax(m[::-1], axis=0)
-    centres, lengths, widths, starts, ends, area = [], [], [], [], [], 0
     # Lines across the whole plot (an axis, a frame) add a few pixels to every column.
     filled = prof >= max(3.0, 0.05 * float(prof.max()))
     # A gridline drawn over a bar, or a JPEG block's colour step inside it, splits its
     # columns for a pixel or two: bridge that when the fill goes on as long and in
     # the same colour on the other side, to the pixel or two an edge wanders (two
     # bars touching in a group are cut apart at their colour step).
-    runs = _runs(filled)
-    for (s1, e1), (s2, e2) in zip(runs, runs[1:], strict=False):
-        a, b = float(np.median(prof[s1:e1])), float(np.median(prof[s2:e2]))
-        if s2 - e1 <= 2 and abs(a - b) <= 2 and (
-            px is None or _fill_colour_step(px, m, (s1 + e1) // 2, (s2 + e2) // 2) <= FILL_STEP
-        ):
-            filled[e1:s2] = True
-    for s, e in _runs(filled):
-        if e - s < 3:
-            continue
-        seg = prof[s:e]
-        length = float(np.median(seg))
-        # A rectangle: every column of it about as long as the others. Its core only: a
-        # blurred or shrunk bar's outer columns mix with what is beside it.
-        q = (e - s) // 4
-        core = seg[q : e - s - q]
-        if float(np.percentile(core, 90) - np.percentile(core, 10)) > 0.15 * length + 2:
-            continue
-        # Solid from end to end: a table's stripe is holed by its text (and, once
-        # JPEG'd, by the ringing round it), so its colour covers its extent in part.
-        extent = last[s:e] - first[s:e] + 1
-        if float(np.median(seg / np.maximum(extent, 1))) < FILLED:
-            continue
-        centres.append((s + e) / 2.0)
-        # How far it reaches (not how much of it is filled): a table's stripes all
-        # reach across the table, however much text each holds.
-        lengths.append(float(np.median(extent)))
-        widths.append(float(e - s))
-        starts.append(float(np.median(first[s:e])))
-        ends.append(float(np.median(last[s:e])))
-        area += int(seg.sum())
-    if len(centres) < 2:
+    runs = np.asarray(_runs(filled), dtype=np.intp).reshape(-1, 2)
+    if len(runs) > 1:
+        med = _run_quantiles(prof, runs[:, 0], runs[:, 1], 0.5)
+        for k in np.flatnonzero((runs[1:, 0] - runs[:-1, 1] <= 2)
+                                & (np.abs(med[:-1] - med[1:]) <= 2)).tolist():
+            (s1, e1), (s2, e2) = runs[k].tolist(), runs[k + 1].tolist()
+            if px is None or _fill_colour_step(
+                px, m, (s1 + e1) // 2, (s2 + e2) // 2
+            ) <= FILL_STEP:
+                filled[e1:s2] = True
+    runs = np.asarray([r for r in _runs(filled) if r[1] - r[0] >= 3],
+                      dtype=np.intp).reshape(-1, 2)
+    if len(runs) < 2:
         return None
+    s, e = runs[:, 0], runs[:, 1]
+    length = _run_quantiles(prof, s, e, 0.5)
+    # A rectangle: every column of it about as long as the others. Its core only: a
+    # blurred or shrunk bar's outer columns mix with what is beside it.
+    q = (e - s) // 4
+    spread = _run_quantiles(prof, s + q, e - q, 0.9) - _run_quantiles(prof, s + q, e - q, 0.1)
+    # Solid from end to end: a table's stripe is holed by its text (and, once
+    # JPEG'd, by the ringing round it), so its colour covers its extent in part.
+    extent = last - first + 1
+    solid = _run_quantiles(prof / np.maximum(extent, 1), s, e, 0.5)
+    ok = np.flatnonzero((spread <= 0.15 * length + 2) & (solid >= FILLED))
+    if len(ok) < 2:
+        return None
+    s, e = s[ok], e[ok]
+    centres = ((s + e) / 2.0).tolist()
+    # How far it reaches (not how much of it is filled): a table's stripes all
+    # reach across the table, however much text each holds.
+    lengths = _run_quantiles(extent, s, e, 0.5).tolist()
+    widths = (e - s).astype(float).tolist()
+    starts = _run_quantiles(first, s, e, 0.5).tolist()
+    ends = _run_quantiles(last, s, e, 0.5).tolist()
+    cum = np.concatenate([[0], np.cumsum(prof)])
+    area = int((cum[e] - cum[s]).sum())
     keep: list[int] = []
     for side in (starts, ends):
         base = float(np.median(side))
@@ -234,23 +260,23 @@ def _colour_steps(rgb: U8) -> npt.NDArray[np.bool_]:
     than FILL_STEP in some channel: the borders between two touching fills, even when
     blur or shrinking left a blended pixel between them (grain and JPEG's ringing
     inside a flattened fill stay well under it)."""
-    a = rgb.astype(np.int16)
     out = np.zeros(rgb.shape[:2], dtype=bool)
-    out[:, 1:-1] = np.abs(a[:, 2:] - a[:, :-2]).max(axis=2) > FILL_STEP
-    out[1:-1, :] |= np.abs(a[2:] - a[:-2]).max(axis=2) > FILL_STEP
+    out[:, 1:-1] = colour_step(rgb[:, 2:], rgb[:, :-2]) > FILL_STEP
+    out[1:-1, :] |= colour_step(rgb[2:], rgb[:-2]) > FILL_STEP
     return out
 
 
 def bar_evidence(
-    rgb: U8, prepared: Prepared | None = None
+    rgb: U8, prepared: Prepared | None = None, page: tuple[int, int, int] | None = None
 ) -> tuple[Bars | None, npt.NDArray[np.bool_] | None]:
     """The best set of solid rectangles on a common baseline (and the solid mask).
 
     Solid: clearly off the page colour and still there when shrunk by SOLID_PX, so
     text strokes, gridlines and rules are gone and fills of any colour stay, however
     noise, blur or compression have spread their colour. ``prepared``: the chart
-    detector's fill pixels and palette for ``rgb`` (computed when not given)."""
-    page = _page(rgb)
+    detector's fill pixels and palette for ``rgb`` (computed when not given); ``page``:
+    its page colour (:func:`_page`, likewise)."""
+    page = _page(rgb) if page is None else page
     prep = prepared if prepared is not None else prepare(rgb)
     # Touching bars of different colours (a group, one bar a series) are cut apart
     # where one colour gives way to the other.
@@ -278,6 +304,8 @@ def bar_evidence(
     best: Bars | None = None
     best_mask: npt.NDArray[np.bool_] | None = None
     for mask in masks:
+        if np.count_nonzero(mask) < MIN_BAR_COVER * mask.size:
+            continue  # too little of it for bars that cover MIN_BAR_COVER (_bar_like)
         for vertical in (True, False):
             found = _bars_of(mask, vertical, prep.flat if mask is solid else None)
             if found is None or not _bar_like(found, rgb.shape[0] if vertical
@@ -542,14 +570,21 @@ def _clean_page(rgb: U8) -> U8:
     r, g, b = (int(v) for v in np.median(_border_band(rgb), axis=0))
     page = (r, g, b)
     soft = np.array(Image.fromarray(rgb).filter(ImageFilter.BoxBlur(1)).convert("RGB"))
-    near = colour_distance(soft, page) <= min(PAGE_NOISE, 2 * _spread(soft, page) + 2)
-    soft[near] = page
+    _paint(soft, colour_distance(soft, page) <= min(PAGE_NOISE, 2 * _spread(soft, page) + 2),
+           page)
     # The outermost ring unblurred (ink right at the edge stays), grain there taken off.
-    ring = np.zeros(rgb.shape[:2], dtype=bool)
-    ring[0], ring[-1], ring[:, 0], ring[:, -1] = True, True, True, True
-    soft[ring] = rgb[ring]
-    soft[ring & (colour_distance(rgb, page) <= 2 * PAGE_NOISE)] = page
+    for side in (np.s_[0], np.s_[-1], np.s_[:, 0], np.s_[:, -1]):
+        line = rgb[side].copy()
+        _paint(line, colour_distance(line, page) <= 2 * PAGE_NOISE, page)
+        soft[side] = line
     return soft
+
+
+def _paint(rgb: U8, where: npt.NDArray[np.bool_], colour: tuple[int, int, int]) -> None:
+    """Set the pixels of ``rgb`` ``where`` it is true to ``colour``, in place (a channel
+    at a time: three times faster than assigning colours through a mask)."""
+    for c in range(3):
+        rgb[..., c][where] = colour[c]
 
 
 @dataclass(frozen=True)
@@ -577,31 +612,34 @@ def features(
     copy and its factor, when already made; ``prepared``: the fill pixels of it)."""
     rgb, factor = copy if copy is not None else reduced(image)
     h, w = rgb.shape[:2]
+    page = _page(rgb)
     clean = _clean_page(rgb)
-    bars, mask = bar_evidence(rgb, prepared) if min(h, w) >= 8 else (None, None)
+    bars, mask = bar_evidence(rgb, prepared, page) if min(h, w) >= 8 else (None, None)
     lengths = list(bars.lengths) if bars is not None else []
     distinct = _distinct(lengths)
-    page = _page(rgb)
     big = _big_panels(clean, w * h)
     if len(big) <= 1 and _spread(rgb, page) < GRAIN:
         # The mean closes a gap of a pixel or two between two frames; a page without
         # grain needs none: only colours within PAGE_NOISE of it (JPEG's ringing) go.
         sharp = rgb.copy()
-        sharp[colour_distance(rgb, page) <= PAGE_NOISE] = page
+        _paint(sharp, colour_distance(rgb, page) <= PAGE_NOISE, page)
         split = _big_panels(sharp, w * h)
         big = split if len(split) >= 2 else big
     cover = sum((b[2] - b[0]) * (b[3] - b[1]) for b in big) / float(max(1, w * h))
     areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in big]
     balance = min(areas) / max(areas) if areas else 0.0
-    dark = colour_distance(rgb, page) > 60
-    ink = colour_distance(clean, _page(clean)) > PAGE_NOISE
-    crosses = bars is not None and mask is not None and (
-        _one_bar_each(bars, big) or _open_between(bars, big, ink) or _crosses(mask, dark, big)
-    )
+    crosses = across = False
+    if len(big) >= 2:  # with one piece or none, nothing runs on from piece to piece
+        dark = colour_distance(rgb, page) > 60
+        if bars is not None and mask is not None:
+            ink = colour_distance(clean, _page(clean)) > PAGE_NOISE
+            crosses = (_one_bar_each(bars, big) or _open_between(bars, big, ink)
+                       or _crosses(mask, dark, big))
+        else:  # a table has no bars
+            across = _text_across(dark, big)
     return Features(
         len(lengths), distinct, bars.cover if bars is not None else 0.0,
-        len(big), cover, balance, crosses,
-        bars is None and len(big) >= 2 and _text_across(dark, big),  # a table has no bars
+        len(big), cover, balance, crosses, across,
     )
 
 
