@@ -12,8 +12,8 @@ cover most of the image, and a single chart that whitespace happens to cut is
 recognised because its bars keep their regular spacing across the cut, which
 separate panels never do.
 
-Everything is measured on a copy reduced to at most WORK_SIDE pixels a side and
-WORK_PIXELS in all, so the cost stays a small share of detection whatever the
+Everything is measured on a copy reduced to at most COPY_SIDE pixels a side and
+COPY_PIXELS in all, so the cost stays a small share of detection whatever the
 image's size.
 """
 
@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageFilter
 
+from refocus_dsl.detect._fills import EDGE_STEP, PAGE_STEP
 from refocus_dsl.detect._raster import (
     U8,
     border_colour,
@@ -33,6 +34,7 @@ from refocus_dsl.detect._raster import (
     colour_step,
     to_rgb_array,
 )
+from refocus_dsl.detect._scale import working_factor
 from refocus_dsl.detect.chart import prepare
 from refocus_dsl.detect.figure import find_panels
 from refocus_dsl.detect.prepared import Prepared
@@ -40,15 +42,14 @@ from refocus_dsl.layout import Box
 
 Kind = Literal["table", "chart", "figure"]
 
-WORK_SIDE = 800
+COPY_SIDE = 800
 """Longest side of the copy the features are measured on."""
-WORK_PIXELS = 200_000
-"""Most pixels of that copy: bars, panels and text lines keep their shape at this
+COPY_PIXELS = 200_000
+"""Most pixels of that copy (the detectors' own working copy, :mod:`_scale`, is
+ten times larger): bars, panels and text lines keep their shape at this
 size, and the classifier's cost stays a small share of detection's."""
 SOLID_PX = 2
 """Ink that survives shrinking by this many pixels (in the reduced copy) is a fill."""
-PAGE_NOISE = 16
-"""Largest spread about the page colour taken for noise (light tints differ by more)."""
 BORDER_DEPTH = 3
 """Depth of the outer band the page colour is read from, in pixels of the reduced copy."""
 GRAIN = 2
@@ -65,8 +66,6 @@ MAX_TEXT_FILL = 0.1
 """Share of a piece that solid dark fills cover at most when it holds only a table's text."""
 EQUAL_WIDTH = 0.25
 """Largest difference in thickness between a chart's bars, as a share of the median."""
-FILL_STEP = 2 * PAGE_NOISE
-"""Per-channel step between neighbouring pixels that marks the border of two fills."""
 RULE_PX = 4
 """Thickness (in the reduced copy) up to which a fill may be a table's rule (blurred or
 grainy, it spreads to a few pixels) or a line of small bold text."""
@@ -101,12 +100,10 @@ class Features:
 
 
 def reduced(image: Image.Image) -> tuple[U8, int]:
-    """The image as RGB, reduced by a whole factor to at most WORK_SIDE a side and
-    WORK_PIXELS pixels."""
+    """The image as RGB, reduced by a whole factor to at most COPY_SIDE a side and
+    COPY_PIXELS pixels."""
     w, h = image.size
-    factor = max(1, -(-max(w, h) // WORK_SIDE))
-    while (w // factor) * (h // factor) > WORK_PIXELS:
-        factor += 1
+    factor = max(-(-max(w, h) // COPY_SIDE), working_factor((w, h), COPY_PIXELS))
     if factor > 1 and image.mode not in ("RGB", "RGBA", "L"):
         image = image.convert("RGBA")
     small = image if factor == 1 else image.reduce(factor)
@@ -176,7 +173,7 @@ def _bars_of(
             (s1, e1), (s2, e2) = runs[k].tolist(), runs[k + 1].tolist()
             if px is None or _fill_colour_step(
                 px, m, (s1 + e1) // 2, (s2 + e2) // 2
-            ) <= FILL_STEP:
+            ) <= EDGE_STEP:
                 filled[e1:s2] = True
     runs = np.asarray([r for r in _runs(filled) if r[1] - r[0] >= 3],
                       dtype=np.intp).reshape(-1, 2)
@@ -257,12 +254,12 @@ def _eroded(mask: npt.NDArray[np.bool_], r: int) -> npt.NDArray[np.bool_]:
 
 def _colour_steps(rgb: U8) -> npt.NDArray[np.bool_]:
     """Pixels between two whose colours, two pixels apart across or down, differ by more
-    than FILL_STEP in some channel: the borders between two touching fills, even when
+    than EDGE_STEP in some channel: the borders between two touching fills, even when
     blur or shrinking left a blended pixel between them (grain and JPEG's ringing
     inside a flattened fill stay well under it)."""
     out = np.zeros(rgb.shape[:2], dtype=bool)
-    out[:, 1:-1] = colour_step(rgb[:, 2:], rgb[:, :-2]) > FILL_STEP
-    out[1:-1, :] |= colour_step(rgb[2:], rgb[:-2]) > FILL_STEP
+    out[:, 1:-1] = colour_step(rgb[:, 2:], rgb[:, :-2]) > EDGE_STEP
+    out[1:-1, :] |= colour_step(rgb[2:], rgb[:-2]) > EDGE_STEP
     return out
 
 
@@ -294,11 +291,11 @@ def bar_evidence(
         colour = pal.colours[i]
         if pal.counts[i] < MIN_BAR_COVER * size / 4:
             break  # too few pixels to hold bars, even split over bins (commonest first)
-        if any(max(abs(a - b) for a, b in zip(colour, t, strict=True)) <= PAGE_NOISE
+        if any(max(abs(a - b) for a, b in zip(colour, t, strict=True)) <= PAGE_STEP
                for t in taken):
             continue
         taken.append(colour)
-        mask = colour_distance(prep.flat, colour) <= PAGE_NOISE
+        mask = colour_distance(prep.flat, colour) <= PAGE_STEP
         if mask.sum() >= MIN_BAR_COVER * size:
             masks.append(_opened(mask, 1))
     best: Bars | None = None
@@ -357,7 +354,7 @@ def _ends_at_edges(bars: Bars, rgb: U8) -> bool:
         if not (0 <= y < h and 0 <= x < w):
             continue
         step_to = np.abs(rgb[y, x].astype(np.int16) - rgb[fy, fx].astype(np.int16)).max()
-        ended += int(step_to) > FILL_STEP
+        ended += int(step_to) > EDGE_STEP
     return ended >= 0.5 * len(bars.centres)
 
 
@@ -564,18 +561,18 @@ def _clean_page(rgb: U8) -> U8:
     """``rgb`` with noise and JPEG ringing off the page, so whitespace between panels is
     blank again: a 3x3 mean (grain shrinks to a third; a median would cost ten times
     more), then every pixel within the page's own spread of the page colour (as the
-    image's border shows it, never more than PAGE_NOISE) set to that colour."""
+    image's border shows it, never more than PAGE_STEP) set to that colour."""
     # The page from the unblurred border (a blur smears a frame that touches the
     # image's edge over the border ring); its median, so grain does not move it.
     r, g, b = (int(v) for v in np.median(_border_band(rgb), axis=0))
     page = (r, g, b)
     soft = np.array(Image.fromarray(rgb).filter(ImageFilter.BoxBlur(1)).convert("RGB"))
-    _paint(soft, colour_distance(soft, page) <= min(PAGE_NOISE, 2 * _spread(soft, page) + 2),
+    _paint(soft, colour_distance(soft, page) <= min(PAGE_STEP, 2 * _spread(soft, page) + 2),
            page)
     # The outermost ring unblurred (ink right at the edge stays), grain there taken off.
     for side in (np.s_[0], np.s_[-1], np.s_[:, 0], np.s_[:, -1]):
         line = rgb[side].copy()
-        _paint(line, colour_distance(line, page) <= 2 * PAGE_NOISE, page)
+        _paint(line, colour_distance(line, page) <= 2 * PAGE_STEP, page)
         soft[side] = line
     return soft
 
@@ -620,9 +617,9 @@ def features(
     big = _big_panels(clean, w * h)
     if len(big) <= 1 and _spread(rgb, page) < GRAIN:
         # The mean closes a gap of a pixel or two between two frames; a page without
-        # grain needs none: only colours within PAGE_NOISE of it (JPEG's ringing) go.
+        # grain needs none: only colours within PAGE_STEP of it (JPEG's ringing) go.
         sharp = rgb.copy()
-        _paint(sharp, colour_distance(rgb, page) <= PAGE_NOISE, page)
+        _paint(sharp, colour_distance(rgb, page) <= PAGE_STEP, page)
         split = _big_panels(sharp, w * h)
         big = split if len(split) >= 2 else big
     cover = sum((b[2] - b[0]) * (b[3] - b[1]) for b in big) / float(max(1, w * h))
@@ -632,7 +629,7 @@ def features(
     if len(big) >= 2:  # with one piece or none, nothing runs on from piece to piece
         dark = colour_distance(rgb, page) > 60
         if bars is not None and mask is not None:
-            ink = colour_distance(clean, _page(clean)) > PAGE_NOISE
+            ink = colour_distance(clean, _page(clean)) > PAGE_STEP
             crosses = (_one_bar_each(bars, big) or _open_between(bars, big, ink)
                        or _crosses(mask, dark, big))
         else:  # a table has no bars
