@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 if TYPE_CHECKING:
     from refocus_dsl.detect.table.rows import Rows
     from refocus_dsl.detect.table.structure import Structure
+    from refocus_dsl.layout import Layout
 
 WORDS = [
     "Year",
@@ -221,3 +222,16 @@ def structure_and_rows(
     assert isinstance(rows, Rows)
     box = (drawn.col_bounds[0], drawn.row_bounds[0], drawn.col_bounds[-1], drawn.row_bounds[-1])
     return st, rows, box
+
+
+def one_column_layout(width: int, height: int) -> Layout:
+    """A layout of one column and one row in the table box (10, 10, 90, 50), for tests
+    that move boxes."""
+    from refocus_dsl.layout import Column, Layout, Row, Table
+
+    table = Table(
+        (10, 10, 90, 50),
+        (Column(0, "A", (10, 10, 50, 50)),),
+        (Row(0, "r", False, (10, 10, 90, 30)),),
+    )
+    return Layout(width, height, "table", table)

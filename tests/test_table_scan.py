@@ -11,13 +11,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
-from table_helpers import draw_table, make_cells, structure_and_rows
+from table_helpers import draw_table, make_cells, one_column_layout, structure_and_rows
 
 from refocus_dsl.detect import detect_layout
 from refocus_dsl.detect._raster import even_light, grey_of
 from refocus_dsl.detect.table.skew import skew_angle, turn_layout
 from refocus_dsl.detect.table.structure import page_marks, row_background
-from refocus_dsl.layout import Column, Layout, Row, Table
 from refocus_dsl.ocr import get_ocr
 
 OCR = get_ocr()
@@ -72,13 +71,8 @@ def test_turned_soft_grid_reads_like_a_straight_one() -> None:
 
 
 def test_turn_layout_moves_boxes_with_their_centres() -> None:
-    table = Table(
-        (10, 10, 90, 50),
-        (Column(0, "A", (10, 10, 50, 50)),),
-        (Row(0, "r", False, (10, 10, 90, 30)),),
-    )
-    layout = Layout(1000, 60, "table", table)
-    assert turn_layout(layout, 0.0).table == table
+    layout = one_column_layout(1000, 60)
+    assert turn_layout(layout, 0.0) == layout
     turned = turn_layout(layout, 1.0).table
     assert turned is not None
     assert turned.columns[0].bbox[1] > 10  # left of the centre: moves down

@@ -22,6 +22,7 @@ from refocus_dsl.detect._raster import even_light, grey_of
 from refocus_dsl.detect._scale import ScaledOcr
 from refocus_dsl.detect.table.build import build_layout, empty_layout
 from refocus_dsl.detect.table.columns import column_bounds, merge_sparse_columns, occupancy
+from refocus_dsl.detect.table.perspective import rectify, unwarp_layout
 from refocus_dsl.detect.table.rows import Rows, find_rows
 from refocus_dsl.detect.table.skew import skew_angle, straighten, turn_layout
 from refocus_dsl.detect.table.structure import Levels, Structure, find_structure, page_marks
@@ -72,6 +73,18 @@ def detect_table(image: Image.Image, ocr: OcrEngine) -> Layout:
     grey = even_light(grey_of(image))
     notes: list[str] = []
     marks = page_marks(grey)
+    rect = rectify(grey, marks[0])
+    if rect is not None:  # photographed at an angle: read on the rectified copy
+        notes.append(
+            f"photographed in perspective (outer rules {rect.departure:.1f} px off square): "
+            "rectified before reading its lines"
+        )
+        if isinstance(ocr, ScaledOcr):  # the text stage reads the rectified copy only
+            ocr = ocr.engine
+        layout = _detect_straight(rect.grey, ocr, notes, t0, None)
+        detector = dict(layout.detector or {})
+        detector["perspective_px"] = round(rect.departure, 1)
+        return dataclasses.replace(unwarp_layout(layout, rect.back), detector=detector)
     angle = skew_angle(marks[2])
     if angle:
         grey = straighten(grey, angle, marks[0])
