@@ -93,6 +93,21 @@ def test_even_light_takes_light_from_one_side_off() -> None:
     assert even_light(even) is even  # evenly lit: left as it is
 
 
+def test_even_light_takes_a_photos_light_falling_off_to_the_corners_off() -> None:
+    """A photo's light falls off towards the corners (brightest in the middle): no plane
+    fits that, the quadratic surface fitted on the outer ring does."""
+    drawn = draw_table(make_cells(8, 4, 6), style="grid", size=16)
+    grey = grey_of(drawn.image).astype(np.float64)
+    h, w = grey.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    fall = 1.0 - 0.15 * 2 * ((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2)
+    lit = np.clip(grey * 0.92 * fall, 0, 255).astype(np.uint8)
+    paper = grey == 255
+    assert lit[paper].max() - lit[paper].min() >= 30
+    flat = even_light(lit)[paper]
+    assert np.percentile(flat, 99) - np.percentile(flat, 1) <= 4
+
+
 def test_row_background_through_soft_dense_text_is_the_paper() -> None:
     """A row through the middle of soft, dense text holds more of the text's greys than
     paper; the rows above and below tell what the paper is."""

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from PIL import Image
 
 U8 = npt.NDArray[np.uint8]
+F = npt.NDArray[np.float64]
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 
@@ -59,13 +60,15 @@ LIGHT_STEP = 6
 def even_light(grey: U8) -> U8:
     """``grey`` with uneven illumination taken off (a scan or photo lit from one side).
 
-    The light is modelled as a plane over the page, fitted to the paper seen on
-    the image's outer ring (robustly: pixels far from the ring's typical grey,
-    i.e. ink touching the edge, are left out, then those far from the first
-    fit); the page is divided by it, so ink stays as dark relative to its paper
-    everywhere. Shading inside the image (header bands) is not on the ring and
-    stays. Images lit evenly (the plane varies less than ``LIGHT_STEP``) are
-    returned unchanged.
+    The light is modelled as a quadratic surface over the page (a plane for light
+    from one side, the curved terms for a photo's light falling off towards the
+    corners), fitted to the paper seen on the image's outer ring (robustly: pixels
+    far from the ring's typical grey, i.e. ink touching the edge, are left out,
+    then those far from the first fit); the ring holds each term (the top and
+    bottom rows the curve across, the sides the curve down). The page is divided
+    by it, so ink stays as dark relative to its paper everywhere. Shading inside
+    the image (header bands) is not on the ring and stays. Images lit evenly (the
+    surface varies less than ``LIGHT_STEP``) are returned unchanged.
     """
     h, w = grey.shape
     if h < 8 or w < 8:
@@ -84,24 +87,30 @@ def even_light(grey: U8) -> U8:
         np.repeat(np.arange(w - k, w), h - 2 * k),
     ]
     v = grey[ys, xs].astype(np.float64)
-    a = np.stack([np.ones_like(v), xs / w - 0.5, ys / h - 0.5], axis=1)
+    a = _light_terms(xs / w - 0.5, ys / h - 0.5)
     keep = np.abs(v - np.median(v)) <= 40
-    coef = np.zeros(3)
+    coef: F = np.zeros(a.shape[1])
     for _ in range(2):
         if keep.sum() < 20:
             return grey
-        coef = np.linalg.lstsq(a[keep], v[keep], rcond=None)[0]
+        coef = np.asarray(np.linalg.lstsq(a[keep], v[keep], rcond=None)[0], dtype=np.float64)
         keep = np.abs(v - a @ coef) <= 12
-    corners = [
-        coef[0] + sx * 0.5 * coef[1] + sy * 0.5 * coef[2] for sx in (-1, 1) for sy in (-1, 1)
-    ]
-    if max(corners) - min(corners) < LIGHT_STEP or min(corners) <= 16:
+    gy, gx = np.meshgrid(np.linspace(-0.5, 0.5, 9), np.linspace(-0.5, 0.5, 9), indexing="ij")
+    probe = _light_terms(gx.ravel(), gy.ravel()) @ coef
+    if float(probe.max() - probe.min()) < LIGHT_STEP or float(probe.min()) <= 16:
         return grey
     yy = (np.arange(h, dtype=np.float64) / h - 0.5)[:, None]
     xx = (np.arange(w, dtype=np.float64) / w - 0.5)[None, :]
-    light = coef[0] + coef[1] * xx + coef[2] * yy
-    top = float(np.max(corners))
+    c = coef
+    light = (c[0] + c[1] * xx + c[3] * xx * xx) + (c[2] + c[4] * yy) * yy + c[5] * xx * yy
+    top = float(probe.max())
     out: U8 = np.clip(grey * (top / np.maximum(light, 1.0)), 0, 255).round().astype(np.uint8)
+    return out
+
+
+def _light_terms(x: F, y: F) -> F:
+    """The light model's terms at page coordinates ``x``, ``y`` (each -0.5 .. 0.5)."""
+    out: F = np.stack([np.ones_like(x), x, y, x * x, y * y, x * y], axis=1)
     return out
 
 
