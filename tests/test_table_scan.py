@@ -424,3 +424,65 @@ def test_dense_text_set_tight_above_a_ruled_band_leaves_the_band() -> None:
     pos = [r.pos for r in rules]
     assert any(19 <= p <= 21 for p in pos) and any(35 <= p <= 37 for p in pos), pos
     assert [(a, b) for a, b, _ in bands if a < 40] == [(23, 36)], bands
+
+
+def _wrapped_header_table(overflow: bool) -> Image.Image:
+    """A rule-less table whose headers wrap onto up to three lines (one line pitch apart,
+    the rows further apart by their padding) over numbers, lines without descenders a
+    lot shorter than the pitch. ``overflow``: a wrapped header wider than its column of
+    short numbers runs over into its neighbour's, which has a header of its own; else
+    a header's last line "(pp)" is mostly descenders."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), 16)
+    image = Image.new("RGB", (620, 320), "white")
+    draw = ImageDraw.Draw(image)
+    pitch, row = 20, 28
+
+    def put(text: str, right: float, y: float) -> None:
+        draw.text((right - draw.textlength(text, font=font), y), text, fill="black", font=font)
+
+    if overflow:
+        heads = [["Unemployment", "rate, annual", "(%)"], ["SD"], ["Margin"], ["Users"]]
+        right = [330, 390, 470, 550]
+        fmt = ["{i}.{c}", "{n},{c}50.5", "{n},{c}50.5", "{n},{c}50.5"]
+        pad = [60, 0, 0, 0]  # the numbers stop short of their header's right edge
+    else:
+        heads = [["SD"], ["Change", "since 2010", "(pp)"], ["Rate"], ["Count"]]
+        right = [250, 380, 460, 550]
+        fmt = ["{n}.{c}"] * 4
+        pad = [0, 0, 0, 0]
+    top = 20
+    draw.text((20, top + 2 * pitch), "Country", fill="black", font=font)
+    for c, lines in enumerate(heads):
+        y0 = top + (3 - len(lines)) * pitch  # bottom-aligned, as report headers are
+        for k, text in enumerate(lines):
+            put(text, right[c], y0 + k * pitch)
+    labels = [["Health and", "fitness apps"], ["Kenya"], ["Spain"], ["Austria"], ["Norway"]]
+    y = top + 3 * pitch + 14
+    for i, label in enumerate(labels):
+        for k, text in enumerate(label):
+            draw.text((20, y + k * pitch), text, fill="black", font=font)
+        for c in range(4):
+            put(fmt[c].format(i=i + 2, n=(i * 37 + c * 11) % 97, c=c), right[c] - pad[c], y)
+        y += row + (len(label) - 1) * pitch
+    return image.crop((0, 0, 620, y + 10))
+
+
+@pytest.mark.parametrize("overflow", [False, True])
+def test_a_header_wrapped_onto_three_lines_is_one_header_row(overflow: bool) -> None:
+    """Each header cell wrapped onto lines one pitch apart is one cell of one header row:
+    the pitch is measured from baselines (where the ink falls off, not where a line of
+    descenders ends), and a header running over into a neighbour that has a header of
+    its own spans no columns (no second header row)."""
+    layout = detect_layout(_wrapped_header_table(overflow), "table", ocr=OCR, cache=False)
+    t = layout.table
+    assert t is not None
+    assert len(t.rows) == 6 and len(t.header_rows) == 1, [r.label for r in t.rows]
+    headers = [c.header for c in t.columns]
+    if overflow:
+        assert headers[1:3] == ["Unemployment rate, annual (%)", "SD"]
+    else:
+        assert headers[2] == "Change since 2010 (pp)"
+    assert [r.label for r in t.rows][1] == "Health and fitness apps"

@@ -160,9 +160,10 @@ def header_items(
         groups = split_at_bounds(
             text_groups(ink_columns(ink, a, b, tx1, tx2), tx1, min_gap), ink, a, b, xb
         )
-        items.append(
-            [(g, columns_of(g[0], g[1], xb), (a, b), (r,)) for g in merge_by_column(groups, xb)]
-        )
+        row: list[HeaderItem] = [
+            (g, columns_of(g[0], g[1], xb), (a, b), (r,)) for g in merge_by_column(groups, xb)
+        ]
+        items.append(_own_columns(row))
     if grid.split is not None:
         items[0:2] = _two_level_items(st, grid, min_gap)
     if n_header == 1 and len(spans) >= 4 and len(xb) >= 3:
@@ -172,6 +173,18 @@ def header_items(
             n_header = 2
             notes.append("the top header row spans several columns: two header rows")
     return items, n_header
+
+
+def _own_columns(row: Sequence[HeaderItem]) -> list[HeaderItem]:
+    """A row's header items without the columns that hold a header of their own in it: a
+    wrapped header wider than its column runs over into its neighbour's, which spanning
+    headers (over columns whose own headers are a row below) never do."""
+    sole = {item[1][0] for item in row if len(item[1]) == 1}
+    out: list[HeaderItem] = []
+    for g, cols, ys, covers in row:
+        mine = [j for j in cols if j not in sole]
+        out.append((g, mine if len(cols) >= 2 and mine else cols, ys, covers))
+    return out
 
 
 def _two_level_items(

@@ -66,16 +66,23 @@ def line_height(ink: B, lines: Sequence[Span], x1: int, x2: int) -> float:
     return min(whole, float(np.percentile(heights, 75)))
 
 
-def line_cores(profile: npt.NDArray[np.int64], lines: Sequence[Span]) -> list[Span]:
-    """Each line's dense core (about the x-height): where it has >= 35 % of its peak ink.
+def baselines(profile: npt.NDArray[np.int64], lines: Sequence[Span]) -> list[int]:
+    """Each line's baseline: where its ink falls off most steeply in the lower half of
+    its dense core (about the x-height: rows with >= 35 % of its peak ink).
 
-    The core's bottom is the baseline, whatever the line's ascenders and descenders.
+    Below the baseline only descenders go on, so the fall there is the line's
+    steepest, whatever its ascenders; the core's bottom alone is the baseline only
+    while descenders are few (a line like "(pp)" keeps its core down to their ends).
     """
     out = []
     for a, b in lines:
         p = profile[a:b]
         idx = np.nonzero(p >= 0.35 * p.max())[0]
-        out.append((a + int(idx[0]), a + int(idx[-1]) + 1))
+        lo, hi = int(idx[0]), int(idx[-1]) + 1
+        ext = np.append(p, 0)
+        mid = (lo + hi) // 2
+        falls = ext[mid:hi] - ext[mid + 1 : hi + 1]
+        out.append(a + mid + int(np.argmax(falls)) + 1)
     return out
 
 
@@ -99,13 +106,16 @@ def same_cell_gaps(ink: B, lines: Sequence[Span], xb: Sequence[int]) -> list[boo
         heights.extend(b - a for a, b in cl)
         if len(cl) < 2:
             continue
-        base = [c[1] for c in line_cores(prof, cl)]
+        base = baselines(prof, cl)
         for k in range(len(cl) - 1):
             pitches.append((base[k + 1] - base[k], y0 + (cl[k][1] + cl[k + 1][0]) / 2))
     if not pitches:
         return [False] * (n - 1)
     ps = np.asarray([p for p, _ in pitches], dtype=np.float64)
-    h_single = float(np.median(heights))
+    # a line's full height, ascenders to descenders: near the top of the heights (numbers,
+    # often most cells, have no descenders), leaving out two lines of a tight wrap touching
+    single = [v for v in heights if v <= 1.6 * float(np.median(heights))]
+    h_single = float(np.percentile(single, 90))
     lead = None
     for v in np.unique(ps):
         near = ps[(ps >= v) & (ps <= v + 2)]
