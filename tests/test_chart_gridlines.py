@@ -111,3 +111,64 @@ def test_dense_thin_bars_stay_apart(thick: int, gap: int, horizontal: bool) -> N
     assert len(found) == n, len(found)
     for box in boxes:
         assert max(iou(f, box) for f in found) >= 0.9, box
+
+
+def _tinted_grouped(horizontal: bool) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Four groups of two bars on a faintly tinted plot whose 1 px gridlines, with their
+    anti-aliased rows either side, run behind the bars (a legend inside the plot took
+    the room above them, so the top gridlines cross no bar)."""
+    h, w = 557, 800
+    img = np.full((h, w, 3), 255, dtype=np.uint8)
+    img[15:523, 49:785] = (242, 246, 250)
+    for k in range(5):  # gridlines first: the bars are drawn over them
+        at = 69 + 91 * k
+        if horizontal:
+            img[15:523, at - 1 : at + 2] = (234, 238, 242)
+            img[15:523, at] = (204, 204, 204)
+        else:
+            img[at - 1 : at + 2, 49:785] = (234, 238, 242)
+            img[at, 49:785] = (204, 204, 204)
+    boxes = []
+    lengths = ((304, 150), (50, 358), (272, 286), (331, 268))
+    for i, pair in enumerate(lengths):
+        for k, (n, colour) in enumerate(zip(pair, ((40, 118, 221), (15, 59, 102)), strict=True)):
+            lo = 80 + 182 * i + 64 * k if not horizontal else 30 + 120 * i + 50 * k
+            if horizontal:
+                box = (49 + 1, lo, 49 + 1 + n + 100, lo + 50)
+            else:
+                box = (lo, 523 - n, lo + 64, 523)
+            x1, y1, x2, y2 = box
+            img[y1:y2, x1:x2] = colour
+            boxes.append(box)
+    if horizontal:
+        img[15:523, 48] = 0
+    else:
+        img[523, 49:785] = 0
+    return img, boxes
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_gridlines_behind_grouped_bars_are_no_bars(horizontal: bool) -> None:
+    # The gridlines' pieces between the axis and the first bar stand on the baseline as
+    # evenly as bars do; they go on beyond the bar that hides them, which no bar does.
+    img, boxes = _tinted_grouped(horizontal)
+    bars, _ = find_bars(img)
+    assert bars.orientation == ("horizontal" if horizontal else "vertical")
+    found = [(r.x1, r.y1, r.x2, r.y2) for r in bars.bars]
+    assert len(found) == len(boxes), found
+    for box in boxes:
+        assert max(iou(f, box) for f in found) >= 0.9, (box, found)
+
+
+def test_a_stacked_segment_is_no_line_behind_bars() -> None:
+    from refocus_dsl.detect._bars import behind_bars
+
+    base = Rect(1, 100, 200, 140, 400)  # a bar standing on y = 400
+    top = Rect(2, 100, 120, 140, 200)  # its stacked segment, as wide as it
+    line = Rect(3, 40, 300, 100, 303)  # a gridline's piece up to the bar ...
+    beyond = Rect(3, 140, 300, 240, 303)  # ... and on beyond it
+    o = "horizontal"
+    rects = [base, top, line, beyond]
+    assert behind_bars([line], rects, o) == [True]
+    assert behind_bars([line], [base, top, line], o) == [False]  # it stops at the bar
+    assert behind_bars([base, top], rects, "vertical") == [False, False]

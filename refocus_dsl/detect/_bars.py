@@ -281,6 +281,32 @@ def edge_strip(r: Rect, bars: tuple[Rect, ...], o: Orientation) -> bool:
     return False
 
 
+def behind_bars(on: list[Rect], rects: list[Rect], o: Orientation) -> list[bool]:
+    """For each of ``on``: a line drawn behind the bars (a gridline), not a bar. Its far
+    end meets a fill of another colour much wider than it across, and beyond that fill
+    it goes on (the same colour and cross extent). A bar ends in the plot; a stacked
+    segment meets one of its own width; text inside a bar is no wide fill."""
+    if not on or not rects:
+        return [False] * len(on)
+    arr = np.asarray([(r.colour, *cross_span(r, o), *value_span(r, o)) for r in rects])
+    col, c1, c2, v1, v2 = arr.T
+    out = []
+    for r in on:
+        rc, rv = cross_span(r, o), value_span(r, o)
+        pad = max(2, rc[1] - rc[0])
+        wide = (col != r.colour) & (c1 <= rc[0] - pad) & (c2 >= rc[1] + pad)
+        # The fill starts where the line ends (either way along the value axis), and the
+        # line goes on where the fill stops.
+        same = (col == r.colour) & (np.abs(c1 - rc[0]) <= 1) & (np.abs(c2 - rc[1]) <= 1)
+        up = v2[wide & (np.abs(v1 - rv[1]) <= 2)]
+        down = v1[wide & (np.abs(v2 - rv[0]) <= 2)]
+        out.append(
+            bool((np.abs(up[:, None] - v1[same][None, :]) <= 2).any())
+            or bool((np.abs(down[:, None] - v2[same][None, :]) <= 2).any())
+        )
+    return out
+
+
 def _runs_to_frame(pieces: list[tuple[int, int]], frame: int, tol: int) -> bool:
     """Whether most of a colour's area (pieces of (far end, area)) ends at the frame."""
     total = sum(a for _, a in pieces)
@@ -408,6 +434,7 @@ def bars_for(
     found: list[Bars] = []
     for base in peaks:
         on = [r for r in cands if min(abs(e - base) for e in value_span(r, o)) <= 3]
+        on = [r for r, line in zip(on, behind_bars(on, rects, o), strict=True) if not line]
         accepted = _with_stacked(on, cands, o)
         # A bar colour has most of its pixels in bars; background gaps and text do not.
         area: dict[int, int] = {}
