@@ -76,6 +76,14 @@ def test_rotated_year_labels(ocr: OcrEngine, rotation: int) -> None:
     _check(drawn, ocr, False, min_label_share=0.8)
 
 
+def test_many_names_turned_a_quarter(ocr: OcrEngine) -> None:
+    # OECD's country charts: 30 names read upwards, close together. Seen level, the
+    # whole strip is one wide piece, so it must not outvote the turn's word-like pieces.
+    names = [w + s for s in ("", "ia", "land") for w in WORDS[:10]]
+    drawn = draw_chart(names, [[float(30 - i) for i in range(30)]], rotation=90)
+    _check(drawn, ocr, False, min_label_share=0.8)
+
+
 def test_plot_background_between_bars_is_no_bar(ocr: OcrEngine) -> None:
     # A tinted plot area on a white page shows between the bars in slices that stand
     # on the baseline like bars; large, widely spaced year labels must stay level.

@@ -26,6 +26,11 @@ from refocus_dsl.ocr import OcrEngine, Word
 BoolArr = npt.NDArray[np.bool_]
 
 ANGLES = (0, 45, 90, -45, -90, 30, 60, -30, -60)
+
+TURNED_WORD = 2.5
+"""Width-to-height ratio of pieces turned level beyond which they are words (a year
+or a name is three times as long as tall); a lone glyph turned a quarter reads about
+1.5."""
 """Text rotations tried (counter-clockwise degrees, as plotting libraries name them)."""
 
 _JUNK = re.compile(r"^[\W_]+$")
@@ -171,8 +176,10 @@ def estimate_angle(mask: BoolArr) -> int:
     if best != 0 and heights[best] < 0.75 * heights[0]:
         need = 2.5 if best in (90, -90) else 2.0
         # Widely spaced level glyphs ("2 0 1 9" in a large font on a short strip) turned a
-        # quarter give thin "lines" one glyph wide; real turned words read wider there.
-        quarter_ok = best not in (90, -90) or aspects[best] >= aspects[0]
+        # quarter give thin "lines" one glyph wide; real turned words read wider there,
+        # or word-like at all: many turned labels close together read level as one
+        # wide piece (their gaps are narrow beside the strip's height).
+        quarter_ok = best not in (90, -90) or aspects[best] >= min(aspects[0], TURNED_WORD)
         if mask.shape[0] >= need * heights[best] and quarter_ok:
             return best
     wide = max(aspects, key=lambda a: aspects[a])
