@@ -60,7 +60,7 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.ocr import OcrEngine, Word
 
-VERSION = "4"
+VERSION = "5"
 
 
 @dataclass(frozen=True)
