@@ -104,6 +104,7 @@ class _Spec:
     logo: bool = False
     title: str | None = None
     width: float = 0.7
+    labels_above: bool = False  # each label over its (horizontal) bar, not in a strip
 
 
 def _render(spec: _Spec) -> tuple[Image.Image, list[Category], tuple[Series, ...]]:
@@ -120,11 +121,12 @@ def _render(spec: _Spec) -> tuple[Image.Image, list[Category], tuple[Series, ...
         pos = np.arange(n, dtype=float)
         width = spec.width if spec.stacked or n_series == 1 else spec.width / n_series
         containers = []
-        base = np.zeros(n)
+        pos_base, neg_base = np.zeros(n), np.zeros(n)  # stacks grow away from zero
         for k in range(n_series):
             off = 0.0 if spec.stacked else (k - (n_series - 1) / 2) * width
             colour: Any = spec.bar_colours if spec.bar_colours else spec.colours[k]
             vals = spec.values[k]
+            base = np.where(vals >= 0, pos_base, neg_base)
             label = spec.series_names[k] if spec.series_names else None
             if spec.horizontal:
                 c = ax.barh(pos + off, vals, height=width, left=base if spec.stacked else 0,
@@ -139,11 +141,19 @@ def _render(spec: _Spec) -> tuple[Image.Image, list[Category], tuple[Series, ...
             elif spec.value_labels == "outside":
                 ax.bar_label(c, fmt=spec.fmt, padding=2, fontsize=spec.font - 1)
             if spec.stacked:
-                base = base + vals
+                pos_base = pos_base + np.maximum(vals, 0)
+                neg_base = neg_base + np.minimum(vals, 0)
         if spec.grid:
             ax.set_axisbelow(True)
             ax.grid(True, axis="x" if spec.horizontal else "y", color=spec.grid_colour)
-        if spec.horizontal:
+        if spec.horizontal and spec.labels_above:
+            ax.set_yticks(pos, [""] * n)
+            ax.invert_yaxis()
+            label_texts = [
+                ax.text(0, p - width / 2 - 0.06, lab, ha="left", va="bottom", fontsize=spec.font)
+                for p, lab in zip(pos, spec.labels, strict=True)
+            ]
+        elif spec.horizontal:
             ax.set_yticks(pos, spec.labels)
             ax.invert_yaxis()
         else:
@@ -189,6 +199,8 @@ def _render(spec: _Spec) -> tuple[Image.Image, list[Category], tuple[Series, ...
         fig.canvas.draw()
         renderer: Any = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         ticks = ax.get_yticklabels() if spec.horizontal else ax.get_xticklabels()
+        if spec.horizontal and spec.labels_above:
+            ticks = label_texts
         cats = []
         for i, lab in enumerate(spec.labels):
             bars = [_box(c.patches[i].get_window_extent(renderer), h_px) for c in containers]
@@ -286,6 +298,40 @@ def _values_inside(r: random.Random) -> _Spec:
                  footer=r.random() < 0.5)
 
 
+def _diverging(r: random.Random) -> _Spec:
+    """Pew's diverging bars: the two negative answers left of zero, the two positive right,
+    values inside, a line at zero."""
+    labels = r.sample(GROUPS, r.randint(4, 7))
+    n = len(labels)
+    neg = [[-round(r.uniform(5, 30)) for _ in range(n)] for _ in range(2)]
+    pos = [[round(r.uniform(5, 35)) for _ in range(n)] for _ in range(2)]
+    vals = np.array([neg[0], neg[1], pos[0], pos[1]], float)
+    return _Spec(labels, vals, [PEW[2], PEW[3], PEW[1], PEW[0]], horizontal=True, stacked=True,
+                 series_names=("Somewhat bad", "Very bad", "Somewhat good", "Very good"),
+                 legend="above", value_labels="inside", fmt="%.0f", grid=False,
+                 hide_value_axis=True, size=(r.choice([640, 700]), r.randint(380, 520)),
+                 width=0.6)
+
+
+def _labels_above(r: random.Random) -> _Spec:
+    """Horizontal bars with each category's name printed above its bar (Pew, mobile
+    layouts), the value after the bar, no axis."""
+    labels = r.sample(LONG[:10] + COUNTRIES[:10], r.randint(4, 9))
+    vals = np.array([[round(r.uniform(5, 90)) for _ in labels]], float)
+    return _Spec(labels, vals, [r.choice(PEW[:3] + STATISTA[:1])], horizontal=True,
+                 labels_above=True, fmt="%.0f%%", grid=False, hide_value_axis=True,
+                 size=(r.choice([560, 640]), 120 + 60 * len(labels)), width=0.45)
+
+
+def _dense(r: random.Random) -> _Spec:
+    """Daily or monthly series: 60-160 thin bars, tiny turned labels."""
+    n = r.randint(60, 160)
+    labels = [f"{1 + i % 28:02d}.{1 + i // 28:02d}" for i in range(n)]
+    vals = np.array([[round(abs(r.gauss(40, 15)) + 1, 1) for _ in range(n)]])
+    return _Spec(labels, vals, [STATISTA[0]], rotation=90, value_labels="none", font=6,
+                 size=(r.choice([1000, 1400, 1800]), 557), width=0.75)
+
+
 STYLES: dict[str, Callable[[random.Random], _Spec]] = {
     "negative": _negative,
     "stacked": _stacked,
@@ -294,6 +340,9 @@ STYLES: dict[str, Callable[[random.Random], _Spec]] = {
     "legend_inside": _legend_inside,
     "thin_many": _thin_many,
     "values_inside": _values_inside,
+    "diverging": _diverging,
+    "labels_above": _labels_above,
+    "dense": _dense,
 }
 
 

@@ -369,9 +369,14 @@ def _surrounding(
             lo = min(cross_span(r, o)[1] for r in pieces)
             hi = max(cross_span(r, o)[0] for r in pieces)
             reach = max(value_span(r, o)[1] - value_span(r, o)[0] for r in pieces)
+            # Between them, not beyond their ends: the next stacked segment, split around
+            # the value printed in it at the same rows as this one, is no bar between.
+            v_lo = min(value_span(r, o)[0] for r in pieces)
+            v_hi = max(value_span(r, o)[1] for r in pieces)
             if any(
                 b.colour != c
                 and value_span(b, o)[1] - value_span(b, o)[0] > max(3.0, 0.1 * reach)
+                and min(value_span(b, o)[1], v_hi) > max(value_span(b, o)[0], v_lo)
                 and cross_span(b, o)[1] - cross_span(b, o)[0] >= 3
                 and lo - 3 <= cross_span(b, o)[0] and cross_span(b, o)[1] <= hi + 3
                 for b in others
