@@ -300,3 +300,67 @@ def trim_dashes(words: list[Word]) -> list[Word]:
 
 def join_text(words: list[Word]) -> str:
     return " ".join(w.text for w in words)
+
+
+def phrases_from_words(
+    words: list[Word], angle: int, src: tuple[int, int], dst: tuple[int, int],
+    origin: tuple[int, int], vertical: bool, cuts: tuple[float, ...] = (),
+) -> list[Phrase]:
+    out: list[Phrase] = []
+    # Cuts are image x positions; level strips' words are in strip pixels.
+    local = tuple(c - origin[0] for c in cuts) if vertical and angle == 0 else ()
+    for line in line_phrases(clean_words(words), local):
+        ph = trim_dashes(line)
+        if not ph:
+            continue
+        x1 = min(w.bbox[0] for w in ph)
+        y1 = min(w.bbox[1] for w in ph)
+        x2 = max(w.bbox[2] for w in ph)
+        y2 = max(w.bbox[3] for w in ph)
+        sx1, sy1, sx2, sy2 = to_source_box((x1, y1, x2, y2), angle, src, dst)
+        box = (
+            int(np.floor(sx1)) + origin[0],
+            int(np.floor(sy1)) + origin[1],
+            int(np.ceil(sx2)) + origin[0],
+            int(np.ceil(sy2)) + origin[1],
+        )
+        conf = float(np.mean([w.confidence for w in ph]))
+        if vertical:
+            centre = (box[0] + box[2]) / 2.0
+            # A label turned part of the way ends at its tick with its upper end.
+            end = float(box[2]) if 0 < angle < 90 else float(box[0]) if -90 < angle < 0 else centre
+        else:
+            centre = (box[1] + box[3]) / 2.0
+            end = centre
+        out.append(Phrase(join_text(ph), box, conf, centre, end))
+    return out
+
+
+def ocr_box(
+    g: npt.NDArray[Any], box: Box, angle: int, ocr: OcrEngine, vertical: bool,
+    cuts: tuple[float, ...] = (),
+) -> list[Phrase]:
+    """OCR one label strip turned level by ``-angle``; phrases in image pixels."""
+    strip, mask = norm_strip(g, box)
+    # Axis lines, tick marks and gridlines crossing the strip are not text: paint them
+    # out before OCR (they read as "I" or "|" inside labels) and leave them out of the
+    # line-height estimate.
+    # A line spans (nearly) the whole strip; a glyph's stroke does not, once the
+    # strip is a few glyphs long in that direction.
+    cols = (mask.mean(axis=0) > 0.85) & (mask.shape[0] >= 30)
+    rows = (mask.mean(axis=1) > 0.85) & (mask.shape[1] >= 30)
+    lines = rows[:, None] | cols[None, :]
+    if lines.any():
+        arr = np.asarray(strip, dtype=np.uint8).copy()
+        arr[lines] = 255
+        strip = Image.fromarray(arr, "L")
+    mask = mask & ~lines
+    turned = Image.fromarray((mask * 255).astype(np.uint8), "L")
+    if angle:
+        turned = turned.rotate(-angle, resample=Image.Resampling.NEAREST, expand=True)
+    runs = bands((np.asarray(turned) > 0).sum(axis=1))
+    heights = [e - s for s, e in runs if e - s >= 4]
+    line_h = float(np.median(heights)) if heights else 12.0
+    scale = float(min(3.0, max(1.0, 24.0 / max(line_h, 1.0))))
+    words, src, dst = read_strip(ocr, strip, angle, scale)
+    return phrases_from_words(words, angle, src, dst, (box[0], box[1]), vertical, cuts)

@@ -44,21 +44,16 @@ from refocus_dsl.detect._fills import clustered_ink, denoised, refine_edges
 from refocus_dsl.detect._labels import (
     Phrase,
     bands,
-    clean_words,
     estimate_angle,
-    join_text,
-    line_phrases,
     norm_strip,
-    read_strip,
+    ocr_box,
     text_block,
-    to_source_box,
-    trim_dashes,
 )
 from refocus_dsl.detect._raster import Palette, border_colour, gray, palette, to_rgb_array
 from refocus_dsl.detect._series import assign_series
 from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Category, Chart, Layout
-from refocus_dsl.ocr import OcrEngine, Word
+from refocus_dsl.ocr import OcrEngine
 
 VERSION = "5"
 
@@ -172,40 +167,6 @@ def _past_slivers(profile: npt.NDArray[Any]) -> int:
     return 0
 
 
-def _phrases_from_words(
-    words: list[Word], angle: int, src: tuple[int, int], dst: tuple[int, int],
-    origin: tuple[int, int], vertical: bool, cuts: tuple[float, ...] = (),
-) -> list[Phrase]:
-    out: list[Phrase] = []
-    # Cuts are image x positions; level strips' words are in strip pixels.
-    local = tuple(c - origin[0] for c in cuts) if vertical and angle == 0 else ()
-    for line in line_phrases(clean_words(words), local):
-        ph = trim_dashes(line)
-        if not ph:
-            continue
-        x1 = min(w.bbox[0] for w in ph)
-        y1 = min(w.bbox[1] for w in ph)
-        x2 = max(w.bbox[2] for w in ph)
-        y2 = max(w.bbox[3] for w in ph)
-        sx1, sy1, sx2, sy2 = to_source_box((x1, y1, x2, y2), angle, src, dst)
-        box = (
-            int(np.floor(sx1)) + origin[0],
-            int(np.floor(sy1)) + origin[1],
-            int(np.ceil(sx2)) + origin[0],
-            int(np.ceil(sy2)) + origin[1],
-        )
-        conf = float(np.mean([w.confidence for w in ph]))
-        if vertical:
-            centre = (box[0] + box[2]) / 2.0
-            # A label turned part of the way ends at its tick with its upper end.
-            end = float(box[2]) if 0 < angle < 90 else float(box[0]) if -90 < angle < 0 else centre
-        else:
-            centre = (box[1] + box[3]) / 2.0
-            end = centre
-        out.append(Phrase(join_text(ph), box, conf, centre, end))
-    return out
-
-
 def _read_labels(
     g: npt.NDArray[Any], bars: Bars, groups: list[Group], spacing: float, ocr: OcrEngine,
     lines: list[Rect], mids: tuple[float, ...],
@@ -244,7 +205,7 @@ def _read_labels(
             box = (x1, max(0, top - (0 if skip else 2)), x2, min(h, bottom + 2))
             pairs = zip(groups, groups[1:], strict=False)
             mids = tuple((a.centre + b.centre) / 2.0 for a, b in pairs)
-            return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, True, mids)))
+            return _Strip(box, 0, tuple(ocr_box(g, box, 0, ocr, True, mids)))
         # Turned labels: the sign of a 45-degree turn is easy to get wrong from ink alone
         # when labels are short, so a poor reading is retried with the other sign. A
         # quarter turn's sign cannot be told from ink at all (text read upwards and
@@ -265,7 +226,7 @@ def _read_labels(
                 local = tuple(m - bx1 for m in mids)
                 end = top + _above_level_title(mask2, blk[0], blk[1], local)
             box = (bx1, max(0, top - (0 if skip else 2)), bx2, min(h, end + 2))
-            found = _Strip(box, a, tuple(_ocr_box(g, box, a, ocr, True)))
+            found = _Strip(box, a, tuple(ocr_box(g, box, a, ocr, True)))
             if best is None or _reading_score(found) > _reading_score(best):
                 best = found
             sure = float(np.mean([p.confidence for p in best.phrases] or [0.0]))
@@ -299,7 +260,7 @@ def _read_labels(
         text_h = float(np.median([e - s for s, e in ends])) if ends else line_h
         left = _past_turned_title(mask, left, right, text_h)
         box = (max(0, left - 3), y1, min(w, right + 1), y2)
-        return _Strip(box, 0, tuple(_ocr_box(g, box, 0, ocr, False)))
+        return _Strip(box, 0, tuple(ocr_box(g, box, 0, ocr, False)))
 
 
 def _above_level_title(
@@ -359,36 +320,6 @@ def _past_turned_title(mask: npt.NDArray[Any], left: int, right: int, line_h: fl
 def _reading_score(strip: _Strip) -> float:
     """How much confident text a reading found (to compare two turns of one strip)."""
     return sum(sum(ch.isalnum() for ch in p.text) * p.confidence for p in strip.phrases)
-
-
-def _ocr_box(
-    g: npt.NDArray[Any], box: Box, angle: int, ocr: OcrEngine, vertical: bool,
-    cuts: tuple[float, ...] = (),
-) -> list[Phrase]:
-    """OCR one label strip turned level by ``-angle``; phrases in image pixels."""
-    strip, mask = norm_strip(g, box)
-    # Axis lines, tick marks and gridlines crossing the strip are not text: paint them
-    # out before OCR (they read as "I" or "|" inside labels) and leave them out of the
-    # line-height estimate.
-    # A line spans (nearly) the whole strip; a glyph's stroke does not, once the
-    # strip is a few glyphs long in that direction.
-    cols = (mask.mean(axis=0) > 0.85) & (mask.shape[0] >= 30)
-    rows = (mask.mean(axis=1) > 0.85) & (mask.shape[1] >= 30)
-    lines = rows[:, None] | cols[None, :]
-    if lines.any():
-        arr = np.asarray(strip, dtype=np.uint8).copy()
-        arr[lines] = 255
-        strip = Image.fromarray(arr, "L")
-    mask = mask & ~lines
-    turned = Image.fromarray((mask * 255).astype(np.uint8), "L")
-    if angle:
-        turned = turned.rotate(-angle, resample=Image.Resampling.NEAREST, expand=True)
-    runs = bands((np.asarray(turned) > 0).sum(axis=1))
-    heights = [e - s for s, e in runs if e - s >= 4]
-    line_h = float(np.median(heights)) if heights else 12.0
-    scale = float(min(3.0, max(1.0, 24.0 / max(line_h, 1.0))))
-    words, src, dst = read_strip(ocr, strip, angle, scale)
-    return _phrases_from_words(words, angle, src, dst, (box[0], box[1]), vertical, cuts)
 
 
 def _drop_axis_title(
