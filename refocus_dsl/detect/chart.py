@@ -407,6 +407,37 @@ class _Cat:
     anchor: float | None = None  # where the label says its tick is (labels matched to a bar)
 
 
+def _labelled(cats: list[_Cat]) -> int:
+    return sum(1 for c in cats if c.label is not None and c.group is not None)
+
+
+def _labels_above(
+    g: npt.NDArray[Any], bars: Bars, groups: list[Group], spacing: float, ocr: OcrEngine
+) -> list[Phrase]:
+    """Horizontal bars with each name printed over its bar, where the bars start (Pew's
+    and mobile layouts: no label strip beside the axis). The text in the gap above each
+    bar, read with the bars painted out (what is printed in them is values), placed at
+    that bar's centre so matching pairs it with that bar."""
+    h, w = g.shape
+    gap = spacing - float(np.median([gp.hi - gp.lo for gp in groups]))
+    start = min(r.x1 for r in bars.bars)
+    y1, y2 = max(0, int(groups[0].lo - gap)), min(h, int(groups[-1].lo) + 2)
+    x1 = max(0, int(start - 0.5 * gap))
+    if gap < 6 or y2 - y1 < 6 or w - x1 < 10:
+        return []
+    clean = g.copy()
+    for r in bars.bars:
+        clean[r.y1 : r.y2, r.x1 : r.x2] = 255
+    out = []
+    for p in ocr_box(clean, (x1, y1, w, y2), 0, ocr, False):
+        for k, gp in enumerate(groups):
+            top = groups[k - 1].hi if k else gp.lo - gap
+            if top - 1 <= p.bbox[1] and p.bbox[3] <= gp.lo + 2 and p.bbox[0] <= start + gap:
+                out.append(Phrase(p.text, p.bbox, p.confidence, gp.centre, gp.centre))
+                break
+    return out
+
+
 def _confidence(
     cats: list[_Cat], spacing: float, prepared: Prepared, pal: Palette, notes: list[str]
 ) -> tuple[float, dict[str, float]]:
@@ -557,9 +588,19 @@ def detect_chart(
         phrases = _drop_axis_title(phrases, mids, span_hi - span_lo)
     phrases = _merge_wrapped(phrases, vertical)
     cats, notes = _match(groups, phrases, spacing, vertical, strip.angle if strip else 0)
-    if strip is None:
+    above = [] if vertical or _labelled(cats) >= 0.5 * len(groups) else _labels_above(
+        g, bars, groups, spacing, ocr)
+    if above:
+        found_above, notes_above = _match(groups, above, spacing, False, 0)
+        if _labelled(found_above) > _labelled(cats):
+            # A name in the gap over its bar, where the bars start, names that bar.
+            cats = [dataclasses.replace(c, anchor=c.group.centre) if c.group else c
+                    for c in found_above]
+            notes = [*notes_above, "category names read over their bars"]
+            strip = None
+    if strip is None and not above:
         notes.append("no tick-label strip found beside the category axis")
-    elif strip.angle:
+    elif strip is not None and strip.angle:
         notes.append(f"tick labels rotated {strip.angle} degrees")
     # Plot area: bars, baseline, and long thin lines (axes, gridlines) across the bars.
     bar_box = _union([(r.x1, r.y1, r.x2, r.y2) for r in bars.bars])
