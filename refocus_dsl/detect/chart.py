@@ -438,6 +438,21 @@ def _labels_above(
     return out
 
 
+def _names_over_bars(
+    g: npt.NDArray[Any], bars: Bars, groups: list[Group], spacing: float, ocr: OcrEngine,
+    cats: list[_Cat], notes: list[str],
+) -> tuple[list[_Cat], list[str], bool]:
+    """The categories named by :func:`_labels_above` when they name more bars than the
+    strip's reading did (and whether they did)."""
+    above = _labels_above(g, bars, groups, spacing, ocr)
+    found, found_notes = _match(groups, above, spacing, False, 0)
+    if not above or _labelled(found) <= _labelled(cats):
+        return cats, notes, False
+    # A name in the gap over its bar, where the bars start, names that bar.
+    found = [dataclasses.replace(c, anchor=c.group.centre) if c.group else c for c in found]
+    return found, [*found_notes, "category names read over their bars"], True
+
+
 def _confidence(
     cats: list[_Cat], spacing: float, prepared: Prepared, pal: Palette, notes: list[str]
 ) -> tuple[float, dict[str, float]]:
@@ -588,19 +603,14 @@ def detect_chart(
         phrases = _drop_axis_title(phrases, mids, span_hi - span_lo)
     phrases = _merge_wrapped(phrases, vertical)
     cats, notes = _match(groups, phrases, spacing, vertical, strip.angle if strip else 0)
-    above = [] if vertical or _labelled(cats) >= 0.5 * len(groups) else _labels_above(
-        g, bars, groups, spacing, ocr)
-    if above:
-        found_above, notes_above = _match(groups, above, spacing, False, 0)
-        if _labelled(found_above) > _labelled(cats):
-            # A name in the gap over its bar, where the bars start, names that bar.
-            cats = [dataclasses.replace(c, anchor=c.group.centre) if c.group else c
-                    for c in found_above]
-            notes = [*notes_above, "category names read over their bars"]
-            strip = None
-    if strip is None and not above:
+    over = not vertical and _labelled(cats) < 0.5 * len(groups)
+    if over:
+        cats, notes, over = _names_over_bars(g, bars, groups, spacing, ocr, cats, notes)
+    if over:
+        strip = None
+    elif strip is None:
         notes.append("no tick-label strip found beside the category axis")
-    elif strip is not None and strip.angle:
+    elif strip.angle:
         notes.append(f"tick labels rotated {strip.angle} degrees")
     # Plot area: bars, baseline, and long thin lines (axes, gridlines) across the bars.
     bar_box = _union([(r.x1, r.y1, r.x2, r.y2) for r in bars.bars])
