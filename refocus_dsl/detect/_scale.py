@@ -24,7 +24,7 @@ from PIL import Image
 
 from refocus_dsl.detect._raster import U8, grey_of, runs
 from refocus_dsl.layout import Box, Layout
-from refocus_dsl.ocr import SMALL_TEXT_PX, OcrEngine, Word
+from refocus_dsl.ocr import DEFAULT_LANG, SMALL_TEXT_PX, OcrEngine, Word
 
 WORK_PIXELS = 2_000_000
 """Images larger than this are analysed on a copy reduced by a whole factor to at most this."""
@@ -174,6 +174,7 @@ class ScaledOcr:
         self.work = work
         self.factor = factor
         self.name = engine.name
+        self.lang = str(getattr(engine, "lang", DEFAULT_LANG))
         self.version = engine.version
         self.model = str(getattr(engine, "model", ""))
         self.calls = engine.calls

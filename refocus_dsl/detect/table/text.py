@@ -7,7 +7,7 @@ words re-read enlarged, one region at a time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +19,8 @@ from refocus_dsl.detect._raster import commonest_grey, grey_of
 from refocus_dsl.detect._scale import ScaledOcr
 from refocus_dsl.detect.table.structure import RULE_HALO, Structure, erase_rules
 from refocus_dsl.layout import Box
-from refocus_dsl.ocr import MAX_SCALE, OcrEngine, Word, working_scale
+from refocus_dsl.lexicon import supported, word_list
+from refocus_dsl.ocr import DEFAULT_LANG, MAX_SCALE, OcrEngine, Word, working_scale
 
 F = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
@@ -328,6 +329,7 @@ def read_regions(
         clean = clean_text_image(st.grey, st.row_bg, st.h_rules, st.v_drawn)
         pixels = {b: clean[b[1] : b[3], b[0] : b[2]] for b, _ in inked}
     soft = edge_softness(st)
+    lang = str(getattr(ocr, "lang", DEFAULT_LANG))
     read = stack_ocr(ocr, [(pixels[b], b, key) for b, key in inked], line_h, unit, soft)
     rereads = 0
     for box, key in inked:
@@ -341,13 +343,91 @@ def read_regions(
             # alone: a little larger
             scale = max(1.5, working_scale(0.75 * line_h, max_scale=MAX_SCALE * unit))
             again = clean_words(_read_alone(ocr, pixels[box], box, psm, scale, soft))
-            if again and (
-                not ws
-                or np.mean([x.confidence for x in again]) > np.mean([x.confidence for x in ws])
-            ):
+            if again and (not ws or _preferred(again, ws, lang)):
                 ws = again
         read[key] = ws
+    second_readings(ocr, read, [(pixels[b], b, key) for b, key in inked], line_h, unit, soft)
     return read, rereads
+
+
+DOUBT_CONF = 80.0
+"""A reading whose weakest word is under this confidence and that is not made of known
+words is doubtful: the region is read again (:func:`second_readings`)."""
+
+
+def _mean_conf(words: Sequence[Word]) -> float:
+    return float(np.mean([w.confidence for w in words])) if words else 0.0
+
+
+def _preferred(new: Sequence[Word], old: Sequence[Word], lang: str) -> bool:
+    """Whether ``new`` is the better reading of a region than a weak ``old``: the one made
+    of known words (:mod:`refocus_dsl.lexicon`), else the more confident one."""
+    known_new, known_old = supported(join_words(new), lang), supported(join_words(old), lang)
+    if known_new != known_old:
+        return known_new
+    return _mean_conf(new) > _mean_conf(old)
+
+
+def doubtful(words: Sequence[Word], lang: str) -> bool:
+    """No reading, or a weak one that is not made of known words."""
+    if not words:
+        return True
+    return min(w.confidence for w in words) < DOUBT_CONF and not supported(join_words(words), lang)
+
+
+def stretch_contrast(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    """A cleaned region (dark text on white) stretched so its darkest ink (2nd percentile)
+    is black: faded grey text then thresholds like dark text, whatever the other regions
+    of a stacked read hold."""
+    if pixels.size == 0:
+        return pixels
+    dark = float(np.percentile(pixels, 2))
+    if dark > 215:  # no ink worth stretching: noise would be blown up
+        return pixels
+    out = (pixels.astype(np.float64) - dark) * (255.0 / (255.0 - dark))
+    return np.asarray(out.clip(0, 255), dtype=np.uint8)
+
+
+def second_readings(
+    ocr: OcrEngine,
+    read: dict[tuple[int, int], list[Word]],
+    parts: Sequence[Part],
+    line_h: float,
+    unit: int,
+    softness: float,
+) -> None:
+    """Read the doubtful regions again, stacked, two other ways (contrast stretched, then
+    less enlarged), and keep a new reading made of known words (in place).
+
+    Why: a soft, small scan's words come out as non-words ('Hospitats') under one
+    setting and as the word under another; which setting is the right one differs
+    from region to region, and the word list tells which reading to believe. Only
+    doubtful regions are re-read, so a crisp table costs nothing more; without a
+    word list nothing is re-read.
+    """
+    lang = str(getattr(ocr, "lang", DEFAULT_LANG))
+    if word_list(lang) is None:
+        return
+    todo = [p for p in parts if doubtful(read.get(p[2], []), lang)]
+    # (the pixels' transform, line height factor): the ways, in the order tried
+    ways: tuple[tuple[Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.uint8]], float], ...] = (
+        (stretch_contrast, 1.0),
+        (lambda c: c, 1.5),
+    )
+    for transform, grow in ways:
+        if not todo:
+            return
+        again = stack_ocr(
+            ocr, [(transform(c), b, k) for c, b, k in todo], grow * line_h, unit, softness
+        )
+        left = []
+        for part in todo:
+            words = clean_words(again.get(part[2], []))
+            if words and supported(join_words(words), lang):
+                read[part[2]] = words
+            else:
+                left.append(part)
+        todo = left
 
 
 def _read_alone(
