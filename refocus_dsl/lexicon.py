@@ -33,7 +33,9 @@ LANGS = {
 """Tesseract language codes -> pyspellchecker's (the lists it ships)."""
 
 _NUMBER = re.compile(r"^[-+(]?[$€£¥]?\d[\d,.:/]*%?\)?$")
-_EDGE = re.compile(r"^[\"'(\[]+|[\"')\].,;:]+$")
+_EDGE = re.compile(r"^[(\[]+|[)\].,;:]+$")
+"""Brackets and trailing punctuation around a token; quotes stay (a stray quote mark is
+what tesseract adds at a soft glyph's edge: '‘Year' is a misreading)."""
 
 _LOCK = threading.Lock()
 _LISTS: dict[str, Callable[[str], bool] | None] = {}
@@ -68,16 +70,20 @@ def _load(code: str) -> Callable[[str], bool] | None:
 
 
 def supported(text: str, lang: str = "eng") -> bool:
-    """True when every token of ``text`` is a known word or a number (surrounding
-    quotes, brackets and punctuation aside), and there is at least one token."""
+    """True when every token of ``text`` is a known word or a number (brackets and
+    trailing punctuation aside), and one of them is a number or a word of two letters
+    or more: a lone letter is what noise or a symbol reads as ('#' as 'z')."""
     known = word_list(lang)
     if known is None:
         return False
     tokens = [_EDGE.sub("", t) for t in text.split()]
     tokens = [t for t in tokens if t]
-    if not tokens:
+    numbers = [_NUMBER.match(t) is not None for t in tokens]
+    if not any(n or len(t) >= 2 for t, n in zip(tokens, numbers, strict=True)):
         return False
-    pieces = [p for t in tokens for p in t.split("-")]  # 'runner-up': both words known
-    return all(
-        _NUMBER.match(p) is not None or (p.replace("'", "").isalpha() and known(p)) for p in pieces
-    )
+    return all(n or _known_word(t, known) for t, n in zip(tokens, numbers, strict=True))
+
+
+def _known_word(token: str, known: Callable[[str], bool]) -> bool:
+    """A word of the list, or words of it joined by hyphens ('runner-up')."""
+    return all(p.replace("'", "").isalpha() and known(p) for p in token.split("-"))

@@ -295,6 +295,15 @@ def original_region(ocr: ScaledOcr, st: Structure, box: Box) -> npt.NDArray[np.u
     return out
 
 
+WEAK_CONF = 60.0
+"""A reading whose weakest word is under this confidence is weak: read again alone."""
+DOUBT_CONF = 80.0
+"""A reading whose weakest word is under this confidence and that is not made of known
+words is doubtful: read again other ways (:func:`second_readings`). Tesseract gives
+even crisp words it does not know 60-70, so this costs re-reads on crisp names, never
+their text."""
+
+
 def read_regions(
     ocr: OcrEngine,
     st: Structure,
@@ -334,7 +343,7 @@ def read_regions(
     rereads = 0
     for box, key in inked:
         ws = clean_words(read.get(key, []))
-        weak = not ws or min(x.confidence for x in ws) < 60
+        weak = not ws or min(x.confidence for x in ws) < WEAK_CONF
         small = box[3] - box[1] <= 3 * line_h and box[2] - box[0] <= 40 * line_h
         if weak and small and rereads < 12:
             rereads += 1
@@ -348,11 +357,6 @@ def read_regions(
         read[key] = ws
     second_readings(ocr, read, [(pixels[b], b, key) for b, key in inked], line_h, unit, soft)
     return read, rereads
-
-
-DOUBT_CONF = 80.0
-"""A reading whose weakest word is under this confidence and that is not made of known
-words is doubtful: the region is read again (:func:`second_readings`)."""
 
 
 def _mean_conf(words: Sequence[Word]) -> float:
@@ -385,7 +389,7 @@ def stretch_contrast(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     if dark > 215:  # no ink worth stretching: noise would be blown up
         return pixels
     out = (pixels.astype(np.float64) - dark) * (255.0 / (255.0 - dark))
-    return np.asarray(out.clip(0, 255), dtype=np.uint8)
+    return np.asarray(np.rint(out).clip(0, 255), dtype=np.uint8)
 
 
 def second_readings(

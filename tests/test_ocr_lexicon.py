@@ -1,0 +1,108 @@
+"""The word list that picks between readings of soft text, and the second readings it drives."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageFilter
+from table_helpers import DrawnTable, draw_table, make_cells
+
+import refocus_dsl.detect.table.text as table_text
+from refocus_dsl.detect import detect_layout
+from refocus_dsl.detect.table.text import stretch_contrast
+from refocus_dsl.layout import Layout
+from refocus_dsl.lexicon import supported, word_list
+from refocus_dsl.ocr import get_ocr
+
+OCR = get_ocr()
+
+
+def test_known_words_and_numbers_are_supported_and_misreadings_are_not() -> None:
+    assert word_list("eng") is not None
+    for text in ("Hospitals", "United States", "12,345", "$3.50", "-4.2%", "runner-up", "(Total)"):
+        assert supported(text), text
+    assert supported("Panel A")
+    for text in ("Hospitats", "Revernve", "Pane! &", "Ureted States", "z", "‘Year", "", "  "):
+        assert not supported(text), text
+
+
+def test_a_language_without_a_list_supports_nothing() -> None:
+    assert word_list("xyz") is None
+    assert not supported("Hospitals", "xyz")
+
+
+def test_contrast_is_stretched_to_black_and_blank_regions_are_left_alone() -> None:
+    import numpy as np
+
+    faded = np.full((10, 30), 255, dtype=np.uint8)
+    faded[3:7, 5:25] = 150
+    out = stretch_contrast(faded)
+    assert out.min() == 0 and out.max() == 255
+    blank = np.full((10, 30), 250, dtype=np.uint8)
+    assert (stretch_contrast(blank) == blank).all()
+
+
+def _soft_scan(drawn: DrawnTable) -> Image.Image:
+    """Half size, blurred, faded grey ink, JPEG 50: the soft end of a small scan."""
+    im = drawn.image.convert("L")
+    im = im.resize((round(im.width * 0.5), round(im.height * 0.5)), Image.Resampling.BILINEAR)
+    im = im.filter(ImageFilter.GaussianBlur(0.9)).point(lambda v: 70 + v * 185 // 255)
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=50)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
+def _read(image: Image.Image, monkeypatch: pytest.MonkeyPatch, with_list: bool) -> Layout:
+    with monkeypatch.context() as m:
+        if not with_list:
+            m.setattr(table_text, "word_list", lambda lang="eng": None)
+            m.setattr(table_text, "supported", lambda text, lang="eng": False)
+        return detect_layout(image, "table", ocr=OCR, cache=False)
+
+
+def _exact(layout: Layout, drawn: DrawnTable) -> int:
+    t = layout.table
+    assert t is not None
+    heads = sum(c.header == g for c, g in zip(t.columns, drawn.headers, strict=False))
+    return heads + sum(r.label == g for r, g in zip(t.rows, drawn.labels, strict=False))
+
+
+def test_second_readings_read_soft_small_text_tesseract_misread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    drawn = draw_table(make_cells(10, 4, 0), style="grid", size=22, pad=8)
+    image = _soft_scan(drawn)
+    alone = _read(image, monkeypatch, with_list=False)
+    helped = _read(image, monkeypatch, with_list=True)
+    assert _exact(helped, drawn) >= _exact(alone, drawn) + 3
+    t0, t1 = alone.table, helped.table
+    assert t0 is not None and t1 is not None
+    for before, after, gold in zip(t0.rows, t1.rows, drawn.labels, strict=False):
+        if before.label == gold:  # nothing read right is lost
+            assert after.label == gold
+
+
+def test_a_crisp_table_costs_no_second_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = draw_table(make_cells(8, 4, 5), style="grid", size=18)
+    counts = []
+    for with_list in (False, True):
+        calls = OCR.calls
+        layout = _read(drawn.image, monkeypatch, with_list)
+        counts.append(OCR.calls - calls)
+        assert _exact(layout, drawn) == len(drawn.headers) + len(drawn.labels)
+    assert counts[0] == counts[1]
+
+
+def test_a_name_the_list_lacks_is_kept_as_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    cells = make_cells(8, 4, 5)
+    cells[3][0] = "Qzvbrt"
+    drawn = draw_table(cells, style="grid", size=18)
+    labels = []
+    for with_list in (False, True):
+        layout = _read(drawn.image, monkeypatch, with_list)
+        assert layout.table is not None
+        labels.append([r.label for r in layout.table.rows])
+    assert labels[0] == labels[1]
+    assert "Qzvbrt" in labels[1]
