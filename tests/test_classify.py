@@ -333,12 +333,11 @@ def test_jpeg_ringing_does_not_turn_text_columns_into_panels_or_stripes_into_bar
         assert classify_kind(_jpeg(img.resize((img.width // 2, img.height // 2)), 40)) == "table"
 
 
-def test_the_chart_detector_reuses_the_classifiers_pixel_work(
-    ocr: OcrEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # kind auto: the classifier reads the fills once and the chart detector takes them
-    # over (no second prepare); the layout is the one kind="chart" gives.
-    from refocus_dsl.detect import chart, detect_layout
+@pytest.fixture
+def prepare_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
+    """The shapes the chart detector's ``prepare`` is called on from now on (it still
+    does its work)."""
+    from refocus_dsl.detect import chart
 
     calls: list[tuple[int, ...]] = []
     real = chart.prepare
@@ -348,12 +347,44 @@ def test_the_chart_detector_reuses_the_classifiers_pixel_work(
         return real(rgb)
 
     monkeypatch.setattr(chart, "prepare", counted)
+    return calls
+
+
+def test_the_chart_detector_reuses_the_classifiers_pixel_work(
+    ocr: OcrEngine, prepare_calls: list[tuple[int, ...]]
+) -> None:
+    # kind auto: the classifier reads the fills once and the chart detector takes them
+    # over (no second prepare); the layout is the one kind="chart" gives.
+    from refocus_dsl.detect import detect_layout
+
+    calls = prepare_calls
     img = _chart([3, 7, 5, 2, 6], size=(5, 3.5))  # small enough to classify at its size
     auto = detect_layout(img, "auto", ocr=ocr, cache=False)
     assert auto.kind == "chart" and calls == []
     direct = detect_layout(img, "chart", ocr=ocr, cache=False)
     assert len(calls) == 1
     assert auto.chart == direct.chart and auto.confidence == direct.confidence
+
+
+def test_a_one_panel_figure_reading_reuses_the_classifiers_pixel_work(
+    ocr: OcrEngine, monkeypatch: pytest.MonkeyPatch, prepare_calls: list[tuple[int, ...]]
+) -> None:
+    # The classifier said figure and the figure detector found one panel: its chart
+    # reading starts from the classifier's fills too, with the same result.
+    import refocus_dsl.detect as detect
+    from refocus_dsl.detect import classify, figure
+
+    calls = prepare_calls
+    img = _chart([3, 7, 5, 2, 6], size=(5, 3.5))
+    handed = classify.analyse(img).prepared  # the classifier's own prepare is not counted
+    assert handed is not None  # small enough to classify at its own size
+    monkeypatch.setattr(detect, "_classified", lambda im: ("figure", "test", handed))
+    notes: list[str] = []
+    given = detect._detect_kind(img, "auto", ocr, notes)[2]
+    assert calls == [] and given.kind == "chart" and given.subplots
+    fresh = figure.detect_figure(img, ocr)
+    assert len(calls) == 1
+    assert given.chart == fresh.chart and given.confidence == fresh.confidence
 
 
 def test_two_nearly_equal_bars_on_a_big_image_are_a_chart() -> None:

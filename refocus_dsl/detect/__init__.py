@@ -38,7 +38,7 @@ DETECTOR_VERSION = "1"
 KINDS = ("auto", "table", "chart", "figure")
 
 Detector = Callable[..., Layout]
-"""``detect_<kind>(image, ocr)``; the chart detector also takes a
+"""``detect_<kind>(image, ocr)``; the chart and figure detectors also take a
 :class:`~refocus_dsl.detect.prepared.Prepared` value."""
 
 __all__ = ["DETECTOR_VERSION", "KINDS", "classify_image", "detect_layout"]
@@ -142,8 +142,9 @@ def _detect_kind(
         notes.append(f"kind {chosen}: {how}")
     t_cls = time.perf_counter() - t0
     fn, version = _detector(chosen)
-    # The chart detector starts from the fills the classifier already read.
-    layout = fn(img, engine, prepared) if chosen == "chart" and prepared else fn(img, engine)
+    # The chart detector (also for a figure of one panel) starts from the fills the
+    # classifier already read.
+    layout = fn(img, engine, prepared) if chosen != "table" and prepared else fn(img, engine)
     if kind == "auto" and chosen != "table" and layout.kind == "chart" and _unlabelled(layout):
         # The classifier sees only pixels; ruled or shaded tables can look like bars
         # (or like panels, which then come back as one chart). When the chart reading

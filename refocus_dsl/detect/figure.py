@@ -38,6 +38,7 @@ from refocus_dsl.detect.figure_confidence import (
     panel_rows,
 )
 from refocus_dsl.detect.panels import with_panel_layouts
+from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
@@ -599,14 +600,17 @@ def _titles(image: Image.Image, panels: Panels, ocr: OcrEngine) -> tuple[list[st
     return titles, " ".join(figure_title)
 
 
-def detect_figure(image: Image.Image, ocr: OcrEngine) -> Layout:
-    """Detect the panels of a figure; one panel means a single chart (see module docstring)."""
+def detect_figure(
+    image: Image.Image, ocr: OcrEngine, prepared: Prepared | None = None
+) -> Layout:
+    """Detect the panels of a figure; one panel means a single chart (see module
+    docstring), read from ``prepared`` (the kind classifier's fills) when given."""
     panels = find_panels(image)
     w, h = image.size
     if len(panels.boxes) <= 1:
         from refocus_dsl.detect.chart import detect_chart
 
-        chart = detect_chart(image, ocr)
+        chart = detect_chart(image, ocr, prepared)
         box = panels.boxes[0] if panels.boxes else (0, 0, w, h)
         return Layout(
             width=chart.width,
