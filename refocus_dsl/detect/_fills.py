@@ -76,6 +76,16 @@ class Denoised:
     there is of either says the bars' edges wander."""
 
 
+def _median(values: npt.NDArray[Any]) -> float:
+    """``np.median`` of non-negative integers (not empty), from their counts: exact, and
+    several times cheaper than numpy's partition on hundreds of thousands of values."""
+    counts = np.cumsum(np.bincount(values.ravel()))
+    n = values.size
+    # the value at rank r is the first whose running count passes r
+    lo, hi = np.searchsorted(counts, [(n - 1) // 2, n // 2], side="right").tolist()
+    return float(lo + hi) / 2.0
+
+
 def grain(g: npt.NDArray[Any]) -> float:
     """Standard deviation of the grain in grey ``g``, from the differences of pixels
     :data:`GRAIN_LAG` apart along rows (robust: a median, so the few edges do not
@@ -88,7 +98,9 @@ def grain(g: npt.NDArray[Any]) -> float:
     d = (a[:, k:] - a[:, :-k])[ok[:, k:] & ok[:, :-k]]
     if d.size < 100:
         return 0.0
-    return 1.4826 * float(np.median(np.abs(d - np.median(d)))) / float(np.sqrt(2.0))
+    # twice the median, so that the deviations from it are whole numbers too
+    twice = int(2 * (_median(d + 255) - 255))
+    return 1.4826 * (_median(np.abs(2 * d - twice)) / 2.0) / float(np.sqrt(2.0))
 
 
 def fill_spread(rgb: npt.NDArray[Any], page: tuple[int, int, int]) -> float:
@@ -134,7 +146,7 @@ def denoised(rgb: npt.NDArray[Any]) -> Denoised:
     # Statistics of a sample of rows: a few hundred thousand pixels tell them well.
     every = max(1, rgb.shape[0] * rgb.shape[1] // SAMPLE_PIXELS)
     g = gray(rgb[::every])
-    step = float(np.median(np.abs(np.diff(g, axis=1)))) if g.shape[1] > 1 else 0.0
+    step = _median(np.abs(np.diff(g, axis=1))) if g.shape[1] > 1 else 0.0
     if step > NOISY:
         img = Image.fromarray(np.ascontiguousarray(rgb), "RGB").filter(ImageFilter.MedianFilter(3))
         rgb = np.asarray(img, dtype=np.uint8)
