@@ -147,9 +147,6 @@ class _Cutter:
         x1, y1, x2, y2 = box
         ink = self.ink[y1:y2, x1:x2]
         rgb = self.rgb[y1:y2, x1:x2]
-        # A flat line of the region's own main colour is inside a panel (a white card's
-        # empty column); a flat line of another colour is a rule or two frames meeting.
-        main = np.asarray(_main_colour(rgb), dtype=np.int16)
         lines = rgb if axis == 0 else rgb.transpose(1, 0, 2)
         blank: BoolArr = np.asarray(
             ~ink.any(axis=1 - axis) & ~self._edge_bands(box, axis, outer or box)
@@ -169,6 +166,10 @@ class _Cutter:
             med = np.median(cand, axis=1).astype(np.int16)
             near = np.abs(cand - med[:, None, :]).max(axis=2) <= 10
             flat[full] = near.mean(axis=1) >= 0.97
+            # A flat line of the region's own main colour is inside a panel (a white
+            # card's empty column); a flat line of another colour is a rule or two
+            # frames meeting. (The main colour only here: most regions have no such line.)
+            main = np.asarray(_main_colour(rgb), dtype=np.int16)
             other[full] = np.abs(med - main).max(axis=1) > 10
         # A frame's own edge is a flat line too, but only a pixel or two thick.
         ruled = flat & other
