@@ -273,24 +273,23 @@ def palette(rgb: U8, min_count: int, tolerance: float = 0.0) -> Palette:
     ``tolerance`` (0..255, how far grain or re-encoding spreads one fill): see
     :func:`_merge_near`.
     """
-    q = (rgb >> _SHIFT).astype(np.int32)
-    packed = (q[..., 0] * _LEVELS + q[..., 1]) * _LEVELS + q[..., 2]
-    hist = np.bincount(packed.ravel(), minlength=_LEVELS**3)
+    q = rgb >> _SHIFT
+    packed = (q[..., 0].astype(np.int32) * _LEVELS + q[..., 1]) * _LEVELS + q[..., 2]
+    flat = packed.ravel()
+    hist = np.bincount(flat, minlength=_LEVELS**3)
     roots, lut = _folded_bins(hist, min_count)
-    labels = lut[packed]
     counts = np.bincount(lut + 1, weights=hist, minlength=len(roots) + 1)[1:].astype(np.int64)
+    # Each colour's channel sums from its bins' sums (whole numbers, so exact in floats):
+    # labelling every pixel only once, at the end, and no gather of labelled pixels.
+    own = np.flatnonzero(lut >= 0)
     sums = np.zeros((len(roots), 3), dtype=np.float64)
     if roots:
-        flat = labels.ravel()
-        keep = flat >= 0
         for c in range(3):
-            sums[:, c] = np.bincount(
-                flat[keep], weights=rgb[..., c].ravel()[keep], minlength=len(roots)
-            )
+            per_bin = np.bincount(flat, weights=rgb[..., c].ravel(), minlength=_LEVELS**3)
+            sums[:, c] = np.bincount(lut[own], weights=per_bin[own], minlength=len(roots))
     means = sums / np.maximum(counts, 1)[:, None]
     if tolerance > 0 and roots:
         lut, new_of = _merge_near(hist, lut, means, counts, tolerance)
-        labels = lut[packed]
         # Merged colours: their pixels' mean; rare bins taken in are few and near.
         n = int(new_of.max()) + 1
         sums = np.stack(
@@ -299,4 +298,4 @@ def palette(rgb: U8, min_count: int, tolerance: float = 0.0) -> Palette:
         means = sums / np.maximum(np.bincount(new_of, weights=counts, minlength=n), 1)[:, None]
         counts = np.bincount(lut + 1, weights=hist, minlength=n + 1)[1:].astype(np.int64)
     colours = tuple((int(round(m[0])), int(round(m[1])), int(round(m[2]))) for m in means)
-    return Palette(labels, colours, tuple(int(c) for c in counts))
+    return Palette(lut[packed], colours, tuple(int(c) for c in counts))
