@@ -10,6 +10,7 @@ images are listed with their seed so each one can be reproduced alone
 
 Run: python benchmarks/bench_unseen.py [--n 20] [--styles table_scan,figure_mosaic]
      [--seed 0] [--data DIR] [--json out.json] [--failures] [--save-dir DIR]
+     [--compare earlier.json]
 
 Report tables and the ``html_*`` styles (``_html_styles``: the same classes written as
 HTML, CSS and SVG, a second rendering pipeline) need headless Chromium (``pip install
@@ -208,6 +209,35 @@ def print_block(title: str, n: int, fig: dict[str, float | None], targets: list[
         print(f"  {label:<24} {shown:>7}   target {tgt:<8} {'ok' if ok else 'MISS'}")
 
 
+def print_changes(before: dict[str, Any], results: list[dict[str, Any]]) -> None:
+    """Every image (style and seed) scored in both runs whose issue measures differ, with the
+    measures before -> after: what a detector change did, one reproducible image at a time."""
+    old = {
+        (res["style"], it["seed"]): it["scores"] for res in before["styles"] for it in res["items"]
+    }
+    tally = {"better": 0, "worse": 0, "mixed": 0}
+    print(f"\nchanged since the earlier run (kind={before.get('kind')}):")
+    for res in results:
+        keys = [t[0] for t in TARGETS[res["set"]] if t[3] and t[0] in res["items"][0]["scores"]]
+        for it in res["items"]:
+            prev = old.get((res["style"], it["seed"]))
+            if prev is None:
+                continue
+            moved = [
+                (k, prev.get(k), it["scores"].get(k))
+                for k in keys
+                if prev.get(k) != it["scores"].get(k)
+            ]
+            if not moved:
+                continue
+            ups = {(b or 0) > (a or 0) for _, a, b in moved}
+            way = "mixed" if len(ups) > 1 else "better" if ups.pop() else "worse"
+            tally[way] += 1
+            shown = "; ".join(f"{k} {a or 0:.2f} -> {b or 0:.2f}" for k, a, b in moved)
+            print(f"  {res['style']} seed {it['seed']} ({way}): {shown}")
+    print("  images " + ", ".join(f"{way} {n}" for way, n in tally.items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -231,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument(
         "--save-dir", type=Path, help="save each image and an overlay of what was detected"
+    )
+    ap.add_argument(
+        "--compare",
+        type=Path,
+        help="an earlier run's --json: list every image whose measures changed since",
     )
     args = ap.parse_args(argv)
     os.environ["REFOCUS_NO_CACHE"] = "1"
@@ -268,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
             fig = summarise(items, [t[0] for t in TARGETS[set_name]])
             sets[set_name] = fig
             print_block(f"set {set_name}, all its styles", len(items), fig, TARGETS[set_name])
+    if args.compare is not None:
+        print_changes(json.loads(args.compare.read_text()), results)
     if args.json is not None:
         args.json.write_text(
             json.dumps(
