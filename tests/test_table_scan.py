@@ -486,3 +486,19 @@ def test_a_header_wrapped_onto_three_lines_is_one_header_row(overflow: bool) -> 
     else:
         assert headers[2] == "Change since 2010 (pp)"
     assert [r.label for r in t.rows][1] == "Health and fitness apps"
+
+
+def test_a_section_rows_label_running_past_the_first_column_is_read_whole() -> None:
+    """A bold section title across a ruled grid, longer than the first column, its words
+    set wide apart (bold small type): its cell spans the table, and every word starting
+    in the first column is its label, not only the first one."""
+    cells = make_cells(9, 4, 8)
+    sections = {3: "Capital   districts", 6: "Coastal   wards"}
+    drawn = draw_table(cells, style="grid", size=16, pad=8, sections=sections)
+    layout = detect_layout(drawn.image, "table", ocr=OCR, cache=False)
+    t = layout.table
+    assert t is not None and len(t.rows) == len(drawn.row_bounds) - 1
+    labels = [r.label for r in t.rows]
+    assert labels[3] == "Capital districts" and labels[6] == "Coastal wards", labels
+    spanning = [c for c in t.cells if c.row in (3, 6) and c.col == 0]
+    assert all(c.col_span == len(t.columns) for c in spanning), spanning

@@ -256,7 +256,9 @@ def label_spans(st: Structure, grid: Grid, min_gap: float) -> dict[int, int]:
         groups = text_groups(ink_columns(grid.ink, a, b, xb[0], xb[-1]), xb[0], min_gap)
         if not groups or groups[0][0] >= xb[1]:
             continue
-        text_end = groups[0][1]
+        # the first cell's text: every word starting in the first column
+        text_end = max(g[1] for g in groups if g[0] < xb[1])
+        others = [g for g in groups if g[0] >= xb[1]]
         n = 1
         while n < len(xb) - 1:
             x = xb[n]
@@ -265,7 +267,7 @@ def label_spans(st: Structure, grid: Grid, min_gap: float) -> dict[int, int]:
                 break
             if not ruled and text_end <= x:
                 break
-            if len(groups) > 1 and groups[1][0] < x:  # another cell's text before it
+            if any(g[0] < x for g in others):  # another cell's text before it
                 break
             n += 1
         if n > 1:

@@ -527,7 +527,7 @@ def drawn_pieces(
     out: list[Rule] = []
     for r in v_rules:
         strip = np.abs(grey[:, r.pos : r.end].astype(np.int16) - bg) >= level
-        drawn = np.array([strip[a:b].any(axis=1).mean() >= 0.6 for a, b, _, _ in cells])
+        drawn = np.array([_drawn_in(strip[a:b].any(axis=1)) for a, b, _, _ in cells])
         top, bottom = cells[0][2], cells[-1][3]
         if r.span[0] < top:
             out.append(Rule(r.pos, r.width, (r.span[0], top)))
@@ -536,6 +536,18 @@ def drawn_pieces(
         if r.span[1] > bottom:
             out.append(Rule(r.pos, r.width, (bottom, r.span[1])))
     return out
+
+
+def _drawn_in(marked: B) -> bool:
+    """Whether a vertical rule is drawn across a cell, from its rows marked at the rule:
+    most of them, and the cell's padding at both ends (bold text crossing the rule's
+    place in a section row spanning the table covers the rows of its line only)."""
+    if marked.size == 0:
+        return False
+    pad = max(1, marked.size // 5)
+    return bool(
+        marked.mean() >= 0.6 and marked[:pad].mean() >= 0.5 and marked[-pad:].mean() >= 0.5
+    )
 
 
 def _add_rules(found: list[Rule], more: Sequence[Rule]) -> list[Rule]:
