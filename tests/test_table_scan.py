@@ -502,3 +502,45 @@ def test_a_section_rows_label_running_past_the_first_column_is_read_whole() -> N
     assert labels[3] == "Capital districts" and labels[6] == "Coastal wards", labels
     spanning = [c for c in t.cells if c.row in (3, 6) and c.col == 0]
     assert all(c.col_span == len(t.columns) for c in spanning), spanning
+
+
+def _empty_stub_two_level_table() -> Image.Image:
+    """Two groups of two columns over an empty stub cell; the line under the sub-headers
+    stops short of the stub column, hairlines part the body rows (a web report)."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(font_manager.findfont("DejaVu Serif"), 15)
+    xs = [16, 140, 210, 280, 350, 420]
+    image = Image.new("RGB", (440, 360), "white")
+    draw = ImageDraw.Draw(image)
+    draw.line((xs[0], 20, xs[-1], 20), fill="black", width=2)
+    for k, group in enumerate(["2021", "2019"]):
+        a, b = xs[1 + 2 * k], xs[3 + 2 * k]
+        draw.text(((a + b) / 2 - 18, 28), group, fill="black", font=font)
+        draw.line((a + 10, 50, b - 10, 50), fill="black", width=1)
+        for j, sub in enumerate(["Wages", "Stock"]):
+            draw.text((xs[1 + 2 * k + j] + 10, 56), sub, fill="black", font=font)
+    draw.line((xs[1], 80, xs[-1], 80), fill="black", width=1)
+    names = ["Flanders", "Kyushu", "Wallonia", "Saxony", "Gauteng", "Andalusia", "Hokkaido"]
+    for i, name in enumerate(names):
+        y = 86 + 28 * i
+        draw.text((xs[0] + 6, y), name, fill="black", font=font)
+        for c in range(1, 5):
+            draw.text((xs[c] + 10, y), f"{(i * 31 + c * 7) % 89}.{c}", fill="black", font=font)
+        draw.line((xs[0], y + 24, xs[-1], y + 24), fill=(170, 170, 170), width=1)
+    bottom = 86 + 28 * len(names)
+    draw.line((xs[0], bottom, xs[-1], bottom), fill="black", width=2)
+    return image.crop((0, 0, 440, bottom + 12))
+
+
+def test_a_rule_under_the_value_columns_only_ends_the_header() -> None:
+    """With an empty stub header the line under a two-level header starts at the first
+    value column; it still parts the header from the first body row."""
+    layout = detect_layout(_empty_stub_two_level_table(), "table", ocr=OCR, cache=False)
+    t = layout.table
+    assert t is not None
+    labels = [r.label for r in t.rows]
+    assert len(t.rows) == 9 and len(t.header_rows) == 2, labels
+    assert labels[2:4] == ["Flanders", "Kyushu"]
+    assert [c.header for c in t.columns][1:3] == ["2021 Wages", "2021 Stock"]

@@ -211,15 +211,29 @@ def _caption_like(
 
 
 def _structural_bounds(st: Structure) -> list[int]:
-    """Rules' centres and band edges, merged when within 3 px."""
+    """Rules' centres and band edges, merged when within 3 px. A rule under the value
+    columns only (half the table or more, to its right edge) is a row boundary too: the
+    line under a header whose stub cell is empty stops short of the stub column."""
+    right = max((r.span[1] for r in st.h_rules), default=st.ex2)
+    width = max((r.span[1] - r.span[0] for r in st.h_rules), default=st.ex2 - st.ex1)
+    under = [
+        r
+        for r in st.part_rules
+        if r.span[1] >= right - _EDGE_PX and r.span[1] - r.span[0] >= 0.5 * width
+    ]
     raw = sorted(
-        {r.pos + r.width // 2 for r in st.h_rules} | {y for a, b, _ in st.bands for y in (a, b)}
+        {r.pos + r.width // 2 for r in (*st.h_rules, *under)}
+        | {y for a, b, _ in st.bands for y in (a, b)}
     )
     out: list[int] = []
     for y in raw:
         if not out or y - out[-1] > 3:
             out.append(y)
     return out
+
+
+_EDGE_PX = 3
+"""How near the table's right end a rule under the value columns ends."""
 
 
 def _drop_outside_text(
