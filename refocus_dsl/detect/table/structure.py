@@ -177,6 +177,34 @@ _ALL_ALONG = 0.9
 """Share of a row a rule crossing it is darker than the row above on (a rule is solid)."""
 
 
+def half_peak_rows(prof: F) -> Span:
+    """The run of rows around a contrast profile's peak that reach half of it.
+
+    A blurred 1-2 px rule marks several rows, but only its core reaches half its
+    contrast; the halo, and text set tight beside it, stay under that.
+    """
+    top = int(np.argmax(prof))
+    half = prof >= 0.5 * prof[top]
+    a, b = top, top + 1
+    while a > 0 and half[a - 1]:
+        a -= 1
+    while b < prof.size and half[b]:
+        b += 1
+    return a, b
+
+
+def _contrast(grey: U8, a: int, b: int, x1: int, x2: int) -> tuple[F, F] | None:
+    """How far rows [a, b) of a thick rule differ from the rows just outside it, pixel by
+    pixel and as each row's median along the rule; None with no row outside it."""
+    outside = [y for y in (a - 2, b + 1) if 0 <= y < grey.shape[0]]
+    if not outside:
+        return None
+    ref = float(np.median(grey[outside, x1:x2]))
+    dark: F = np.abs(grey[a:b, x1:x2].astype(np.float64) - ref)
+    prof: F = np.median(dark, axis=1)
+    return dark, prof
+
+
 def _rule_core(grey: U8, a: int, b: int, x1: int, x2: int) -> Span | None:
     """The rows of a solid run (thicker than a rule) darker than half its darkest row.
 
@@ -187,21 +215,17 @@ def _rule_core(grey: U8, a: int, b: int, x1: int, x2: int) -> Span | None:
     """
     if b - a > 12 or x2 - x1 < 4:
         return None
-    h = grey.shape[0]
-    outside = [y for y in (a - 2, b + 1) if 0 <= y < h]
-    if not outside:
+    found = _contrast(grey, a, b, x1, x2)
+    if found is None:
         return None
-    block = grey[a:b, x1:x2].astype(np.float64)
-    ref = float(np.median(grey[outside, x1:x2]))
-    dark = np.abs(block - ref)
-    prof = np.median(dark, axis=1)
+    dark, prof = found
     peak = float(prof.max())
-    core = max(runs(prof >= 0.5 * peak), key=lambda r: r[1] - r[0], default=None)
-    if core is None or core[1] - core[0] > 4 or peak < RULE_DIFF:
+    lo, hi = half_peak_rows(prof)
+    if hi - lo > 4 or peak < RULE_DIFF:
         return None
-    if float((dark[core[0] : core[1]].max(axis=0) >= 0.5 * peak).mean()) < 0.9:
+    if float((dark[lo:hi].max(axis=0) >= 0.5 * peak).mean()) < 0.9:
         return None
-    return a + core[0], a + core[1]
+    return a + lo, a + hi
 
 
 def row_background(grey: npt.NDArray[np.uint8], x1: int, x2: int, edges: Sequence[int] = ()) -> F:
@@ -443,13 +467,12 @@ def _thin_rule(grey: U8, rule: Rule) -> Rule:
     """
     a, b = rule.pos, rule.end
     x1, x2 = rule.span
-    h = grey.shape[0]
-    outside = [y for y in (a - 2, b + 1) if 0 <= y < h]
-    if rule.width <= 4 or rule.width > 12 or x2 - x1 < 4 or not outside:
+    if rule.width <= 4 or rule.width > 12 or x2 - x1 < 4:
         return rule
-    ref = float(np.median(grey[outside, x1:x2]))
-    dark = np.abs(grey[a:b, x1:x2].astype(np.float64) - ref)
-    prof = np.median(dark, axis=1)
+    found = _contrast(grey, a, b, x1, x2)
+    if found is None:
+        return rule
+    dark, prof = found
     top = int(np.argmax(prof))
     peak = float(prof[top])
     if peak < RULE_DIFF:

@@ -17,7 +17,7 @@ from PIL import Image, ImageFilter
 from refocus_dsl.detect._grid import Rule
 from refocus_dsl.detect._raster import commonest_grey, grey_of
 from refocus_dsl.detect._scale import ScaledOcr
-from refocus_dsl.detect.table.structure import RULE_HALO, Structure, erase_rules
+from refocus_dsl.detect.table.structure import RULE_HALO, Structure, erase_rules, half_peak_rows
 from refocus_dsl.layout import Box
 from refocus_dsl.lexicon import supported, word_list
 from refocus_dsl.ocr import DEFAULT_LANG, MAX_SCALE, OcrEngine, Word, working_scale
@@ -133,13 +133,7 @@ def rule_core(diff: npt.NDArray[np.int16], rule: Rule) -> Rule:
     prof = np.median(diff[rule.pos : rule.end, x1:x2], axis=1)
     if prof.size == 0:
         return rule
-    top = int(np.argmax(prof))
-    core = [y for y in range(prof.size) if prof[y] >= 0.5 * prof[top]]
-    a, b = top, top + 1
-    while a - 1 in core:
-        a -= 1
-    while b in core:
-        b += 1
+    a, b = half_peak_rows(prof)
     return rule if b - a > 4 else Rule(rule.pos + a, b - a, rule.span)
 
 
