@@ -26,12 +26,8 @@ from refocus_dsl.detect.table.columns import (
     text_groups,
 )
 from refocus_dsl.detect.table.rows import Rows, text_lines
-from refocus_dsl.detect.table.structure import (
-    ShortRules,
-    Structure,
-    partial_rule,
-    with_short_rules,
-)
+from refocus_dsl.detect.table.short_rules import ShortRules, partial_rule, with_short_rules
+from refocus_dsl.detect.table.structure import Structure
 from refocus_dsl.detect.table.text import ink_box, join_words, read_regions
 from refocus_dsl.layout import Box, Cell, Column, Layout, Row, Table
 from refocus_dsl.ocr import OcrEngine, Word
