@@ -288,12 +288,7 @@ def _grouped_header_table(grid: bool) -> Image.Image:
             draw.text((xs[1 + 2 * k + j] + 8, 56), sub, fill="black", font=font)
     draw.line((xs[0], 80, xs[-1], 80), fill=line, width=1)
     names = ["Government", "Greece", "Estonia", "Norway", "Chile", "Panel B", "Peru"]
-    for i, name in enumerate(names):
-        y = 88 + 30 * i
-        draw.text((xs[0] + 8, y), name, fill="black", font=font)
-        for c in range(1, 7):
-            draw.text((xs[c] + 8, y), f"{(i * 31 + c * 7) % 89}.{c}", fill="black", font=font)
-    bottom = 88 + 30 * len(names)
+    bottom = _draw_body(draw, font, xs, names, (88, 30), 8)
     draw.line((xs[0], bottom, xs[-1], bottom), fill=line, width=1 if grid else 2)
     if grid:
         for x in xs:  # between groups from the top; inside a group from the sub-headers down
@@ -523,13 +518,7 @@ def _empty_stub_two_level_table() -> Image.Image:
             draw.text((xs[1 + 2 * k + j] + 10, 56), sub, fill="black", font=font)
     draw.line((xs[1], 80, xs[-1], 80), fill="black", width=1)
     names = ["Flanders", "Kyushu", "Wallonia", "Saxony", "Gauteng", "Andalusia", "Hokkaido"]
-    for i, name in enumerate(names):
-        y = 86 + 28 * i
-        draw.text((xs[0] + 6, y), name, fill="black", font=font)
-        for c in range(1, 5):
-            draw.text((xs[c] + 10, y), f"{(i * 31 + c * 7) % 89}.{c}", fill="black", font=font)
-        draw.line((xs[0], y + 24, xs[-1], y + 24), fill=(170, 170, 170), width=1)
-    bottom = 86 + 28 * len(names)
+    bottom = _draw_body(draw, font, xs, names, (86, 28), 10, hairlines=True)
     draw.line((xs[0], bottom, xs[-1], bottom), fill="black", width=2)
     return image.crop((0, 0, 440, bottom + 12))
 
@@ -544,3 +533,25 @@ def test_a_rule_under_the_value_columns_only_ends_the_header() -> None:
     assert len(t.rows) == 9 and len(t.header_rows) == 2, labels
     assert labels[2:4] == ["Flanders", "Kyushu"]
     assert [c.header for c in t.columns][1:3] == ["2021 Wages", "2021 Stock"]
+
+
+def _draw_body(
+    draw: ImageDraw.ImageDraw,
+    font: Any,
+    xs: list[int],
+    names: list[str],
+    rows: tuple[int, int],
+    pad: int,
+    hairlines: bool = False,
+) -> int:
+    """Body rows from ``rows`` = (top, pitch): a name, then a number in every column after
+    it (light hairlines under each row if asked); the y the body ends at."""
+    top, pitch = rows
+    for i, name in enumerate(names):
+        y = top + pitch * i
+        draw.text((xs[0] + pad - 2 * hairlines, y), name, fill="black", font=font)
+        for c in range(1, len(xs) - 1):
+            draw.text((xs[c] + pad, y), f"{(i * 31 + c * 7) % 89}.{c}", fill="black", font=font)
+        if hairlines:
+            draw.line((xs[0], y + pitch - 4, xs[-1], y + pitch - 4), fill=(170, 170, 170))
+    return top + pitch * len(names)
