@@ -438,3 +438,50 @@ def test_thin_grouped_bars_in_a_reduced_copy_are_a_chart() -> None:
     img = img.resize((img.width * 7 // 10, img.height * 7 // 10), Image.Resampling.LANCZOS)
     assert img.width * img.height > 200_000
     assert classify_kind(img) == "chart"
+
+
+def _labelled_bars(values: list[float], inside: bool) -> Image.Image:
+    """Bars with their values printed on them: above or below each bar's end, or in white
+    inside the bar (a Statista or Pew style), with the zero line drawn across."""
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=100)
+    names = [f"Item {i}" for i in range(len(values))]
+    bars = ax.bar(names, values, color="#2876dd", width=0.7)
+    ax.axhline(0, color="#333333", linewidth=1)
+    ax.bar_label(bars, labels=[f"{v:.1f}%" for v in values], fontsize=10,
+                 label_type="edge" if not inside else "center", padding=3 if not inside else 0,
+                 color="black" if not inside else "white")
+    return _png(fig)
+
+
+def test_bars_both_sides_of_zero_are_a_chart() -> None:
+    """Bars below zero hang from the line that the bars above it stand on: neither their
+    tops nor their bottoms line up, but each touches the zero line with one end."""
+    assert classify_kind(_labelled_bars([4.0, -6.0, 5.0, 7.0, -5.5], inside=False)) == "chart"
+    assert classify_kind(_labelled_bars([-3.0, 6.0, -7.0, 2.5], inside=False)) == "chart"
+
+
+
+def _values_inside(font_px: int, quality: int) -> Image.Image:
+    """Pew-style columns with each value printed in white inside the bar's top, JPEG'd:
+    in the two short bars the label spans most of the bar."""
+    from matplotlib import font_manager
+
+    font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), font_px)
+    img = Image.new("RGB", (800, 540), "white")
+    d = ImageDraw.Draw(img)
+    base = 434
+    for i, v in enumerate([28.3, 48.1, 7.8, 34.1, 54.9, 75.7, 36.2, 37.1, 80.5, 8.9]):
+        x, top = 35 + 75 * i, base - round(v * 4.0)
+        d.rectangle((x, top, x + 54, base), fill=(209, 167, 48))
+        d.text((x + 27 - d.textlength(f"{v}%", font=font) / 2, top + 6), f"{v}%",
+               fill="white", font=font)
+        d.text((x + 5, base + 12), f"Name {i}", fill="black", font=font)
+    d.line((25, base, 775, base), fill=(80, 80, 80), width=2)
+    return _jpeg(img, quality)
+
+
+def test_short_bars_cut_by_the_value_printed_inside_them_are_a_chart() -> None:
+    """A value label in white inside a short bar leaves strips of the bar either side of it,
+    much thinner than the bars: those pieces are dropped, not taken as unequal bars."""
+    assert classify_kind(_values_inside(13, 50)) == "chart"
+    assert classify_kind(_values_inside(16, 30)) == "chart"

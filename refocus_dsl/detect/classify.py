@@ -202,11 +202,7 @@ def _bars_of(
     ends = _run_quantiles(last, s, e, 0.5).tolist()
     cum = np.concatenate([[0], np.cumsum(prof)])
     area = int((cum[e] - cum[s]).sum())
-    keep: list[int] = []
-    for side in (starts, ends):
-        base = float(np.median(side))
-        aligned = [i for i, v in enumerate(side) if abs(v - base) <= 3]
-        keep = aligned if len(aligned) > len(keep) else keep
+    keep = _standing(starts, ends, widths)
     if len(keep) < 2:
         return None
     return Bars(
@@ -214,6 +210,21 @@ def _bars_of(
         tuple(widths[i] for i in keep),
         tuple((starts[i] + ends[i]) / 2.0 for i in keep), area / float(mask.size), vertical,
     )
+
+
+def _standing(starts: list[float], ends: list[float], widths: list[float]) -> list[int]:
+    """The fills that stand on one baseline: the line that most of them touch with one
+    end or the other (bars below zero hang from the line the others stand on), less
+    pieces under half the others' thickness (a short bar cut in strips by the value
+    printed inside it; a chart draws its bars equally thick)."""
+    a, b = np.asarray(starts), np.asarray(ends)
+    if not a.size:
+        return []
+    bases = np.unique(np.concatenate([a, b]))[:, None]
+    touching = np.minimum(np.abs(a[None, :] - bases), np.abs(b[None, :] - bases)) <= 3
+    keep = np.flatnonzero(touching[int(np.argmax(touching.sum(axis=1)))])
+    thick = float(np.median(np.asarray(widths)[keep]))
+    return [int(i) for i in keep if widths[i] >= 0.5 * thick]
 
 
 def _opened(mask: npt.NDArray[np.bool_], r: int) -> npt.NDArray[np.bool_]:
