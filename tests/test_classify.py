@@ -378,7 +378,8 @@ def test_a_one_panel_figure_reading_reuses_the_classifiers_pixel_work(
     img = _chart([3, 7, 5, 2, 6], size=(5, 3.5))
     handed = classify.analyse(img).prepared  # the classifier's own prepare is not counted
     assert handed is not None  # small enough to classify at its own size
-    monkeypatch.setattr(detect, "_classified", lambda im: ("figure", "test", handed))
+    chosen = detect._Classified("figure", "test", handed)
+    monkeypatch.setattr(detect, "_classified", lambda im: chosen)
     notes: list[str] = []
     given = detect._detect_kind(img, "auto", ocr, notes)[2]
     assert calls == [] and given.kind == "chart" and given.subplots

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -60,21 +61,32 @@ def _detector(kind: str) -> tuple[Detector, str]:
 
 def classify_image(image: Image.Image) -> tuple[str, str]:
     """(kind, how it was decided) for ``kind="auto"``."""
-    kind, how, _ = _classified(image)
-    return kind, how
+    found = _classified(image)
+    return found.kind, found.how
 
 
-def _classified(image: Image.Image) -> tuple[str, str, Prepared | None]:
-    """(kind, how it was decided, the classifier's pixel work for the detector)."""
+@dataclass(frozen=True)
+class _Classified:
+    """The classifier's decision, how it was made, its pixel work for the detector, and
+    how many big pieces (panels) it saw: two or more make a figure the runner-up."""
+
+    kind: str
+    how: str
+    prepared: Prepared | None = None
+    pieces: int = 0
+
+
+def _classified(image: Image.Image) -> _Classified:
     try:
         module = import_module("refocus_dsl.detect.classify")
     except ImportError:
-        return "table", "no classifier installed: assumed a table", None
+        return _Classified("table", "no classifier installed: assumed a table")
     analysis = module.analyse(image)
-    kind, prepared = str(analysis.kind), analysis.prepared
+    kind = str(analysis.kind)
     if kind not in ("table", "chart", "figure"):
-        return "table", f"classifier said {kind!r}: assumed a table", None
-    return kind, "classified automatically", prepared
+        return _Classified("table", f"classifier said {kind!r}: assumed a table")
+    pieces = int(getattr(analysis.features, "n_panels", 0))
+    return _Classified(kind, "classified automatically", analysis.prepared, pieces)
 
 
 def _as_image(image: Image.Image | str | Path | LoadedImage) -> LoadedImage:
@@ -131,30 +143,89 @@ def _table_wins(table: Layout, chart: Layout) -> str | None:
     return None
 
 
-def _detect_kind(
-    img: Image.Image, kind: str, engine: OcrEngine, notes: list[str]
-) -> tuple[str, str, Layout, float]:
-    """(kind chosen, its detector's version, the layout, seconds spent classifying)."""
-    t0 = time.perf_counter()
-    chosen, prepared = kind, None
-    if kind == "auto":
-        chosen, how, prepared = _classified(img)
-        notes.append(f"kind {chosen}: {how}")
-    t_cls = time.perf_counter() - t0
-    fn, version = _detector(chosen)
-    # The chart detector (also for a figure of one panel) starts from the fills the
-    # classifier already read.
-    layout = fn(img, engine, prepared) if chosen != "table" and prepared else fn(img, engine)
-    if kind == "auto" and chosen != "table" and layout.kind == "chart" and _unlabelled(layout):
+def _figure_wins(figure: Layout, other: Layout) -> str | None:
+    """Why the figure reading beats a poor table or chart reading, or None.
+
+    Charts pasted side by side share the heights of their tick labels, so the
+    classifier can take them for one table cut at its column gaps; white cards on a
+    grey page can hide their gaps from it and come back as one chart with no label.
+    Their figure reading finds two or more panels, at least half of them a chart with
+    a named category (a table's pieces seldom read as charts at all), and is surer
+    than the other reading, whose grid or bars across several plots are a poor one.
+    """
+    panels = figure.subplots if figure.kind == "figure" else ()
+    charts = sum(1 for p in panels if p.layout is not None and p.layout.chart is not None)
+    if len(panels) < 2 or 2 * charts < len(panels):
+        return None
+    if (figure.confidence or 0.0) <= (other.confidence or 0.0):
+        return None
+    return (f"the figure reading finds {len(panels)} panels, {charts} of them charts, and "
+            f"is surer ({figure.confidence or 0.0:.2f} against {other.confidence or 0.0:.2f})")
+
+
+def _figure_instead(
+    img: Image.Image, engine: OcrEngine, layout: Layout, notes: list[str], why_poor: str
+) -> tuple[str, str, Layout] | None:
+    """The figure reading, when it beats ``layout`` (a poor reading of another kind)."""
+    if len(import_module("refocus_dsl.detect.figure").find_panels(img).boxes) < 2:
+        return None  # one panel: the figure detector would read it as one chart again
+    figure_fn, figure_version = _detector("figure")
+    figure = figure_fn(img, engine)
+    why = _figure_wins(figure, layout)
+    if why is None:
+        return None
+    notes.append(f"kind figure: {why_poor} and {why}")
+    return "figure", figure_version, figure
+
+
+def _cross_checked(
+    img: Image.Image, engine: OcrEngine, found: _Classified, reading: tuple[str, str, Layout],
+    notes: list[str],
+) -> tuple[str, str, Layout]:
+    """(kind, version, layout) after reading the runner-up kind too, when the chosen
+    reading is poor and the classifier's evidence left another kind close: then the
+    better supported of the two readings is kept. Only such images pay for a second
+    detector."""
+    chosen, _, layout = reading
+    if chosen != "table" and layout.kind == "chart" and _unlabelled(layout):
         # The classifier sees only pixels; ruled or shaded tables can look like bars
         # (or like panels, which then come back as one chart). When the chart reading
-        # found no label at all, let the table detector try.
+        # found no label at all, let the table detector try, then the figure detector.
         table_fn, table_version = _detector("table")
         table = table_fn(img, engine)
         why = _table_wins(table, layout)
         if why is not None:
             notes.append(f"kind table: the chart reading found no category labels and {why}")
-            chosen, version, layout = "table", table_version, table
+            return "table", table_version, table
+        figure = _figure_instead(img, engine, layout, notes,
+                                 "the chart reading found no category labels")
+        return figure or reading
+    if chosen == "table" and found.pieces >= 2 and (layout.confidence or 0.0) < _SURE_TABLE:
+        # Two or more big pieces the classifier took for parts of one table, and the
+        # table reading is unsure: they may be panels.
+        figure = _figure_instead(img, engine, layout, notes, "the table reading is unsure")
+        return figure or reading
+    return reading
+
+
+def _detect_kind(
+    img: Image.Image, kind: str, engine: OcrEngine, notes: list[str]
+) -> tuple[str, str, Layout, float]:
+    """(kind chosen, its detector's version, the layout, seconds spent classifying)."""
+    t0 = time.perf_counter()
+    found = _classified(img) if kind == "auto" else None
+    chosen = found.kind if found is not None else kind
+    if found is not None:
+        notes.append(f"kind {chosen}: {found.how}")
+    t_cls = time.perf_counter() - t0
+    fn, version = _detector(chosen)
+    # The chart detector (also for a figure of one panel) starts from the fills the
+    # classifier already read.
+    prepared = found.prepared if found is not None else None
+    layout = fn(img, engine, prepared) if chosen != "table" and prepared else fn(img, engine)
+    if found is not None:
+        chosen, version, layout = _cross_checked(img, engine, found, (chosen, version, layout),
+                                                 notes)
     return chosen, version, layout, t_cls
 
 
