@@ -105,6 +105,7 @@ class _Spec:
     title: str | None = None
     width: float = 0.7
     labels_above: bool = False  # each label over its (horizontal) bar, not in a strip
+    markers: np.ndarray | None = None  # a second measure drawn as a diamond per category
 
 
 def _render(spec: _Spec) -> tuple[Image.Image, list[Category], tuple[Series, ...]]:
@@ -143,6 +144,9 @@ def _render(spec: _Spec) -> tuple[Image.Image, list[Category], tuple[Series, ...
             if spec.stacked:
                 pos_base = pos_base + np.maximum(vals, 0)
                 neg_base = neg_base + np.minimum(vals, 0)
+        if spec.markers is not None:
+            (ax.plot(spec.markers, pos, "D") if spec.horizontal else ax.plot(
+                pos, spec.markers, "D"))[0].set(color="#222222", markersize=5, label="2010")
         if spec.grid:
             ax.set_axisbelow(True)
             ax.grid(True, axis="x" if spec.horizontal else "y", color=spec.grid_colour)
@@ -323,6 +327,18 @@ def _labels_above(r: random.Random) -> _Spec:
                  size=(r.choice([560, 640]), 120 + 60 * len(labels)), width=0.45)
 
 
+def _markers(r: random.Random) -> _Spec:
+    """OECD's bars for this year with a diamond marking an earlier year, legend above."""
+    n = r.randint(10, 24)
+    labels = r.sample(COUNTRIES, n)
+    vals = np.array([sorted((round(r.uniform(5, 60), 1) for _ in range(n)), reverse=True)])
+    marks = np.array([max(1.0, v + r.uniform(-12, 12)) for v in vals[0]])
+    return _Spec(labels, vals, [OECD[0]], series_names=("2020",), legend="above",
+                 rotation=90 if n > 14 else 45, value_labels="none", markers=marks,
+                 horizontal=r.random() < 0.25, size=(800, 500), font=9, footer=True,
+                 logo=r.random() < 0.5, width=0.6)
+
+
 def _dense(r: random.Random) -> _Spec:
     """Daily or monthly series: 60-160 thin bars, tiny turned labels."""
     n = r.randint(60, 160)
@@ -343,6 +359,7 @@ STYLES: dict[str, Callable[[random.Random], _Spec]] = {
     "diverging": _diverging,
     "labels_above": _labels_above,
     "dense": _dense,
+    "markers": _markers,
 }
 
 

@@ -172,3 +172,31 @@ def test_a_stacked_segment_is_no_line_behind_bars() -> None:
     assert behind_bars([line], rects, o) == [True]
     assert behind_bars([line], [base, top, line], o) == [False]  # it stops at the bar
     assert behind_bars([base, top], rects, "vertical") == [False, False]
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_bars_with_a_marker_at_their_foot_keep_their_baseline(horizontal: bool) -> None:
+    # OECD's charts mark an earlier year with a diamond; near zero it sits on the bar's
+    # foot, cutting the bar off its baseline into a body and two narrow feet.
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (800, 500), "white")
+    d = ImageDraw.Draw(img)
+    boxes = []
+    for i, n in enumerate((330, 310, 290, 140, 100, 60)):
+        lo = 70 + 110 * i if not horizontal else 40 + 70 * i
+        box = (lo, 402 - n, lo + 44, 402) if not horizontal else (100, lo, 100 + n + 200, lo + 44)
+        d.rectangle((box[0], box[1], box[2] - 1, box[3] - 1), fill=(77, 127, 184))
+        boxes.append(box)
+        cx, cy = ((lo + 22, 396) if not horizontal else (106, lo + 22))
+        d.polygon([(cx, cy - 7), (cx + 7, cy), (cx, cy + 7), (cx - 7, cy)], fill=(34, 34, 34))
+    if horizontal:
+        d.line((99, 20, 99, 470), fill=(0, 0, 0))
+    else:
+        d.line((40, 402, 780, 402), fill=(0, 0, 0))
+    bars, _ = find_bars(np.asarray(img))
+    assert bars.orientation == ("horizontal" if horizontal else "vertical")
+    found = [(r.x1, r.y1, r.x2, r.y2) for r in bars.bars]
+    assert len(found) == len(boxes), found
+    for box in boxes:
+        assert max(iou(f, box) for f in found) >= 0.9, (box, found)

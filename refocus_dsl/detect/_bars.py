@@ -222,6 +222,7 @@ def find_rects(
                     m[4] = y2
                     continue
         merged.append([c, a, y1, b, y2])
+    merged = _without_inner(merged, [_past_objects(labels, m) for m in merged])
     # Rejoin pieces split horizontally (vertical gridline over a horizontal bar).
     merged.sort(key=lambda t: (t[0], t[2], t[4], t[1]))
     joined: list[list[int]] = []
@@ -241,6 +242,54 @@ def find_rects(
         and (b - a) * (y2 - y1) >= min_area
     ]
     return out
+
+
+def _run_length(ok: npt.NDArray[np.bool_]) -> int:
+    """How many leading entries are true."""
+    return int(ok.size if ok.all() else np.argmin(ok))
+
+
+def _past_objects(labels: I32, piece: list[int]) -> list[int]:
+    """A fill grown over what is drawn inside it at an end (a marker or a value printed
+    at a bar's foot cuts it off its baseline): beyond the end, as long as both its edges
+    go on in its colour and it covers most of the rows (columns) there. Rejoining pieces
+    above and below needs a piece beyond the object; at a bar's foot there is none."""
+    c, a, y1, b, y2 = piece
+    if b - a < 6 or y2 - y1 < 6:
+        return piece
+    edges = labels[:, [a + 1, b - 2]] == c
+    down = _run_length(edges[y2:].all(axis=1))
+    up = _run_length(edges[:y1][::-1].all(axis=1))
+    if down and np.mean(labels[y2 : y2 + down, a:b] == c) >= 0.3:
+        y2 += down
+    if up and np.mean(labels[y1 - up : y1, a:b] == c) >= 0.3:
+        y1 -= up
+    rows = labels[[y1 + 1, y2 - 2], :] == c
+    right = _run_length(rows[:, b:].all(axis=0))
+    left = _run_length(rows[:, :a][:, ::-1].all(axis=0))
+    if right and np.mean(labels[y1:y2, b : b + right] == c) >= 0.3:
+        b += right
+    if left and np.mean(labels[y1:y2, a - left : a] == c) >= 0.3:
+        a -= left
+    return [c, a, y1, b, y2]
+
+
+def _without_inner(before: list[list[int]], after: list[list[int]]) -> list[list[int]]:
+    """``after`` less the pieces that lie inside a grown piece of their colour (the
+    pieces either side of the object it grew over, and the copies it became)."""
+    grown = [p for p, q in zip(after, before, strict=True) if p != q]
+    if not grown:
+        return after
+    arr = np.asarray(after, dtype=np.int64).reshape(-1, 5)
+    inner = np.zeros(len(after), dtype=bool)
+    for c, a, y1, b, y2 in {tuple(p) for p in grown}:
+        inside = (arr[:, 0] == c) & (arr[:, 1] >= a) & (arr[:, 2] >= y1) & (arr[:, 3] <= b)
+        inside &= arr[:, 4] <= y2
+        first = int(np.flatnonzero(inside & (arr[:, 1] == a) & (arr[:, 2] == y1)
+                                   & (arr[:, 3] == b) & (arr[:, 4] == y2))[0])
+        inside[first] = False  # the grown piece itself, once
+        inner |= inside
+    return [p for p, drop in zip(after, inner, strict=True) if not drop]
 
 
 def excluded_colours(pal: Palette, rgb: U8, page: tuple[int, int, int]) -> set[int]:
