@@ -200,3 +200,30 @@ def test_bars_with_a_marker_at_their_foot_keep_their_baseline(horizontal: bool) 
     assert len(found) == len(boxes), found
     for box in boxes:
         assert max(iou(f, box) for f in found) >= 0.9, (box, found)
+
+
+def test_a_legend_swatch_ending_on_the_baseline_is_no_bar() -> None:
+    # Pew's legend row above horizontal bars: one swatch happens to end where the bars
+    # start, so it stands on their baseline like a short bar of the other side.
+    from PIL import Image, ImageDraw
+
+    colours = ((212, 167, 48), (165, 95, 42), (111, 143, 58), (63, 102, 133))
+    img = Image.new("RGB", (640, 540), "white")
+    d = ImageDraw.Draw(img)
+    for k, x in enumerate((12, 99, 165, 232)):
+        d.rectangle((x, 38, x + 10, 48), fill=colours[k])
+        d.text((x + 16, 36), ("In store", "Rural", "Urban", "Online")[k], fill=(0, 0, 0))
+    want = []
+    for i in range(6):
+        for k in range(4):
+            y = 70 + 70 * i + 10 * k
+            box = (178, y, 178 + 60 + 37 * ((i * 3 + k * 5) % 9), y + 9)
+            d.rectangle((box[0], box[1], box[2] - 1, box[3] - 1), fill=colours[k])
+            want.append(box)
+    d.line((177, 60, 177, 500), fill=(0, 0, 0))
+    bars, _ = find_bars(np.asarray(img))
+    assert bars.orientation == "horizontal"
+    found = [(r.x1, r.y1, r.x2, r.y2) for r in bars.bars]
+    assert all(f[1] >= 60 for f in found), found
+    for box in want:
+        assert max(iou(f, box) for f in found) >= 0.8, (box, found)

@@ -356,6 +356,32 @@ def behind_bars(on: list[Rect], rects: list[Rect], o: Orientation) -> list[bool]
     return out
 
 
+def legend_swatches(
+    bars: tuple[Rect, ...], rects: list[Rect], size: tuple[int, int]
+) -> set[Rect]:
+    """Bars that are a legend's swatch whose end happens to lie on the baseline: a small
+    patch with a patch of the same size in another bar colour, which is no bar, in line
+    with it (a legend's row or column). A real bar that small has no such twin."""
+    limit = max(14.0, 0.07 * max(size))
+    colours = {r.colour for r in bars}
+    small = [r for r in bars if max(r.w, r.h) <= limit]
+    if not small:
+        return set()
+    twins = [q for q in rects if q.colour in colours and q not in bars
+             and max(q.w, q.h) <= limit]
+    out = set()
+    for r in small:
+        for q in twins:
+            if q.colour == r.colour or abs(q.w - r.w) > 1 or abs(q.h - r.h) > 1:
+                continue
+            row = abs(q.y1 - r.y1) <= 1 and abs(q.y2 - r.y2) <= 1
+            column = abs(q.x1 - r.x1) <= 1 and abs(q.x2 - r.x2) <= 1
+            if row or column:
+                out.add(r)
+                break
+    return out
+
+
 def _runs_to_frame(pieces: list[tuple[int, int]], frame: int, tol: int) -> bool:
     """Whether most of a colour's area (pieces of (far end, area)) ends at the frame."""
     total = sum(a for _, a in pieces)

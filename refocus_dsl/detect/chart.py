@@ -36,6 +36,7 @@ from refocus_dsl.detect._bars import (
     edge_strip,
     excluded_colours,
     find_rects,
+    legend_swatches,
 )
 from refocus_dsl.detect._bars import group_bars as _group_bars
 from refocus_dsl.detect._evidence import chart_confidence as chart_confidence
@@ -118,6 +119,9 @@ def _palette_bars(prep: Prepared) -> tuple[Bars, list[Rect], Palette]:
         dense = _best_bars(rv, rh, pal, (w, h))
         if dense[0].score > bars.score:
             bars, rects = dense
+    swatches = legend_swatches(bars.bars, rects, (w, h))
+    if swatches and len(swatches) < len(bars.bars):
+        bars = dataclasses.replace(bars, bars=tuple(r for r in bars.bars if r not in swatches))
     if prep.grain > 0:  # grainy or blurred: edges from the fills' colour steps
         refined = refine_edges(prep.flat, bars.bars)
         # A bar's blurred end (dark by an axis line, a shade near another series) was
