@@ -364,7 +364,9 @@ def legend_swatches(
     with it (a legend's row or column). A real bar that small has no such twin."""
     limit = max(14.0, 0.07 * max(size))
     colours = {r.colour for r in bars}
-    small = [r for r in bars if max(r.w, r.h) <= limit]
+    # Compact like a swatch: a sliver of a bar near zero is no legend's patch.
+    small = [r for r in bars if max(r.w, r.h) <= min(limit, 4 * min(r.w, r.h))
+             and min(r.w, r.h) >= 3]
     if not small:
         return set()
     twins = [q for q in rects if q.colour in colours and q not in bars
