@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from refocus_dsl.detect import _fills, figure
-from refocus_dsl.detect._raster import colour_step
+from refocus_dsl.detect import _fills
+from refocus_dsl.detect._raster import colour_step, long_runs
 from refocus_dsl.detect.classify import _run_quantiles
 
 
@@ -38,9 +38,8 @@ def test_long_runs_are_the_runs_at_least_that_long() -> None:
         h, w = (int(v) for v in rng.integers(1, 40, 2))
         ink = rng.random((h, w)) < rng.random()
         length = int(rng.integers(1, 30))
-        vertical, horizontal = figure._long_runs(ink, length)
-        assert (vertical == _naive_long_runs(ink, length, 0)).all()
-        assert (horizontal == _naive_long_runs(ink, length, 1)).all()
+        for axis in (0, 1):
+            assert (long_runs(ink, length, axis) == _naive_long_runs(ink, length, axis)).all()
 
 
 def test_run_quantiles_are_numpys_percentiles() -> None:

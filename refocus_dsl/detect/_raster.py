@@ -124,6 +124,41 @@ def runs(flags: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
     return list(zip(starts, ends, strict=True))
 
 
+def _window(
+    a: npt.NDArray[np.bool_], length: int, axis: int, op: np.ufunc
+) -> npt.NDArray[np.bool_]:
+    """``op`` (logical and / or) over every window of ``length`` along ``axis``, one value
+    per window start: the window doubles at each step, so about log2(length) passes
+    over the array (running sums cost several times more)."""
+
+    def part(x: npt.NDArray[np.bool_], lo: int, hi: int) -> npt.NDArray[np.bool_]:
+        return x[lo:hi] if axis == 0 else x[:, lo:hi]
+
+    out, k = a, 1
+    while 2 * k <= length:
+        n = out.shape[axis]
+        out = op(part(out, 0, n - k), part(out, k, n))
+        k *= 2
+    if k < length:
+        n = out.shape[axis]
+        out = op(part(out, 0, n - (length - k)), part(out, length - k, n))
+    return out
+
+
+def long_runs(mask: npt.NDArray[np.bool_], length: int, axis: int) -> npt.NDArray[np.bool_]:
+    """Pixels of ``mask`` on a run at least ``length`` long along ``axis`` (0: vertical,
+    1: horizontal): rules, axes and frames, as against glyph strokes."""
+    length = max(1, length)
+    if mask.shape[axis] < length:
+        return np.zeros_like(mask)
+    # full: the window starting there is all set; a pixel is on a run when one of the
+    # windows reaching it is full.
+    full = _window(mask, length, axis, np.logical_and)
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (length - 1, length - 1)
+    return _window(np.pad(full, pad), length, axis, np.logical_or)
+
+
 def commonest_grey(block: npt.NDArray[np.integer]) -> int:
     """The commonest value (0..255) of a block of grey pixels: its background."""
     return int(np.bincount(np.asarray(block).ravel().clip(0, 255), minlength=256).argmax())

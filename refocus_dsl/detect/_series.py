@@ -19,7 +19,7 @@ from PIL import Image
 
 from refocus_dsl.detect._bars import Bars, Orientation, Rect, cross_span, value_span
 from refocus_dsl.detect._labels import bands, clean_words, ink, join_text, line_phrases, norm_strip
-from refocus_dsl.detect._raster import Palette
+from refocus_dsl.detect._raster import Palette, long_runs
 from refocus_dsl.layout import RGB, Box, Series
 from refocus_dsl.ocr import OcrEngine, Word
 
@@ -213,20 +213,6 @@ def _label_box(
     return (x_lo, t1, x_hi, t2)
 
 
-def _long_runs(mask: npt.NDArray[np.bool_], limit: int) -> npt.NDArray[np.bool_]:
-    """The pixels of ``mask`` in horizontal runs at least ``limit`` long."""
-    h, w = mask.shape
-    padded = np.zeros((h, w + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
-    d = np.diff(padded, axis=1)
-    starts, ends = np.argwhere(d == 1), np.argwhere(d == -1)  # row-major: pairs align
-    out = np.zeros((h, w), dtype=bool)
-    long = (ends[:, 1] - starts[:, 1]) >= limit
-    for (r, a), b in zip(starts[long].tolist(), ends[long, 1].tolist(), strict=True):
-        out[r, a:b] = True
-    return out
-
-
 def _label_near(
     g: npt.NDArray[Any], swatch: Box, stops: list[int], rows_of_swatches: list[float]
 ) -> Box | None:
@@ -241,7 +227,7 @@ def _label_near(
     # Axes, gridlines and a legend's frame are no text: runs of ink longer than any
     # glyph stroke (a few swatch heights) are left out.
     limit = 2 * max(sh, 8)
-    mask = mask & ~_long_runs(mask, 2 * limit) & ~_long_runs(mask.T, limit).T
+    mask = mask & ~long_runs(mask, 2 * limit, 1) & ~long_runs(mask, limit, 0)
     box = _label_box(
         mask,
         (x1 - wx1, y1 - wy1, x2 - wx1, y2 - wy1),

@@ -18,7 +18,14 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from refocus_dsl.detect._raster import U8, border_colour, colour_distance, runs, to_rgb_array
+from refocus_dsl.detect._raster import (
+    U8,
+    border_colour,
+    colour_distance,
+    long_runs,
+    runs,
+    to_rgb_array,
+)
 from refocus_dsl.detect._seams import (
     CORE_PX,
     END_PX,
@@ -68,42 +75,6 @@ class Panels:
     evidence: FigureEvidence | None = None
 
 
-def _window(a: BoolArr, length: int, axis: int, op: np.ufunc) -> BoolArr:
-    """``op`` (logical and / or) over every window of ``length`` along ``axis``, one value
-    per window start: the window doubles at each step, so about log2(length) passes
-    over the array (running sums cost several times more)."""
-
-    def part(x: BoolArr, lo: int, hi: int) -> BoolArr:
-        return x[lo:hi] if axis == 0 else x[:, lo:hi]
-
-    out, k = a, 1
-    while 2 * k <= length:
-        n = out.shape[axis]
-        out = op(part(out, 0, n - k), part(out, k, n))
-        k *= 2
-    if k < length:
-        n = out.shape[axis]
-        out = op(part(out, 0, n - (length - k)), part(out, length - k, n))
-    return out
-
-
-def _long_runs(ink: BoolArr, length: int) -> tuple[BoolArr, BoolArr]:
-    """Ink pixels on a vertical (first) or horizontal (second) run of ink at least
-    ``length`` long."""
-    out = []
-    for axis in (0, 1):
-        if ink.shape[axis] < length:
-            out.append(np.zeros_like(ink))
-            continue
-        # full: the window starting there is all ink; a pixel is on a run when one of
-        # the windows reaching it is full.
-        full = _window(ink, length, axis, np.logical_and)
-        pad = [(0, 0), (0, 0)]
-        pad[axis] = (length - 1, length - 1)
-        out.append(_window(np.pad(full, pad), length, axis, np.logical_or))
-    return out[0], out[1]
-
-
 def _ink_level(rgb: U8) -> int:
     """How far from the page colour counts as ink: 5, or above the page's own noise
     (grain, JPEG) as the image's border shows it around its commonest colour."""
@@ -130,7 +101,7 @@ class _Cutter:
         self.edges = edges
         self.ink = colour_distance(rgb, page) > _ink_level(rgb)
         self.h, self.w = self.ink.shape
-        self.runs = _long_runs(self.ink, CORE_PX)  # (vertical runs, horizontal runs)
+        self.runs = (long_runs(self.ink, CORE_PX, 0), long_runs(self.ink, CORE_PX, 1))
         self.struct = self.runs[0] | self.runs[1]
         self.bands: list[Box] = []
         self.main = np.asarray(_main_colour(rgb), dtype=np.int16)

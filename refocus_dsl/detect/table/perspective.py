@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from refocus_dsl.detect._raster import long_runs
 from refocus_dsl.detect._scale import map_layout_boxes
 from refocus_dsl.layout import Box, Layout
 
@@ -78,25 +79,6 @@ def _meet(h: tuple[float, float], v: tuple[float, float]) -> Point:
     """Where y = h0 x + h1 meets x = v0 y + v1."""
     y = (h[0] * v[1] + h[1]) / (1.0 - h[0] * v[0])
     return v[0] * y + v[1], y
-
-
-def _long_runs(mask: B, length: int) -> B:
-    """Pixels of ``mask`` in a horizontal run at least ``length`` long."""
-    h, w = mask.shape
-    if w < length:
-        return np.zeros_like(mask)
-    c = np.zeros((h, w + 1), dtype=np.int32)
-    np.cumsum(mask, axis=1, out=c[:, 1:])
-    full = (c[:, length:] - c[:, :-length]) == length  # window [x, x + length) all set
-    # a pixel is in a long run when a full window starts at most length - 1 left of it:
-    # windows summed over the full windows padded by length - 1 on each side
-    padded = np.zeros((h, w + length), dtype=np.int32)
-    np.cumsum(full, axis=1, out=padded[:, length : length + full.shape[1]])
-    padded[:, length + full.shape[1] :] = padded[
-        :, length + full.shape[1] - 1 : length + full.shape[1]
-    ]
-    out: B = (padded[:, length : length + w] - padded[:, :w]) > 0
-    return out
 
 
 def _fit_edge(pos: F, along: F) -> tuple[float, float, float] | None:
@@ -174,8 +156,8 @@ _FIT_SIDE = 800
 def _outer_rules(grey: U8) -> Quad | None:
     h, w = grey.shape
     length = max(15, min(h, w) // 20)
-    h_runs = _long_runs(_thin_dark(grey), length)
-    v_runs = _long_runs(_thin_dark(np.ascontiguousarray(grey.T)), length)
+    h_runs = long_runs(_thin_dark(grey), length, 1)
+    v_runs = long_runs(_thin_dark(np.ascontiguousarray(grey.T)), length, 1)
     top, bottom = _side(h_runs, True), _side(h_runs, False)
     left, right = _side(v_runs, True), _side(v_runs, False)
     if top is None or bottom is None or left is None or right is None:
