@@ -28,6 +28,20 @@ the suptitle are figure text, outside every panel):
   mpl_shared   shared axes (inner tick labels hidden), tight or constrained layout
   mpl_legend   legends outside the axes, right of or under each plot
   mpl_heatmap  heatmaps with colour bars beside line and bar panels
+
+Whole figures as papers draw them (``_paper_figures``: same gold rule):
+  paper_shared    one grid sharing x and y (only the outer panels carry tick labels),
+                  panels 4-15 px apart
+  paper_colorbar  a row of heatmaps with one colour bar for the row at its right end
+                  (gold: the colour bar is the panel it stands beside; see docs/layout.md)
+  paper_legend    one legend for a row, under it and spanning it (gold: in no panel, like a
+                  caption)
+  paper_inset     panels with a small inset axes inside the plot area
+  paper_captions  "(a) ..." captions under each panel instead of corner letters (gold: the
+                  caption is the panel's title, outside its box)
+  paper_photo     photo and microscopy panels (textured images, some with a scale bar)
+                  beside plots, or a grid of them a few pixels apart
+  paper_widths    rows whose panels have different widths (width ratios 1:2, 2:1:1 ...)
 """
 
 from __future__ import annotations
@@ -51,7 +65,9 @@ PASTED = (
     "narrow_gap", "uneven_rows", "tinted_grid", "title", "letters", "framed", "mixed", "chartqa",
 )
 WHOLE = ("mpl_despine", "mpl_gridspec", "mpl_letters", "mpl_shared", "mpl_legend", "mpl_heatmap")
-CLASSES = PASTED + WHOLE
+PAPER = ("paper_shared", "paper_colorbar", "paper_legend", "paper_inset", "paper_captions",
+         "paper_photo", "paper_widths")
+CLASSES = PASTED + WHOLE + PAPER
 STYLES = (
     "default", "ggplot", "seaborn-v0_8-darkgrid", "seaborn-v0_8-whitegrid", "bmh", "classic",
     "fivethirtyeight", "seaborn-v0_8-white",
@@ -272,6 +288,11 @@ def composed_set(
         if cls == "chartqa" and not sources:
             continue
         rng = random.Random(f"{seed}-{cls}")
+        if cls in PAPER:
+            from _paper_figures import compose_paper
+
+            out.extend(compose_paper(cls, rng) for _ in range(per_class))
+            continue
         make = compose_whole if cls in WHOLE else lambda c, r: compose(c, r, sources)
         out.extend(make(cls, rng) for _ in range(per_class))
     return out
@@ -315,6 +336,22 @@ def _tight_ink(rgb: np.ndarray, box: Box, page: np.ndarray) -> Box:
     if not ys.size:
         return box
     return (x1 + int(xs[0]), y1 + int(ys[0]), x1 + int(xs[-1]) + 1, y1 + int(ys[-1]) + 1)
+
+
+def gold_panels(rgb: np.ndarray, panels: Sequence[Sequence[plt.Axes]]) -> list[Subplot]:
+    """Each panel's gold box: the union of its axes' tight boxes (tick labels, axis
+    labels, title, colour bar), shrunk to where it differs from the page."""
+    h, w = rgb.shape[:2]
+    page = rgb[0, 0].astype(np.int16)
+    gold: list[Subplot] = []
+    for k, panel in enumerate(panels):
+        bbs = [b for b in (a.get_tightbbox() for a in panel) if b is not None]
+        x1, x2 = min(b.x0 for b in bbs), max(b.x1 for b in bbs)
+        y1, y2 = min(b.y0 for b in bbs), max(b.y1 for b in bbs)
+        box = (max(0, int(x1)), max(0, int(h - y2)), min(w, int(np.ceil(x2))),
+               min(h, int(np.ceil(h - y1))))
+        gold.append(Subplot(k, _tight_ink(rgb, box, page), None))
+    return gold
 
 
 def compose_whole(cls: str, rng: random.Random) -> Composed:
@@ -373,19 +410,9 @@ def compose_whole(cls: str, rng: random.Random) -> Composed:
         w, h = fig.canvas.get_width_height()
         rgba = np.asarray(fig.canvas.buffer_rgba())
         rgb = np.array(rgba[:, :, :3])
-        page = rgb[0, 0].astype(np.int16)
         for t in names:
             t.set_visible(False)
-        gold: list[Subplot] = []
-        for k, panel in enumerate(panels):
-            bbs = [a.get_tightbbox() for a in panel]
-            x1 = min(b.x0 for b in bbs if b is not None)
-            x2 = max(b.x1 for b in bbs if b is not None)
-            y1 = min(b.y0 for b in bbs if b is not None)
-            y2 = max(b.y1 for b in bbs if b is not None)
-            box = (max(0, int(x1)), max(0, int(h - y2)), min(w, int(np.ceil(x2))),
-                   min(h, int(np.ceil(h - y1))))
-            gold.append(Subplot(k, _tight_ink(rgb, box, page), None))
+        gold = gold_panels(rgb, panels)
         plt.close(fig)
     desc = (f"rows {[n for (n,) in rows]} style {style} layout {layout} despine {despine} "
             f"suptitle {suptitle} letters {letters}")

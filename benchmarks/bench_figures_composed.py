@@ -12,8 +12,10 @@ scorer is ``refocus eval-layout``'s.
 A second mode, ``--classes``, composes the failure classes of real figures
 (``_figure_composer``: narrow gaps, unequal rows, tinted gridded plots in frames,
 figure titles, corner letters, framed panels, mixed content, pasted from matplotlib
-drawings; and whole matplotlib figures: despined 2x2 grids, gridspec rows of unequal
-height, letters, shared axes, legends outside the axes, heatmaps) and prints, per
+drawings; whole matplotlib figures: despined 2x2 grids, gridspec rows of unequal
+height, letters, shared axes, legends outside the axes, heatmaps; and figures as papers
+compose them (``_paper_figures``): grids sharing axes, a row's colour bar or legend,
+insets, "(a) ..." captions, photo and microscopy panels, panels of different widths) and prints, per
 class, panel count exact and F1 with ``kind="auto"`` (as a user gets it) and with
 ``kind="figure"``, and how often it is read as a figure.
 
