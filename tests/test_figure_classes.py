@@ -203,3 +203,76 @@ def test_white_cards_3px_apart_on_a_grey_page_are_two_panels() -> None:
     page.paste(card([120, 80, 190, 60]), (10, 10))
     page.paste(card([50, 150, 100, 170]), (313, 10))
     assert_panels(page, [(10, 10, 310, 270), (313, 10, 613, 270)], at=0.9)
+
+
+def _tinted_bar_panel(gap: int, heights: list[int]) -> Image.Image:
+    """A darkgrid-like bar panel: a tinted plot with white gridlines (the vertical ones
+    under the bars), bars ``gap`` px apart, tick marks as small dark blocks."""
+    w = 60 + len(heights) * (30 + gap) + 10
+    a = np.full((260, w, 3), 255, dtype=np.uint8)
+    a[10:231, 40:w] = (234, 234, 242)
+    for y in range(30, 230, 40):
+        a[y, 40:w] = 255
+        a[y - 4 : y + 5, 20:35] = 60
+    for k, v in enumerate(heights):
+        x = 45 + k * (30 + gap) + gap
+        a[10:230, x + 15] = 255
+        a[230 - v : 230, x : x + 30] = (31, 119, 180)
+        a[238:249, x + 5 : x + 25] = 60
+    return Image.fromarray(a)
+
+
+@pytest.mark.parametrize("gap", [5, 6, 7, 8, 9])
+def test_bars_a_few_pixels_apart_on_a_tinted_plot_are_not_cut(gap: int) -> None:
+    # The tallest bar's edge runs nearly the plot's height, and beside it only a strip
+    # of tint narrower than the fill test's depth lies before the next bar: the strip
+    # between two bars of one colour is the plot showing through, not a seam.
+    panels = [_tinted_bar_panel(gap, [50, 216, 200, 45, 30]),
+              _tinted_bar_panel(gap, [40, 30, 218, 190, 50])]
+    page = Image.new("RGB", (sum(p.width for p in panels) + 36, 272), "white")
+    want, x = [], 12
+    for p in panels:
+        page.paste(p, (x, 6))
+        want.append((x + 20, 6 + 10, x + p.width, 6 + 249))
+        x += p.width + 12
+    assert_panels(page, want, at=0.9)
+
+
+def _scatter_with_inset(span: tuple[int, int], seed: int) -> np.ndarray:
+    """A tinted scatter plot with white gridlines; along ``span`` of its y=140 gridline
+    an inset's lower edge lies one pixel lower (there the white line is at 141, the
+    inset's tick labels just above it), and a legend box stands on the rest of it."""
+    rng = np.random.default_rng(seed)
+    a = np.full((280, 360, 3), 255, np.uint8)
+    a[10:270, 40:350] = 229
+    for y in range(40, 270, 50):
+        a[y - 4 : y + 5, 20:35] = 60
+        a[y, 40:350] = 255
+    for x in range(60, 350, 60):
+        a[10:270, x] = 255
+    s, e = span
+    a[140, s:e] = 229
+    a[141, s:e] = 255
+    a[60:126, s + 10 : e - 10] = 240
+    for x in range(s + 14, e - 14, 18):
+        a[128:136, x : x + 9] = 70
+    a[118:139, 275:345] = 250
+    a[124:132, 282:338] = 40
+    for _ in range(60):
+        y, x = rng.integers(14, 266), rng.integers(44, 346)
+        a[y - 2 : y + 3, x - 2 : x + 3] = (220, 80, 60)
+    return a
+
+
+@pytest.mark.parametrize("span", [(90, 230), (110, 250)])
+def test_a_gridline_a_pixel_off_along_part_of_it_does_not_cut_the_plot(
+    span: tuple[int, int],
+) -> None:
+    # Neither line alone has fills beside it along half the plot (the inset's labels and
+    # the legend break them), but together they cross the plot's tint from end to end.
+    a = np.full((580, 740, 3), 255, np.uint8)
+    want = []
+    for k, (y, x) in enumerate(((5, 5), (5, 375), (295, 5), (295, 375))):
+        a[y : y + 280, x : x + 360] = _scatter_with_inset(span, k + 1)
+        want.append((x + 20, y + 10, x + 350, y + 270))
+    assert_panels(Image.fromarray(a), want, at=0.9)

@@ -32,16 +32,15 @@ END_PX = 6
 """Lines this close to a box's end are its edge (a card's border, an axis under its plot)."""
 
 
-def inside_fill(lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int) -> bool:
-    """Whether the page-coloured lines ``s:e`` cross fills: on both sides a non-page
-    colour runs FILL_DEPTH lines deep (past the anti-aliased edge pixel) along at least
-    half of where ink touches the line, and at least CORE_PX of it. That is a white
-    gridline over a tinted plot or a heatmap (through its cells or along their edges,
-    where the colour differs from side to side); a gap between panels has a panel's edge
-    (an axis, text, a frame line) beside it, not fills running up to it."""
+def _fill_sides(
+    lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int
+) -> tuple[BoolArr, BoolArr] | None:
+    """Where the page-coloured lines ``s:e`` have a fill on both sides (one non-page
+    colour running FILL_DEPTH lines deep past the anti-aliased edge pixel, the line
+    lighter than both), and where ink touches the line at all; None near the ends."""
     a, b = s - 1 - FILL_DEPTH, e + 1 + FILL_DEPTH
     if a < 0 or b > len(lines):
-        return False
+        return None
     before = lines[a : s - 1].astype(np.int16)
     after = lines[e + 1 : b].astype(np.int16)
     ref_b, ref_a = before[-1], after[0]
@@ -52,10 +51,25 @@ def inside_fill(lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int)
     band = lines[s:e].astype(np.int16).sum(axis=2)
     other = ((band - ref_b.sum(axis=1)) > 30).all(axis=0) & (
         (band - ref_a.sum(axis=1)) > 30).all(axis=0)
-    fill = flat_b & flat_a & other & ink[s - 2] & ink[e + 1]
-    touched = int((ink[s - 1] | ink[e]).sum())
+    fill: BoolArr = flat_b & flat_a & other & ink[s - 2] & ink[e + 1]
+    touched: BoolArr = ink[s - 1] | ink[e]
+    return fill, touched
+
+
+def _crosses_fills(fill: BoolArr, touched: BoolArr) -> bool:
     n = int(fill.sum())
-    return n >= CORE_PX and n >= 0.5 * touched
+    return n >= CORE_PX and n >= 0.5 * int(touched.sum())
+
+
+def inside_fill(lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int) -> bool:
+    """Whether the page-coloured lines ``s:e`` cross fills: on both sides a non-page
+    colour runs FILL_DEPTH lines deep (past the anti-aliased edge pixel) along at least
+    half of where ink touches the line, and at least CORE_PX of it. That is a white
+    gridline over a tinted plot or a heatmap (through its cells or along their edges,
+    where the colour differs from side to side); a gap between panels has a panel's edge
+    (an axis, text, a frame line) beside it, not fills running up to it."""
+    sides = _fill_sides(lines, ink, s, e)
+    return sides is not None and _crosses_fills(*sides)
 
 
 def _fill_deep(
@@ -81,12 +95,34 @@ def _fill_deep(
     return plain | crossed
 
 
+def _strip_between(
+    side: npt.NDArray[np.int16], side_ink: BoolArr, other: npt.NDArray[np.int16]
+) -> BoolArr:
+    """Where ``side`` (lines ordered away from a step) is a strip of one non-page colour at
+    least FILL_DEPTH lines wide that ends (within an anti-aliased line) in the colour
+    ``other`` from across the step: a tinted plot showing between two bars of one colour,
+    however narrow the gap between them."""
+    ref = side[0]
+    same = np.abs(side - ref).max(axis=2) <= 10
+    back = np.abs(side - other[None, :, :]).max(axis=2) <= 10
+    wide: BoolArr = (same[:FILL_DEPTH] & side_ink[:FILL_DEPTH]).all(axis=0) & ~back[0]
+    # The first line off the strip's colour (or, past a blend, the next) is ``other``.
+    rest = same[FILL_DEPTH:]
+    off = np.where(rest.all(axis=0), len(side), FILL_DEPTH + np.argmin(rest, axis=0))
+    cols = np.arange(side.shape[1])
+    at, nxt = np.minimum(off, len(side) - 1), np.minimum(off + 1, len(side) - 1)
+    ends: BoolArr = (off < len(side)) & (back[at, cols] | back[nxt, cols])
+    return wide & ends
+
+
 def fills_meet(
     lines: npt.NDArray[np.int16], ink: BoolArr, i: int, page: npt.NDArray[np.int16]
 ) -> bool:
     """Whether the step between lines ``i`` and ``i + 1`` is where two fills meet (a bar
     on a tinted plot, heatmap cells, stacked bars): on both sides one non-page colour
-    runs twice FILL_DEPTH lines deep along most of it, perhaps crossed by a gridline.
+    runs twice FILL_DEPTH lines deep along most of it, perhaps crossed by a gridline, or
+    on one side a strip of tint lies between this fill and another of the same colour
+    (bars a few pixels apart on a tinted plot).
     Panels pasted together meet at their own margins or border bands, not inside fills."""
     d = 2 * FILL_DEPTH  # deeper than a card's border band (about 5 px)
     if i < d or i + 2 + d > len(lines):
@@ -94,8 +130,12 @@ def fills_meet(
     far = d + GRIDLINE_MAX_PX + 2  # room for a gridline and its fringe inside the fill
     # The lines on either side of the step may be an anti-aliased blend: look past them.
     lo, hi = max(0, i - far), min(len(lines), i + 2 + far)
-    before = _fill_deep(lines[lo:i][::-1], ink[lo:i][::-1], page, d)
-    after = _fill_deep(lines[i + 2 : hi], ink[i + 2 : hi], page, d)
+    near, away = lines[lo:i][::-1], lines[i + 2 : hi]
+    before_ink, after_ink = ink[lo:i][::-1], ink[i + 2 : hi]
+    before = _fill_deep(near, before_ink, page, d)
+    after = _fill_deep(away, after_ink, page, d)
+    before = before | _strip_between(near, before_ink, away[0]) & after
+    after = after | _strip_between(away, after_ink, near[0]) & before
     return float((before & after).mean()) >= 0.6
 
 
@@ -155,9 +195,17 @@ def gridline_edge(lines: npt.NDArray[np.int16], ink: BoolArr, i: int) -> bool:
     """Whether the step after line ``i`` is one side of a line at most GRIDLINE_MAX_PX
     thick drawn across a fill (a white gridline over a tinted plot or a heatmap), or of
     its anti-aliased fringe: the line's core may start a fringe pixel past the step
-    (``i + 2``) as well as end one before it."""
-    return any(
-        inside_fill(lines, ink, s, e)
-        for s in range(max(0, i - GRIDLINE_MAX_PX), i + 3)
-        for e in range(s + 1, s + 1 + GRIDLINE_MAX_PX)
-    )
+    (``i + 2``) as well as end one before it. Each position along the step may have its
+    own such line (a gridline and, along part of it, an inset's edge a pixel off it)."""
+    fill = np.zeros(lines.shape[1], dtype=bool)
+    touched = np.zeros(lines.shape[1], dtype=bool)
+    for s in range(max(0, i - GRIDLINE_MAX_PX), i + 3):
+        for e in range(s + 1, s + 1 + GRIDLINE_MAX_PX):
+            sides = _fill_sides(lines, ink, s, e)
+            if sides is None:
+                continue
+            if _crosses_fills(*sides):
+                return True
+            fill |= sides[0]
+            touched |= sides[1]
+    return _crosses_fills(fill, touched)
