@@ -121,6 +121,9 @@ def figures(draw: st.DrawFn) -> Composed:
     compose(2, 2, [(160, 214), (280, 130), (306, 177), (160, 229)], 25, 10,
             (236, 236, 236), True, False)
 )
+@example(  # a 3 px margin: the frames, not the page, line the image 3 px in
+    compose(2, 2, [(187, 200)] * 4, 2, 3, (236, 236, 236), True, False)
+)
 def test_panels_found_in_reading_order(fig: Composed) -> None:
     found = find_panels(fig.image).boxes
     assert len(found) == len(fig.boxes), (found, fig.boxes)

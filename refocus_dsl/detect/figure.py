@@ -49,7 +49,7 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "7"
+VERSION = "8"
 
 BoolArr = npt.NDArray[np.bool_]
 
@@ -408,8 +408,11 @@ def _page_colour(rgb: U8) -> tuple[int, int, int]:
     inner = border_colour(rgb[3 : h - 3, 3 : w - 3])
     if inner == outer:
         return outer
-    share = float((colour_distance(rgb, outer) <= 5).mean())
-    return inner if share < 0.05 else outer
+    near = colour_distance(rgb, outer) <= 5
+    # A frame drawn on the edge shows its colour only there; a page with margins of a
+    # few pixels also shows between the panels, in lines across the whole image.
+    across = bool(near[3 : h - 3].all(axis=1).any() or near[:, 3 : w - 3].all(axis=0).any())
+    return inner if float(near.mean()) < 0.05 and not across else outer
 
 
 def _blank(region: U8) -> bool:
