@@ -67,6 +67,21 @@ def test_upscaled_table_gives_the_same_grid(ocr: OcrEngine, small_work_size: Non
     assert [c.header for c in big.table.columns] == [c.header for c in own.table.columns]
 
 
+def test_the_note_says_which_pixels_the_text_was_read_from(
+    ocr: OcrEngine, small_work_size: None
+) -> None:
+    """A reduced copy's text is read from the original, except a table photographed at
+    an angle, whose text is read on the straightened working copy."""
+    from test_table_perspective import PULLS, _photographed
+
+    drawn = draw_table(make_cells(6, 4, 3), style="grid", size=18)
+    photo, _ = _photographed(drawn, PULLS[0])
+    for img, source in ((drawn.image, "the original"), (photo, "that copy, straightened")):
+        notes = detect_layout(_upscaled(img, 2), "table", ocr=ocr, cache=False).notes
+        reduced = [n for n in notes if n.startswith("analysed at 1/")]
+        assert len(reduced) == 1 and reduced[0].endswith(f"text read from {source}")
+
+
 def test_edge_ramp_tells_an_enlargement_from_a_sharp_picture() -> None:
     img = draw_table(make_cells(6, 4, 3)).image
     own = _scale.edge_ramp(img)

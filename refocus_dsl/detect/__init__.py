@@ -276,14 +276,19 @@ def detect_layout(
     work = working_copy(img, factor)
     work_ocr: OcrEngine = engine if factor == 1 else ScaledOcr(engine, img, work, factor)
     if factor > 1:
-        notes.append(f"analysed at 1/{factor} size ({work.width}x{work.height}); "
-                     "text read from the original")
+        notes.append(f"analysed at 1/{factor} size ({work.width}x{work.height})")
         if min(work.size) < MIN_SIDE_PX:
             notes.append(f"at that size its short side is under {MIN_SIDE_PX} px, too thin "
                          "for a line of text: crop the image to its content")
     chosen, version, layout, t_cls = _detect_kind(work, kind, work_ocr, notes)
     if factor > 1:
         layout = scale_layout(layout, img.size)
+        # A table turned or photographed at an angle reads its text on the straightened
+        # working copy (the original's pixels do not line up with its cells).
+        straightened = {"perspective_px", "skew_degrees"} & set(layout.detector or {})
+        at = notes.index(f"analysed at 1/{factor} size ({work.width}x{work.height})")
+        notes[at] += ("; text read from that copy, straightened" if straightened
+                      else "; text read from the original")
     total = time.perf_counter() - t0
     detector: dict[str, Any] = dict(layout.detector or {})
     detector.update(

@@ -26,12 +26,12 @@ from refocus_dsl.ocr import OcrEngine, Word
 BoolArr = npt.NDArray[np.bool_]
 
 ANGLES = (0, 45, 90, -45, -90, 30, 60, -30, -60)
+"""Text rotations tried (counter-clockwise degrees, as plotting libraries name them)."""
 
 TURNED_WORD = 2.5
 """Width-to-height ratio of pieces turned level beyond which they are words (a year
 or a name is three times as long as tall); a lone glyph turned a quarter reads about
 1.5."""
-"""Text rotations tried (counter-clockwise degrees, as plotting libraries name them)."""
 
 _JUNK = re.compile(r"^[\W_]+$")
 DASHES = ("-", "\u2013", "\u2014")
