@@ -92,10 +92,21 @@ def normalize_image(image: Image.Image, max_pixels: int = DEFAULT_MAX_PIXELS) ->
     elif mode == "1":
         out = image.convert("L")
         notes.append("1-bit image converted to L")
-    else:  # CMYK, YCbCr, LAB, HSV, F, RGBX ...
-        out = image.convert("RGB")
-        notes.append(f"{mode} image converted to RGB")
+    else:  # CMYK, YCbCr, LAB, HSV, RGBX, premultiplied La / RGBa ...
+        out = _converted(image)
+        notes.append(f"{mode} image converted to {out.mode}")
     return LoadedImage(out, mode, tuple(notes))
+
+
+def _converted(image: Image.Image) -> Image.Image:
+    """The image in RGB, or in RGBA / LA for a mode Pillow turns only into those
+    (premultiplied "La" has no route to RGB)."""
+    for target in ("RGB", "RGBA", "LA"):
+        try:
+            return image.convert(target)
+        except ValueError:
+            continue
+    raise ImageError(f"image mode {image.mode!r} cannot be read: convert it to RGB first")
 
 
 _EXIF_ORIENTATION = 0x0112

@@ -180,3 +180,16 @@ def test_a_damaged_exif_block_never_raises_a_traceback() -> None:
         except ImageError:
             continue
         assert loaded.image.size in ((40, 30), (30, 40))
+
+
+@pytest.mark.parametrize("mode", ["La", "RGBa", "LAB", "HSV", "YCbCr", "RGBX", "I;16B", "PA"])
+def test_every_mode_pillow_holds_in_memory_is_read(mode: str) -> None:
+    """An image handed over as an object may be in a mode no file gives (premultiplied
+    "La" has no route to RGB); it is converted to a mode the tools handle, or refused
+    with an ImageError, never a bare ValueError."""
+    image = Image.new(mode, (24, 16))
+    loaded = normalize_image(image)
+    assert loaded.image.mode in {"RGB", "RGBA", "L", "LA"}
+    assert loaded.image.size == (24, 16)
+    if mode not in {"PA", "I;16B"}:
+        assert any(mode in n for n in loaded.notes), loaded.notes
