@@ -95,6 +95,19 @@ def test_a_crisp_table_costs_no_second_reading(monkeypatch: pytest.MonkeyPatch) 
     assert counts[0] == counts[1]
 
 
+def test_a_crisp_table_does_not_load_the_word_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the list costs a fresh process about 0.3 s: only a doubtful region pays."""
+    import refocus_dsl.lexicon as lexicon
+
+    loads: list[str] = []
+    monkeypatch.setattr(lexicon, "_LISTS", {})
+    monkeypatch.setattr(lexicon, "_load", lambda code: loads.append(code))
+    drawn = draw_table(make_cells(8, 4, 5), style="grid", size=18)
+    layout = detect_layout(drawn.image, "table", ocr=OCR, cache=False)
+    assert _exact(layout, drawn) == len(drawn.headers) + len(drawn.labels)
+    assert loads == []
+
+
 def test_a_name_the_list_lacks_is_kept_as_read(monkeypatch: pytest.MonkeyPatch) -> None:
     cells = make_cells(8, 4, 5)
     cells[3][0] = "Qzvbrt"
