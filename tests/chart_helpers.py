@@ -61,6 +61,9 @@ def draw_chart(
     series_names: list[str] | None = None,
     legend_loc: str = "right",
     anchor: bool = False,
+    footer: tuple[str, ...] = (),
+    footer_gap: int = 6,
+    tick_pad: float | None = None,
 ) -> Drawn:
     """A bar chart (series x categories values) and the exact boxes of what was drawn.
 
@@ -69,7 +72,8 @@ def draw_chart(
     legend's texts; ``legend_loc``: "right" (beside the plot), "below", or
     "inside" (the plot's upper right corner, left free of bars); ``anchor``: turned
     tick labels end exactly at their tick (rotation_mode "anchor"), else matplotlib
-    aligns their box.
+    aligns their box; ``footer``: lines (a source, a publisher) set left-aligned
+    ``footer_gap`` px under the tick labels' lowest end, as publishers' exports set them.
     """
     names = series_names or [f"S{s}" for s in range(len(values))]
     n_series = len(values)
@@ -83,6 +87,8 @@ def draw_chart(
     for side in ax.spines.values():
         side.set_color(ink)
     ax.tick_params(colors=ink, labelsize=labelsize)
+    if tick_pad is not None:
+        ax.tick_params(axis="y" if horizontal else "x", length=0, pad=tick_pad)
     if axis_titles is not None:
         cat_title, value_title = axis_titles
         # Tight against the tick labels, as some plotting styles set it.
@@ -134,10 +140,17 @@ def draw_chart(
             text.set_color(ink)
     if title:
         ax.set_title(title, color=ink)
-    fig.tight_layout(rect=(0, 0.08, 1, 1) if leg is not None and legend_loc == "below" else None)
+    below = (leg is not None and legend_loc == "below") or bool(footer)
+    fig.tight_layout(rect=(0, 0.08 * max(1, len(footer)), 1, 1) if below else None)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     height = int(round(fig.get_figheight() * fig.dpi))
+    if footer:
+        ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
+        low = min(t.get_window_extent(renderer).y0 for t in ticks) - footer_gap
+        for line in footer:
+            t = fig.text(0.01, low / height, line, ha="left", va="top", fontsize=9, color=ink)
+            low = t.get_window_extent(renderer).y0 - 3
     bars = []
     each = []
     for i in range(len(labels)):

@@ -132,6 +132,35 @@ def test_negative_bar_with_turned_labels(ocr: OcrEngine) -> None:
     _check(drawn, ocr, False, min_label_share=0.8)
 
 
+@pytest.mark.parametrize("gap", [3, 5, 8])
+def test_footer_under_turned_labels_is_no_label(ocr: OcrEngine, gap: int) -> None:
+    # A source line and a publisher line a few pixels under labels turned 45 degrees
+    # run on with them as one block of ink; the labels must still be read as labels.
+    drawn = draw_chart(
+        ["Discord", "Tencent", "Uber", "Airbnb", "Snapchat"],
+        [[10.0, 32.0, 22.0, 21.0, 15.0], [18.0, 16.0, 18.0, 11.0, 9.0]],
+        rotation=45,
+        legend=True,
+        value_labels=True,
+        footer=("Source: Survey of adults, 2022.", "PEW RESEARCH CENTER"),
+        footer_gap=gap,
+    )
+    _check(drawn, ocr, False, min_label_share=0.8)
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_labels_tight_against_the_axis_are_no_tick_marks(ocr: OcrEngine, horizontal: bool) -> None:
+    # No tick marks and the labels a pixel or two from the axis: their line spans most
+    # of the strip like an axis with ticks, but no row of it is a line.
+    names = ["Instagram", "Pinterest", "Facebook", "WhatsApp", "LinkedIn", "Snapchat", "Telegram",
+             "YouTube"]
+    drawn = draw_chart(
+        names, [[75.0, 34.0, 18.0, 82.0, 40.0, 77.0, 29.0, 50.0]], horizontal=horizontal,
+        tick_pad=1.5, labelsize=11,
+    )
+    _check(drawn, ocr, horizontal, min_label_share=0.8)
+
+
 @st.composite
 def charts(draw: st.DrawFn) -> tuple[Drawn, bool]:
     horizontal = draw(st.booleans())

@@ -33,6 +33,10 @@ TURNED_WORD = 2.5
 or a name is three times as long as tall); a lone glyph turned a quarter reads about
 1.5."""
 
+LEVEL_WORD = 2.0
+"""Width-to-height ratio of a level line's typical piece from which it is made of words
+(a footer's "Source:", a legend's names); glyphs standing apart read about 1."""
+
 _JUNK = re.compile(r"^[\W_]+$")
 DASHES = ("-", "\u2013", "\u2014")
 """A dash standing alone is part of a label between words, never at its ends."""
@@ -186,6 +190,29 @@ def estimate_angle(mask: BoolArr) -> int:
     if wide != 0 and aspects[wide] > 1.5 * aspects[0] and mask.shape[0] >= 2.5 * heights[wide]:
         return wide
     return 0
+
+
+def above_level_lines(mask: BoolArr, start: int, end: int) -> int:
+    """Where a block of turned labels ends once level text lines under it are left out.
+
+    A source line, a legend or a footer set a few pixels below labels turned 30-60
+    degrees runs on with them as one block of ink; read with it, the turned labels come
+    back as the footer's text. Such a line is a band of rows after a gap, at most one
+    text line against the labels' height, wide for its height, made of words (labels
+    turned a quarter show a row of single glyphs there) and reads level on its own (a
+    turned label's lower end, cut off at a word gap, reads turned).
+    """
+    rows = bands(np.asarray(mask[start:end].sum(axis=1), dtype=np.int64))
+    for k in range(1, len(rows)):
+        s, e = rows[k]
+        if s - rows[k - 1][1] < 2 or e - s > 0.6 * (rows[k - 1][1] - rows[0][0]):
+            continue
+        band = mask[start + s : start + e]
+        cols = np.flatnonzero(band.any(axis=0))
+        wide = cols[-1] - cols[0] + 1 >= 3 * (e - s)
+        if wide and word_aspect(band, 0) >= LEVEL_WORD and estimate_angle(band) == 0:
+            return start + rows[k - 1][1]
+    return end
 
 
 def _rot_point(

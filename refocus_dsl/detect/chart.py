@@ -44,6 +44,7 @@ from refocus_dsl.detect._evidence import label_alignment as label_alignment
 from refocus_dsl.detect._fills import clustered_ink, denoised, refine_edges
 from refocus_dsl.detect._labels import (
     Phrase,
+    above_level_lines,
     bands,
     estimate_angle,
     norm_strip,
@@ -151,7 +152,9 @@ def _skip_ticks(
     part = mask[s:e, :] if axis == 0 else mask[:, s:e].T
     # Along the strip, ticks are short marks and the axis a full line: no glyph-like runs.
     full = part.any(axis=0)
-    line_like = full.mean() > 0.6
+    # A line of text set tight under the axis covers most of the strip's length too,
+    # but no row (column) of it is a line: only a thin band or one holding a line is.
+    line_like = full.mean() > 0.6 and (e - s <= 3 or bool((part.mean(axis=1) > 0.6).any()))
     widths = [b - a for a, b in bands(np.asarray(full, dtype=np.int64))]
     sparse = float(part.sum()) / max(1, e - s) < 0.02 * part.shape[1]
     if sparse and expected and len(widths) < 0.6 * expected:
@@ -203,7 +206,8 @@ def _read_labels(
         bs, be, _ = block
         top, bottom = y0 + skip + bs, y0 + skip + be
         # A level axis title under short turned labels can outvote them.
-        labels_end = _above_level_title(mask[skip:], bs, be, tuple(m - x1 for m in mids))
+        labels_end = above_level_lines(mask[skip:], bs, be)
+        labels_end = _above_level_title(mask[skip:], bs, labels_end, tuple(m - x1 for m in mids))
         angle = estimate_angle(mask[skip + bs : skip + labels_end])
         if angle == 0:
             box = (x1, max(0, top - (0 if skip else 2)), x2, min(h, bottom + 2))
@@ -228,7 +232,9 @@ def _read_labels(
             end = top + blk[1] if blk is not None else bottom
             if blk is not None:
                 local = tuple(m - bx1 for m in mids)
-                end = top + _above_level_title(mask2, blk[0], blk[1], local)
+                end = top + _above_level_title(
+                    mask2, blk[0], above_level_lines(mask2, blk[0], blk[1]), local
+                )
             box = (bx1, max(0, top - (0 if skip else 2)), bx2, min(h, end + 2))
             found = _Strip(box, a, tuple(ocr_box(g, box, a, ocr, True)))
             if best is None or _reading_score(found) > _reading_score(best):
