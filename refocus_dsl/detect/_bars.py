@@ -445,7 +445,8 @@ def _baseline_candidates(cands: list[Rect], o: Orientation, min_area: float) -> 
     and the outermost ends shared by pieces of at least ``min_area``."""
     ends = np.asarray([e for r in cands for e in value_span(r, o)], dtype=np.int64)
     weights = np.asarray([r.area for r in cands for _ in (0, 1)], dtype=np.float64)
-    hist = np.bincount(ends, weights=weights)
+    # At least the kernel's length, or "same" convolution pads past the ends' indices.
+    hist = np.bincount(ends, weights=weights, minlength=5)
     smooth = np.convolve(hist, np.ones(5), mode="same")
     peaks: list[int] = []
     for base in np.argsort(-smooth).tolist():
@@ -460,7 +461,7 @@ def _baseline_candidates(cands: list[Rect], o: Orientation, min_area: float) -> 
     big = np.asarray(
         [e for r in cands if r.area >= min_area for e in value_span(r, o)], dtype=np.int64
     )
-    counts = np.bincount(big) if big.size else np.zeros(1, dtype=np.int64)
+    counts = np.bincount(big, minlength=5) if big.size else np.zeros(5, dtype=np.int64)
     shared = np.flatnonzero(np.convolve(counts, np.ones(5), mode="same") >= 2)
     for edge in (shared[:1].tolist() + shared[-1:].tolist()) if shared.size else []:
         near = big[np.abs(big - edge) <= 2]
