@@ -3,7 +3,8 @@
 Library callers catch :class:`RefocusError`; the CLI turns it into a message
 and an exit code, never a traceback. Subclasses say which stage failed;
 ``exit_code`` says whose problem it is: 1 the program or the data (the
-default), 2 the command line or a file it names (:data:`USAGE`).
+default), 2 the command line or a file it names (:data:`USAGE`), 70 a bug in
+refocus-dsl itself (:data:`INTERNAL`, never raised on purpose).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ EXIT_PROBLEM = 1
 """Exit status for a program or data problem."""
 USAGE = 2
 """Exit status for a usage or file error: a missing file, a bad option, a missing setting."""
+INTERNAL = 70
+"""Exit status when refocus-dsl itself failed (BSD's EX_SOFTWARE): a bug to report."""
 
 
 class RefocusError(Exception):

@@ -144,3 +144,27 @@ def _options_without_help(parser: argparse.ArgumentParser, name: str) -> list[st
 
 def test_every_option_and_argument_says_what_it_is_for() -> None:
     assert _options_without_help(build_parser(), "refocus") == []
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_a_bug_of_ours_is_a_message_and_exit_70_with_the_traceback_only_on_v(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    verbose: bool,
+) -> None:
+    import refocus_dsl.detect
+
+    def broken(*_: object, **__: object) -> None:
+        raise ValueError("attempt to get argmax of an empty sequence")
+
+    monkeypatch.setattr(refocus_dsl.detect, "detect_layout", broken)
+    image = tmp_path / "t.png"
+    Image.new("RGB", (40, 30), "white").save(image)
+    code = main(["detect", str(image), "--no-cache", *(["-v"] if verbose else [])])
+    err = capsys.readouterr().err
+    assert code == 70
+    assert "refocus detect: internal error: ValueError: attempt to get argmax" in err
+    assert "bug in refocus-dsl" in err
+    assert ("Traceback" in err) is verbose
+    assert ("-v for the traceback" in err) is not verbose

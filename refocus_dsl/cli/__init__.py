@@ -105,7 +105,28 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: a message, not a traceback
+        return _internal_error(args, exc)
     return code
+
+
+def _internal_error(args: argparse.Namespace, exc: Exception) -> int:
+    """Report a failure no error class foresaw: what failed, that it is our bug, and
+    how to get the traceback (``-v``) for the report."""
+    import traceback
+
+    from refocus_dsl.errors import INTERNAL
+
+    if args.verbose > 0:
+        traceback.print_exception(exc, file=sys.stderr)
+    print(
+        f"refocus {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in refocus-dsl, not in your input; please report it with the"
+        " command and its input"
+        + ("." if args.verbose > 0 else " (run again with -v for the traceback)."),
+        file=sys.stderr,
+    )
+    return INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover
