@@ -61,6 +61,13 @@ SPAN_OWN = 0.8
 SPAN_OTHER = 0.5
 """A text line spanning at least SPAN_OWN of a panel above it and less than SPAN_OTHER of
 every panel below is the upper panel's (see :func:`_own_text`)."""
+CARD_EDGE = 0.9
+"""A panel whose bottom line and both sides are this much ink is a card (a tint, a frame)."""
+WORD_SPACE = 0.6
+"""A blank in a line of text narrower than this share of the line's height is a space
+between words (about a third of it), not a gap between two panels' texts."""
+PROSE_WORDS = 12
+"""A line of running text (a caption) is at least this many times as long as high."""
 DENSE_SHARE = 0.8
 """A CORE_PX square this much ink is a fill (cut by gridlines), never text."""
 
@@ -454,6 +461,35 @@ def _gutter(ink: BoolArr, band: Box, a: int, b: int) -> int | None:
     return a + int(blank[blank.size // 2]) if blank.size else None
 
 
+def _prose(ink: BoolArr, band: Box) -> bool:
+    """Whether ``band`` is a line of running text: from its first ink to its last no
+    blank wider than a space between words (WORD_SPACE of its height), over at least
+    PROSE_WORDS heights. Two panels' texts side by side (tick labels, a legend, a source
+    line) leave wide blanks between them however near the panels are."""
+    x1, y1, x2, y2 = band
+    height = y2 - y1
+    if x2 - x1 < PROSE_WORDS * height:
+        return False
+    blank: BoolArr = np.asarray(~ink[y1:y2, x1:x2].any(axis=0))
+    return all(e - s < WORD_SPACE * height for s, e in runs(blank))
+
+
+def _carded(ink: BoolArr, box: Box) -> bool:
+    """Whether ``box`` is a card: ink along its bottom line and down both its sides (a
+    tint or a frame; a plot's own axis does not run down the box's sides past its tick
+    labels)."""
+    x1, y1, x2, y2 = box
+    sub = ink[y1:y2, x1:x2]
+    if min(sub.shape) < 6:
+        return False
+    # The edge's outermost pixel may be a faint anti-aliased blend: take the best of 3.
+    return bool(
+        sub[-3:].mean(axis=1).max() >= CARD_EDGE
+        and sub[:, :3].mean(axis=0).max() >= CARD_EDGE
+        and sub[:, -3:].mean(axis=0).max() >= CARD_EDGE
+    )
+
+
 def _spans(piece: Box, panel: Box) -> float:
     """How much of ``piece`` and ``panel`` share one horizontal extent: their overlap
     over the wider of the two (1 when the piece runs the panel's whole width)."""
@@ -475,18 +511,26 @@ def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
     # alone does not bring the panel nearer to the next row's text.
     reach = [b[3] for b in boxes]
     bands: list[Box] = []
+    captions: list[Box] = []
     for band in sorted(cutter.bands, key=lambda b: b[1]):
         whole = cutter._content(band)
         if whole is None:
             continue
-        # The panels right above the band (none between them and it), left to right.
+        # The panels right above the band (none between them and it, nor a line of a
+        # caption: the caption's next lines), left to right.
         above = sorted(
             (i for i, b in enumerate(boxes)
              if b[3] <= whole[1] + 2 and b[0] < whole[2] and whole[0] < b[2]
              and not any(o[1] >= b[3] - 2 and o[3] <= whole[1] + 2 and o[0] < b[2]
-                         and b[0] < o[2] for o in boxes if o != b)),
+                         and b[0] < o[2] for o in [*boxes, *captions] if o != b)),
             key=lambda i: boxes[i][0],
         )
+        # A line of running text under two or more panels is a caption, whatever
+        # blank between its words happens to fall in the gap between them.
+        if len(above) >= 2 and _prose(cutter.ink, whole):
+            captions.append(whole)
+            bands.append(whole)
+            continue
         cuts = [
             _gutter(cutter.ink, whole, boxes[i][2], boxes[j][0])
             for i, j in zip(above, above[1:], strict=False)
@@ -510,7 +554,10 @@ def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
             spans = _spans(piece, ob) >= SPAN_OWN and all(
                 _spans(piece, b) < SPAN_OTHER for b in below
             )
-            if nearer or spans:
+            # A card (a tint or a frame along its bottom line and both sides) holds its
+            # own text: text outside it below is figure text (a caption under the figure).
+            carded = _carded(cutter.ink, ob)
+            if (nearer or spans) and not carded:
                 boxes[i] = (min(ob[0], piece[0]), ob[1], max(ob[2], piece[2]), piece[3])
                 reach[i] = piece[3] if nearer else reach[i]
             else:
