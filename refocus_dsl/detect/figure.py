@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from refocus_dsl.detect._raster import (
     U8,
@@ -49,7 +49,7 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "8"
+VERSION = "9"
 
 BoolArr = npt.NDArray[np.bool_]
 
@@ -68,6 +68,8 @@ WORD_SPACE = 0.6
 between words (about a third of it), not a gap between two panels' texts."""
 PROSE_WORDS = 12
 """A line of running text (a caption) is at least this many times as long as high."""
+SPECK_SHARE = 0.05
+"""A line this little ink, all of it faint specks, is blank (JPEG ringing in a gap)."""
 DENSE_SHARE = 0.8
 """A CORE_PX square this much ink is a fill (cut by gridlines), never text."""
 
@@ -106,12 +108,22 @@ class _Cutter:
         self.rgb = rgb
         self.page = np.asarray(page, dtype=np.int16)
         self.edges = edges
-        self.ink = colour_distance(rgb, page) > _ink_level(rgb)
+        self.page_rgb = page
+        self.level = _ink_level(rgb)
+        self.ink = colour_distance(rgb, page) > self.level
         self.h, self.w = self.ink.shape
         self.runs = (long_runs(self.ink, CORE_PX, 0), long_runs(self.ink, CORE_PX, 1))
         self.struct = self.runs[0] | self.runs[1]
         self.bands: list[Box] = []
         self.main = np.asarray(_main_colour(rgb), dtype=np.int16)
+
+    @functools.cached_property
+    def soft_ink(self) -> BoolArr:
+        """Ink on a 3x3 mean of the image: a faint speck (JPEG ringing) is no ink there,
+        while a line or a fill still is."""
+        soft = np.asarray(Image.fromarray(self.rgb).filter(ImageFilter.BoxBlur(1)))
+        out: BoolArr = colour_distance(soft, self.page_rgb) > self.level
+        return out
 
     @functools.cached_property
     def ink_sums(self) -> npt.NDArray[np.int32]:
@@ -126,8 +138,13 @@ class _Cutter:
         ink = self.ink[y1:y2, x1:x2]
         rgb = self.rgb[y1:y2, x1:x2]
         lines = rgb if axis == 0 else rgb.transpose(1, 0, 2)
+        # Blank: no ink, or only a few faint specks that a 3x3 mean takes off (JPEG
+        # ringing beside a line's end or an edge, reaching into a narrow gap).
+        specks = (~self.soft_ink[y1:y2, x1:x2].any(axis=1 - axis)) & (
+            ink.mean(axis=1 - axis) <= SPECK_SHARE
+        )
         blank: BoolArr = np.asarray(
-            ~ink.any(axis=1 - axis) & ~self._edge_bands(box, axis, outer or box)
+            (~ink.any(axis=1 - axis) | specks) & ~self._edge_bands(box, axis, outer or box)
         )
         ink_lines = ink if axis == 0 else ink.T
         for s, e in runs(blank):
