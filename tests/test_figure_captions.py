@@ -9,10 +9,10 @@ cards keep their own text inside the card: text below the card is not theirs.
 from __future__ import annotations
 
 import pytest
+from figure_helpers import bar_panel
 from PIL import Image, ImageDraw, ImageFont
 
 from refocus_dsl.detect.figure import find_panels
-from refocus_dsl.layout import Box
 from refocus_dsl.scoring.common import iou
 
 CAPTION = (
@@ -20,27 +20,6 @@ CAPTION = (
     " 95% intervals and every panel shares the same horizontal axis. Data from the second"
     " trial."
 )
-
-
-def _chart(d: ImageDraw.ImageDraw, box: Box, seed: int, card: bool) -> Box:
-    """A bar chart with tick labels drawn in ``box`` (on a tinted card when asked); the
-    box of its ink."""
-    x1, y1, x2, y2 = box
-    font = ImageFont.load_default(size=11)
-    if card:
-        d.rectangle((x1, y1, x2 - 1, y2 - 1), fill=(244, 244, 246))
-    base = y2 - 24
-    d.line((x1 + 28, y1 + 8, x1 + 28, base), fill=(40, 40, 40))
-    d.line((x1 + 28, base, x2 - 8, base), fill=(40, 40, 40))
-    n = 4 + seed % 3
-    step = (x2 - x1 - 50) // n
-    for i in range(n):
-        h = 20 + (seed * 41 + i * 57) % (base - y1 - 30)
-        x = x1 + 36 + i * step
-        d.rectangle((x, base - h, x + step // 2, base), fill=(40, 110, 200))
-        d.text((x, base + 5), f"{2010 + i}", fill=(60, 60, 60), font=font)
-    d.text((x1 + 4, y1 + 6), "80", fill=(60, 60, 60), font=font)
-    return box if card else (x1 + 4, y1 + 6, x2 - 8, base + 5 + 12)
 
 
 def _caption(d: ImageDraw.ImageDraw, x: int, y: int, width: int, gap_at: int | None) -> int:
@@ -81,7 +60,7 @@ def test_caption_under_the_figure_stays_out_of_the_bottom_row(gap: int) -> None:
         for c in range(2):
             x = 20 + c * (300 + gap)
             y = 20 + r * (220 + gap)
-            gold.append(_chart(d, (x, y, x + 300, y + 220), 2 * r + c, card=False))
+            gold.append(bar_panel(d, (x, y, x + 300, y + 220), 2 * r + c, card=False))
     # A space between words straddles the bottom row's gap, 12 px under the tick labels.
     _caption(d, 20, 20 + 2 * 220 + gap + 12, width, gap_at=20 + 300 + gap // 2)
     found = find_panels(page).boxes
@@ -95,9 +74,9 @@ def test_caption_under_a_card_stays_out_of_it() -> None:
     width = 3 * 200 + 2 * 6
     page = Image.new("RGB", (width + 20, 2 * 200 + 6 + 80), "white")
     d = ImageDraw.Draw(page)
-    gold = [_chart(d, (10 + c * 206, 10, 10 + c * 206 + 200, 210), c, card=True)
+    gold = [bar_panel(d, (10 + c * 206, 10, 10 + c * 206 + 200, 210), c, card=True)
             for c in range(3)]
-    gold.append(_chart(d, (10, 216, 10 + width, 416), 3, card=True))
+    gold.append(bar_panel(d, (10, 216, 10 + width, 416), 3, card=True))
     _caption(d, 10, 420, width, gap_at=None)
     found = find_panels(page).boxes
     assert len(found) == 4, found

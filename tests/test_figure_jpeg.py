@@ -10,28 +10,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from figure_helpers import bar_panel
+from PIL import Image, ImageDraw
 
 from refocus_dsl.detect.figure import find_panels
-from refocus_dsl.layout import Box
 from refocus_dsl.scoring.common import iou
-
-
-def _framed_chart(d: ImageDraw.ImageDraw, box: Box, seed: int) -> Box:
-    """A framed bar chart with tick labels drawn in ``box``; the box of its ink."""
-    x1, y1, x2, y2 = box
-    font = ImageFont.load_default(size=11)
-    base = y2 - 24
-    d.rectangle((x1 + 28, y1 + 8, x2 - 1, base), outline=(30, 30, 30), width=2)
-    n = 4 + seed % 3
-    step = (x2 - x1 - 50) // n
-    for i in range(n):
-        h = 20 + (seed * 41 + i * 57) % (base - y1 - 30)
-        x = x1 + 36 + i * step
-        d.rectangle((x, base - h, x + step // 2, base), fill=(40, 110, 200))
-        d.text((x, base + 5), f"{2010 + i}", fill=(60, 60, 60), font=font)
-    d.text((x1 + 4, y1 + 6), "80", fill=(60, 60, 60), font=font)
-    return (x1 + 4, y1 + 6, x2, base + 17)
 
 
 @pytest.mark.parametrize("gap", [5, 8])
@@ -43,7 +26,7 @@ def test_reduced_jpegd_row_of_framed_panels_is_cut_at_its_gaps(
     page = Image.new("RGB", (3 * 260 + 2 * gap + 20, 240), "white")
     d = ImageDraw.Draw(page)
     gold = [
-        _framed_chart(d, (10 + c * (260 + gap), 10, 10 + c * (260 + gap) + 260, 230), c)
+        bar_panel(d, (10 + c * (260 + gap), 10, 10 + c * (260 + gap) + 260, 230), c, frame=True)
         for c in range(3)
     ]
     small = page.resize((round(page.width * scale), round(page.height * scale)),
