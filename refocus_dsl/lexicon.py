@@ -37,6 +37,9 @@ _EDGE = re.compile(r"^[(\[]+|[)\].,;:]+$")
 """Brackets and trailing punctuation around a token; quotes stay (a stray quote mark is
 what tesseract adds at a soft glyph's edge: '‘Year' is a misreading)."""
 
+SUPPORT_LETTERS = 3
+"""Letters a known word needs to support a reading on its own (to be chosen over another)."""
+
 _LOCK = threading.Lock()
 _LISTS: dict[str, Callable[[str], bool] | None] = {}
 
@@ -69,17 +72,19 @@ def _load(code: str) -> Callable[[str], bool] | None:
     return contains
 
 
-def supported(text: str, lang: str = "eng") -> bool:
+def supported(text: str, lang: str = "eng", letters: int = SUPPORT_LETTERS) -> bool:
     """True when every token of ``text`` is a known word or a number (brackets and
-    trailing punctuation aside), and one of them is a number or a word of two letters
-    or more: a lone letter is what noise or a symbol reads as ('#' as 'z')."""
+    trailing punctuation aside), and one of them is a number or a word of ``letters``
+    letters or more: a lone letter is what noise or a symbol reads as ('#' as 'z'),
+    and the list holds most pairs of letters ('ss', 'te', 'ce'), so a two-letter
+    reading of mush ('scs' read 'ss') is no evidence for choosing it either."""
     known = word_list(lang)
     if known is None:
         return False
     tokens = [_EDGE.sub("", t) for t in text.split()]
     tokens = [t for t in tokens if t]
     numbers = [_NUMBER.match(t) is not None for t in tokens]
-    if not any(n or len(t) >= 2 for t, n in zip(tokens, numbers, strict=True)):
+    if not any(n or len(t) >= letters for t, n in zip(tokens, numbers, strict=True)):
         return False
     return all(n or _known_word(t, known) for t, n in zip(tokens, numbers, strict=True))
 

@@ -27,6 +27,16 @@ def test_known_words_and_numbers_are_supported_and_misreadings_are_not() -> None
         assert not supported(text), text
 
 
+def test_two_letters_known_to_the_list_are_no_support_alone() -> None:
+    """The list holds most pairs of letters: a blurred 'scs' read as 'ss' is no word."""
+    assert word_list("eng") is not None
+    for text in ("ss", "te", "SD", "(ce)"):
+        assert not supported(text), text
+    for text in ("Panel B", "St Kitts", "us 12"):
+        assert supported(text), text
+    assert supported("ss", letters=2)  # what a doubt about a reading asks: made of known words
+
+
 def test_a_language_without_a_list_supports_nothing() -> None:
     assert word_list("xyz") is None
     assert not supported("Hospitals", "xyz")
@@ -58,7 +68,7 @@ def _read(image: Image.Image, monkeypatch: pytest.MonkeyPatch, with_list: bool) 
     with monkeypatch.context() as m:
         if not with_list:
             m.setattr(table_text, "word_list", lambda lang="eng": None)
-            m.setattr(table_text, "supported", lambda text, lang="eng": False)
+            m.setattr(table_text, "supported", lambda text, lang="eng", letters=3: False)
         return detect_layout(image, "table", ocr=OCR, cache=False)
 
 

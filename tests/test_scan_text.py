@@ -15,6 +15,7 @@ from refocus_dsl.detect.table.text import (
     clean_text_image,
     edge_softness,
     enlarge,
+    level_ink_dips,
     rule_core,
     steady_background,
 )
@@ -70,6 +71,30 @@ def test_a_dip_of_two_rows_in_the_background_is_taken_out() -> None:
     out = steady_background(bg)
     assert (out[:14] == 240).all()  # the dip through a soft line of text is gone
     assert (out[14:20] == 200).all()  # a band of shading keeps its edges
+
+
+def test_a_dip_shorter_than_a_text_line_is_levelled_and_a_shaded_band_is_not() -> None:
+    """Four rows through a bold dense header read darker than paper are its own ink."""
+    bg = np.array(
+        [239.0] * 6 + [169.0, 146.0, 143.0, 146.0] + [236.0] * 6 + [200.0] * 12 + [238.0] * 3
+    )
+    out = level_ink_dips(bg, 9.0)
+    assert (out[6:10] > 230).all()  # the dip through the header's letters is gone
+    assert (out[16:28] == 200).all()  # a band of shading, taller than a line, stays
+    assert (level_ink_dips(bg, 3.0)[6:10] == bg[6:10]).all()  # a line shorter than the dip
+    assert (level_ink_dips(bg, 0.0) == bg).all()  # no line height measured: nothing moves
+
+
+def test_a_bold_dense_header_is_read_dark_on_white() -> None:
+    """The cleaned header letters are darker than the paper between them, not light rims."""
+    grey = np.full((30, 120), 238, np.uint8)
+    for x in range(4, 116, 6):  # bold strokes covering most of rows 11-14
+        grey[11:15, x : x + 5] = 145
+        grey[8:18, x : x + 2] = 145
+    out = clean_text_image(
+        grey, np.where((np.arange(30) >= 11) & (np.arange(30) < 15), 146.0, 238.0), [], [], 9.0
+    )
+    assert out[12, 5] < 170 and out[12, 9] > 240  # ink dark, paper between white
 
 
 def test_softness_tells_a_blurred_scan_from_a_crisp_render() -> None:

@@ -89,10 +89,17 @@ scanned text needs (a thresholded ramp lost 20 points of header accuracy on it).
 
 
 def clean_text_image(
-    grey: npt.NDArray[np.uint8], row_bg: F, h_rules: Sequence[Rule], v_rules: Sequence[Rule]
+    grey: npt.NDArray[np.uint8],
+    row_bg: F,
+    h_rules: Sequence[Rule],
+    v_rules: Sequence[Rule],
+    line_h: float = 0.0,
 ) -> npt.NDArray[np.uint8]:
-    """Dark text on white whatever the background (dark headers inverted, shading removed)."""
-    bg = steady_background(row_bg)
+    """Dark text on white whatever the background (dark headers inverted, shading removed).
+
+    ``line_h``: the text's line height, under which a darker background between two
+    rows of paper is the text's own ink (:func:`level_ink_dips`)."""
+    bg = level_ink_dips(steady_background(row_bg), line_h)
     diff = np.abs(grey.astype(np.int16) - bg.astype(np.int16)[:, None])
     out: npt.NDArray[np.uint8] = _CLEAN_LUT[diff]
     h_rules = [rule_core(diff, r) for r in h_rules]
@@ -116,6 +123,38 @@ def steady_background(row_bg: F) -> F:
     padded = np.concatenate([row_bg[:1], row_bg[:1], row_bg, row_bg[-1:], row_bg[-1:]])
     windows = np.lib.stride_tricks.sliding_window_view(padded, 5)
     out: F = np.median(windows, axis=1)
+    return out
+
+
+DIP_GREYS = 10
+"""How much darker than the rows around it a row's background must be to count as a dip."""
+
+
+def level_ink_dips(bg: F, line_h: float) -> F:
+    """``bg`` with each run of rows darker than the rows just above and below it (which
+    agree), and shorter than a text line, set to those rows' background.
+
+    Why: through a line of soft, bold, dense text (a header 'Country Index Margin')
+    most of a row is ink for three or four rows, more than a running median takes
+    out; against that grey the letters came out light with dark rims and were read
+    as junk ('WHISI59' for 'Growth'). Shading is at least a line tall and keeps it.
+    """
+    n = bg.size
+    out: F = bg.copy()
+    if line_h <= 0:
+        return out
+    y = 1
+    while y < n - 1:
+        ref = float(bg[y - 1])
+        if bg[y] >= ref - DIP_GREYS:
+            y += 1
+            continue
+        end = y
+        while end < n and bg[end] < ref - DIP_GREYS:
+            end += 1
+        if end < n and end - y < line_h and abs(float(bg[end]) - ref) <= DIP_GREYS:
+            out[y:end] = (ref + float(bg[end])) / 2
+        y = end
     return out
 
 
@@ -329,7 +368,7 @@ def read_regions(
         scaled = ocr
         pixels = {b: original_region(scaled, st, b) for b, _ in inked}
     else:
-        clean = clean_text_image(st.grey, st.row_bg, st.h_rules, st.v_drawn)
+        clean = clean_text_image(st.grey, st.row_bg, st.h_rules, st.v_drawn, line_h)
         pixels = {b: clean[b[1] : b[3], b[0] : b[2]] for b, _ in inked}
     soft = edge_softness(st)
     lang = str(getattr(ocr, "lang", DEFAULT_LANG))
@@ -367,10 +406,12 @@ def _preferred(new: Sequence[Word], old: Sequence[Word], lang: str) -> bool:
 
 
 def doubtful(words: Sequence[Word], lang: str) -> bool:
-    """No reading, or a weak one that is not made of known words."""
+    """No reading, or a weak one that is not made of known words (a known pair of letters
+    counts here: a weak 'No' is not read again, though it could not win over another)."""
     if not words:
         return True
-    return min(w.confidence for w in words) < DOUBT_CONF and not supported(join_words(words), lang)
+    weak = min(w.confidence for w in words) < DOUBT_CONF
+    return weak and not supported(join_words(words), lang, letters=2)
 
 
 def stretch_contrast(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
