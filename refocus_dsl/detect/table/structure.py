@@ -158,11 +158,14 @@ def horizontal_structure(
         x1, x2 = int(r1[a:b].min()), int(r2[a:b].max())
         if b - a > 4:  # a blurred rule's halo is marked too: its core is the rule
             core = _rule_core(grey, a, b, x1, x2)
-            if core is None:
-                continue
-            a, b = core
-        rules.append(Rule(a, b - a, (x1, x2)))
-        extents.append((x1, x2))
+            # no one core: a shaded header too grainy for a band, its text and the
+            # rules closing it all marked, holds its rules as rows dark all along
+            found = [core] if core is not None else _dark_rows(grey, a, b, x1, x2)
+        else:
+            found = [(a, b)] if _stands_out(grey, not_page, a, b, x1, x2) else []
+        for a, b in found:
+            rules.append(Rule(a, b - a, (x1, x2)))
+            extents.append((x1, x2))
     if not extents:
         return [], [], None
     lo, hi = min(e[0] for e in extents), max(e[1] for e in extents)
@@ -203,6 +206,41 @@ def _contrast(grey: U8, a: int, b: int, x1: int, x2: int) -> tuple[F, F] | None:
     dark: F = np.abs(grey[a:b, x1:x2].astype(np.float64) - ref)
     prof: F = np.median(dark, axis=1)
     return dark, prof
+
+
+def _dark_rows(grey: U8, a: int, b: int, x1: int, x2: int) -> list[Span]:
+    """Rules (runs of at most 4 rows) inside a thick solid run: rows darker than the row
+    two above or two below them all along, and even (their greys spread less than half
+    that contrast). Text is neither: sharp, it leaves the spaces between its letters;
+    blurred into a dark smear, its greys still spread as widely as its contrast."""
+    if x2 - x1 < 4:
+        return []
+    h = grey.shape[0]
+    g = grey[:, x1:x2].astype(np.int16)
+    lo, mid, hi = np.percentile(g[a:b], [10, 50, 90], axis=1)
+    dark = np.zeros(b - a, bool)
+    for y in range(a, b):
+        for z in (y - 2, y + 2):
+            if not 0 <= z < h or hi[y - a] - lo[y - a] > 0.5 * (np.median(g[z]) - mid[y - a]):
+                continue
+            if float((g[z] - g[y] >= RULE_DIFF).mean()) >= _ALL_ALONG:
+                dark[y - a] = True
+    return [(a + s, a + e) for s, e in runs(dark) if e - s <= 4]
+
+
+def _stands_out(grey: U8, not_page: B, a: int, b: int, x1: int, x2: int) -> bool:
+    """Whether a thin solid run is a rule: the page shows just outside it, above or below,
+    or it differs from a row just outside it all along. A row of a grainy shaded band
+    marked solid throughout by chance has neither: the band is around it, in its grey."""
+    h = grey.shape[0]
+    outside = [y for y in (a - 2, b + 1) if 0 <= y < h]
+    if not outside or x2 - x1 < 4:
+        return True
+    if min(float(not_page[y, x1:x2].mean()) for y in outside) < 0.5:
+        return True
+    g = grey[:, x1:x2].astype(np.int16)
+    core = np.median(g[a:b], axis=0)
+    return any(float((np.abs(core - g[y]) >= STRUCT_DIFF).mean()) >= _ALL_ALONG for y in outside)
 
 
 def _rule_core(grey: U8, a: int, b: int, x1: int, x2: int) -> Span | None:
@@ -420,13 +458,20 @@ def drawn_pieces(
         strip = np.abs(grey[:, r.pos : r.end].astype(np.int16) - bg) >= level
         drawn = np.array([_drawn_in(strip[a:b].any(axis=1)) for a, b, _, _ in cells])
         top, bottom = cells[0][2], cells[-1][3]
-        if r.span[0] < top:
+        if r.span[0] < top and _solid_down(strip[r.span[0] : top]):
             out.append(Rule(r.pos, r.width, (r.span[0], top)))
         for i, j in runs(drawn):
             out.append(Rule(r.pos, r.width, (cells[i][2], cells[j - 1][3])))
-        if r.span[1] > bottom:
+        if r.span[1] > bottom and _solid_down(strip[bottom : r.span[1]]):
             out.append(Rule(r.pos, r.width, (bottom, r.span[1])))
     return out
+
+
+def _solid_down(marked: B) -> bool:
+    """Whether a vertical rule goes on past the grid's outer rules: marked on nearly every
+    row there. A note's letter set just under the closing rule, in line with a column
+    rule, continues its run only after the white space between them."""
+    return bool(marked.any(axis=1).mean() >= _ALL_ALONG) if marked.size else False
 
 
 def _drawn_in(marked: B) -> bool:

@@ -1,0 +1,102 @@
+"""Scan tables at their edges: a grainy shaded header between rules, a note just under
+the closing rule (classes found on independently drawn scan tables)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+from table_helpers import draw_table, font, make_cells
+
+from refocus_dsl.detect import detect_layout
+from refocus_dsl.ocr import get_ocr
+
+OCR = get_ocr()
+
+
+def _grainy_header(seed: int) -> tuple[Image.Image, int, int]:
+    """A ruled grid whose header row is shaded mid grey with a scan's coarse grain (its
+    greys spread about 10 levels, so no row of it is one grey) behind bold text filling
+    most of its height; the image's row and column counts."""
+    cells = make_cells(8, 5, seed)
+    drawn = draw_table(cells, style="grid", size=16, pad=4, margin=10)
+    g = np.asarray(drawn.image.convert("L"), dtype=np.float64)
+    bold = np.minimum(g, np.roll(g, 1, axis=1))  # drawn twice, a pixel apart
+    x1, x2 = drawn.col_bounds[0] + 1, drawn.col_bounds[-1] - 1
+    y1, y2 = drawn.row_bounds[0] + 1, drawn.row_bounds[1] - 1
+    head = bold[y1:y2, x1:x2]
+    g[y1:y2, x1:x2] = np.where(head > 200, 214.0, np.minimum(head, 70))
+    g[g < 200] = np.minimum(g[g < 200], 70)  # dark rules, as a scan darkens them
+    soft = np.asarray(Image.fromarray(g.astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6)))
+    rng = np.random.default_rng(seed)
+    out = soft.astype(np.float64) + rng.normal(0, 2, soft.shape)
+    out[y1:y2, x1:x2] += rng.normal(0, 10, (y2 - y1, x2 - x1))
+    image = Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
+    return image, len(drawn.row_bounds) - 1, len(drawn.col_bounds) - 1
+
+
+def test_a_grainy_shaded_header_keeps_the_rule_under_it() -> None:
+    """A shaded header too grainy to be one grey band, its text and both rules marked as
+    one solid block: the rule closing it is still a row boundary (the header and the
+    first body row are not read as one row), and no rule is found inside the shading."""
+    for seed in (1, 2):
+        image, n_rows, n_cols = _grainy_header(seed)
+        t = detect_layout(image, "table", ocr=OCR, cache=False).table
+        assert t is not None
+        assert (len(t.rows), len(t.columns)) == (n_rows, n_cols), [r.label for r in t.rows]
+        assert t.rows[1].label == make_cells(8, 5, seed)[1][0]
+
+
+def _word_stems(text: str, size: int) -> list[int]:
+    """x of the vertical stems (ink over most of the cap height) that begin a word of
+    ``text`` drawn at x = 0 (white space just left of them)."""
+    f = font(size)
+    probe = Image.new("L", (12 * size * len(text) // 10 + 20, 2 * size), 255)
+    ImageDraw.Draw(probe).text((0, 0), text, fill=0, font=f)
+    ink = np.asarray(probe) < 128
+    rows = np.nonzero(ink.any(axis=1))[0]
+    tall = ink[rows[0] : rows[-1] + 1].sum(axis=0) >= 0.7 * (rows[-1] - rows[0] + 1)
+    used = ink.any(axis=0)
+    return [
+        int(x) for x in np.nonzero(tall)[0] if x >= 3 and not used[x - 3 : x].any()
+    ]
+
+
+def test_a_note_just_under_the_closing_rule_is_no_row() -> None:
+    """A source note set 3 px under a ruled grid's closing rule, whose letters' stems lie
+    in line with the column rules (blurred, the rules seem to run on into them): the
+    note is outside the table, and the rules do not cut it into cells."""
+    note, small, size = "Data: Bureau of labour, blended hourly totals.", 10, 13
+    stems = _word_stems(note, small)
+    x0 = 12
+    inner: list[int] = []
+    for s in stems:
+        if s >= 60 and (not inner or s - inner[-1] >= 60):
+            inner.append(s)
+    assert len(inner) >= 2, stems
+    xs = [x0] + [x0 + s for s in inner[:3]] + [x0 + inner[min(2, len(inner) - 1)] + 80]
+    names = ["Flanders", "Kyushu", "Wallonia", "Saxony", "Gauteng", "Andalusia"]
+    pitch, top = 22, 10
+    bottom = top + pitch * (len(names) + 1)
+    image = Image.new("L", (xs[-1] + 12, bottom + 3 + small + 10), 255)
+    draw = ImageDraw.Draw(image)
+    f = font(size)
+    for k in range(len(names) + 2):
+        draw.line((xs[0], top + pitch * k, xs[-1], top + pitch * k), fill=60, width=3)
+    for x in xs:
+        draw.line((x, top, x, bottom), fill=60, width=3)
+    for c in range(len(xs) - 1):
+        draw.text((xs[c] + 5, top + 4), ["Region", "Jobs", "Stock", "Wages"][c], fill=0, font=f)
+    for i, name in enumerate(names):
+        y = top + pitch * (i + 1) + 4
+        draw.text((xs[0] + 5, y), name, fill=0, font=f)
+        for c in range(1, len(xs) - 1):
+            draw.text((xs[c] + 5, y), f"{(i * 31 + c * 7) % 89}.{c}", fill=0, font=f)
+    draw.text((x0, bottom + 4), note, fill=0, font=font(small))
+    soft = image.filter(ImageFilter.GaussianBlur(0.9))
+    layout = detect_layout(soft, "table", ocr=OCR, cache=False)
+    t = layout.table
+    assert t is not None
+    labels = [r.label for r in t.rows]
+    assert len(t.rows) == len(names) + 1 and labels[-1] == names[-1], labels
+    assert len(t.columns) == len(xs) - 1
+    assert any("below the table" in n for n in layout.notes), layout.notes
