@@ -95,11 +95,12 @@ def make_grid(
             piece = min(upper[1] - upper[0], lower[1] - lower[0]) < 0.75 * line
             return piece or lower[0] - upper[1] < 0.5 * line
 
+        closed = _closing_cut(cut_at, len(spans))
         while (
             len(spans) > 2
             and spans[2][1] <= rule
             and cut_at[1] is None
-            and one_line(spans[1], spans[2])
+            and (closed or one_line(spans[1], spans[2]))
         ):
             spans[1:3] = [(spans[1][0], spans[2][1])]
             del cut_at[1]
@@ -114,6 +115,20 @@ def make_grid(
     for i in range(1, len(yb)):  # keep boundaries monotone
         yb[i] = max(yb[i], yb[i - 1] + 1)
     return Grid(xb, yb, spans, n_header, split, ink, st)
+
+
+def _closing_cut(cut_at: Sequence[int | None], n_spans: int) -> bool:
+    """Whether a rule closes the second header row a few lines below the short rules:
+    the first cut after the second row's first line comes within ``_SUB_HEADER_LINES``
+    lines and has at least two rows below it (a total's rule has one, the bottom rule
+    none). Then every line down to it is the sub-headers' (wrapped, set bottom-aligned
+    beside one-line ones, their lines can be a row's gap apart)."""
+    k = next((i for i in range(1, len(cut_at)) if cut_at[i] is not None), None)
+    return k is not None and k <= _SUB_HEADER_LINES and n_spans - (k + 1) >= 2
+
+
+_SUB_HEADER_LINES = 3
+"""Most lines a sub-header wraps onto."""
 
 
 def _clear_of_sub_headers(xb: Sequence[int], ink: B, sub: Span, body: Sequence[Span]) -> list[int]:
