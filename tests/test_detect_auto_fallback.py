@@ -1,20 +1,27 @@
 """kind="auto": when the chosen reading is poor and another kind was close, the runner-up
-is read too and the better supported reading kept (a sure table over a chart that names
-no category; a surer figure of named charts over an unsure table)."""
+is read too and the better supported reading kept (a table over a chart whose bars are
+its bands or fragments, or that names no category; a surer figure of charts over an
+unsure table, unless its panels are slices of the table with no bar of substance)."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import cast
 
 import pytest
 from PIL import Image
 
-from refocus_dsl.detect import _figure_wins, _table_wins
+from refocus_dsl.detect.runner_up import figure_wins, table_wins
 from refocus_dsl.layout import Category, Chart, Column, Layout, Row, Subplot, Table
 
 
-def _chart(*labels: str) -> Layout:
-    cats = tuple(Category(index=i, label=t) for i, t in enumerate(labels))
+def _chart(*labels: str, tall: int = 0) -> Layout:
+    """A chart naming ``labels``; with ``tall``, each category has a bar that tall."""
+    cats = tuple(
+        Category(index=i, label=t, bars=((i * 6, 50 - tall, i * 6 + 5, 50),) if tall else ())
+        for i, t in enumerate(labels)
+    )
     return Layout(width=100, height=100, kind="chart", chart=Chart(categories=cats), confidence=0.1)
 
 
@@ -28,17 +35,17 @@ def _table(confidence: float, n_columns: int = 3, n_rows: int = 0) -> Layout:
 
 
 def test_sure_table_beats_a_chart_without_labels() -> None:
-    assert _table_wins(_table(0.93), _chart("", ""))
-    assert _table_wins(_table(0.93), Layout(width=100, height=100, kind="chart"))
+    assert table_wins(_table(0.93), _chart("", ""))
+    assert table_wins(_table(0.93), Layout(width=100, height=100, kind="chart"))
 
 
 def test_labelled_chart_is_kept_however_sure_the_table_is() -> None:
-    assert not _table_wins(_table(0.99), _chart("", "China"))
+    assert not table_wins(_table(0.99), _chart("", "China"))
 
 
 def test_unsure_or_degenerate_table_does_not_win() -> None:
-    assert not _table_wins(_table(0.80), _chart("", ""))
-    assert not _table_wins(_table(0.99, n_columns=1), _chart(""))
+    assert not table_wins(_table(0.80), _chart("", ""))
+    assert not table_wins(_table(0.99, n_columns=1), _chart(""))
 
 
 def test_any_grid_beats_a_chart_reading_with_no_bar() -> None:
@@ -47,14 +54,14 @@ def test_any_grid_beats_a_chart_reading_with_no_bar() -> None:
     bars it gives no confidence are kept: a shrunk chart whose tick labels are too small
     to read is still a chart (degraded ChartLens charts were lost to tables)."""
     grid = _table(0.3, n_rows=5)
-    assert _table_wins(grid, Layout(width=100, height=100, kind="chart", chart=Chart()))
-    assert _table_wins(grid, Layout(width=100, height=100, kind="chart", confidence=0.0))
+    assert table_wins(grid, Layout(width=100, height=100, kind="chart", chart=Chart()))
+    assert table_wins(grid, Layout(width=100, height=100, kind="chart", confidence=0.0))
     unsure_bars = Layout(
         width=100, height=100, kind="chart", chart=_chart("", "").chart, confidence=0.0
     )
-    assert not _table_wins(grid, unsure_bars)
-    assert not _table_wins(_table(0.3, n_rows=1), Layout(width=100, height=100, kind="chart"))
-    assert not _table_wins(grid, _chart("China", "India"))
+    assert not table_wins(grid, unsure_bars)
+    assert not table_wins(_table(0.3, n_rows=1), Layout(width=100, height=100, kind="chart"))
+    assert not table_wins(grid, _chart("China", "India"))
 
 
 def test_a_figure_reading_of_one_unlabelled_chart_also_tries_the_table(
@@ -85,18 +92,18 @@ def _figure(confidence: float, *panels: Layout | None) -> Layout:
 def test_a_surer_figure_of_charts_beats_an_unsure_table() -> None:
     """Charts pasted side by side share their tick labels' heights and look like one table
     cut at its column gaps: the figure reading of named charts wins when it is surer."""
-    charts = (_chart("a", "b"), _chart("", "c"), _chart("d"))
-    assert _figure_wins(_figure(0.82, *charts), _table(0.43))
-    assert _figure_wins(_figure(0.9, charts[0], charts[1], None), _table(0.6))
+    charts = (_chart("a", "b", tall=30), _chart("", "c", tall=30), _chart("d", tall=30))
+    assert figure_wins(_figure(0.82, *charts), _table(0.43))
+    assert figure_wins(_figure(0.9, charts[0], charts[1], None), _table(0.6))
 
 
 def test_a_figure_wins_only_with_named_charts_in_most_panels_and_when_surer() -> None:
-    charts = (_chart("a", "b"), _chart("c"), _chart("d"))
-    assert _figure_wins(_figure(0.3, *charts), Layout(width=100, height=100, kind="chart"))
-    assert not _figure_wins(_figure(0.4, *charts), _table(0.5))  # the figure is less sure
-    assert not _figure_wins(_figure(1.0, charts[0], None, None), _table(0.5))  # pieces of text
-    assert not _figure_wins(_figure(1.0, charts[0]), _table(0.5))  # one panel is no figure
-    assert not _figure_wins(_chart("a", "b"), _table(0.2))
+    charts = (_chart("a", "b", tall=30), _chart("c", tall=30), _chart("d", tall=30))
+    assert figure_wins(_figure(0.3, *charts), Layout(width=100, height=100, kind="chart"))
+    assert not figure_wins(_figure(0.4, *charts), _table(0.5))  # the figure is less sure
+    assert not figure_wins(_figure(1.0, charts[0], None, None), _table(0.5))  # pieces of text
+    assert not figure_wins(_figure(1.0, charts[0]), _table(0.5))  # one panel is no figure
+    assert not figure_wins(_chart("a", "b"), _table(0.2))
 
 
 def test_an_unsure_table_of_several_pieces_is_read_as_a_figure_too(
@@ -109,7 +116,7 @@ def test_an_unsure_table_of_several_pieces_is_read_as_a_figure_too(
     from refocus_dsl.ocr import OcrEngine
 
     calls: list[str] = []
-    charts = (_chart("a", "b"), _chart("c", "d"))
+    charts = (_chart("a", "b", tall=30), _chart("c", "d", tall=30))
     table = {"conf": 0.45}
 
     def run(kind: str) -> Layout:
@@ -148,7 +155,7 @@ def test_a_chart_reading_with_no_label_is_read_as_a_figure_when_the_table_loses(
 
     calls: list[str] = []
     readings = {"chart": _chart("", ""), "table": _table(0.5),
-                "figure": _figure(1.0, _chart("a", "b"), _chart("c"), None)}
+                "figure": _figure(1.0, _chart("a", "b", tall=30), _chart("c", tall=30), None)}
 
     def run(kind: str) -> Layout:
         calls.append(kind)
@@ -169,3 +176,166 @@ def test_a_chart_reading_with_no_label_is_read_as_a_figure_when_the_table_loses(
     calls.clear()
     assert detect._detect_kind(img, "auto", no_ocr, [])[2].kind == "chart"
     assert calls == ["chart"]
+
+
+def _banded_table(seed: int) -> Image.Image:
+    """A ruled table with a shaded header band and two shaded section rows spanning it
+    (the scan style's look), on an off-white page."""
+    from PIL import ImageDraw
+    from table_helpers import font, make_cells
+
+    cells, sections = make_cells(11, 5, seed), {1: "Northern districts", 6: "Over sixty"}
+    f, pad, line = font(15), 6, 23
+    scratch = ImageDraw.Draw(Image.new("RGB", (9, 9)))
+    xs = [10]
+    for c in range(5):
+        xs.append(xs[-1] + max(int(scratch.textlength(row[c], font=f)) for row in cells) + 2 * pad)
+    ys = [10 + k * line for k in range(12)]
+    img = Image.new("RGB", (xs[-1] + 10, ys[-1] + 10), (250, 250, 245))
+    d = ImageDraw.Draw(img)
+    for r in (0, *sections):
+        d.rectangle((xs[0], ys[r], xs[-1], ys[r + 1]), fill=(200, 202, 190))
+    for y in ys:
+        d.line((xs[0], y, xs[-1], y), fill=(60, 60, 60))
+    for r in range(11):
+        for x in (xs[0], xs[-1]) if r in sections else xs:
+            d.line((x, ys[r], x, ys[r + 1]), fill=(60, 60, 60))
+        for c, text in enumerate([sections[r]] if r in sections else cells[r]):
+            d.text((xs[c] + pad, ys[r] + 4), text, font=f, fill=(20, 20, 20))
+    return img
+
+
+def _as_if_classified(monkeypatch: pytest.MonkeyPatch, kind: str, pieces: int = 0) -> None:
+    import refocus_dsl.detect as detect
+
+    monkeypatch.setattr(
+        detect, "_classified", lambda img: detect._Classified(kind, "test", None, pieces)
+    )
+
+
+@pytest.mark.parametrize("blur", [0.0, 0.8])
+def test_a_banded_table_taken_for_a_chart_is_read_as_a_table(
+    monkeypatch: pytest.MonkeyPatch, blur: float
+) -> None:
+    """The chart detector reads a shaded table's bands as bars of one length across the
+    grid (crisp), or its glyphs as bar fragments (soft), and names them with row text:
+    a labelled chart, but no bars to show. The table reading wins either way."""
+    from PIL import ImageFilter
+
+    from refocus_dsl.detect import detect_layout
+
+    img = _banded_table(1)
+    if blur:
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+    _as_if_classified(monkeypatch, "chart")
+    layout = detect_layout(img, cache=False)
+    assert layout.kind == "table" and layout.table is not None
+    assert (len(layout.table.columns), len(layout.table.rows)) == (5, 11)
+    assert any(("bands" if not blur else "fragments") in n for n in layout.notes)
+
+
+@pytest.mark.parametrize("horizontal", [True, False])
+def test_a_chart_of_equal_bars_stays_a_chart(
+    monkeypatch: pytest.MonkeyPatch, horizontal: bool
+) -> None:
+    """Bars of one length that start at an axis beside their labels are no table bands."""
+    from chart_helpers import draw_chart
+
+    from refocus_dsl.detect import detect_layout
+
+    drawn = draw_chart(["Apples", "Berlin", "Canada", "Delta"], [[7.0, 7.0, 7.0, 7.0]],
+                       horizontal=horizontal, value_labels=True)
+    _as_if_classified(monkeypatch, "chart")
+    layout = detect_layout(drawn.image, cache=False)
+    assert layout.kind == "chart" and layout.chart is not None
+    assert [c.label for c in layout.chart.categories] == ["Apples", "Berlin", "Canada", "Delta"]
+
+
+def _slices_figure(tall: int, n: int = 3) -> Layout:
+    """A figure reading of ``n`` full-width panels stacked, each a chart whose bars are
+    ``tall`` pixels tall (panels 60 px tall)."""
+    subplots = tuple(
+        Subplot(i, (0, 60 * i, 300, 60 * i + 60), None,
+                Layout(width=300, height=60 * n, kind="chart", confidence=0.9, chart=Chart(
+                    orientation="vertical", categories=(Category(
+                        0, "x", bars=((10, 60 * i + 60 - tall, 20, 60 * i + 60),)),))))
+        for i in range(n)
+    )
+    return Layout(width=300, height=60 * n, kind="figure", subplots=subplots, confidence=0.8)
+
+
+def test_slices_of_a_table_are_no_figure_without_bars_of_substance() -> None:
+    """A banded table cut at its stripes comes apart into full-width slices whose charts
+    rest on pieces of glyphs: no figure. Charts stacked the same way with real bars are
+    one (and panels in two dimensions keep the old test)."""
+    assert figure_wins(_slices_figure(tall=5), _table(0.54)) is None
+    assert figure_wins(_slices_figure(tall=40), _table(0.54)) is not None
+    grid = _figure(0.8, _chart("a", tall=2), _chart("b", tall=2), None)
+    two_rows = Subplot(3, (0, 60, 25, 110), None, None)
+    grid = dataclasses.replace(grid, subplots=(*grid.subplots, two_rows))
+    assert figure_wins(grid, _table(0.5)) is not None
+
+
+def test_a_zebra_table_cut_into_slices_is_kept_a_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zebra table, reduced, blurred and JPEG'd, that the panel finder cuts at its
+    stripes into pieces whose text reads as charts: the unsure table is kept (the figure
+    reading won there before its panels had to hold bars of substance)."""
+    import sys
+    from pathlib import Path
+
+    from table_helpers import draw_table, make_cells
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from _degrade import degradation, degrade
+
+    import refocus_dsl.detect as detect
+    from refocus_dsl.detect.figure import find_panels
+
+    img = degrade(draw_table(make_cells(10, 3, 0), style="zebra", size=13, pad=5).image,
+                  degradation("combo", 3500), 3500)
+    assert len(find_panels(img).boxes) >= 2
+    real, readings = detect._detector, {}
+
+    def spied(kind: str) -> tuple[Callable[..., Layout], str]:
+        fn, version = real(kind)
+        return (lambda *a: readings.setdefault(kind, fn(*a))), version
+
+    monkeypatch.setattr(detect, "_detector", spied)
+    _as_if_classified(monkeypatch, "table", pieces=3)
+    assert detect.detect_layout(img, cache=False).kind == "table"
+    pieces = readings["figure"].subplots  # the figure reading was made, and lost
+    charts = [p for p in pieces if p.layout is not None and p.layout.chart is not None]
+    assert 2 * len(charts) >= len(pieces)  # the old test's "charts in half the panels"
+    assert (readings["figure"].confidence or 0) > (readings["table"].confidence or 0)
+
+
+def test_an_unsure_chart_of_several_pieces_is_read_as_a_figure_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Light-grey cards on a white page: the classifier saw the pieces but took them for
+    one chart, which the chart detector reads unsure, naming tick values. The figure
+    detector is tried, and its surer reading of charts kept; a sure chart is not re-read."""
+    import refocus_dsl.detect as detect
+    import refocus_dsl.detect.figure as figure
+    from refocus_dsl.ocr import OcrEngine
+
+    calls: list[str] = []
+    readings = {"chart": dataclasses.replace(_chart("0", "5", tall=30), confidence=0.59),
+                "figure": _figure(0.93, _chart("a", tall=30), _chart("b", tall=30), None, None)}
+    two_rows = figure.Panels(boxes=((0, 0, 90, 40), (0, 50, 40, 90), (50, 50, 90, 90)), bands=())
+    monkeypatch.setattr(figure, "find_panels", lambda img: two_rows)
+    monkeypatch.setattr(detect, "_detector",
+                        lambda kind: (lambda img, ocr: calls.append(kind) or readings[kind], "1"))
+    img = Image.new("RGB", (100, 100), "white")
+    no_ocr = cast(OcrEngine, None)
+    _as_if_classified(monkeypatch, "chart", pieces=4)
+    notes: list[str] = []
+    assert detect._detect_kind(img, "auto", no_ocr, notes)[2].kind == "figure"
+    assert calls == ["chart", "figure"] and "several pieces is unsure" in notes[-1]
+    calls.clear()
+    _as_if_classified(monkeypatch, "chart", pieces=1)  # one piece: no second reading
+    assert detect._detect_kind(img, "auto", no_ocr, [])[2].kind == "chart"
+    readings["chart"] = dataclasses.replace(readings["chart"], confidence=0.95)
+    _as_if_classified(monkeypatch, "chart", pieces=4)  # a sure chart: none either
+    assert detect._detect_kind(img, "auto", no_ocr, [])[2].kind == "chart"
+    assert calls == ["chart", "chart"]

@@ -28,6 +28,15 @@ from refocus_dsl.detect._scale import (
     working_copy,
 )
 from refocus_dsl.detect.prepared import Prepared
+from refocus_dsl.detect.runner_up import (
+    SURE_CHART,
+    SURE_TABLE,
+    figure_wins,
+    fragments_only,
+    may_be_bands,
+    table_wins,
+    unlabelled,
+)
 from refocus_dsl.errors import LayoutError
 from refocus_dsl.imageio import LoadedImage, check_detectable, load_image, normalize_image
 from refocus_dsl.layout import Layout
@@ -114,55 +123,6 @@ def _versions() -> str:
     return ",".join(parts)
 
 
-_SURE_TABLE = 0.88
-"""Table confidence at which a table reading beats an unsure chart reading."""
-
-
-def _unlabelled(chart: Layout) -> bool:
-    return chart.chart is None or not any(c.label.strip() for c in chart.chart.categories)
-
-
-def _table_wins(table: Layout, chart: Layout) -> str | None:
-    """Why the table reading beats the chart reading, or None when it does not.
-
-    A sure table beats a chart reading that found no category label at all, and any
-    table grid beats one that found no bar at all. Only then: the table detector also
-    finds a grid in many real charts (axis ticks and gridlines look like rules), so its
-    confidence alone is no proof; but a chart with no bar is no reading at all (a soft
-    scanned table whose shaded rows looked like bars to the classifier), and a grid of
-    cells is something. Unlabelled bars with no confidence are still a chart: a shrunk
-    or blurred chart whose tick labels are too small to read.
-    """
-    if not _unlabelled(chart) or table.table is None or len(table.table.columns) < 2:
-        return None
-    if (table.confidence or 0.0) >= _SURE_TABLE:
-        return f"the table reading is sure ({table.confidence or 0.0:.2f})"
-    no_bars = chart.chart is None or not chart.chart.categories
-    if no_bars and len(table.table.rows) >= 2:
-        return "the chart reading found no bars"
-    return None
-
-
-def _figure_wins(figure: Layout, other: Layout) -> str | None:
-    """Why the figure reading beats a poor table or chart reading, or None.
-
-    Charts pasted side by side share the heights of their tick labels, so the
-    classifier can take them for one table cut at its column gaps; white cards on a
-    grey page can hide their gaps from it and come back as one chart with no label.
-    Their figure reading finds two or more panels, at least half of them a chart with
-    a named category (a table's pieces seldom read as charts at all), and is surer
-    than the other reading, whose grid or bars across several plots are a poor one.
-    """
-    panels = figure.subplots if figure.kind == "figure" else ()
-    charts = sum(1 for p in panels if p.layout is not None and p.layout.chart is not None)
-    if len(panels) < 2 or 2 * charts < len(panels):
-        return None
-    if (figure.confidence or 0.0) <= (other.confidence or 0.0):
-        return None
-    return (f"the figure reading finds {len(panels)} panels, {charts} of them charts, and "
-            f"is surer ({figure.confidence or 0.0:.2f} against {other.confidence or 0.0:.2f})")
-
-
 def _figure_instead(
     img: Image.Image, engine: OcrEngine, layout: Layout, notes: list[str], why_poor: str
 ) -> tuple[str, str, Layout] | None:
@@ -171,11 +131,24 @@ def _figure_instead(
         return None  # one panel: the figure detector would read it as one chart again
     figure_fn, figure_version = _detector("figure")
     figure = figure_fn(img, engine)
-    why = _figure_wins(figure, layout)
+    why = figure_wins(figure, layout)
     if why is None:
         return None
     notes.append(f"kind figure: {why_poor} and {why}")
     return "figure", figure_version, figure
+
+
+def _chart_doubt(chart: Layout) -> str | None:
+    """Why a chart reading may rest on another kind's marks, or None: it names no
+    category, its bars are only fragments, or they have one length like a table's
+    bands. Checked on the chart reading alone, so a sound chart costs nothing more."""
+    if unlabelled(chart):
+        return "the chart reading found no category labels"
+    if fragments_only(chart):
+        return "the chart reading's bars are fragments"
+    if may_be_bands(chart):
+        return "the chart reading's bars are of one length"
+    return None
 
 
 def _cross_checked(
@@ -187,20 +160,29 @@ def _cross_checked(
     better supported of the two readings is kept. Only such images pay for a second
     detector."""
     chosen, _, layout = reading
-    if chosen != "table" and layout.kind == "chart" and _unlabelled(layout):
+    if chosen != "table" and layout.kind == "chart":
         # The classifier sees only pixels; ruled or shaded tables can look like bars
         # (or like panels, which then come back as one chart). When the chart reading
-        # found no label at all, let the table detector try, then the figure detector.
-        table_fn, table_version = _detector("table")
-        table = table_fn(img, engine)
-        why = _table_wins(table, layout)
-        if why is not None:
-            notes.append(f"kind table: the chart reading found no category labels and {why}")
-            return "table", table_version, table
-        figure = _figure_instead(img, engine, layout, notes,
-                                 "the chart reading found no category labels")
-        return figure or reading
-    if chosen == "table" and found.pieces >= 2 and (layout.confidence or 0.0) < _SURE_TABLE:
+        # is in doubt, let the table detector try; when it names nothing, or is unsure
+        # and the classifier saw several pieces, the figure detector.
+        doubt = _chart_doubt(layout)
+        if doubt is not None:
+            table_fn, table_version = _detector("table")
+            table = table_fn(img, engine)
+            why = table_wins(table, layout)
+            if why is not None:
+                notes.append(f"kind table: {why}")
+                return "table", table_version, table
+        if unlabelled(layout):
+            figure = _figure_instead(img, engine, layout, notes, "the chart reading found no "
+                                     "category labels and the table reading does not win")
+            return figure or reading
+        if found.pieces >= 2 and (layout.confidence or 0.0) < SURE_CHART:
+            figure = _figure_instead(img, engine, layout, notes,
+                                     "the chart reading of several pieces is unsure")
+            return figure or reading
+        return reading
+    if chosen == "table" and found.pieces >= 2 and (layout.confidence or 0.0) < SURE_TABLE:
         # Two or more big pieces the classifier took for parts of one table, and the
         # table reading is unsure: they may be panels.
         figure = _figure_instead(img, engine, layout, notes, "the table reading is unsure")
