@@ -276,3 +276,25 @@ def test_a_gridline_a_pixel_off_along_part_of_it_does_not_cut_the_plot(
         a[y : y + 280, x : x + 360] = _scatter_with_inset(span, k + 1)
         want.append((x + 20, y + 10, x + 350, y + 270))
     assert_panels(Image.fromarray(a), want, at=0.9)
+
+
+@pytest.mark.parametrize("seed", [0, 4])
+def test_curves_crossing_light_gridlines_do_not_cut_a_despined_plot(seed: int) -> None:
+    # Light vertical gridlines, a gridline along the plot's top (its top tick) and the
+    # axis along its bottom: each gridline is a straight step from edge to edge of the
+    # plot, but the curves run through it, so it is inside one drawing.
+    def draw(fig: plt.Figure) -> list[list[plt.Axes]]:
+        axs = fig.subplots(1, 3, gridspec_kw={"width_ratios": [3, 1.2 + 0.2 * seed, 2.5]})
+        x = np.linspace(0, 10, 40)
+        for k, ax in enumerate(axs):
+            for j in range(3):
+                ax.plot(x, 37.5 + 10 * np.sin(x / (1 + j) + seed + k), lw=1.5)
+            ax.set_ylim(25, 50)
+            ax.set_yticks([25, 50])
+            ax.set_xlim(0, 10)
+            ax.grid(True, color="#dcdcdc")
+            ax.spines[["top", "right"]].set_visible(False)
+        return [[ax] for ax in axs]
+
+    image, want = render(draw, (9, 2.6))
+    assert_panels(image, want)

@@ -209,3 +209,36 @@ def gridline_edge(lines: npt.NDArray[np.int16], ink: BoolArr, i: int) -> bool:
             fill |= sides[0]
             touched |= sides[1]
     return _crosses_fills(fill, touched)
+
+
+def marks_cross(drawn: BoolArr, lines: npt.NDArray[np.int16], i: int) -> bool:
+    """Whether marks (a curve, dots) run through the step between lines ``i`` and
+    ``i + 1`` of ``drawn`` (drawing, by line): the step is one side of a thin line (a
+    gridline, at most GRIDLINE_MAX_PX thick) with the same background beyond it on both
+    sides, and at two places or more, away from the ends, drawing just beyond the line
+    on one side meets drawing just beyond it on the other (within as many lines along
+    it as the two are apart: a curve crossing at up to 45 degrees). Cards pasted
+    together keep a margin inside each frame; nothing drawn runs from one into the other."""
+    a, b = i - GRIDLINE_MAX_PX - 1, i + GRIDLINE_MAX_PX + 2
+    if a < 0 or b >= len(drawn):
+        return False
+    back_a = np.median(lines[a], axis=0)
+    back_b = np.median(lines[b], axis=0)
+    if np.abs(back_a - back_b).max() > 10:
+        return False
+    k = b - a
+    n = drawn.shape[1]
+    inner = slice(END_PX, n - END_PX)
+    near_a = _spread(drawn[a], k)[inner]
+    near_b = _spread(drawn[b], k)[inner]
+    both = drawn[a][inner] & near_b | drawn[b][inner] & near_a
+    return len(runs(np.asarray(both))) >= 2
+
+
+def _spread(line: BoolArr, k: int) -> BoolArr:
+    """``line`` with every true position grown by ``k`` either way."""
+    sums = np.concatenate([[0], np.cumsum(line, dtype=np.int32)])
+    idx = np.arange(line.size)
+    lo, hi = np.maximum(idx - k, 0), np.minimum(idx + k + 1, line.size)
+    out: BoolArr = (sums[hi] - sums[lo]) > 0
+    return out

@@ -36,6 +36,7 @@ from refocus_dsl.detect._seams import (
     fills_meet,
     gridline_edge,
     inside_fill,
+    marks_cross,
     snap_to_card,
 )
 from refocus_dsl.detect.figure_confidence import (
@@ -252,6 +253,7 @@ class _Cutter:
                 int(drawn[:, END_PX:-END_PX].all(axis=0).sum()) <= 1
                 and not enclosed(ink, lo, hi, i)
                 and not axis_at_one_end(drawn)
+                and not marks_cross(drawn, lines[lo:hi], i - lo)
             ):
                 off = self._off_main(lines) if off is None else off
                 out.append(snap_to_card(ink, self._band_middle(off, int(i) + 1)))
