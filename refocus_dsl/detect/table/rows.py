@@ -254,11 +254,15 @@ def _drop_outside_text(
     # ... and a note or caption below the table's closing rule (one text group a line)
     struct_bot = max([r.end for r in st.h_rules] + [b for _, b, _ in st.bands], default=None)
     if struct_bot is not None and len(lines) >= 4:
+        # column rules that all stop at the closing rule enclose the cells: below it
+        # is outside the grid, a note's word spaces wide as column gaps or not
+        closed = len(st.v_rules) >= 2 and all(r.span[1] <= struct_bot + 2 for r in st.v_drawn)
         n_below = 0
         for a, b in reversed(lines):
             if a < struct_bot:
                 break
-            if len(text_groups(ink_columns(ink, a, b, ex1, ex2), ex1, max(min_gap, line_h))) > 1:
+            groups = text_groups(ink_columns(ink, a, b, ex1, ex2), ex1, max(min_gap, line_h))
+            if len(groups) > 1 and not closed:
                 n_below = 0
                 break
             n_below += 1
