@@ -100,3 +100,47 @@ def test_a_note_just_under_the_closing_rule_is_no_row() -> None:
     assert len(t.rows) == len(names) + 1 and labels[-1] == names[-1], labels
     assert len(t.columns) == len(xs) - 1
     assert any("below the table" in n for n in layout.notes), layout.notes
+
+
+def test_a_note_under_a_framed_grid_is_no_row_even_with_wide_word_spaces() -> None:
+    """Column rules that all stop at the closing rule enclose the cells: a note under
+    it is outside the table even when its word spaces are as wide as column gaps (a
+    monospaced "Note:   values rounded.")."""
+    cells = make_cells(7, 4, 3)
+    drawn = draw_table(cells, style="grid", size=14, pad=6, margin=12)
+    w, h = drawn.image.size
+    image = Image.new("RGB", (w, h + 14), "white")
+    image.paste(drawn.image, (0, 0))
+    x0, bottom = drawn.col_bounds[0], drawn.row_bounds[-1]
+    draw = ImageDraw.Draw(image)
+    draw.text((x0 - 4, bottom + 5), "Note:", fill=(0, 0, 0), font=font(11))
+    draw.text((x0 + 52, bottom + 5), "values rounded.", fill=(0, 0, 0), font=font(11))
+    layout = detect_layout(image, "table", ocr=OCR, cache=False)
+    t = layout.table
+    assert t is not None
+    labels = [r.label for r in t.rows]
+    assert len(t.rows) == len(cells) and labels[-1] == cells[-1][0], labels
+    assert t.bbox[3] <= bottom + 3, (t.bbox, bottom, layout.notes)
+
+
+def test_shading_overshooting_the_frame_makes_no_column() -> None:
+    """A photographed grid: a light shadow along its right border, and the section rows'
+    tint running a few pixels past it (a ragged band edge), blurred. The border is
+    still the table's edge: no narrow empty column is found beyond it."""
+    cells = make_cells(10, 4, 5)
+    sections = {2: "Coastal", 6: "Inland"}
+    drawn = draw_table(cells, style="grid", size=14, pad=6, margin=16, sections=sections)
+    draw = ImageDraw.Draw(drawn.image)
+    x2 = drawn.col_bounds[-1]
+    top, bottom = drawn.row_bounds[0], drawn.row_bounds[-1]
+    for k in range(10):  # the border's soft shadow, fading out
+        grey = 236 + 2 * k
+        draw.line((x2 + 1 + k, top, x2 + 1 + k, bottom), fill=(grey, grey, grey))
+    for r in sections:
+        y1, y2 = drawn.row_bounds[r] + 1, drawn.row_bounds[r + 1] - 1
+        draw.rectangle((x2 + 2, y1 + 2, x2 + 8, y2 - 1), fill=(185, 185, 185))
+    soft = drawn.image.filter(ImageFilter.GaussianBlur(0.7))
+    t = detect_layout(soft, "table", ocr=OCR, cache=False).table
+    assert t is not None
+    assert len(t.columns) == len(drawn.col_bounds) - 1, [c.bbox for c in t.columns]
+    assert len(t.rows) == len(drawn.row_bounds) - 1

@@ -111,6 +111,7 @@ def column_bounds(
     if text_cols.size == 0:
         return [], "none", ex1, ex2
     ix1, ix2 = ex1 + int(text_cols[0]), ex1 + int(text_cols[-1]) + 1
+    ix1, ix2 = _inside_frame(ink, every, v_rules, (ex1, ex2), (ix1, ix2), min_gap)
     left = [r.pos for r in v_rules if r.pos <= ix1]
     right = [r.pos for r in v_rules if r.pos >= ix2 - 1]
     lo = min(left) if left else ix1
@@ -182,6 +183,42 @@ def column_bounds(
         if all(abs(mid - x) > min_gap for x in bounds):
             bounds.append(mid)
     return sorted(bounds), ("white space and rules" if inner else "white space"), ix1, ix2
+
+
+def _inside_frame(
+    ink: B,
+    spans: Sequence[Span],
+    v_rules: Sequence[Rule],
+    extent: Span,
+    text: Span,
+    min_gap: float,
+) -> Span:
+    """The text's x-extent cut at a frame's inner edge: an outermost column rule that
+    leaves less than a line's width (two minimum gaps) to the end of the rules, with
+    ink beyond it in fewer than half the rows, is the table's border. What lies beyond
+    it is the border's halo or a shaded band's ragged edge on a photographed page, not
+    a column (a real column that narrow would hold text in most rows)."""
+    ix1, ix2 = text
+    if not v_rules or len(spans) < 4:
+        return ix1, ix2
+    room = _FRAME_GAPS * min_gap
+
+    def rows_with_ink(x1: int, x2: int) -> int:
+        return sum(1 for a, b in spans if x2 > x1 and ink[a:b, x1:x2].any())
+
+    first = min(v_rules, key=lambda r: r.pos)
+    if ix1 < first.pos and first.pos - extent[0] < room:
+        if 2 * rows_with_ink(ix1, first.pos) < len(spans):
+            ix1 = first.end
+    last = max(v_rules, key=lambda r: r.end)
+    if ix2 > last.end and extent[1] - last.end < room:
+        if 2 * rows_with_ink(last.end, ix2) < len(spans):
+            ix2 = last.pos
+    return ix1, ix2
+
+
+_FRAME_GAPS = 2
+"""Minimum gaps (about a line height) a column needs beyond the last rule to hold text."""
 
 
 def merge_sparse_columns(
