@@ -38,7 +38,7 @@ _EDGE = re.compile(r"^[(\[]+|[)\].,;:]+$")
 what tesseract adds at a soft glyph's edge: '‘Year' is a misreading)."""
 
 SUPPORT_LETTERS = 3
-"""Letters a known word needs to support a reading on its own (to be chosen over another)."""
+"""Letters a known word needs to support a reading on its own."""
 
 _LOCK = threading.Lock()
 _LISTS: dict[str, Callable[[str], bool] | None] = {}
@@ -72,19 +72,19 @@ def _load(code: str) -> Callable[[str], bool] | None:
     return contains
 
 
-def supported(text: str, lang: str = "eng", letters: int = SUPPORT_LETTERS) -> bool:
+def supported(text: str, lang: str = "eng") -> bool:
     """True when every token of ``text`` is a known word or a number (brackets and
-    trailing punctuation aside), and one of them is a number or a word of ``letters``
-    letters or more: a lone letter is what noise or a symbol reads as ('#' as 'z'),
-    and the list holds most pairs of letters ('ss', 'te', 'ce'), so a two-letter
-    reading of mush ('scs' read 'ss') is no evidence for choosing it either."""
+    trailing punctuation aside), and one of them is a number or a word of three letters
+    or more (SUPPORT_LETTERS): a lone letter is what noise or a symbol reads as ('#' as
+    'z'), and the list holds most pairs of letters ('ss', 'te', 'ce'), so a two-letter
+    reading of mush ('scs' read 'ss') is no evidence either."""
     known = word_list(lang)
     if known is None:
         return False
     tokens = [_EDGE.sub("", t) for t in text.split()]
     tokens = [t for t in tokens if t]
     numbers = [_NUMBER.match(t) is not None for t in tokens]
-    if not any(n or len(t) >= letters for t, n in zip(tokens, numbers, strict=True)):
+    if not any(n or len(t) >= SUPPORT_LETTERS for t, n in zip(tokens, numbers, strict=True)):
         return False
     return all(n or _known_word(t, known) for t, n in zip(tokens, numbers, strict=True))
 

@@ -34,7 +34,6 @@ def test_two_letters_known_to_the_list_are_no_support_alone() -> None:
         assert not supported(text), text
     for text in ("Panel B", "St Kitts", "us 12"):
         assert supported(text), text
-    assert supported("ss", letters=2)  # what a doubt about a reading asks: made of known words
 
 
 def test_a_language_without_a_list_supports_nothing() -> None:
@@ -68,7 +67,7 @@ def _read(image: Image.Image, monkeypatch: pytest.MonkeyPatch, with_list: bool) 
     with monkeypatch.context() as m:
         if not with_list:
             m.setattr(table_text, "word_list", lambda lang="eng": None)
-            m.setattr(table_text, "supported", lambda text, lang="eng", letters=3: False)
+            m.setattr(table_text, "supported", lambda text, lang="eng": False)
         return detect_layout(image, "table", ocr=OCR, cache=False)
 
 
@@ -129,3 +128,29 @@ def test_a_name_the_list_lacks_is_kept_as_read(monkeypatch: pytest.MonkeyPatch) 
         labels.append([r.label for r in layout.table.rows])
     assert labels[0] == labels[1]
     assert "Qzvbrt" in labels[1]
+
+
+def test_crisp_names_the_list_lacks_cost_no_second_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Codes and surnames in crisp text of a readable size are read once: reading the
+    same sharp pixels other ways does not find a word the list holds."""
+    cells = make_cells(10, 5, 3)
+    cells[0] = ["Xq7", "Zzk", "Qvw", "Jhh", "Kpx"]
+    for i, name in enumerate(("Brzq", "Vlyx", "Kwtz", "Pfnq", "Zdrv"), start=1):
+        cells[i][0] = name
+    drawn = draw_table(cells, style="grid", size=16)
+    counts, labels = [], []
+    for with_list in (False, True):
+        calls = OCR.calls
+        layout = _read(drawn.image, monkeypatch, with_list)
+        counts.append(OCR.calls - calls)
+        assert layout.table is not None
+        labels.append([r.label for r in layout.table.rows])
+    assert counts[0] == counts[1]
+    assert labels[0] == labels[1]
+
+
+def test_small_soft_or_grainy_text_is_hard_to_read_and_crisp_readable_text_is_not() -> None:
+    assert table_text.hard_to_read(12.0, 1.5)  # a soft scan
+    assert table_text.hard_to_read(6.0, 0.0)  # small crisp text, enlarged to the stack's limit
+    assert table_text.hard_to_read(12.0, 0.0, 4.0)  # a grainy photo or scan
+    assert not table_text.hard_to_read(12.0, 0.0)  # a crisp screenshot

@@ -20,13 +20,20 @@ from refocus_dsl.detect._scale import ScaledOcr
 from refocus_dsl.detect.table.structure import RULE_HALO, Structure, erase_rules, half_peak_rows
 from refocus_dsl.layout import Box
 from refocus_dsl.lexicon import supported, word_list
-from refocus_dsl.ocr import DEFAULT_LANG, MAX_SCALE, OcrEngine, Word, working_scale
+from refocus_dsl.ocr import DEFAULT_LANG, MAX_SCALE, WORKING_TEXT_PX, OcrEngine, Word, working_scale
 
 F = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
 
 _MAX_STACK_PIXELS = 1_500_000
 """Upper bound on the stacked OCR image (pixels): keeps one call within ~0.3 s."""
+STACK_MAX_SCALE = 3.0
+"""Most a stacked read enlarges (times the pixels a layout pixel has)."""
+SOFT_EDGE = 1.0
+"""Edge softness (:func:`edge_softness`, rows a side) from which a page's text is soft."""
+GRAIN = 1.0
+"""Page noise (grey levels, ``Levels.noise``) from which a page is grainy: renders and
+JPEGs of them measure 0, scans and noisy photos a few levels."""
 
 
 @dataclass(frozen=True)
@@ -222,7 +229,7 @@ def stack_ocr(
     parts = [p for p in parts if p[0].size]
     if not parts:
         return {}
-    scale = working_scale(line_h, max_scale=3.0 * unit)
+    scale = working_scale(line_h, max_scale=STACK_MAX_SCALE * unit)
     area = sum((b[2] - b[0]) * (b[3] - b[1]) for _, b, _ in parts)
     if area * scale * scale > _MAX_STACK_PIXELS:  # big text areas: no enlargement
         scale = max(1.0, (_MAX_STACK_PIXELS / max(area, 1)) ** 0.5)
@@ -330,11 +337,11 @@ def original_region(ocr: ScaledOcr, st: Structure, box: Box) -> npt.NDArray[np.u
 
 WEAK_CONF = 60.0
 """A reading whose weakest word is under this confidence is weak: read again alone."""
-DOUBT_CONF = 80.0
+DOUBT_CONF = 90.0
 """A reading whose weakest word is under this confidence and that is not made of known
-words is doubtful: read again other ways (:func:`second_readings`). Tesseract gives
-even crisp words it does not know 60-70, so this costs re-reads on crisp names, never
-their text."""
+words is doubtful: read again other ways (:func:`second_readings`), when its text is
+small or soft (:func:`hard_to_read`). Soft text misread gets 80-90 too ('Scatiand',
+'Now Zealand'); crisp text is not read again, so crisp names cost nothing."""
 
 
 def read_regions(
@@ -388,7 +395,8 @@ def read_regions(
             if again and (not ws or _preferred(again, ws, lang)):
                 ws = again
         read[key] = ws
-    second_readings(ocr, read, [(pixels[b], b, key) for b, key in inked], line_h, unit, soft)
+    if hard_to_read(line_h * unit, soft, st.levels.noise):
+        second_readings(ocr, read, [(pixels[b], b, key) for b, key in inked], line_h, unit, soft)
     return read, rereads
 
 
@@ -406,12 +414,10 @@ def _preferred(new: Sequence[Word], old: Sequence[Word], lang: str) -> bool:
 
 
 def doubtful(words: Sequence[Word], lang: str) -> bool:
-    """No reading, or a weak one that is not made of known words (a known pair of letters
-    counts here: a weak 'No' is not read again, though it could not win over another)."""
+    """No reading, or a weak one that is not made of known words."""
     if not words:
         return True
-    weak = min(w.confidence for w in words) < DOUBT_CONF
-    return weak and not supported(join_words(words), lang, letters=2)
+    return min(w.confidence for w in words) < DOUBT_CONF and not supported(join_words(words), lang)
 
 
 def stretch_contrast(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -425,6 +431,20 @@ def stretch_contrast(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
         return pixels
     out = (pixels.astype(np.float64) - dark) * (255.0 / (255.0 - dark))
     return np.asarray(np.rint(out).clip(0, 255), dtype=np.uint8)
+
+
+def hard_to_read(text_px: float, softness: float, grain: float = 0.0) -> bool:
+    """Whether text ``text_px`` tall (in the pixels read) on a page of edge ``softness``
+    and ``grain`` (the page's noise, grey levels) is small, soft or grainy enough for
+    other readings to help: soft edges, grain, or lines so small that the stacked
+    read's enlargement stops short of the working size.
+
+    Why: on crisp text of a readable size a weak word is a name or a code the list
+    lacks, and reading the same sharp pixels other ways gave the same or no word on
+    every development table (wtq: 1 change in 160 tables, for 66 more OCR calls).
+    """
+    small = text_px * STACK_MAX_SCALE < WORKING_TEXT_PX
+    return small or softness >= SOFT_EDGE or grain >= GRAIN
 
 
 def second_readings(
@@ -441,9 +461,11 @@ def second_readings(
     Why: a soft, small scan's words come out as non-words ('Hospitats') under one
     setting and as the word under another; which setting is the right one differs
     from region to region, and the word list tells which reading to believe. Only
-    doubtful regions are re-read, so a crisp table costs nothing more; without a
-    word list nothing is re-read. The list is loaded only when a region is doubtful:
-    a crisp table does not pay its load (about 0.3 s a process).
+    doubtful regions are re-read (and :func:`read_regions` calls this only for small,
+    soft or grainy text, :func:`hard_to_read`), so a crisp table costs nothing more;
+    without a word list nothing is re-read. The list
+    is loaded only when a region is doubtful: a crisp table does not pay its load
+    (about 0.3 s a process).
     """
     lang = str(getattr(ocr, "lang", DEFAULT_LANG))
     todo = [p for p in parts if doubtful(read.get(p[2], []), lang)]
