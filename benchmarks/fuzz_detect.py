@@ -46,6 +46,8 @@ ALARM_S = 90
 KINDS = ("auto", "table", "chart", "figure")
 SOURCE_SEEDS = (5000, 5006)
 """Generator seeds are drawn from this small block, so a run reuses (caches) sources."""
+TRANSFORMS = ["whole", "crop", "crop", "strip", "strip", "corner", "piece", "piece", "downscale",
+              "aspect", "tile", "pad", "trim", "trim", "mosaic", "mosaic"]
 
 
 class _Stalled(Exception):
@@ -94,7 +96,7 @@ class Sources:
         )
         self.makers: dict[str, Callable[[int], Source]] = {}
         self._register()
-        unknown = [n for n in names if n not in self.makers and n != "synth"]
+        unknown = [n for n in names if n not in self.makers and n not in ("synth", "synthchart")]
         if unknown:
             raise SystemExit(f"unknown sources: {unknown}; known: synth, {sorted(self.makers)}")
         self.names = names
@@ -256,6 +258,48 @@ def _synth(r: random.Random) -> Image.Image:
     return img
 
 
+WORDS = ("Total", "2019", "12.5%", "Asia", "Revenue (m)", "-3", "Q4", "United Kingdom",
+         "0", "100", "n/a", "Share of GDP", "x", "1,234", "Mar", "(a)")
+
+
+def _synth_chart(r: random.Random) -> Image.Image:
+    """A bar chart drawn with extremes: 1-40 bars of 1-90 px, zero-height and full-height
+    bars, a baseline anywhere (on the image's edge too), labels in real fonts of 6-40 px
+    that may run off the image, axes and gridlines or none; turned for horizontal bars."""
+    from _unseen_styles import font
+
+    w, h = r.randint(16, 900), r.randint(16, 700)
+    bg = r.choice([(255, 255, 255), (235, 235, 235), (20, 20, 30)])
+    ink = (0, 0, 0) if sum(bg) > 300 else (240, 240, 240)
+    img = Image.new("RGB", (w, h), bg)
+    d = ImageDraw.Draw(img)
+    n = r.choice([1, 2, 3, r.randint(4, 12), r.randint(12, 40)])
+    base = r.choice([h - 1, h - r.randint(0, 5), h - r.randint(5, max(6, h // 3)), h // 2, 0])
+    left = r.choice([0, r.randint(0, 5), r.randint(5, max(6, w // 4))])
+    pitch = max(1, (w - left) / max(1, n))
+    bw = max(1, int(pitch * r.uniform(0.05, 1.0)))
+    colours = [tuple(r.randrange(256) for _ in range(3)) for _ in range(r.randint(1, 4))]
+    size = r.choice([6, 8, 10, 12, 16, 24, 40])
+    fnt = font(r.choice(["DejaVu Sans", "Liberation Serif"]), size)
+    if r.random() < 0.4:
+        for y in range(base, -1, -r.randint(4, 80)):
+            d.line((left, y, w, y), fill=(200, 200, 200))
+    for i in range(n):
+        x0 = int(left + i * pitch)
+        top = r.choice([base, base - 1, r.randint(min(0, base), base), 0, r.randint(0, h)])
+        d.rectangle((x0, min(top, base), x0 + bw - 1, max(top, base)), fill=r.choice(colours))
+        if r.random() < 0.8:
+            d.text((x0 + r.randint(-size, size), base + r.randint(-size, size)),
+                   r.choice(WORDS), font=fnt, fill=ink)
+    if r.random() < 0.6:
+        d.line((left, base, w, base), fill=ink, width=r.randint(1, 3))
+        d.line((left, 0, left, h), fill=ink, width=r.randint(1, 3))
+    if r.random() < 0.3:
+        img = img.transpose(r.choice([Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270,
+                                      Image.Transpose.TRANSPOSE]))
+    return img
+
+
 # ---------------------------------------------------------------- transforms
 
 
@@ -267,8 +311,7 @@ def _clip(box: tuple[int, int, int, int], w: int, h: int) -> tuple[int, int, int
 
 def _transform(img: Image.Image, boxes: list[Box], r: random.Random) -> tuple[Image.Image, str]:
     w, h = img.size
-    how = r.choice(["whole", "crop", "crop", "strip", "strip", "corner", "piece", "piece",
-                    "downscale", "aspect", "tile", "pad", "trim", "trim", "mosaic", "mosaic"])
+    how = r.choice(TRANSFORMS)
     desc = how
     if how == "crop":
         x0, y0 = r.randint(0, w - 1), r.randint(0, h - 1)
@@ -339,8 +382,8 @@ def _transform(img: Image.Image, boxes: list[Box], r: random.Random) -> tuple[Im
                 piece = rgb.crop(_clip((round(b[0]), round(b[1]), round(b[2]), round(b[3])), w, h))
             else:
                 x0, y0 = r.randint(0, w - 1), r.randint(0, h - 1)
-                piece = rgb.crop(_clip((x0, y0, x0 + r.randint(cw // 2 + 1, w),
-                                        y0 + r.randint(ch // 2 + 1, h)), w, h))
+                piece = rgb.crop(_clip((x0, y0, x0 + r.randint(1, max(1, w, cw // 2 + 1)),
+                                        y0 + r.randint(1, max(1, h, ch // 2 + 1))), w, h))
             piece = piece.resize((r.randint(max(1, cw // 3), cw), r.randint(max(1, ch // 3), ch)))
             out.paste(piece, (gap + (k % nx) * (cw + gap), gap + (k // nx) * (ch + gap)))
         img, desc = out, f"mosaic {nx}x{ny} {cw}x{ch} gap {gap}"
@@ -369,8 +412,8 @@ def make_case(sources: Sources, seed: int, i: int) -> tuple[Image.Image, str]:
     """Case ``i`` of run ``seed``: the image and what it is."""
     r = random.Random(seed * 1_000_003 + i)
     name = r.choice(sources.names)
-    if name == "synth":
-        img, what = _synth(r), "synth"
+    if name in ("synth", "synthchart"):
+        img, what = (_synth(r), "synth") if name == "synth" else (_synth_chart(r), "synthchart")
         if r.random() < 0.3:
             img, how = _transform(img, [], r)
             what += f" {how}"
@@ -404,12 +447,19 @@ def main() -> int:
     ap.add_argument("--start", type=int, default=0, help="first case number")
     ap.add_argument("--kinds", default=",".join(KINDS))
     ap.add_argument("--sources", default="", help="comma-separated; default every one")
+    ap.add_argument("--transforms", default="", help="comma-separated; default every one")
+    ap.add_argument("--source-seeds", default="5000-5006", help="generator seeds A-B (B excluded)")
     ap.add_argument("--only", default="", help="comma-separated case numbers to replay")
     ap.add_argument("--save", type=Path, default=None, help="save each case's image here")
     ap.add_argument("--traceback", action="store_true", help="print full tracebacks")
     args = ap.parse_args()
+    global SOURCE_SEEDS, TRANSFORMS
+    a, b = args.source_seeds.split("-")
+    SOURCE_SEEDS = (int(a), int(b))
+    TRANSFORMS = args.transforms.split(",") if args.transforms else TRANSFORMS
     probe = Sources(args.data, [])
-    names = args.sources.split(",") if args.sources else ["synth", "synth", *probe.makers]
+    mixed = ["synth", "synthchart", "synthchart", *probe.makers]
+    names = args.sources.split(",") if args.sources else mixed
     sources = Sources(args.data, names)
     cases = ([int(c) for c in args.only.split(",")] if args.only
              else range(args.start, args.start + args.n))
