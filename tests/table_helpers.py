@@ -9,7 +9,7 @@ so the tests need no font files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -235,3 +235,16 @@ def one_column_layout(width: int, height: int) -> Layout:
         (Row(0, "r", False, (10, 10, 90, 30)),),
     )
     return Layout(width, height, "table", table)
+
+
+def drawn_family() -> Any:
+    """The benchmarks' drawn table family (``benchmarks/_table_family.py``), imported from
+    the benchmarks folder: scan-like and report tables with exact gold layouts."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parent.parent / "benchmarks"
+    if str(bench) not in sys.path:
+        sys.path.insert(0, str(bench))
+    return importlib.import_module("_table_family")

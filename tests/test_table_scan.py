@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
-from table_helpers import draw_table, make_cells, one_column_layout, structure_and_rows
+from table_helpers import (
+    draw_table,
+    drawn_family,
+    make_cells,
+    one_column_layout,
+    structure_and_rows,
+)
 
 from refocus_dsl.detect import detect_layout
 from refocus_dsl.detect._raster import even_light, grey_of
@@ -147,18 +150,11 @@ def test_soft_faint_rules_are_found_by_their_core(seed: int, what: str) -> None:
     """Blur marks more rows around a thin faint rule than a rule is thick; the rows darker
     than half its contrast (its core) are the rule. Drawn by the benchmarks' scan-like
     family (two of its tuning seeds whose rules are like that)."""
-    family = _family()
+    family = drawn_family()
     image, gold, _ = family.render_family_table(seed, "scan")
     layout = detect_layout(image, "table", ocr=OCR, cache=False)
     assert gold.table is not None and layout.table is not None
     assert len(getattr(layout.table, what)) == len(getattr(gold.table, what))
-
-
-def _family() -> Any:
-    bench = Path(__file__).resolve().parent.parent / "benchmarks"
-    if str(bench) not in sys.path:
-        sys.path.insert(0, str(bench))
-    return importlib.import_module("_table_family")
 
 
 def test_a_descender_beside_a_soft_rule_survives_the_rules_removal() -> None:
@@ -201,7 +197,7 @@ def test_a_stub_header_centred_over_two_header_rows_makes_no_third(seed: int) ->
     """A booktabs two-level header: a group header over a short rule, the stub header
     centred over both header rows. The text lines below the short rule and above the
     next full rule are one header row (drawn by the benchmarks' report family)."""
-    image, gold, info = _family().render_family_table(seed, "report")
+    image, gold, info = drawn_family().render_family_table(seed, "report")
     assert info.header == "merged"
     layout = detect_layout(image, "table", ocr=OCR, cache=False)
     assert gold.table is not None and layout.table is not None

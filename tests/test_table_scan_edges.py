@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
-from table_helpers import draw_table, font, make_cells
+from table_helpers import draw_table, drawn_family, font, make_cells
 
 from refocus_dsl.detect import detect_layout
 from refocus_dsl.ocr import get_ocr
@@ -144,3 +144,15 @@ def test_shading_overshooting_the_frame_makes_no_column() -> None:
     assert t is not None
     assert len(t.columns) == len(drawn.col_bounds) - 1, [c.bbox for c in t.columns]
     assert len(t.rows) == len(drawn.row_bounds) - 1
+
+
+def test_letter_stems_in_line_are_no_column_rule() -> None:
+    """A blurred scan grid (the benchmarks' drawn scan family, a tuning seed) whose
+    left-aligned labels' stems and right-aligned digits' last strokes line up into
+    lines in some rows: text runs across their place in the other rows, so they are
+    no column rules and the columns are the drawn ones."""
+    image, gold, _ = drawn_family().render_family_table(14, "scan")
+    t = detect_layout(image, "table", ocr=OCR, cache=False).table
+    assert gold.table is not None and t is not None
+    assert len(t.columns) == len(gold.table.columns), [c.bbox for c in t.columns]
+    assert len(t.rows) == len(gold.table.rows)

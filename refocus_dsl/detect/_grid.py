@@ -24,6 +24,12 @@ STRUCT_DIFF = 10
 """Grey difference from the page that counts as "not page" for rules and bands."""
 INK_DIFF = 60
 """Grey difference from the local background that counts as ink (text)."""
+RULE_DIFF = 20
+"""Grey difference from a row's background that a (possibly faint, blurred) rule makes."""
+MAX_RULE_PX = 6
+"""Widest vertical rule (a blurred 2 px line spreads to about this)."""
+ALL_ALONG = 0.9
+"""Share of a row a rule crossing it is darker than the row above on (a rule is solid)."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from refocus_dsl.detect._grid import RULE_DIFF
 from refocus_dsl.detect._raster import long_runs
 from refocus_dsl.detect._scale import map_layout_boxes
 from refocus_dsl.layout import Box, Layout
@@ -34,8 +35,6 @@ MIN_DEPARTURE_PX = 3.0
 least this much over the table: less leaves each rule drifting a pixel or two once the
 turn is undone, which the structure bears (a 2 px rule still reads as at most 4 rows),
 and is about what fitting a blurred rule's edge can be off by."""
-RULE_DIFF = 20
-"""How much darker than the page a rule's pixels are (a faint, blurred rule still is)."""
 _MAX_SLOPE = 0.12
 """Steepest outer rule looked for (a corner pulled in by a few percent, not a tilted page)."""
 _SUPPORT = 0.6

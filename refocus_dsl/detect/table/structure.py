@@ -14,8 +14,23 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from refocus_dsl.detect._grid import INK_DIFF, STRUCT_DIFF, Rule, Span, longest_dense_runs
+from refocus_dsl.detect._grid import (
+    ALL_ALONG,
+    INK_DIFF,
+    MAX_RULE_PX,
+    RULE_DIFF,
+    STRUCT_DIFF,
+    Rule,
+    Span,
+    longest_dense_runs,
+)
 from refocus_dsl.detect._raster import border_grey, commonest_grey, noise_sigma, otsu_level, runs
+from refocus_dsl.detect.table.column_rules import (
+    add_rules,
+    drawn_pieces,
+    not_crossed,
+    ruled_columns,
+)
 
 F = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
@@ -140,7 +155,7 @@ def horizontal_structure(
             if not uniform[k]:
                 tol = max(8.0, 0.25 * abs(colour[k] - colour[k - 1]))
                 if tol <= 8.0 or (spread[k] <= tol).mean() < 0.85:
-                    if (colour[k - 1] - block[k] >= RULE_DIFF).mean() < _ALL_ALONG:
+                    if (colour[k - 1] - block[k] >= RULE_DIFF).mean() < ALL_ALONG:
                         colour[k] = colour[k - 1]
         seg_start = a
         for y in range(a + 1, b + 1):
@@ -176,8 +191,6 @@ def horizontal_structure(
 
 _BAND_UNIFORM = 0.6
 """Mean share of a band's rows at its median grey (text on it leaves the rest)."""
-_ALL_ALONG = 0.9
-"""Share of a row a rule crossing it is darker than the row above on (a rule is solid)."""
 
 
 def half_peak_rows(prof: F) -> Span:
@@ -223,7 +236,7 @@ def _dark_rows(grey: U8, a: int, b: int, x1: int, x2: int) -> list[Span]:
         for z in (y - 2, y + 2):
             if not 0 <= z < h or hi[y - a] - lo[y - a] > 0.5 * (np.median(g[z]) - mid[y - a]):
                 continue
-            if float((g[z] - g[y] >= RULE_DIFF).mean()) >= _ALL_ALONG:
+            if float((g[z] - g[y] >= RULE_DIFF).mean()) >= ALL_ALONG:
                 dark[y - a] = True
     return [(a + s, a + e) for s, e in runs(dark) if e - s <= 4]
 
@@ -240,7 +253,7 @@ def _stands_out(grey: U8, not_page: B, a: int, b: int, x1: int, x2: int) -> bool
         return True
     g = grey[:, x1:x2].astype(np.int16)
     core = np.median(g[a:b], axis=0)
-    return any(float((np.abs(core - g[y]) >= STRUCT_DIFF).mean()) >= _ALL_ALONG for y in outside)
+    return any(float((np.abs(core - g[y]) >= STRUCT_DIFF).mean()) >= ALL_ALONG for y in outside)
 
 
 def _rule_core(grey: U8, a: int, b: int, x1: int, x2: int) -> Span | None:
@@ -341,10 +354,6 @@ def erase_rules(
         arr[max(0, r.span[0] - p) : r.span[1] + p, max(0, r.pos - p) : r.end + p] = value
 
 
-RULE_DIFF = 20
-"""Grey difference from a row's background that a (possibly faint, blurred) rule makes."""
-_MAX_RULE_PX = 6
-"""Widest vertical rule (a blurred 2 px line spreads to about this)."""
 
 
 def merge_touching(rules: Sequence[Rule]) -> list[Rule]:
@@ -398,106 +407,6 @@ def _thin_rule(grey: U8, rule: Rule) -> Rule:
     if (lo, hi) == (0, b - a):
         return rule
     return Rule(a + lo, hi - lo, rule.span)
-
-
-def _rule_lines(h_rules: Sequence[Rule]) -> list[Span]:
-    """Horizontal rules that touch (a blurred rule read as several thin ones) as one line."""
-    out: list[Span] = []
-    for r in sorted(h_rules, key=lambda r: r.pos):
-        if out and r.pos <= out[-1][1] + 2:
-            out[-1] = (out[-1][0], max(out[-1][1], r.end))
-        else:
-            out.append((r.pos, r.end))
-    return out
-
-
-def ruled_columns(
-    grey: U8, row_bg: F, h_rules: Sequence[Rule], ex1: int, ex2: int, level: int = RULE_DIFF
-) -> list[Rule]:
-    """Vertical rules of a ruled grid, found row by row between the horizontal rules.
-
-    A column rule crosses every row of the grid from rule to rule, except rows
-    whose one cell spans the table (section titles), where it is absent; so it
-    is read per row: an x that differs from the row's background over the whole
-    height between two horizontal rules, in at least 40 % of the rows. Text
-    never fills a cell's padding, shading is the row's background, so neither
-    passes.
-    """
-    lines = _rule_lines(h_rules)
-    cells = _cells_between(lines)
-    if len(cells) < 2 or ex2 - ex1 < 4:
-        return []
-    mark = np.abs(grey[:, ex1:ex2].astype(np.int16) - row_bg[:, None].astype(np.int16)) >= level
-    solid = np.stack([mark[a:b].mean(axis=0) >= 0.85 for a, b, _, _ in cells])
-    coverage = solid.mean(axis=0)
-    top, bottom = lines[0][0], lines[-1][1]
-    out = []
-    for a, b in runs((coverage >= 0.4) & (solid.sum(axis=0) >= 2)):
-        if b - a <= _MAX_RULE_PX:
-            out.append(Rule(ex1 + a, b - a, (top, bottom)))
-    return out
-
-
-def _cells_between(lines: Sequence[Span]) -> list[tuple[int, int, int, int]]:
-    """(y1, y2) inside consecutive rule lines, with the lines' outer edges (top, bottom)."""
-    return [
-        (a[1], b[0], a[0], b[1]) for a, b in zip(lines, lines[1:], strict=False) if b[0] - a[1] >= 3
-    ]
-
-
-def drawn_pieces(
-    grey: U8, row_bg: F, v_rules: Sequence[Rule], h_rules: Sequence[Rule], level: int = RULE_DIFF
-) -> list[Rule]:
-    """Where each vertical rule is drawn, row by row of the ruled grid."""
-    cells = _cells_between(_rule_lines(h_rules))
-    if len(cells) < 2:
-        return list(v_rules)
-    bg = row_bg.astype(np.int16)[:, None]
-    out: list[Rule] = []
-    for r in v_rules:
-        strip = np.abs(grey[:, r.pos : r.end].astype(np.int16) - bg) >= level
-        drawn = np.array([_drawn_in(strip[a:b].any(axis=1)) for a, b, _, _ in cells])
-        top, bottom = cells[0][2], cells[-1][3]
-        if r.span[0] < top and _solid_down(strip[r.span[0] : top]):
-            out.append(Rule(r.pos, r.width, (r.span[0], top)))
-        for i, j in runs(drawn):
-            out.append(Rule(r.pos, r.width, (cells[i][2], cells[j - 1][3])))
-        if r.span[1] > bottom and _solid_down(strip[bottom : r.span[1]]):
-            out.append(Rule(r.pos, r.width, (bottom, r.span[1])))
-    return out
-
-
-def _solid_down(marked: B) -> bool:
-    """Whether a vertical rule goes on past the grid's outer rules: marked on nearly every
-    row there. A note's letter set just under the closing rule, in line with a column
-    rule, continues its run only after the white space between them."""
-    return bool(marked.any(axis=1).mean() >= _ALL_ALONG) if marked.size else False
-
-
-def _drawn_in(marked: B) -> bool:
-    """Whether a vertical rule is drawn across a cell, from its rows marked at the rule:
-    most of them, and the cell's padding at both ends (bold text crossing the rule's
-    place in a section row spanning the table covers the rows of its line only)."""
-    if marked.size == 0:
-        return False
-    pad = max(1, marked.size // 5)
-    return bool(
-        marked.mean() >= 0.6 and marked[:pad].mean() >= 0.5 and marked[-pad:].mean() >= 0.5
-    )
-
-
-def _add_rules(found: list[Rule], more: Sequence[Rule]) -> list[Rule]:
-    """``found`` plus ``more``: a rule of ``more`` touching (within 3 px) one already found
-    extends that one's span (a grid rule broken by a spanning row was found in pieces)."""
-    out = list(found)
-    for r in more:
-        near = [i for i, q in enumerate(out) if r.pos <= q.end + 3 and q.pos <= r.end + 3]
-        if not near:
-            out.append(r)
-            continue
-        q = out[near[0]]
-        out[near[0]] = Rule(q.pos, q.width, (min(q.span[0], r.span[0]), max(q.span[1], r.span[1])))
-    return sorted(out, key=lambda r: r.pos)
 
 
 def page_marks(grey: U8) -> tuple[int, Levels, B]:
@@ -602,13 +511,14 @@ def find_structure(grey: U8, marks: tuple[int, Levels, B] | None = None) -> Stru
         min_len=max(20, int(0.5 * height_guess)),
     )
     v_found = merge_touching(v_found)
-    v_rules = [Rule(r.pos + ex1, r.width, r.span) for r in v_found if r.width <= _MAX_RULE_PX]
+    v_rules = [Rule(r.pos + ex1, r.width, r.span) for r in v_found if r.width <= MAX_RULE_PX]
     if v_rules:
         longest_v = max(r.span[1] - r.span[0] for r in v_rules)
         v_rules = [r for r in v_rules if r.span[1] - r.span[0] >= 0.6 * longest_v]
         ex1 = min(ex1, min(r.pos for r in v_rules))
         ex2 = max(ex2, max(r.end for r in v_rules))
-    v_rules = _add_rules(v_rules, ruled_columns(grey, row_bg, h_rules, ex1, ex2, levels.rule))
+    v_rules = add_rules(v_rules, ruled_columns(grey, row_bg, h_rules, ex1, ex2, levels.rule))
+    v_rules = not_crossed(v_rules, grey, row_bg, h_rules, levels.rule, levels.ink)
     v_drawn = drawn_pieces(grey, row_bg, v_rules, h_rules, levels.rule)
     ink = ink_mask(grey, row_bg, h_rules, v_drawn, levels.ink)
     # a rule under a spanning header (booktabs' cmidrule) is not a row boundary;
