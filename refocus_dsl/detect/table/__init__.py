@@ -2,8 +2,9 @@
 
 In stages, each its own module (as img2table splits its table extraction):
 :mod:`.perspective` rectifies a ruled table photographed at an angle by its outer rules;
-:mod:`.structure` finds rules, shaded bands and ink with numpy (:mod:`.short_rules` the
-short rules under a two-level header's groups);
+:mod:`.structure` finds rules, shaded bands and ink with numpy (:mod:`.column_rules` a
+ruled grid's column rules, :mod:`.short_rules` the short rules under a two-level header's
+groups);
 :mod:`.rows` the text lines and the rows they form; :mod:`.columns` the column
 boundaries on vertical rules or in white space through every body row;
 :mod:`.text` reads the header cells and the first column with one stacked OCR
