@@ -145,3 +145,29 @@ def test_a_bars_jpegd_end_by_the_axis_is_no_bar_of_its_own() -> None:
     bars = find_bars(np.asarray(_jpeg(Image.fromarray(img), 30)))[0]
     slivers = [r for r in bars.bars if edge_strip(r, bars.bars, bars.orientation)]
     assert not slivers, slivers
+
+
+STACKS = {
+    False: ([[1.1, 4.7, 4.9, 3.2], [7.5, 1.3, 4.9, 1.6], [8.6, 7.0, 3.9, 4.4],
+             [2.1, 3.8, 4.4, 7.6]], ["#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]),
+    True: ([[1.6, 5.3, 3.9, 1.5, 5.1], [1.3, 4.5, 1.6, 1.7, 4.4], [7.6, 2.0, 2.8, 6.0, 8.6]],
+           ["#9467bd", "#8c564b", "#e377c2"]),
+}
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_stacked_bars_from_a_jpeg(ocr: OcrEngine, horizontal: bool) -> None:
+    # JPEG 30 leaves a thick segment's sides ragged by up to a block and blurs each join
+    # over rows of neither colour: every segment must still be stacked on its bar.
+    values, colours = STACKS[horizontal]
+    drawn = draw_chart(
+        ["Apples", "Berlin", "Canada", "Delta", "Energy"][: len(values[0])], values,
+        stacked=True, horizontal=horizontal, colours=colours,
+    )
+    chart = detect_chart(_jpeg(drawn.image, 30), ocr).chart
+    assert chart is not None and len(chart.categories) == len(drawn.each)
+    for cat, want in zip(chart.categories, drawn.each, strict=True):
+        got = [b for b in cat.bars if b is not None]
+        assert len(got) == len(want), (cat.label, got, want)
+        for w in want:
+            assert max(iou(g, w) for g in got) >= 0.7, (cat.label, got, w)

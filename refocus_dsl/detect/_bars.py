@@ -490,22 +490,31 @@ def _with_stacked(on: list[Rect], cands: list[Rect], o: Orientation) -> list[Rec
 def _touching_ends(
     pieces: list[Rect], ends: list[Rect], o: Orientation, chunk: int = 256
 ) -> npt.NDArray[np.bool_]:
-    """For each piece: whether some rect of ``ends`` has its cross extent (within 3 px)
-    and meets it end to end (within 3 px). Compared as arrays, a chunk of pieces at a
-    time: a colourful image (a heatmap) gives thousands of both."""
+    """For each piece: whether some rect of ``ends`` has its cross extent (within 3 px,
+    up to 8 for a thick one) and meets it end to end (within 3 px, up to 6). Compared
+    as arrays, a chunk of pieces at a time: a colourful image (a heatmap) gives
+    thousands of both."""
 
     def spans(rects: list[Rect]) -> npt.NDArray[np.int64]:
         rows = [(*cross_span(r, o), *value_span(r, o)) for r in rects]
         return np.asarray(rows, dtype=np.int64).reshape(-1, 4)
 
     p, e = spans(pieces), spans(ends)
+    # JPEG's 8 px blocks leave a thick bar's side ragged by up to a block, cutting a
+    # piece off its fill: a thick end is met with that slack (never more than a
+    # seventh of its thickness, so thin neighbours stay apart) ...
+    tol = np.clip((0.15 * (e[:, 1] - e[:, 0])).astype(np.int64), 3, 8)
+    # ... and blurs the join of two segments over a few rows of neither colour.
+    reach = np.minimum(tol, 6)
     out = np.zeros(len(pieces), dtype=bool)
     for start in range(0, len(pieces), chunk):
         q = p[start : start + chunk, None, :]
-        same_cross = (np.abs(q[..., 0] - e[None, :, 0]) <= 3) & (
-            np.abs(q[..., 1] - e[None, :, 1]) <= 3
+        same_cross = (np.abs(q[..., 0] - e[None, :, 0]) <= tol[None, :]) & (
+            np.abs(q[..., 1] - e[None, :, 1]) <= tol[None, :]
         )
-        meets = (np.abs(q[..., 2] - e[None, :, 3]) <= 3) | (np.abs(q[..., 3] - e[None, :, 2]) <= 3)
+        meets = (np.abs(q[..., 2] - e[None, :, 3]) <= reach[None, :]) | (
+            np.abs(q[..., 3] - e[None, :, 2]) <= reach[None, :]
+        )
         out[start : start + chunk] = (same_cross & meets).any(axis=1)
     return out
 
