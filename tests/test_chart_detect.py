@@ -214,7 +214,7 @@ def test_dash_between_words_stays_in_the_label(ocr: OcrEngine) -> None:
 def test_full_stops_ending_a_few_labels_are_not_tick_marks() -> None:
     import numpy as np
 
-    from refocus_dsl.detect.chart import _skip_ticks
+    from refocus_dsl.detect._labels import skip_ticks
 
     # Columns read from the axis outwards: a 2-px band of marks, a gap, then text.
     mask = np.zeros((400, 40), dtype=bool)
@@ -222,11 +222,11 @@ def test_full_stops_ending_a_few_labels_are_not_tick_marks() -> None:
     stops = mask.copy()
     for y in (5, 45, 85):  # three labels end in a full stop
         stops[y : y + 2, 1:3] = True
-    assert _skip_ticks(stops, 1, expected=10) == 0
+    assert skip_ticks(stops, 1, expected=10) == 0
     ticks = mask.copy()
     for k in range(10):  # one tick per category
         ticks[k * 40 + 4 : k * 40 + 5, 0:4] = True
-    assert _skip_ticks(ticks, 1, expected=10) == 4
+    assert skip_ticks(ticks, 1, expected=10) == 4
 
 
 def test_words_of_stacked_lines_stay_on_their_lines() -> None:

@@ -215,6 +215,100 @@ def above_level_lines(mask: BoolArr, start: int, end: int) -> int:
     return end
 
 
+def skip_ticks(
+    mask: npt.NDArray[Any], axis: int, sparse_ok: bool = True, expected: int = 0
+) -> int:
+    """Rows (axis 0) or columns (axis 1) of tick marks and axis line right at the start.
+
+    ``expected``: how many categories there are; sparse marks count as ticks only when
+    there are about that many (the full stops ending a few labels are no ticks).
+    """
+    prof: npt.NDArray[np.int64] = np.asarray(mask.sum(axis=1 - axis), dtype=np.int64)
+    runs = bands(prof)
+    if not runs:
+        return 0
+    s, e = runs[0]
+    if s > 4 or e - s > 16:
+        return 0
+    part = mask[s:e, :] if axis == 0 else mask[:, s:e].T
+    # Along the strip, ticks are short marks and the axis a full line: no glyph-like runs.
+    full = part.any(axis=0)
+    # A line of text set tight under the axis covers most of the strip's length too,
+    # but no row (column) of it is a line: only a thin band or one holding a line is.
+    line_like = full.mean() > 0.6 and (e - s <= 3 or bool((part.mean(axis=1) > 0.6).any()))
+    widths = [b - a for a, b in bands(np.asarray(full, dtype=np.int64))]
+    sparse = float(part.sum()) / max(1, e - s) < 0.02 * part.shape[1]
+    if sparse and expected and len(widths) < 0.6 * expected:
+        return 0
+    if line_like or (sparse and sparse_ok) or (widths and max(widths) <= 3):
+        return e
+    return 0
+
+
+def past_slivers(profile: npt.NDArray[Any]) -> int:
+    """Lines to skip at the start of a label strip: a band of ink at most 2 px thick with
+    more ink after a gap is what is left of an axis line (its anti-aliased edge), never
+    text; taken for the first text line, it would hide the labels behind it."""
+    runs = bands(np.asarray(profile, dtype=np.int64))
+    if len(runs) > 1 and runs[0][1] - runs[0][0] <= 2 and runs[0][0] <= 2:
+        return int(runs[1][0])
+    return 0
+
+
+def above_level_title(
+    mask: npt.NDArray[Any], start: int, end: int, mids: tuple[float, ...]
+) -> int:
+    """Where turned tick labels end once a level axis title under them is left out.
+
+    The title is the block's last band of rows: a single text line (well under half the
+    block's height), after a gap, its ink centred on the bars or on the plot frame
+    (``mids``, strip columns) and shaped like a level word.
+    Turned labels read with it in the strip come back empty or as the title.
+    """
+    rows = bands(np.asarray(mask[start:end].sum(axis=1), dtype=np.int64))
+    if len(rows) < 2:
+        return end
+    s, e = rows[-1]
+    prev_end = rows[-2][1]
+    if e - s > 0.5 * (end - start) or s - prev_end < 2:
+        return end
+    cols = np.flatnonzero(mask[start + s : start + e].any(axis=0))
+    if cols.size == 0:
+        return end
+    centre = (cols[0] + cols[-1]) / 2.0
+    if min(abs(centre - m) for m in mids) > 0.1 * mask.shape[1]:
+        return end
+    # A level word is wide for its height; the tail of one long turned label is not,
+    # and the last glyphs of many turned labels spread across the strip.
+    width = float(cols[-1] - cols[0] + 1)
+    if width < 2.0 * (e - s) or width > 0.4 * mask.shape[1]:
+        return end
+    return start + prev_end
+
+
+def past_turned_title(mask: npt.NDArray[Any], left: int, right: int, line_h: float) -> int:
+    """Where horizontal bars' labels begin once a turned axis title ("Year" read upwards)
+    just left of them is left out: that title is one narrow column of ink, taller than
+    two text lines, standing apart from the labels. OCR reads it as a stray letter
+    glued to the label beside it."""
+    runs = bands(np.asarray(mask[:, left:right].sum(axis=0), dtype=np.int64))
+    if len(runs) < 2:
+        return left
+    s, e = runs[0]
+    if e - s > 2.0 * line_h or runs[1][0] - e < 2:
+        return left
+    rows = bands(np.asarray(mask[:, left + s : left + e].any(axis=1), dtype=np.int64))
+    pieces: list[list[int]] = []
+    for a, b in rows:  # the turned word's letters are a few pixels apart
+        if pieces and a - pieces[-1][1] <= max(3.0, 0.5 * line_h):
+            pieces[-1][1] = b
+        else:
+            pieces.append([a, b])
+    if len(pieces) == 1 and pieces[0][1] - pieces[0][0] >= 2 * line_h:
+        return left + runs[1][0]
+    return left
+
+
 def _rot_point(
     u: float, v: float, a_deg: float, src: tuple[int, int], dst: tuple[int, int]
 ) -> tuple[float, float]:
@@ -227,14 +321,14 @@ def _rot_point(
 
 
 def read_strip(
-    ocr: OcrEngine, strip: Image.Image, angle: int, scale: float
+    ocr: OcrEngine, strip: Image.Image, angle: int, scale: float, psm: int = 11
 ) -> tuple[list[Word], tuple[int, int], tuple[int, int]]:
     """OCR a strip (dark text on light, mode L) after turning its text level.
 
     Returns the words in the turned frame and the two sizes needed to map back.
     """
     turned = strip.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    words = ocr.words(turned, psm=11, scale=scale)
+    words = ocr.words(turned, psm=psm, scale=scale)
     return words, strip.size, turned.size
 
 
@@ -365,9 +459,13 @@ def phrases_from_words(
 
 def ocr_box(
     g: npt.NDArray[Any], box: Box, angle: int, ocr: OcrEngine, vertical: bool,
-    cuts: tuple[float, ...] = (),
+    cuts: tuple[float, ...] = (), psm: int = 11,
 ) -> list[Phrase]:
-    """OCR one label strip turned level by ``-angle``; phrases in image pixels."""
+    """OCR one label strip turned level by ``-angle``; phrases in image pixels.
+
+    ``psm``: tesseract's page segmentation, sparse text (11) by default; a uniform
+    block (6) finds blurred words that sparse text leaves out as noise.
+    """
     strip, mask = norm_strip(g, box)
     # Axis lines, tick marks and gridlines crossing the strip are not text: paint them
     # out before OCR (they read as "I" or "|" inside labels) and leave them out of the
@@ -389,5 +487,5 @@ def ocr_box(
     heights = [e - s for s, e in runs if e - s >= 4]
     line_h = float(np.median(heights)) if heights else 12.0
     scale = float(min(3.0, max(1.0, 24.0 / max(line_h, 1.0))))
-    words, src, dst = read_strip(ocr, strip, angle, scale)
+    words, src, dst = read_strip(ocr, strip, angle, scale, psm)
     return phrases_from_words(words, angle, src, dst, (box[0], box[1]), vertical, cuts)

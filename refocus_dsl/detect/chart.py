@@ -45,10 +45,14 @@ from refocus_dsl.detect._fills import clustered_ink, denoised, refine_edges
 from refocus_dsl.detect._labels import (
     Phrase,
     above_level_lines,
+    above_level_title,
     bands,
     estimate_angle,
     norm_strip,
     ocr_box,
+    past_slivers,
+    past_turned_title,
+    skip_ticks,
     text_block,
 )
 from refocus_dsl.detect._raster import Palette, border_colour, gray, palette, to_rgb_array
@@ -57,7 +61,7 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "5"
+VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -134,46 +138,6 @@ def _palette_bars(prep: Prepared) -> tuple[Bars, list[Rect], Palette]:
     return bars, rects, pal
 
 
-def _skip_ticks(
-    mask: npt.NDArray[Any], axis: int, sparse_ok: bool = True, expected: int = 0
-) -> int:
-    """Rows (axis 0) or columns (axis 1) of tick marks and axis line right at the start.
-
-    ``expected``: how many categories there are; sparse marks count as ticks only when
-    there are about that many (the full stops ending a few labels are no ticks).
-    """
-    prof: npt.NDArray[np.int64] = np.asarray(mask.sum(axis=1 - axis), dtype=np.int64)
-    runs = bands(prof)
-    if not runs:
-        return 0
-    s, e = runs[0]
-    if s > 4 or e - s > 16:
-        return 0
-    part = mask[s:e, :] if axis == 0 else mask[:, s:e].T
-    # Along the strip, ticks are short marks and the axis a full line: no glyph-like runs.
-    full = part.any(axis=0)
-    # A line of text set tight under the axis covers most of the strip's length too,
-    # but no row (column) of it is a line: only a thin band or one holding a line is.
-    line_like = full.mean() > 0.6 and (e - s <= 3 or bool((part.mean(axis=1) > 0.6).any()))
-    widths = [b - a for a, b in bands(np.asarray(full, dtype=np.int64))]
-    sparse = float(part.sum()) / max(1, e - s) < 0.02 * part.shape[1]
-    if sparse and expected and len(widths) < 0.6 * expected:
-        return 0
-    if line_like or (sparse and sparse_ok) or (widths and max(widths) <= 3):
-        return e
-    return 0
-
-
-def _past_slivers(profile: npt.NDArray[Any]) -> int:
-    """Lines to skip at the start of a label strip: a band of ink at most 2 px thick with
-    more ink after a gap is what is left of an axis line (its anti-aliased edge), never
-    text; taken for the first text line, it would hide the labels behind it."""
-    runs = bands(np.asarray(profile, dtype=np.int64))
-    if len(runs) > 1 and runs[0][1] - runs[0][0] <= 2 and runs[0][0] <= 2:
-        return int(runs[1][0])
-    return 0
-
-
 def _read_labels(
     g: npt.NDArray[Any], bars: Bars, groups: list[Group], spacing: float, ocr: OcrEngine,
     lines: list[Rect], mids: tuple[float, ...],
@@ -196,10 +160,10 @@ def _read_labels(
         if cap - y0 < 4 or x2 - x1 < 4:
             return None
         _, mask = norm_strip(g, (x1, y0, x2, cap))
-        skip = _skip_ticks(mask, 0)
+        skip = skip_ticks(mask, 0)
         if skip:  # an axis line, then tick marks below it
-            skip += _skip_ticks(mask[skip:], 0, sparse_ok=False)
-        skip += _past_slivers(mask[skip:].sum(axis=1))
+            skip += skip_ticks(mask[skip:], 0, sparse_ok=False)
+        skip += past_slivers(mask[skip:].sum(axis=1))
         block = text_block(mask[skip:].sum(axis=1))
         if block is None:
             return None
@@ -207,7 +171,7 @@ def _read_labels(
         top, bottom = y0 + skip + bs, y0 + skip + be
         # A level axis title under short turned labels can outvote them.
         labels_end = above_level_lines(mask[skip:], bs, be)
-        labels_end = _above_level_title(mask[skip:], bs, labels_end, tuple(m - x1 for m in mids))
+        labels_end = above_level_title(mask[skip:], bs, labels_end, tuple(m - x1 for m in mids))
         angle = estimate_angle(mask[skip + bs : skip + labels_end])
         if angle == 0:
             box = (x1, max(0, top - (0 if skip else 2)), x2, min(h, bottom + 2))
@@ -232,7 +196,7 @@ def _read_labels(
             end = top + blk[1] if blk is not None else bottom
             if blk is not None:
                 local = tuple(m - bx1 for m in mids)
-                end = top + _above_level_title(
+                end = top + above_level_title(
                     mask2, blk[0], above_level_lines(mask2, blk[0], blk[1]), local
                 )
             box = (bx1, max(0, top - (0 if skip else 2)), bx2, min(h, end + 2))
@@ -254,10 +218,10 @@ def _read_labels(
             return None
         _, mask = norm_strip(g, (0, y1, x_end, y2))
         rev = mask[:, ::-1]
-        skip = _skip_ticks(rev, 1, expected=len(groups))
+        skip = skip_ticks(rev, 1, expected=len(groups))
         if skip:
-            skip += _skip_ticks(rev[:, skip:], 1, sparse_ok=False)
-        skip += _past_slivers(rev[:, skip:].sum(axis=0))
+            skip += skip_ticks(rev[:, skip:], 1, sparse_ok=False)
+        skip += past_slivers(rev[:, skip:].sum(axis=0))
         row_runs = bands(mask.sum(axis=1))
         line_h = float(np.median([e - s for s, e in row_runs])) if row_runs else 10.0
         block = text_block(rev[:, skip:].sum(axis=0), max_gap=max(6, int(1.0 * line_h)))
@@ -268,63 +232,9 @@ def _read_labels(
         # The labels' last glyphs, next to the ticks, give their text height.
         ends = bands(np.asarray(mask[:, max(left, right - 12) : right].any(axis=1), np.int64))
         text_h = float(np.median([e - s for s, e in ends])) if ends else line_h
-        left = _past_turned_title(mask, left, right, text_h)
+        left = past_turned_title(mask, left, right, text_h)
         box = (max(0, left - 3), y1, min(w, right + 1), y2)
         return _Strip(box, 0, tuple(ocr_box(g, box, 0, ocr, False)))
-
-
-def _above_level_title(
-    mask: npt.NDArray[Any], start: int, end: int, mids: tuple[float, ...]
-) -> int:
-    """Where turned tick labels end once a level axis title under them is left out.
-
-    The title is the block's last band of rows: a single text line (well under half the
-    block's height), after a gap, its ink centred on the bars or on the plot frame
-    (``mids``, strip columns) and shaped like a level word.
-    Turned labels read with it in the strip come back empty or as the title.
-    """
-    rows = bands(np.asarray(mask[start:end].sum(axis=1), dtype=np.int64))
-    if len(rows) < 2:
-        return end
-    s, e = rows[-1]
-    prev_end = rows[-2][1]
-    if e - s > 0.5 * (end - start) or s - prev_end < 2:
-        return end
-    cols = np.flatnonzero(mask[start + s : start + e].any(axis=0))
-    if cols.size == 0:
-        return end
-    centre = (cols[0] + cols[-1]) / 2.0
-    if min(abs(centre - m) for m in mids) > 0.1 * mask.shape[1]:
-        return end
-    # A level word is wide for its height; the tail of one long turned label is not,
-    # and the last glyphs of many turned labels spread across the strip.
-    width = float(cols[-1] - cols[0] + 1)
-    if width < 2.0 * (e - s) or width > 0.4 * mask.shape[1]:
-        return end
-    return start + prev_end
-
-
-def _past_turned_title(mask: npt.NDArray[Any], left: int, right: int, line_h: float) -> int:
-    """Where horizontal bars' labels begin once a turned axis title ("Year" read upwards)
-    just left of them is left out: that title is one narrow column of ink, taller than
-    two text lines, standing apart from the labels. OCR reads it as a stray letter
-    glued to the label beside it."""
-    runs = bands(np.asarray(mask[:, left:right].sum(axis=0), dtype=np.int64))
-    if len(runs) < 2:
-        return left
-    s, e = runs[0]
-    if e - s > 2.0 * line_h or runs[1][0] - e < 2:
-        return left
-    rows = bands(np.asarray(mask[:, left + s : left + e].any(axis=1), dtype=np.int64))
-    pieces: list[list[int]] = []
-    for a, b in rows:  # the turned word's letters are a few pixels apart
-        if pieces and a - pieces[-1][1] <= max(3.0, 0.5 * line_h):
-            pieces[-1][1] = b
-        else:
-            pieces.append([a, b])
-    if len(pieces) == 1 and pieces[0][1] - pieces[0][0] >= 2 * line_h:
-        return left + runs[1][0]
-    return left
 
 
 def _reading_score(strip: _Strip) -> float:
