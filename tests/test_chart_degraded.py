@@ -17,6 +17,7 @@ from refocus_dsl.detect._bars import edge_strip
 from refocus_dsl.detect._fills import denoised, fill_spread, grain
 from refocus_dsl.detect._raster import border_colour, gray, palette
 from refocus_dsl.detect.chart import detect_chart, find_bars
+from refocus_dsl.lang.labels import compact_label
 from refocus_dsl.layout import Box
 from refocus_dsl.ocr import OcrEngine
 from refocus_dsl.scoring.common import iou
@@ -171,3 +172,18 @@ def test_stacked_bars_from_a_jpeg(ocr: OcrEngine, horizontal: bool) -> None:
         assert len(got) == len(want), (cat.label, got, want)
         for w in want:
             assert max(iou(g, w) for g in got) >= 0.7, (cat.label, got, w)
+
+
+@pytest.mark.parametrize(
+    ("names", "size"),
+    [(["England", "Wales", "Scotland", "Ireland"], 9),
+     (["White", "Asian", "Latino", "Black", "Other"], 11)],
+)
+def test_blurred_tick_labels_are_read(ocr: OcrEngine, names: list[str], size: int) -> None:
+    # A chart softened by a one-pixel blur (a resized screenshot): tesseract drops small
+    # blurred words as noise unless the strip is read again enlarged and sharpened.
+    drawn = draw_chart(names, [[5.0 + i % 3 for i in range(len(names))]], labelsize=size)
+    layout = detect_chart(drawn.image.convert("RGB").filter(ImageFilter.GaussianBlur(1.0)), ocr)
+    assert layout.chart is not None
+    got = [compact_label(c.label) for c in layout.chart.categories]
+    assert got == [compact_label(n) for n in names], got

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from refocus_dsl.detect._raster import commonest_grey, runs
 from refocus_dsl.layout import Box
@@ -321,14 +321,29 @@ def _rot_point(
 
 
 def read_strip(
-    ocr: OcrEngine, strip: Image.Image, angle: int, scale: float, psm: int = 11
+    ocr: OcrEngine, strip: Image.Image, angle: int, scale: float, sharpen: bool = False
 ) -> tuple[list[Word], tuple[int, int], tuple[int, int]]:
     """OCR a strip (dark text on light, mode L) after turning its text level.
 
+    ``sharpen``: enlarge, then restore the edges a blur (a scan, a resized screenshot)
+    softened, which tesseract otherwise drops as noise; the blur grows with the
+    enlargement, so the mask's radius does too.
     Returns the words in the turned frame and the two sizes needed to map back.
     """
     turned = strip.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    words = ocr.words(turned, psm=psm, scale=scale)
+    if not sharpen:
+        return ocr.words(turned, psm=11, scale=scale), strip.size, turned.size
+    size = (max(1, round(turned.width * scale)), max(1, round(turned.height * scale)))
+    big = turned.resize(size, Image.Resampling.LANCZOS)
+    big = big.filter(ImageFilter.UnsharpMask(radius=scale, percent=200, threshold=0))
+    words = []
+    for w in ocr.words(big, psm=11, scale=1.0):
+        x1, y1, x2, y2 = w.bbox
+        box = (
+            math.floor(x1 / scale), math.floor(y1 / scale),
+            math.ceil(x2 / scale), math.ceil(y2 / scale),
+        )
+        words.append(Word(w.text, box, w.confidence, w.line_id))
     return words, strip.size, turned.size
 
 
@@ -459,13 +474,10 @@ def phrases_from_words(
 
 def ocr_box(
     g: npt.NDArray[Any], box: Box, angle: int, ocr: OcrEngine, vertical: bool,
-    cuts: tuple[float, ...] = (), psm: int = 11,
+    cuts: tuple[float, ...] = (), sharpen: bool = False,
 ) -> list[Phrase]:
-    """OCR one label strip turned level by ``-angle``; phrases in image pixels.
-
-    ``psm``: tesseract's page segmentation, sparse text (11) by default; a uniform
-    block (6) finds blurred words that sparse text leaves out as noise.
-    """
+    """OCR one label strip turned level by ``-angle`` (``sharpen``: see
+    :func:`read_strip`); phrases in image pixels."""
     strip, mask = norm_strip(g, box)
     # Axis lines, tick marks and gridlines crossing the strip are not text: paint them
     # out before OCR (they read as "I" or "|" inside labels) and leave them out of the
@@ -487,5 +499,5 @@ def ocr_box(
     heights = [e - s for s, e in runs if e - s >= 4]
     line_h = float(np.median(heights)) if heights else 12.0
     scale = float(min(3.0, max(1.0, 24.0 / max(line_h, 1.0))))
-    words, src, dst = read_strip(ocr, strip, angle, scale, psm)
+    words, src, dst = read_strip(ocr, strip, angle, scale, sharpen)
     return phrases_from_words(words, angle, src, dst, (box[0], box[1]), vertical, cuts)

@@ -174,7 +174,8 @@ def _read_labels(
         labels_end = above_level_title(mask[skip:], bs, labels_end, tuple(m - x1 for m in mids))
         angle = estimate_angle(mask[skip + bs : skip + labels_end])
         if angle == 0:
-            box = (x1, max(0, top - (0 if skip else 2)), x2, min(h, bottom + 2))
+            # The rows between ticks and text hold a blurred glyph's faint top.
+            box = (x1, max(0, top - (min(bs, 2) if skip else 2)), x2, min(h, bottom + 2))
             pairs = zip(groups, groups[1:], strict=False)
             mids = tuple((a.centre + b.centre) / 2.0 for a, b in pairs)
             return _Strip(box, 0, tuple(ocr_box(g, box, 0, ocr, True, mids)))
@@ -264,6 +265,18 @@ def _drop_axis_title(
     if near and gap >= 0.3 * line_h:
         return rest
     return phrases
+
+
+def _categories(
+    strip: _Strip | None, groups: list[Group], spacing: float, vertical: bool,
+    mids: tuple[float, ...],
+) -> tuple[list[_Cat], list[str]]:
+    """A strip's phrases (axis title left out, wrapped lines joined) matched to the bars."""
+    phrases = list(strip.phrases) if strip is not None else []
+    if vertical and strip is not None and strip.angle == 0:
+        phrases = _drop_axis_title(phrases, mids, groups[-1].hi - groups[0].lo)
+    phrases = _merge_wrapped(phrases, vertical)
+    return _match(groups, phrases, spacing, vertical, strip.angle if strip else 0)
 
 
 def _merge_wrapped(phrases: list[Phrase], vertical: bool) -> list[Phrase]:
@@ -518,11 +531,16 @@ def detect_chart(
     if vertical and lines:
         mids += ((min(r.x1 for r in lines) + max(r.x2 for r in lines)) / 2.0,)
     strip = _read_labels(g, bars, groups, spacing, ocr, lines, mids)
-    phrases = list(strip.phrases) if strip is not None else []
-    if vertical and strip is not None and strip.angle == 0:
-        phrases = _drop_axis_title(phrases, mids, span_hi - span_lo)
-    phrases = _merge_wrapped(phrases, vertical)
-    cats, notes = _match(groups, phrases, spacing, vertical, strip.angle if strip else 0)
+    cats, notes = _categories(strip, groups, spacing, vertical, mids)
+    if strip is not None and strip.angle == 0 and _labelled(cats) < len(groups):
+        # Blurred labels that OCR drops as noise are read again sharpened; the
+        # reading naming more bars wins.
+        cuts = tuple((a.centre + b.centre) / 2.0 for a, b in zip(groups, groups[1:], strict=False))
+        cuts = cuts if vertical else ()
+        again = _Strip(strip.box, 0, tuple(ocr_box(g, strip.box, 0, ocr, vertical, cuts, True)))
+        cats2, notes2 = _categories(again, groups, spacing, vertical, mids)
+        if _labelled(cats2) > _labelled(cats):
+            strip, cats, notes = again, cats2, notes2
     over = not vertical and _labelled(cats) < 0.5 * len(groups)
     if over:
         cats, notes, over = _names_over_bars(g, bars, groups, spacing, ocr, cats, notes)
