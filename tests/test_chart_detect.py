@@ -148,6 +148,22 @@ def test_footer_under_turned_labels_is_no_label(ocr: OcrEngine, gap: int) -> Non
     _check(drawn, ocr, False, min_label_share=0.8)
 
 
+@pytest.mark.parametrize("gap", [3, 6])
+def test_footer_under_wrapped_level_labels_is_no_label_line(ocr: OcrEngine, gap: int) -> None:
+    # Pew's columns: labels wrapped onto two or three lines, a source line a few pixels
+    # under the longest, starting at the page's margin.
+    names = ["Watching\nlive\nsports", "Video calls\nwith family", "Paying\nbills",
+             "Sharing\nphotos", "Booking a\ndoctor visit", "Buying\ngroceries"]
+    drawn = draw_chart(
+        names, [[8.0, 23.0, 26.0, 22.0, 24.0, 9.0]], labelsize=11,
+        footer=("Source: Survey of adults, 2022.", "PEW RESEARCH CENTER"), footer_gap=gap,
+    )
+    layout = detect_chart(drawn.image, ocr)
+    assert layout.chart is not None
+    got = [label_key(c.label) for c in layout.chart.categories]
+    assert got == [label_key(n.replace("\n", " ")) for n in names], got
+
+
 @pytest.mark.parametrize("horizontal", [False, True])
 def test_labels_tight_against_the_axis_are_no_tick_marks(ocr: OcrEngine, horizontal: bool) -> None:
     # No tick marks and the labels a pixel or two from the axis: their line spans most

@@ -309,6 +309,37 @@ def past_turned_title(mask: npt.NDArray[Any], left: int, right: int, line_h: flo
     return left
 
 
+def above_page_line(mask: BoolArr, start: int, end: int, spacing: float) -> int:
+    """Where level tick labels end once a line of page text under them is left out.
+
+    A source line or a publisher's name set a few pixels under wrapped labels runs on
+    with them and is read as their last line. Tick labels stay within their bars'
+    slots; such a line (a band of rows after a gap) runs out of the strip at its side,
+    longer than a slot.
+    """
+    rows = bands(np.asarray(mask[start:end].sum(axis=1), dtype=np.int64))
+    width = mask.shape[1]
+    for k in range(1, len(rows)):
+        s, e = rows[k]
+        if s - rows[k - 1][1] < 2:
+            continue
+        ink = np.flatnonzero(mask[start + s : start + e].any(axis=0))
+        if ink.size == 0:
+            continue
+        # Its first or last word at the strip's edge, the line's words one run.
+        runs = bands(np.asarray(mask[start + s : start + e].any(axis=0), dtype=np.int64))
+        joined: list[list[int]] = []
+        for a, b in runs:
+            if joined and a - joined[-1][1] <= max(3, e - s):
+                joined[-1][1] = b
+            else:
+                joined.append([a, b])
+        for a, b in joined:
+            if (a <= 1 or b >= width - 1) and b - a > spacing:
+                return start + rows[k - 1][1]
+    return end
+
+
 def _rot_point(
     u: float, v: float, a_deg: float, src: tuple[int, int], dst: tuple[int, int]
 ) -> tuple[float, float]:

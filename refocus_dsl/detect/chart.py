@@ -46,6 +46,7 @@ from refocus_dsl.detect._labels import (
     Phrase,
     above_level_lines,
     above_level_title,
+    above_page_line,
     bands,
     estimate_angle,
     norm_strip,
@@ -174,6 +175,7 @@ def _read_labels(
         labels_end = above_level_title(mask[skip:], bs, labels_end, tuple(m - x1 for m in mids))
         angle = estimate_angle(mask[skip + bs : skip + labels_end])
         if angle == 0:
+            bottom = y0 + skip + above_page_line(mask[skip:], bs, be, spacing)
             # The rows between ticks and text hold a blurred glyph's faint top.
             box = (x1, max(0, top - (min(bs, 2) if skip else 2)), x2, min(h, bottom + 2))
             pairs = zip(groups, groups[1:], strict=False)
