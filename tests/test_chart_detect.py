@@ -164,6 +164,18 @@ def test_footer_under_wrapped_level_labels_is_no_label_line(ocr: OcrEngine, gap:
     assert got == [label_key(n.replace("\n", " ")) for n in names], got
 
 
+def test_colliding_level_labels_stay_apart(ocr: OcrEngine) -> None:
+    # Names a little wider than their bars' slots run into each other: OCR reads two as
+    # one word ("FacebookWhatsApp") or the gap between them lies just past the cut.
+    names = ["Instagram", "Pinterest", "Facebook", "WhatsApp", "LinkedIn", "Snapchat", "Telegram",
+             "YouTube"]
+    drawn = draw_chart(names, [[75.0, 34.0, 18.0, 82.0, 40.0, 77.0, 29.0, 50.0]], labelsize=13)
+    layout = detect_chart(drawn.image, ocr)
+    assert layout.chart is not None
+    got = [label_key(c.label) for c in layout.chart.categories]
+    assert got == [label_key(n) for n in names], got
+
+
 @pytest.mark.parametrize("horizontal", [False, True])
 def test_labels_tight_against_the_axis_are_no_tick_marks(ocr: OcrEngine, horizontal: bool) -> None:
     # No tick marks and the labels a pixel or two from the axis: their line spans most

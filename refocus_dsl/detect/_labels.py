@@ -37,6 +37,9 @@ LEVEL_WORD = 2.0
 """Width-to-height ratio of a level line's typical piece from which it is made of words
 (a footer's "Source:", a legend's names); glyphs standing apart read about 1."""
 
+_SLIVERS = "'\"\u2018\u2019\u201c\u201d|!"
+"""What a neighbouring glyph's edge left in a crop reads as, at a word's ends."""
+
 _JUNK = re.compile(r"^[\W_]+$")
 DASHES = ("-", "\u2013", "\u2014")
 """A dash standing alone is part of a label between words, never at its ends."""
@@ -417,7 +420,8 @@ def line_phrases(words: list[Word], cuts: tuple[float, ...] = ()) -> list[list[W
     """Words on one text line with word-sized gaps between them form a phrase.
 
     ``cuts``: x positions (midpoints between bars) that a phrase never spans across
-    a word gap: two colliding labels stay two labels.
+    a word gap (one within a tenth of a bar step of it): two colliding labels stay two
+    labels.
     """
     if not words:
         return []
@@ -439,13 +443,15 @@ def line_phrases(words: list[Word], cuts: tuple[float, ...] = ()) -> list[list[W
         if not placed:
             lines.append([w])
     phrases: list[list[Word]] = []
+    # Colliding labels overflow their slots a little: a word gap that near a cut is theirs.
+    reach = max(1.0, 0.1 * float(np.median(np.diff(cuts)))) if len(cuts) >= 2 else 1.0
     for line in lines:
         line.sort(key=lambda w: w.bbox[0])
         lh_med = float(np.median([w.bbox[3] - w.bbox[1] for w in line]))
         cur = [line[0]]
         for w in line[1:]:
             gap_lo, gap_hi = cur[-1].bbox[2], w.bbox[0]
-            split = any(gap_lo - 1 <= c <= gap_hi + 1 for c in cuts)
+            split = any(gap_lo - reach <= c <= gap_hi + reach for c in cuts)
             if not split and gap_hi - gap_lo <= max(4.0, 0.9 * lh_med):
                 cur.append(w)
             else:
@@ -531,4 +537,51 @@ def ocr_box(
     line_h = float(np.median(heights)) if heights else 12.0
     scale = float(min(3.0, max(1.0, 24.0 / max(line_h, 1.0))))
     words, src, dst = read_strip(ocr, strip, angle, scale, sharpen)
+    if vertical and angle == 0 and len(cuts) >= 2:
+        local = tuple(c - box[0] for c in cuts)
+        words = split_collided(ocr, strip, mask, words, local, scale)
     return phrases_from_words(words, angle, src, dst, (box[0], box[1]), vertical, cuts)
+
+
+def split_collided(
+    ocr: OcrEngine, strip: Image.Image, mask: BoolArr, words: list[Word],
+    cuts: tuple[float, ...], scale: float,
+) -> list[Word]:
+    """Two neighbours' level labels set so close that OCR read them as one word
+    ("SnapchatInstagram"), each read again on its own side of the cut between their bars.
+
+    Only a word whose two sides of the cut are each centred on a bar's slot is split: a
+    long label overflowing its slot is centred on its own bar as a whole.
+    ``cuts``: the midpoints between bars, in strip pixels.
+    """
+    step = float(np.median(np.diff(cuts)))
+    out: list[Word] = []
+    for w in words:
+        x1, y1, x2, y2 = w.bbox
+        inside = [c for c in cuts if x1 + 3 < c < x2 - 3]
+        if len(inside) != 1:
+            out.append(w)
+            continue
+        c = inside[0]
+        if abs((x1 + c) / 2.0 - (c - step / 2.0)) > 0.2 * step or abs(
+            (c + x2) / 2.0 - (c + step / 2.0)
+        ) > 0.2 * step:
+            out.append(w)
+            continue
+        # The clearest column next to the cut, the nearest of equals.
+        lo, hi = max(x1, int(c) - 4), min(x2, int(c) + 5)
+        ink = mask[max(0, y1) : y2, lo:hi].sum(axis=0).astype(np.float64)
+        near = np.abs(np.arange(lo, hi) - c)
+        cut = lo + int(np.argmin(ink * 100.0 + near)) if hi > lo else int(c)
+        parts: list[Word] = []
+        for a, b in ((x1, cut), (cut, x2)):
+            dx, dy = max(0, a), max(0, y1 - 2)
+            piece = strip.crop((dx, dy, b, min(strip.height, y2 + 2)))
+            found = [q for q in ocr.words(piece, psm=8, scale=scale) if q.text.strip(_SLIVERS)]
+            if len(found) != 1:
+                break
+            q = found[0]
+            bx = (q.bbox[0] + dx, q.bbox[1] + dy, q.bbox[2] + dx, q.bbox[3] + dy)
+            parts.append(Word(q.text.strip(_SLIVERS), bx, q.confidence, w.line_id))
+        out.extend(parts if len(parts) == 2 else [w])
+    return out
