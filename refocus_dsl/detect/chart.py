@@ -490,11 +490,45 @@ def _match(
         cats.append(_Cat(anchor(p, use_end), p, None))
     if extra:
         notes.append(f"{len(extra)} tick label(s) with no bar found (zero or missing values?)")
-    unlabeled = sum(1 for c in cats if c.label is None)
-    if unlabeled:
-        notes.append(f"{unlabeled} bar group(s) without a readable tick label (label left empty)")
+    notes += _unnamed_note(cats)
     cats.sort(key=lambda c: c.pos)
     return cats, notes
+
+
+def _sharpened(
+    g: npt.NDArray[Any], strip: _Strip, groups: list[Group], spacing: float, vertical: bool,
+    mids: tuple[float, ...], ocr: OcrEngine, cats: list[_Cat], notes: list[str],
+) -> tuple[list[_Cat], list[str]]:
+    """A level strip leaving bars unnamed read again sharpened (blurred labels that OCR
+    drops as noise). When that names more bars, each bar keeps the surer of its two
+    readings (sharpening also turns some well-read blurred words into others)."""
+    cuts = tuple((a.centre + b.centre) / 2.0 for a, b in zip(groups, groups[1:], strict=False))
+    again = _Strip(strip.box, 0, tuple(
+        ocr_box(g, strip.box, 0, ocr, vertical, cuts if vertical else (), True)
+    ))
+    named = {id(c.group): c for c in _categories(again, groups, spacing, vertical, mids)[0]
+             if c.group is not None and c.label is not None}
+    filled = [_surer(c, named.get(id(c.group))) for c in cats]
+    if _labelled(filled) <= _labelled(cats):
+        return cats, notes
+    return filled, [n for n in notes if not n.endswith(_UNNAMED)] + _unnamed_note(filled)
+
+
+def _surer(first: _Cat, second: _Cat | None) -> _Cat:
+    """Of two readings of one bar's label, the one OCR is surer of (a label beats none)."""
+    if second is None or second.label is None:
+        return first
+    if first.label is None or second.label.confidence > first.label.confidence:
+        return second
+    return first
+
+
+_UNNAMED = "bar group(s) without a readable tick label (label left empty)"
+
+
+def _unnamed_note(cats: list[_Cat]) -> list[str]:
+    unlabeled = sum(1 for c in cats if c.label is None)
+    return [f"{unlabeled} {_UNNAMED}"] if unlabeled else []
 
 
 def detect_chart(
@@ -535,14 +569,7 @@ def detect_chart(
     strip = _read_labels(g, bars, groups, spacing, ocr, lines, mids)
     cats, notes = _categories(strip, groups, spacing, vertical, mids)
     if strip is not None and strip.angle == 0 and _labelled(cats) < len(groups):
-        # Blurred labels that OCR drops as noise are read again sharpened; the
-        # reading naming more bars wins.
-        cuts = tuple((a.centre + b.centre) / 2.0 for a, b in zip(groups, groups[1:], strict=False))
-        cuts = cuts if vertical else ()
-        again = _Strip(strip.box, 0, tuple(ocr_box(g, strip.box, 0, ocr, vertical, cuts, True)))
-        cats2, notes2 = _categories(again, groups, spacing, vertical, mids)
-        if _labelled(cats2) > _labelled(cats):
-            strip, cats, notes = again, cats2, notes2
+        cats, notes = _sharpened(g, strip, groups, spacing, vertical, mids, ocr, cats, notes)
     over = not vertical and _labelled(cats) < 0.5 * len(groups)
     if over:
         cats, notes, over = _names_over_bars(g, bars, groups, spacing, ocr, cats, notes)
