@@ -491,7 +491,8 @@ def _touching_ends(
     pieces: list[Rect], ends: list[Rect], o: Orientation, chunk: int = 256
 ) -> npt.NDArray[np.bool_]:
     """For each piece: whether some rect of ``ends`` has its cross extent (within 3 px,
-    up to 8 for a thick one) and meets it end to end (within 3 px, up to 6). Compared
+    up to 8 for a thick one and a long piece) and meets it end to end (within 3 px,
+    up to 6 for those). Compared
     as arrays, a chunk of pieces at a time: a colourful image (a heatmap) gives
     thousands of both."""
 
@@ -509,11 +510,16 @@ def _touching_ends(
     out = np.zeros(len(pieces), dtype=bool)
     for start in range(0, len(pieces), chunk):
         q = p[start : start + chunk, None, :]
-        same_cross = (np.abs(q[..., 0] - e[None, :, 0]) <= tol[None, :]) & (
-            np.abs(q[..., 1] - e[None, :, 1]) <= tol[None, :]
+        # Only a segment long enough to be one takes the slack: JPEG's halo over a
+        # bar's end is a few pixels long, and stacked on every bar it would make a
+        # grouped chart read as stacked.
+        long = (q[..., 3] - q[..., 2]) >= 2 * reach[None, :]
+        slack = np.where(long, tol[None, :], 3)
+        same_cross = (np.abs(q[..., 0] - e[None, :, 0]) <= slack) & (
+            np.abs(q[..., 1] - e[None, :, 1]) <= slack
         )
-        meets = (np.abs(q[..., 2] - e[None, :, 3]) <= reach[None, :]) | (
-            np.abs(q[..., 3] - e[None, :, 2]) <= reach[None, :]
+        meets = (np.abs(q[..., 2] - e[None, :, 3]) <= np.where(long, reach[None, :], 3)) | (
+            np.abs(q[..., 3] - e[None, :, 2]) <= np.where(long, reach[None, :], 3)
         )
         out[start : start + chunk] = (same_cross & meets).any(axis=1)
     return out
