@@ -420,8 +420,8 @@ def line_phrases(words: list[Word], cuts: tuple[float, ...] = ()) -> list[list[W
     """Words on one text line with word-sized gaps between them form a phrase.
 
     ``cuts``: x positions (midpoints between bars) that a phrase never spans across
-    a word gap (one within a tenth of a bar step of it): two colliding labels stay two
-    labels.
+    a word gap (one within a tenth of a bar step of it, after words centred on the slot
+    left of it): two colliding labels stay two labels.
     """
     if not words:
         return []
@@ -443,15 +443,22 @@ def line_phrases(words: list[Word], cuts: tuple[float, ...] = ()) -> list[list[W
         if not placed:
             lines.append([w])
     phrases: list[list[Word]] = []
-    # Colliding labels overflow their slots a little: a word gap that near a cut is theirs.
-    reach = max(1.0, 0.1 * float(np.median(np.diff(cuts)))) if len(cuts) >= 2 else 1.0
+    step = float(np.median(np.diff(cuts))) if len(cuts) >= 2 else 0.0
     for line in lines:
         line.sort(key=lambda w: w.bbox[0])
         lh_med = float(np.median([w.bbox[3] - w.bbox[1] for w in line]))
         cur = [line[0]]
         for w in line[1:]:
             gap_lo, gap_hi = cur[-1].bbox[2], w.bbox[0]
-            split = any(gap_lo - reach <= c <= gap_hi + reach for c in cuts)
+            # Colliding labels overflow their slots a little: a gap a tenth of a step
+            # from a cut parts them when the words before it are centred on their slot.
+            mid = (cur[0].bbox[0] + gap_lo) / 2.0
+            split = any(
+                gap_lo - 1 <= c <= gap_hi + 1
+                or (gap_lo - 0.1 * step <= c <= gap_hi + 0.1 * step
+                    and abs(mid - (c - step / 2.0)) <= 0.2 * step)
+                for c in cuts
+            )
             if not split and gap_hi - gap_lo <= max(4.0, 0.9 * lh_med):
                 cur.append(w)
             else:
