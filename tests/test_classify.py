@@ -486,3 +486,20 @@ def test_short_bars_cut_by_the_value_printed_inside_them_are_a_chart() -> None:
     much thinner than the bars: those pieces are dropped, not taken as unequal bars."""
     assert classify_kind(_values_inside(13, 50)) == "chart"
     assert classify_kind(_values_inside(16, 30)) == "chart"
+
+
+
+def test_dense_thin_bars_are_a_chart() -> None:
+    """Daily-data column charts (the drawn "dense" style: 60-160 bars 4-6 px thick, a pixel
+    or two apart): in the reduced copy the bars blend with their gaps and vanish when it is
+    shrunk, so they are looked for at twice the size. Seeds read as tables before."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from _drawn_charts import draw
+
+    for seed in (1, 8):
+        img = draw("dense", seed).image
+        assert img.width * img.height > 200_000  # the copy is reduced
+        assert classify_kind(img) == "chart"

@@ -69,6 +69,8 @@ EQUAL_WIDTH = 0.25
 RULE_PX = 4
 """Thickness (in the reduced copy) up to which a fill may be a table's rule (blurred or
 grainy, it spreads to a few pixels) or a line of small bold text."""
+THIN_COVER = 0.1
+"""Share of the copy that one colour of fills too thin for it covers at the least."""
 MAX_COLOURS = 10
 """Fill colours examined for bars (the commonest ones after the page)."""
 
@@ -623,8 +625,6 @@ def features(
     page = _page(rgb)
     clean = _clean_page(rgb)
     bars, mask = bar_evidence(rgb, prepared, page) if min(h, w) >= 8 else (None, None)
-    lengths = list(bars.lengths) if bars is not None else []
-    distinct = _distinct(lengths)
     big = _big_panels(clean, w * h)
     if len(big) <= 1 and _spread(rgb, page) < GRAIN:
         # The mean closes a gap of a pixel or two between two frames; a page without
@@ -633,6 +633,12 @@ def features(
         _paint(sharp, colour_distance(rgb, page) <= PAGE_STEP, page)
         split = _big_panels(sharp, w * h)
         big = split if len(split) >= 2 else big
+    if bars is None and factor > 1 and _thin_fills(rgb, prepared, page):
+        # Bars a few pixels thick, packed a pixel or two apart, blend with their gaps
+        # in the reduced copy and vanish when shrunk: look at them at twice the size.
+        bars, mask = _finer_bars(image, factor, (h, w))
+    lengths = list(bars.lengths) if bars is not None else []
+    distinct = _distinct(lengths)
     cover = sum((b[2] - b[0]) * (b[3] - b[1]) for b in big) / float(max(1, w * h))
     areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in big]
     balance = min(areas) / max(areas) if areas else 0.0
@@ -649,6 +655,44 @@ def features(
         len(lengths), distinct, bars.cover if bars is not None else 0.0,
         len(big), cover, balance, crosses, across,
     )
+
+
+def _thin_fills(rgb: U8, prepared: Prepared | None, page: tuple[int, int, int]) -> bool:
+    """Whether one colour other than the page's covers a good share of the copy
+    (:data:`THIN_COVER`) and nearly all of it is gone when shrunk by a pixel: fills
+    too thin for the copy (a dense bar chart's bars), which text never covers so much
+    of."""
+    prep = prepared if prepared is not None else prepare(rgb)
+    pal, size = prep.palette, rgb.shape[0] * rgb.shape[1]
+    for colour, count in zip(pal.colours, pal.counts, strict=True):
+        if count < THIN_COVER * size or max(abs(a - b) for a, b in zip(colour, page,
+                                                                     strict=True)) <= PAGE_STEP:
+            continue
+        mask = colour_distance(prep.flat, colour) <= PAGE_STEP
+        if np.count_nonzero(_opened(mask, 1)) < 0.1 * np.count_nonzero(mask):
+            return True
+    return False
+
+
+def _finer_bars(
+    image: Image.Image, factor: int, shape: tuple[int, int]
+) -> tuple[Bars | None, npt.NDArray[np.bool_] | None]:
+    """:func:`bar_evidence` on a copy reduced by half the factor (or none), given back
+    in the reduced copy's measures (``shape``) as the features use them."""
+    k = factor // 2 if factor >= 4 else factor
+    finer = image if k == factor else image.convert("RGBA").reduce(factor // 2)
+    bars, mask = bar_evidence(to_rgb_array(finer))
+    if bars is None or mask is None:
+        return None, None
+    def back(values: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(v / k for v in values)
+
+    scaled = Bars(back(bars.centres), back(bars.lengths), back(bars.widths), back(bars.mids),
+                  bars.cover, bars.vertical)
+    small = np.zeros(shape, dtype=bool)
+    part = mask[::k, ::k][: shape[0], : shape[1]]
+    small[: part.shape[0], : part.shape[1]] = part
+    return scaled, small
 
 
 def _big_panels(rgb: U8, area: int) -> tuple[Box, ...]:
