@@ -24,16 +24,14 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from refocus_dsl.detect._fills import EDGE_STEP, PAGE_STEP
-from refocus_dsl.detect._raster import (
-    U8,
-    border_colour,
-    colour_distance,
-    colour_step,
-    to_rgb_array,
-)
+from refocus_dsl.detect._page_copy import clean_page as _clean_page
+from refocus_dsl.detect._page_copy import page as _page
+from refocus_dsl.detect._page_copy import paint as _paint
+from refocus_dsl.detect._page_copy import spread as _spread
+from refocus_dsl.detect._raster import U8, colour_distance, colour_step, to_rgb_array
 from refocus_dsl.detect._scale import working_factor
 from refocus_dsl.detect.chart import prepare
 from refocus_dsl.detect.figure import find_panels
@@ -50,8 +48,6 @@ ten times larger): bars, panels and text lines keep their shape at this
 size, and the classifier's cost stays a small share of detection's."""
 SOLID_PX = 2
 """Ink that survives shrinking by this many pixels (in the reduced copy) is a fill."""
-BORDER_DEPTH = 3
-"""Depth of the outer band the page colour is read from, in pixels of the reduced copy."""
 GRAIN = 2
 """A border straying this far from the page colour is grainy (see :func:`_spread`)."""
 MIN_BAR_COVER = 0.003
@@ -547,56 +543,6 @@ def _distinct(lengths: list[float]) -> bool:
     return same < 0.7
 
 
-def _spread(rgb: U8, page: tuple[int, int, int]) -> float:
-    """How far the image's border strays from the page colour (its grain), at the 75th
-    percentile: a clean page is 0 however much drawing touches the border."""
-    edge = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
-    return float(np.percentile(colour_distance(edge[None, :, :], page), 75))
-
-
-def _border_band(rgb: U8) -> U8:
-    """The pixels of the image's outer band (BORDER_DEPTH deep, or a twentieth of its
-    short side), as one row of colours."""
-    d = max(1, min(max(BORDER_DEPTH, min(rgb.shape[:2]) // 20), min(rgb.shape[:2]) // 4))
-    return np.concatenate([
-        rgb[:d].reshape(-1, 3), rgb[-d:].reshape(-1, 3),
-        rgb[:, :d].reshape(-1, 3), rgb[:, -d:].reshape(-1, 3),
-    ])
-
-
-def _page(rgb: U8) -> tuple[int, int, int]:
-    """The page colour: the commonest on the image's outer band, a few pixels deep, so
-    a frame drawn along the edge (a pixel wide in the reduced copy) is not taken for it."""
-    return border_colour(_border_band(rgb)[None, :, :])
-
-
-def _clean_page(rgb: U8) -> U8:
-    """``rgb`` with noise and JPEG ringing off the page, so whitespace between panels is
-    blank again: a 3x3 mean (grain shrinks to a third; a median would cost ten times
-    more), then every pixel within the page's own spread of the page colour (as the
-    image's border shows it, never more than PAGE_STEP) set to that colour."""
-    # The page from the unblurred border (a blur smears a frame that touches the
-    # image's edge over the border ring); its median, so grain does not move it.
-    r, g, b = (int(v) for v in np.median(_border_band(rgb), axis=0))
-    page = (r, g, b)
-    soft = np.array(Image.fromarray(rgb).filter(ImageFilter.BoxBlur(1)).convert("RGB"))
-    _paint(soft, colour_distance(soft, page) <= min(PAGE_STEP, 2 * _spread(soft, page) + 2),
-           page)
-    # The outermost ring unblurred (ink right at the edge stays), grain there taken off.
-    for side in (np.s_[0], np.s_[-1], np.s_[:, 0], np.s_[:, -1]):
-        line = rgb[side].copy()
-        _paint(line, colour_distance(line, page) <= 2 * PAGE_STEP, page)
-        soft[side] = line
-    return soft
-
-
-def _paint(rgb: U8, where: npt.NDArray[np.bool_], colour: tuple[int, int, int]) -> None:
-    """Set the pixels of ``rgb`` ``where`` it is true to ``colour``, in place (a channel
-    at a time: three times faster than assigning colours through a mask)."""
-    for c in range(3):
-        rgb[..., c][where] = colour[c]
-
-
 @dataclass(frozen=True)
 class Analysis:
     """The classifier's decision, what it looked at, and the pixel work it did on the
@@ -634,9 +580,7 @@ def features(
         split = _big_panels(sharp, w * h)
         big = split if len(split) >= 2 else big
     if bars is None and factor > 1 and _thin_fills(rgb, prepared, page):
-        # Bars a few pixels thick, packed a pixel or two apart, blend with their gaps
-        # in the reduced copy and vanish when shrunk: look at them at twice the size.
-        bars, mask = _finer_bars(image, factor, (h, w))
+        bars, mask = _finer_bars(image, factor, (h, w))  # dense bars blend with their gaps
     lengths = list(bars.lengths) if bars is not None else []
     distinct = _distinct(lengths)
     cover = sum((b[2] - b[0]) * (b[3] - b[1]) for b in big) / float(max(1, w * h))
@@ -658,41 +602,34 @@ def features(
 
 
 def _thin_fills(rgb: U8, prepared: Prepared | None, page: tuple[int, int, int]) -> bool:
-    """Whether one colour other than the page's covers a good share of the copy
-    (:data:`THIN_COVER`) and nearly all of it is gone when shrunk by a pixel: fills
-    too thin for the copy (a dense bar chart's bars), which text never covers so much
-    of."""
+    """Whether a colour other than the page's covers THIN_COVER of the copy and nearly
+    all of it goes when shrunk by a pixel: fills too thin for the copy (a dense chart's
+    bars); text never covers so much of it."""
     prep = prepared if prepared is not None else prepare(rgb)
-    pal, size = prep.palette, rgb.shape[0] * rgb.shape[1]
-    for colour, count in zip(pal.colours, pal.counts, strict=True):
-        if count < THIN_COVER * size or max(abs(a - b) for a, b in zip(colour, page,
-                                                                     strict=True)) <= PAGE_STEP:
-            continue
-        mask = colour_distance(prep.flat, colour) <= PAGE_STEP
-        if np.count_nonzero(_opened(mask, 1)) < 0.1 * np.count_nonzero(mask):
-            return True
+    for colour, count in zip(prep.palette.colours, prep.palette.counts, strict=True):
+        if count >= THIN_COVER * rgb.shape[0] * rgb.shape[1] and max(
+                abs(a - b) for a, b in zip(colour, page, strict=True)) > PAGE_STEP:
+            mask = colour_distance(prep.flat, colour) <= PAGE_STEP
+            if np.count_nonzero(_opened(mask, 1)) < 0.1 * np.count_nonzero(mask):
+                return True
     return False
 
 
-def _finer_bars(
-    image: Image.Image, factor: int, shape: tuple[int, int]
-) -> tuple[Bars | None, npt.NDArray[np.bool_] | None]:
-    """:func:`bar_evidence` on a copy reduced by half the factor (or none), given back
-    in the reduced copy's measures (``shape``) as the features use them."""
-    k = factor // 2 if factor >= 4 else factor
-    finer = image if k == factor else image.convert("RGBA").reduce(factor // 2)
-    bars, mask = bar_evidence(to_rgb_array(finer))
+def _finer_bars(image: Image.Image, factor: int, shape: tuple[int, int]
+                ) -> tuple[Bars | None, npt.NDArray[np.bool_] | None]:
+    """:func:`bar_evidence` on a copy reduced by half the factor (or not at all), in
+    the reduced copy's measures (``shape``), as the features use them."""
+    half = factor // 2 if factor >= 4 else 1
+    bars, mask = bar_evidence(to_rgb_array(image.convert("RGBA").reduce(half) if half > 1
+                                           else image))
     if bars is None or mask is None:
         return None, None
-    def back(values: tuple[float, ...]) -> tuple[float, ...]:
-        return tuple(v / k for v in values)
-
-    scaled = Bars(back(bars.centres), back(bars.lengths), back(bars.widths), back(bars.mids),
-                  bars.cover, bars.vertical)
-    small = np.zeros(shape, dtype=bool)
-    part = mask[::k, ::k][: shape[0], : shape[1]]
-    small[: part.shape[0], : part.shape[1]] = part
-    return scaled, small
+    k = factor / half
+    rows = np.minimum((np.arange(shape[0]) * k).astype(np.intp), mask.shape[0] - 1)
+    cols = np.minimum((np.arange(shape[1]) * k).astype(np.intp), mask.shape[1] - 1)
+    c, n, w, m = (tuple(v / k for v in vs) for vs in (bars.centres, bars.lengths,
+                                                      bars.widths, bars.mids))
+    return Bars(c, n, w, m, bars.cover, bars.vertical), mask[np.ix_(rows, cols)]
 
 
 def _big_panels(rgb: U8, area: int) -> tuple[Box, ...]:
