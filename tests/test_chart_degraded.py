@@ -187,3 +187,18 @@ def test_blurred_tick_labels_are_read(ocr: OcrEngine, names: list[str], size: in
     assert layout.chart is not None
     got = [compact_label(c.label) for c in layout.chart.categories]
     assert got == [compact_label(n) for n in names], got
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_a_blurred_axis_is_no_row_of_bars(ocr: OcrEngine, horizontal: bool) -> None:
+    # Blurred, the axis line is a band of blended greys that the bars cut into short
+    # pieces standing on the baseline, all at one value span: no bars, no categories.
+    names = ["England", "Wales", "Scotland", "Ireland"]
+    values = [[5.0, 6.0, 7.0, 5.0], [4.0, 6.0, 5.0, 4.0]]
+    drawn = draw_chart(names, values, horizontal=horizontal, labelsize=10)
+    layout = detect_chart(drawn.image.convert("RGB").filter(ImageFilter.GaussianBlur(1.0)), ocr)
+    assert layout.chart is not None
+    cats = layout.chart.categories
+    assert len(cats) == len(names), [(c.label, c.bar_bbox) for c in cats]
+    for cat, want in zip(cats, drawn.bars, strict=True):
+        assert cat.bar_bbox is not None and iou(cat.bar_bbox, want) >= 0.8, (cat.bar_bbox, want)

@@ -366,6 +366,8 @@ def bars_for(
         if cross_span(r, o)[1] - cross_span(r, o)[0] >= 3
         and cross_span(r, o)[1] - cross_span(r, o)[0] <= cross_limit
     ]
+    broken = _broken_line(cands, o)
+    cands = [r for r in cands if id(r) not in broken]
     if not cands:
         return Bars(o, 0, (), 0.0, ())
     peaks = _baseline_candidates(cands, o, BAR_AREA * width * height)
@@ -438,6 +440,30 @@ def bars_for(
         if not any(j != i and sets[i] < sets[j] for j in range(len(found)))
     ]
     return max(kept, key=lambda b: b.score, default=Bars(o, 0, (), 0.0, ()))
+
+
+LINE_PX = 8
+"""Thickness up to which three or more pieces of one colour at one value span are a line
+broken by the bars (an axis or gridline blurred into the page's colour), not bars."""
+
+
+def _broken_line(cands: list[Rect], o: Orientation) -> set[int]:
+    """Ids of the pieces of lines crossing the bars: under blur an axis line turns into a
+    band of blended colours, cut by the bars into pieces short enough to pass for bars
+    standing on the baseline, all with the same value span."""
+    spans: dict[tuple[int, int, int], list[Rect]] = {}
+    for r in cands:
+        v0, v1 = value_span(r, o)
+        if v1 - v0 <= LINE_PX:
+            spans.setdefault((r.colour, v0, v1), []).append(r)
+    out: set[int] = set()
+    for (c, v0, v1), rs in spans.items():
+        near = [
+            q for a in (-1, 0, 1) for b in (-1, 0, 1) for q in spans.get((c, v0 + a, v1 + b), [])
+        ]
+        if len(near) >= 3:
+            out.update(id(q) for q in rs)
+    return out
 
 
 def _baseline_candidates(cands: list[Rect], o: Orientation, min_area: float) -> list[int]:
