@@ -231,7 +231,10 @@ def test_a_banded_table_taken_for_a_chart_is_read_as_a_table(
     layout = detect_layout(img, cache=False)
     assert layout.kind == "table" and layout.table is not None
     assert (len(layout.table.columns), len(layout.table.rows)) == (5, 11)
-    assert any(("bands" if not blur else "fragments") in n for n in layout.notes)
+    # Soft, its glyph fragments may be no bars at all (pieces lined up at one span are
+    # a blurred line to the bar finder).
+    want = ("bands",) if not blur else ("fragments", "found no bars")
+    assert any(w in n for w in want for n in layout.notes), layout.notes
 
 
 @pytest.mark.parametrize("horizontal", [True, False])
