@@ -82,3 +82,19 @@ def test_caption_under_a_card_stays_out_of_it() -> None:
     assert len(found) == 4, found
     for got, want in zip(found, gold, strict=True):
         assert iou(got, want) >= 0.9, (got, want)
+
+
+def test_a_letter_left_of_its_panel_is_not_taken_by_the_panel_above() -> None:
+    # Two panels over one; the lower panel's letter stands left of its plot's ink (over
+    # its y tick labels' column, in the band between the rows), under the upper left
+    # panel but far nearer the panel below than that one.
+    page = Image.new("RGB", (660, 540), "white")
+    d = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=18)
+    gold = [bar_panel(d, (20 + c * 320, 20, 320 + c * 320, 220), c) for c in range(2)]
+    d.text((14, 278), "C", fill=(0, 0, 0), font=font)
+    gold.append(bar_panel(d, (40, 300, 640, 520), 2))
+    found = find_panels(page).boxes
+    assert len(found) == 3, found
+    for got, want in zip(found, gold, strict=True):
+        assert iou(got, want) >= 0.85, (got, want)

@@ -50,7 +50,7 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "9"
+VERSION = "10"
 
 BoolArr = npt.NDArray[np.bool_]
 
@@ -563,10 +563,11 @@ def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
             if piece is None:
                 continue
             ob = boxes[i]
-            below = [
-                b for b in boxes
-                if b[1] >= piece[3] - 2 and b[0] < piece[2] and piece[0] < b[2]
-            ]
+            # Panels below this panel's share of the band or the panel itself, not only
+            # below the piece's ink: a letter stands left of its panel's box (over its
+            # y tick labels).
+            lo, hi = min(x1, ob[0]), max(x2, ob[2])
+            below = [b for b in boxes if b[1] >= piece[3] - 2 and b[0] < hi and lo < b[2]]
             nearer = piece[1] - reach[i] < min((b[1] - piece[3] for b in below), default=10**9)
             # A line as wide as the panel above and not as any panel below is that
             # panel's own (its source line pasted just above the next row), however near.
