@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from figure_helpers import bar_panel
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from refocus_dsl.detect.figure import find_panels
 from refocus_dsl.scoring.common import iou
@@ -98,3 +98,25 @@ def test_a_letter_left_of_its_panel_is_not_taken_by_the_panel_above() -> None:
     assert len(found) == 3, found
     for got, want in zip(found, gold, strict=True):
         assert iou(got, want) >= 0.85, (got, want)
+
+
+def test_a_turned_axis_title_nearer_the_left_panel_is_the_right_ones() -> None:
+    # The right panel's y axis title stands at its box's left edge, its plot further
+    # right: the title is nearer the panel on its left, yet it is the right panel's.
+    page = Image.new("RGB", (540, 260), "white")
+    d = ImageDraw.Draw(page)
+    left = bar_panel(d, (20, 20, 300, 240), 0)
+    font = ImageFont.load_default(size=14)
+    word = Image.new("RGB", (90, 18), "white")
+    ImageDraw.Draw(word).text((2, 0), "Response", fill=(30, 30, 30), font=font)
+    turned = word.rotate(90, expand=True)
+    page.paste(turned, (312, 80))
+    right = bar_panel(d, (360, 20, 520, 240), 1)
+    ink = ImageChops.invert(page.crop((312, 80, 312 + turned.width, 80 + turned.height)))
+    tx1, _, tx2, _ = ink.getbbox() or (0, 0, 0, 0)
+    gold = [left, (312 + tx1, right[1], right[2], right[3])]
+    assert gold[1][0] - left[2] < right[0] - (312 + tx2)  # nearer the left panel
+    found = find_panels(page).boxes
+    assert len(found) == 2, found
+    for got, want in zip(found, gold, strict=True):
+        assert iou(got, want) >= 0.9, (got, want)

@@ -67,6 +67,8 @@ CARD_EDGE = 0.9
 WORD_SPACE = 0.6
 """A blank in a line of text narrower than this share of the line's height is a space
 between words (about a third of it), not a gap between two panels' texts."""
+TEXT_MIN_PX = 6
+"""A line of text is at least this tall (thinner upright ink is a line, not turned text)."""
 PROSE_WORDS = 12
 """A line of running text (a caption) is at least this many times as long as high."""
 SPECK_SHARE = 0.05
@@ -369,11 +371,31 @@ class _Cutter:
             gap_prev = s - merged[i - 1][1] if i > 0 else 10**9
             gap_next = merged[i + 1][0] - e if i + 1 < len(merged) else 10**9
             j = i - 1 if gap_prev < gap_next else i + 1
+            if axis == 1 and j < i and i + 1 < len(merged) and self._turned_title(
+                (s, box[1], e, box[3]), gap_prev
+            ):
+                j = i + 1
             merged[j][0], merged[j][1] = min(merged[j][0], s), max(merged[j][1], e)
             merged.pop(i)
         if axis == 0:
             return [(box[0], s, box[2], e) for s, e, _ in merged]
         return [(s, box[1], e, box[3]) for s, e, _ in merged]
+
+    def _turned_title(self, piece: Box, gap_prev: int) -> bool:
+        """Whether the text ``piece`` between two panels side by side is the right one's
+        y axis title: one line of text turned upright (at least TEXT_MIN_PX wide and
+        three times as tall, no blank along it wider than a word space), standing off the left panel
+        by more than its own width. A column of buttons or stacked tick labels has wide
+        blanks between its items; a colour bar's label hugs its bar."""
+        content = self._content(piece)
+        if content is None:
+            return False
+        x1, y1, x2, y2 = content
+        width = x2 - x1
+        if width < TEXT_MIN_PX or y2 - y1 < 3 * width or gap_prev <= width:
+            return False
+        blank: BoolArr = np.asarray(~self.ink[y1:y2, x1:x2].any(axis=1))
+        return all(e - s < WORD_SPACE * width for s, e in runs(blank))
 
     def cut(self, box: Box, depth: int = 0) -> list[Box]:
         content = self._content(box)
