@@ -39,6 +39,14 @@ from refocus_dsl.detect._seams import (
     marks_cross,
     snap_to_card,
 )
+from refocus_dsl.detect._text_bands import (
+    TEXT_MIN_PX,
+    WORD_SPACE,
+    gutter_column,
+    is_card,
+    is_prose,
+    shared_width,
+)
 from refocus_dsl.detect.figure_confidence import (
     FigureEvidence,
     figure_confidence,
@@ -62,15 +70,6 @@ SPAN_OWN = 0.8
 SPAN_OTHER = 0.5
 """A text line spanning at least SPAN_OWN of a panel above it and less than SPAN_OTHER of
 every panel below is the upper panel's (see :func:`_own_text`)."""
-CARD_EDGE = 0.9
-"""A panel whose bottom line and both sides are this much ink is a card (a tint, a frame)."""
-WORD_SPACE = 0.6
-"""A blank in a line of text narrower than this share of the line's height is a space
-between words (about a third of it), not a gap between two panels' texts."""
-TEXT_MIN_PX = 6
-"""A line of text is at least this tall (thinner upright ink is a line, not turned text)."""
-PROSE_WORDS = 12
-"""A line of running text (a caption) is at least this many times as long as high."""
 SPECK_SHARE = 0.05
 """A line this little ink, all of it faint specks, is blank (JPEG ringing in a gap)."""
 DENSE_SHARE = 0.8
@@ -493,51 +492,6 @@ def find_panels(image: Image.Image, edges: bool = True) -> Panels:
     return Panels(ordered, tuple(bands), evidence)
 
 
-def _gutter(ink: BoolArr, band: Box, a: int, b: int) -> int | None:
-    """A column in ``a:b`` (between two panels side by side) where ``band`` holds no ink:
-    the panels' own gap running on through their text, or None when text crosses it."""
-    if b <= a:
-        return (a + b) // 2
-    blank = np.flatnonzero(~ink[band[1] : band[3], a:b].any(axis=0))
-    return a + int(blank[blank.size // 2]) if blank.size else None
-
-
-def _prose(ink: BoolArr, band: Box) -> bool:
-    """Whether ``band`` is a line of running text: from its first ink to its last no
-    blank wider than a space between words (WORD_SPACE of its height), over at least
-    PROSE_WORDS heights. Two panels' texts side by side (tick labels, a legend, a source
-    line) leave wide blanks between them however near the panels are."""
-    x1, y1, x2, y2 = band
-    height = y2 - y1
-    if x2 - x1 < PROSE_WORDS * height:
-        return False
-    blank: BoolArr = np.asarray(~ink[y1:y2, x1:x2].any(axis=0))
-    return all(e - s < WORD_SPACE * height for s, e in runs(blank))
-
-
-def _carded(ink: BoolArr, box: Box) -> bool:
-    """Whether ``box`` is a card: ink along its bottom line and down both its sides (a
-    tint or a frame; a plot's own axis does not run down the box's sides past its tick
-    labels)."""
-    x1, y1, x2, y2 = box
-    sub = ink[y1:y2, x1:x2]
-    if min(sub.shape) < 6:
-        return False
-    # The edge's outermost pixel may be a faint anti-aliased blend: take the best of 3.
-    return bool(
-        sub[-3:].mean(axis=1).max() >= CARD_EDGE
-        and sub[:, :3].mean(axis=0).max() >= CARD_EDGE
-        and sub[:, -3:].mean(axis=0).max() >= CARD_EDGE
-    )
-
-
-def _spans(piece: Box, panel: Box) -> float:
-    """How much of ``piece`` and ``panel`` share one horizontal extent: their overlap
-    over the wider of the two (1 when the piece runs the panel's whole width)."""
-    overlap = min(piece[2], panel[2]) - max(piece[0], panel[0])
-    return max(0, overlap) / max(1, piece[2] - piece[0], panel[2] - panel[0])
-
-
 def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
     """Panels grown by the text bands that are their own, and the bands left over.
 
@@ -568,12 +522,12 @@ def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
         )
         # A line of running text under two or more panels is a caption, whatever
         # blank between its words happens to fall in the gap between them.
-        if len(above) >= 2 and _prose(cutter.ink, whole):
+        if len(above) >= 2 and is_prose(cutter.ink, whole):
             captions.append(whole)
             bands.append(whole)
             continue
         cuts = [
-            _gutter(cutter.ink, whole, boxes[i][2], boxes[j][0])
+            gutter_column(cutter.ink, whole, boxes[i][2], boxes[j][0])
             for i, j in zip(above, above[1:], strict=False)
         ]
         if not above or None in cuts:
@@ -593,12 +547,12 @@ def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
             nearer = piece[1] - reach[i] < min((b[1] - piece[3] for b in below), default=10**9)
             # A line as wide as the panel above and not as any panel below is that
             # panel's own (its source line pasted just above the next row), however near.
-            spans = _spans(piece, ob) >= SPAN_OWN and all(
-                _spans(piece, b) < SPAN_OTHER for b in below
+            spans = shared_width(piece, ob) >= SPAN_OWN and all(
+                shared_width(piece, b) < SPAN_OTHER for b in below
             )
             # A card (a tint or a frame along its bottom line and both sides) holds its
             # own text: text outside it below is figure text (a caption under the figure).
-            carded = _carded(cutter.ink, ob)
+            carded = is_card(cutter.ink, ob)
             if (nearer or spans) and not carded:
                 boxes[i] = (min(ob[0], piece[0]), ob[1], max(ob[2], piece[2]), piece[3])
                 reach[i] = piece[3] if nearer else reach[i]
