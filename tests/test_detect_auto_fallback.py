@@ -12,7 +12,7 @@ from typing import cast
 import pytest
 from PIL import Image
 
-from refocus_dsl.detect.runner_up import figure_wins, table_wins
+from refocus_dsl.detect.runner_up import figure_wins, table_beats_slices, table_wins
 from refocus_dsl.layout import Category, Chart, Column, Layout, Row, Subplot, Table
 
 
@@ -349,3 +349,41 @@ def test_an_unsure_chart_of_several_pieces_is_read_as_a_figure_too(
     _as_if_classified(monkeypatch, "chart", pieces=4)  # a sure chart: none either
     assert detect._detect_kind(img, "auto", no_ocr, [])[2].kind == "chart"
     assert calls == ["chart", "chart"]
+
+
+def test_a_sure_table_beats_a_figure_of_slices_without_bar_charts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A ruled scan table whose rules jog at a misregistered band is cut there into
+    full-width slices, which the classifier takes for a figure. With no bar chart among
+    the slices, a sure table reading (with a grid) is read and kept; slices with real
+    bars, panels in two dimensions, an unsure table and one without rows are not."""
+    grid = _table(0.95, n_rows=4)
+    assert table_beats_slices(grid, _slices_figure(tall=5)) is not None
+    assert table_beats_slices(grid, _slices_figure(tall=40)) is None  # stacked bar charts
+    assert table_beats_slices(_table(0.7, n_rows=4), _slices_figure(tall=5)) is None
+    assert table_beats_slices(_table(0.95), _slices_figure(tall=5)) is None  # no rows
+    side_by_side = _figure(0.8, None, None, None)
+    side_by_side = dataclasses.replace(side_by_side, subplots=(
+        *side_by_side.subplots, Subplot(3, (0, 60, 25, 110), None, None)))
+    assert table_beats_slices(grid, side_by_side) is None  # a grid of panels
+
+    import refocus_dsl.detect as detect
+    from refocus_dsl.ocr import OcrEngine
+
+    calls: list[str] = []
+    readings = {"figure": _slices_figure(tall=5), "table": grid}
+
+    def detector(kind: str) -> tuple[Callable[..., Layout], str]:
+        return (lambda *a: calls.append(kind) or readings[kind]), "1"
+
+    monkeypatch.setattr(detect, "_detector", detector)
+    _as_if_classified(monkeypatch, "figure", pieces=3)
+    img, no_ocr = Image.new("RGB", (300, 180), "white"), cast(OcrEngine, None)
+    notes: list[str] = []
+    assert detect._detect_kind(img, "auto", no_ocr, notes)[2].kind == "table"
+    assert calls == ["figure", "table"] and "slices of one block" in notes[-1]
+    calls.clear()
+    readings["figure"] = _slices_figure(tall=40)  # bar charts stacked: no table read
+    assert detect._detect_kind(img, "auto", no_ocr, [])[2].kind == "figure"
+    assert calls == ["figure"]

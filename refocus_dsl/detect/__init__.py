@@ -34,6 +34,8 @@ from refocus_dsl.detect.runner_up import (
     figure_wins,
     fragments_only,
     may_be_bands,
+    sliced_without_bars,
+    table_beats_slices,
     table_wins,
     unlabelled,
 )
@@ -181,6 +183,15 @@ def _cross_checked(
             figure = _figure_instead(img, engine, layout, notes,
                                      "the chart reading of several pieces is unsure")
             return figure or reading
+        return reading
+    if chosen == "figure" and layout.kind == "figure" and sliced_without_bars(layout):
+        # A table cut at its rules comes apart into slices: read it as a table too.
+        table_fn, table_version = _detector("table")
+        table = table_fn(img, engine)
+        why = table_beats_slices(table, layout)
+        if why is not None:
+            notes.append(f"kind table: {why}")
+            return "table", table_version, table
         return reading
     if chosen == "table" and found.pieces >= 2 and (layout.confidence or 0.0) < SURE_TABLE:
         # Two or more big pieces the classifier took for parts of one table, and the

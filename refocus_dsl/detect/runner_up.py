@@ -192,3 +192,33 @@ def figure_wins(figure: Layout, other: Layout) -> str | None:
         return None
     return (f"the figure reading finds {len(panels)} panels, {charts} of them charts, and "
             f"is surer ({figure.confidence or 0.0:.2f} against {other.confidence or 0.0:.2f})")
+
+
+def sliced_without_bars(figure: Layout) -> bool:
+    """Whether a figure reading's panels are slices of one block and none of them is a
+    bar chart (bars of substance that are not bands): what a table cut at its rules
+    gives. Checked on the figure reading alone, so other figures cost nothing more."""
+    panels = figure.subplots if figure.kind == "figure" else ()
+    if len(panels) < 2 or not _slices([p.bbox for p in panels]):
+        return False
+    return not any(p.layout is not None and p.layout.chart is not None
+                   and _bar_chart(p.layout, p.bbox) for p in panels)
+
+
+def table_beats_slices(table: Layout, figure: Layout) -> str | None:
+    """Why the table reading beats a figure reading of slices, or None.
+
+    A ruled table cut at its rules or at a misregistered band of a scan comes apart into
+    full-width slices the classifier can take for panels. When no slice is a bar chart
+    (bars of substance that are not bands), a table reading with a grid that is sure,
+    and surer than the figure reading, wins.
+    """
+    if not sliced_without_bars(figure):
+        return None
+    if table.table is None or len(table.table.columns) < 2 or len(table.table.rows) < 2:
+        return None
+    sure = table.confidence or 0.0
+    if sure < SURE_TABLE or sure <= (figure.confidence or 0.0):
+        return None
+    return (f"the figure reading's {len(figure.subplots)} panels are slices of one block "
+            f"with no bar chart, and the table reading is sure ({sure:.2f})")
