@@ -387,3 +387,38 @@ def test_a_sure_table_beats_a_figure_of_slices_without_bar_charts(
     readings["figure"] = _slices_figure(tall=40)  # bar charts stacked: no table read
     assert detect._detect_kind(img, "auto", no_ocr, [])[2].kind == "figure"
     assert calls == ["figure"]
+
+
+def test_short_bars_of_a_sure_chart_are_no_fragments() -> None:
+    """Small values on a fixed axis (percentages under 20 on a 0-100 scale) make every
+    bar short beside the image: a sure, labelled chart reading keeps them; only an
+    unsure one (a table's glyphs read as bars) loses to the table's grid."""
+    sure = dataclasses.replace(_chart("Canada", "France", tall=8), confidence=1.0)
+    assert not table_wins(_table(0.5, n_rows=5), sure)
+    assert table_wins(_table(0.5, n_rows=5), dataclasses.replace(sure, confidence=0.5))
+
+
+def test_a_chart_of_small_values_on_a_fixed_axis_stays_a_chart() -> None:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from refocus_dsl.detect import detect_layout
+
+    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=100)
+    names = ["Canada", "France", "Japan", "Brazil", "Kenya", "Norway"]
+    ax.barh(names, [5, 12, 8, 15, 10, 7], color="#1f77b4")
+    ax.set_xlim(0, 100)
+    ax.set_axisbelow(True)
+    ax.grid(True, axis="x", color="#888888")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    buf.seek(0)
+    layout = detect_layout(Image.open(buf).convert("RGB"), cache=False)
+    assert layout.kind == "chart" and layout.chart is not None, layout.notes
+    assert sorted(c.label for c in layout.chart.categories) == sorted(names)

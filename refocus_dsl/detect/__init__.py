@@ -142,10 +142,12 @@ def _figure_instead(
 
 def _chart_doubt(chart: Layout) -> str | None:
     """Why a chart reading may rest on another kind's marks, or None: it names no
-    category, its bars are only fragments, or they have one length like a table's
-    bands. Checked on the chart reading alone, so a sound chart costs nothing more."""
+    category, or, unsure, its bars are only fragments or have one length like a
+    table's bands. Checked on the chart reading alone, so a sound chart costs nothing more."""
     if unlabelled(chart):
         return "the chart reading found no category labels"
+    if (chart.confidence or 0.0) >= SURE_CHART:
+        return None  # short or equal bars of a sure chart: small values, a fixed axis
     if fragments_only(chart):
         return "the chart reading's bars are fragments"
     if may_be_bands(chart):

@@ -129,8 +129,9 @@ def table_wins(table: Layout, chart: Layout) -> str | None:
 
     The table detector also finds a grid in many real charts (axis ticks and gridlines
     look like rules), so its confidence alone is no proof. It wins when the chart
-    reading has no bars to show: none at all, only fragments, or bars that are the
-    table's own bands; and, sure of itself, over a chart that names no category.
+    reading has no bars to show: none at all, or (when the chart reading is unsure) only
+    fragments or bars that are the table's own bands; and, sure of itself, over a chart
+    that names no category.
     Unlabelled bars of substance with no confidence are still a chart: a shrunk or
     blurred chart whose tick labels are too small to read.
     """
@@ -140,6 +141,11 @@ def table_wins(table: Layout, chart: Layout) -> str | None:
     no_bars = chart.chart is None or not chart.chart.categories
     if grid and no_bars:
         return "the chart reading found no bars"
+    # Short bars or bars of one length are no proof of a table when the chart reading is
+    # sure: small values on a fixed axis (percentages under 20 on a 0-100 scale) are
+    # short, and a table read as a chart is a poor one (its bars fit no axis, its labels
+    # are row text).
+    grid = grid and (chart.confidence or 0.0) < SURE_CHART
     if grid and fragments_only(chart):
         return "the chart reading's bars are fragments (its longest is under a fifth of the image)"
     if grid and bands_of(chart, table):
