@@ -120,3 +120,31 @@ def test_a_turned_axis_title_nearer_the_left_panel_is_the_right_ones() -> None:
     assert len(found) == 2, found
     for got, want in zip(found, gold, strict=True):
         assert iou(got, want) >= 0.9, (got, want)
+
+
+@pytest.mark.parametrize("style", ["default", "seaborn-v0_8-whitegrid"])
+def test_a_framed_plot_keeps_its_tick_labels_below_it(style: str) -> None:
+    # A panel sharing its neighbour's y axis has no tick labels inside its box: its four
+    # spines (ticks turned in, or gridlines) look like a frame, yet its bars and ticks
+    # stand on the bottom spine, and the tick labels and axis title under it are its own.
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with plt.style.context(style):
+        fig, axes = plt.subplots(1, 2, figsize=(8, 3.5), dpi=100, sharey=True)
+        for k, ax in enumerate(axes):
+            ax.bar(["Alpha", "Beta", "Gamma", "Delta"], [3, 5, 2, 4 + k])
+            ax.tick_params(direction="in")
+            ax.set_xlabel("Region")
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        plt.close(fig)
+    buf.seek(0)
+    found = find_panels(Image.open(buf).convert("RGB")).boxes
+    assert len(found) == 2, found
+    assert abs(found[0][3] - found[1][3]) <= 3, found

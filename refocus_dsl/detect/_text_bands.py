@@ -10,13 +10,16 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from refocus_dsl.detect._raster import runs
+from refocus_dsl.detect._raster import U8, runs
 from refocus_dsl.layout import Box
 
 BoolArr = npt.NDArray[np.bool_]
 
 CARD_EDGE = 0.9
 """A panel whose bottom line and both sides are this much ink is a card (a tint, a frame)."""
+CARD_MARGIN = 3
+"""Rows just inside a card's bottom edge that hold nothing drawn: a card keeps a margin
+under its own text, while a plot's frame has its drawing standing on its bottom line."""
 WORD_SPACE = 0.6
 """A blank in a line of text narrower than this share of the line's height is a space
 between words (about a third of it), not a gap between two panels' texts."""
@@ -48,20 +51,28 @@ def is_prose(ink: BoolArr, band: Box) -> bool:
     return all(e - s < WORD_SPACE * height for s, e in runs(blank))
 
 
-def is_card(ink: BoolArr, box: Box) -> bool:
+def is_card(rgb: U8, ink: BoolArr, box: Box) -> bool:
     """Whether ``box`` is a card: ink along its bottom line and down both its sides (a
     tint or a frame; a plot's own axis does not run down the box's sides past its tick
-    labels)."""
+    labels), and a margin of even rows just inside its bottom edge. A plot's own frame
+    (all four spines, no tick labels inside: a panel sharing its neighbour's y axis) has
+    bars, tick marks or gridlines standing on its bottom line, and its tick labels below
+    it are its own."""
     x1, y1, x2, y2 = box
     sub = ink[y1:y2, x1:x2]
-    if min(sub.shape) < 6:
+    if min(sub.shape) < 2 * (3 + CARD_MARGIN):
         return False
     # The edge's outermost pixel may be a faint anti-aliased blend: take the best of 3.
-    return bool(
+    edged = bool(
         sub[-3:].mean(axis=1).max() >= CARD_EDGE
         and sub[:, :3].mean(axis=0).max() >= CARD_EDGE
         and sub[:, -3:].mean(axis=0).max() >= CARD_EDGE
     )
+    if not edged:
+        return False
+    margin = rgb[y2 - 3 - CARD_MARGIN : y2 - 3, x1 + 3 : x2 - 3].astype(np.int16)
+    med = np.median(margin, axis=1).astype(np.int16)
+    return bool((np.abs(margin - med[:, None, :]).max(axis=2) <= 10).all())
 
 
 def shared_width(piece: Box, panel: Box) -> float:

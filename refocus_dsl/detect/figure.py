@@ -58,7 +58,7 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "10"
+VERSION = "11"
 
 BoolArr = npt.NDArray[np.bool_]
 
@@ -552,7 +552,7 @@ def _own_text(cutter: _Cutter, found: list[Box]) -> tuple[list[Box], list[Box]]:
             )
             # A card (a tint or a frame along its bottom line and both sides) holds its
             # own text: text outside it below is figure text (a caption under the figure).
-            carded = is_card(cutter.ink, ob)
+            carded = is_card(cutter.rgb, cutter.ink, ob)
             if (nearer or spans) and not carded:
                 boxes[i] = (min(ob[0], piece[0]), ob[1], max(ob[2], piece[2]), piece[3])
                 reach[i] = piece[3] if nearer else reach[i]
