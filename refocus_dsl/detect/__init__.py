@@ -44,8 +44,10 @@ from refocus_dsl.imageio import LoadedImage, check_detectable, load_image, norma
 from refocus_dsl.layout import Layout
 from refocus_dsl.ocr import OcrEngine, get_ocr
 
-DETECTOR_VERSION = "1"
-"""Bumped whenever detection output can change; part of every cache key."""
+DETECTOR_VERSION = "2"
+"""Bumped whenever detection output can change outside the three detectors (the kind
+classifier, the runner-up checks, the working copy); part of every cache key with each
+detector's own VERSION."""
 
 KINDS = ("auto", "table", "chart", "figure")
 
