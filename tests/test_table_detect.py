@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageFilter
 from table_helpers import STYLES, DrawnTable, draw_table, make_cells, structure_and_rows
 
-from refocus_dsl.detect import detect_layout
+from refocus_dsl.detect import DETECTOR_VERSION, detect_layout
 from refocus_dsl.lang.labels import normalize_label as normalize_text
 from refocus_dsl.layout import Layout, Table
 from refocus_dsl.ocr import get_ocr
@@ -130,7 +130,7 @@ def test_layout_records_detector_timing_and_ocr_calls() -> None:
     assert det["ocr"]["backend"] == "tesserocr"
     assert det["ocr_calls"] >= 1
     assert det["seconds"]["total"] > 0
-    assert det["version"].startswith("1/table-")
+    assert det["version"].startswith(f"{DETECTOR_VERSION}/table-")
 
 
 def test_spanning_header_over_a_short_rule_gives_two_header_rows() -> None:
