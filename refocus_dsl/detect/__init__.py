@@ -142,6 +142,21 @@ def _figure_instead(
     return "figure", figure_version, figure
 
 
+def _table_instead(
+    img: Image.Image, engine: OcrEngine, layout: Layout, notes: list[str],
+    wins: Callable[[Layout, Layout], str | None],
+) -> tuple[str, str, Layout] | None:
+    """The table reading, when ``wins`` says why it beats ``layout`` (a doubtful reading
+    of another kind)."""
+    table_fn, table_version = _detector("table")
+    table = table_fn(img, engine)
+    why = wins(table, layout)
+    if why is None:
+        return None
+    notes.append(f"kind table: {why}")
+    return "table", table_version, table
+
+
 def _chart_doubt(chart: Layout) -> str | None:
     """Why a chart reading may rest on another kind's marks, or None: it names no
     category, or, unsure, its bars are only fragments or have one length like a
@@ -171,14 +186,10 @@ def _cross_checked(
         # (or like panels, which then come back as one chart). When the chart reading
         # is in doubt, let the table detector try; when it names nothing, or is unsure
         # and the classifier saw several pieces, the figure detector.
-        doubt = _chart_doubt(layout)
-        if doubt is not None:
-            table_fn, table_version = _detector("table")
-            table = table_fn(img, engine)
-            why = table_wins(table, layout)
-            if why is not None:
-                notes.append(f"kind table: {why}")
-                return "table", table_version, table
+        if _chart_doubt(layout) is not None:
+            table = _table_instead(img, engine, layout, notes, table_wins)
+            if table is not None:
+                return table
         if unlabelled(layout):
             figure = _figure_instead(img, engine, layout, notes, "the chart reading found no "
                                      "category labels and the table reading does not win")
@@ -190,13 +201,7 @@ def _cross_checked(
         return reading
     if chosen == "figure" and layout.kind == "figure" and sliced_without_bars(layout):
         # A table cut at its rules comes apart into slices: read it as a table too.
-        table_fn, table_version = _detector("table")
-        table = table_fn(img, engine)
-        why = table_beats_slices(table, layout)
-        if why is not None:
-            notes.append(f"kind table: {why}")
-            return "table", table_version, table
-        return reading
+        return _table_instead(img, engine, layout, notes, table_beats_slices) or reading
     if chosen == "table" and found.pieces >= 2 and (layout.confidence or 0.0) < SURE_TABLE:
         # Two or more big pieces the classifier took for parts of one table, and the
         # table reading is unsure: they may be panels.
