@@ -83,6 +83,18 @@ def bands(profile: npt.NDArray[np.int64], min_ink: int = 1) -> list[tuple[int, i
     return runs(profile >= min_ink)
 
 
+def joined(spans: list[tuple[int, int]], gap: float) -> list[tuple[int, int]]:
+    """``spans`` (in order) with those at most ``gap`` apart joined: a word's letters, a
+    turned word's glyphs, a line's words."""
+    out: list[list[int]] = []
+    for a, b in spans:
+        if out and a - out[-1][1] <= gap:
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 def text_block(
     profile: npt.NDArray[np.int64], max_gap: int | None = None
 ) -> tuple[int, int, int] | None:
@@ -150,14 +162,8 @@ def word_aspect(mask: BoolArr, angle: int) -> float:
         if h < 3:
             continue
         cols = arr[s:e].sum(axis=0).astype(np.int64)
-        runs = bands(cols)
-        merged: list[list[int]] = []
-        for a, b in runs:  # letters of a word are closer than half a line height
-            if merged and a - merged[-1][1] <= max(2, int(0.45 * h)):
-                merged[-1][1] = b
-            else:
-                merged.append([a, b])
-        for a, b in merged:
+        # Letters of a word are closer than half a line height.
+        for a, b in joined(bands(cols), max(2, int(0.45 * h))):
             widths.append((b - a) / h)
             weights.append(float(cols[a:b].sum()))
     if not widths:
@@ -301,12 +307,8 @@ def past_turned_title(mask: npt.NDArray[Any], left: int, right: int, line_h: flo
     if e - s > 2.0 * line_h or runs[1][0] - e < 2:
         return left
     rows = bands(np.asarray(mask[:, left + s : left + e].any(axis=1), dtype=np.int64))
-    pieces: list[list[int]] = []
-    for a, b in rows:  # the turned word's letters are a few pixels apart
-        if pieces and a - pieces[-1][1] <= max(3.0, 0.5 * line_h):
-            pieces[-1][1] = b
-        else:
-            pieces.append([a, b])
+    # The turned word's letters are a few pixels apart.
+    pieces = joined(rows, max(3.0, 0.5 * line_h))
     if len(pieces) == 1 and pieces[0][1] - pieces[0][0] >= 2 * line_h:
         return left + runs[1][0]
     return left
@@ -330,14 +332,8 @@ def above_page_line(mask: BoolArr, start: int, end: int, spacing: float) -> int:
         if ink.size == 0:
             continue
         # Its first or last word at the strip's edge, the line's words one run.
-        runs = bands(np.asarray(mask[start + s : start + e].any(axis=0), dtype=np.int64))
-        joined: list[list[int]] = []
-        for a, b in runs:
-            if joined and a - joined[-1][1] <= max(3, e - s):
-                joined[-1][1] = b
-            else:
-                joined.append([a, b])
-        for a, b in joined:
+        words = bands(np.asarray(mask[start + s : start + e].any(axis=0), dtype=np.int64))
+        for a, b in joined(words, max(3, e - s)):
             if (a <= 1 or b >= width - 1) and b - a > spacing:
                 return start + rows[k - 1][1]
     return end
