@@ -127,34 +127,28 @@ def _versions() -> str:
     return ",".join(parts)
 
 
+def _reread(
+    kind: str, img: Image.Image, engine: OcrEngine, layout: Layout, notes: list[str],
+    wins: Callable[[Layout, Layout], str | None], why_poor: str = "",
+) -> tuple[str, str, Layout] | None:
+    """The ``kind`` reading, when ``wins`` says why it beats ``layout`` (a doubtful
+    reading of another kind)."""
+    fn, version = _detector(kind)
+    other = fn(img, engine)
+    why = wins(other, layout)
+    if why is None:
+        return None
+    notes.append(f"kind {kind}: {why_poor} and {why}" if why_poor else f"kind {kind}: {why}")
+    return kind, version, other
+
+
 def _figure_instead(
     img: Image.Image, engine: OcrEngine, layout: Layout, notes: list[str], why_poor: str
 ) -> tuple[str, str, Layout] | None:
     """The figure reading, when it beats ``layout`` (a poor reading of another kind)."""
     if len(import_module("refocus_dsl.detect.figure").find_panels(img).boxes) < 2:
         return None  # one panel: the figure detector would read it as one chart again
-    figure_fn, figure_version = _detector("figure")
-    figure = figure_fn(img, engine)
-    why = figure_wins(figure, layout)
-    if why is None:
-        return None
-    notes.append(f"kind figure: {why_poor} and {why}")
-    return "figure", figure_version, figure
-
-
-def _table_instead(
-    img: Image.Image, engine: OcrEngine, layout: Layout, notes: list[str],
-    wins: Callable[[Layout, Layout], str | None],
-) -> tuple[str, str, Layout] | None:
-    """The table reading, when ``wins`` says why it beats ``layout`` (a doubtful reading
-    of another kind)."""
-    table_fn, table_version = _detector("table")
-    table = table_fn(img, engine)
-    why = wins(table, layout)
-    if why is None:
-        return None
-    notes.append(f"kind table: {why}")
-    return "table", table_version, table
+    return _reread("figure", img, engine, layout, notes, figure_wins, why_poor)
 
 
 def _chart_doubt(chart: Layout) -> str | None:
@@ -187,7 +181,7 @@ def _cross_checked(
         # is in doubt, let the table detector try; when it names nothing, or is unsure
         # and the classifier saw several pieces, the figure detector.
         if _chart_doubt(layout) is not None:
-            table = _table_instead(img, engine, layout, notes, table_wins)
+            table = _reread("table", img, engine, layout, notes, table_wins)
             if table is not None:
                 return table
         if unlabelled(layout):
@@ -201,7 +195,7 @@ def _cross_checked(
         return reading
     if chosen == "figure" and layout.kind == "figure" and sliced_without_bars(layout):
         # A table cut at its rules comes apart into slices: read it as a table too.
-        return _table_instead(img, engine, layout, notes, table_beats_slices) or reading
+        return _reread("table", img, engine, layout, notes, table_beats_slices) or reading
     if chosen == "table" and found.pieces >= 2 and (layout.confidence or 0.0) < SURE_TABLE:
         # Two or more big pieces the classifier took for parts of one table, and the
         # table reading is unsure: they may be panels.
