@@ -9,6 +9,13 @@ never by callers).
 Tesseract's OpenMP threads fight on small machines, so ``OMP_THREAD_LIMIT=1`` is
 set before either library loads unless the user already chose a value.
 Every engine counts its calls and time, which the layout scorer reports as cost.
+
+Every call has a time limit (:class:`~refocus_dsl.ocr_time.OcrTimeLimit`: 15 s a
+call, 60 s of OCR a detection by default). A call that reaches it is stopped and
+gives no words; a detection tallies them (:func:`~refocus_dsl.ocr_time.ocr_time_limit`), and
+``detect_layout`` says so in the layout's notes. tesserocr runs in a helper
+process for this (:mod:`refocus_dsl.ocr_worker`: tesseract's word pass cannot be
+interrupted in-process); pytesseract's binary is killed at the limit.
 """
 
 from __future__ import annotations
@@ -21,13 +28,15 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from PIL import Image, ImageOps
 
 from refocus_dsl.errors import OcrUnavailableError
 from refocus_dsl.layout import Box
+from refocus_dsl.ocr_time import DEFAULT_OCR_TIME, current_tally
+from refocus_dsl.ocr_worker import CallTimedOut, OcrWorker, WorkerFailed
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -197,9 +206,12 @@ class _Engine:
         self.lang = lang
         self.calls = 0
         self.seconds = 0.0
+        self.timeouts = 0
+        """Calls stopped at their time limit (they gave no words)."""
         self._lock = threading.Lock()
 
-    def _tsv(self, image: Image.Image, psm: int) -> str:  # pragma: no cover - abstract
+    def _tsv(self, image: Image.Image, psm: int, seconds: float) -> str:  # pragma: no cover
+        """Tesseract's TSV; raises CallTimedOut after ``seconds``."""
         raise NotImplementedError
 
     def words(
@@ -213,11 +225,28 @@ class _Engine:
         img, dx, dy, s = _prepare(image, box, scale)
         if img.width <= 21 or img.height <= 21:  # nothing but the margin
             return []
-        t0 = time.perf_counter()
+        tally = current_tally()
+        limit = tally.limit if tally is not None else DEFAULT_OCR_TIME
+        seconds = limit.call_seconds
+        if tally is not None:
+            seconds = min(seconds, limit.total_seconds - tally.spent)
+            if seconds <= 0:
+                tally.skipped += 1
+                return []
         with self._lock:
-            tsv = self._tsv(img, psm)
+            t0 = time.perf_counter()
+            try:
+                tsv = self._tsv(img, psm, seconds)
+            except CallTimedOut:
+                tsv = ""
+                self.timeouts += 1
+                if tally is not None:
+                    tally.cut += 1
+            spent = time.perf_counter() - t0
             self.calls += 1
-            self.seconds += time.perf_counter() - t0
+            self.seconds += spent
+        if tally is not None:
+            tally.spent += spent
         return parse_tsv(tsv, dx=dx, dy=dy, scale=s, limit=(image.width, image.height))
 
 
@@ -255,7 +284,8 @@ def _model_id(folder: str | None, lang: str) -> str:
 
 
 class TesserocrEngine(_Engine):
-    """In-process tesseract; one API object reused under a lock (it is not thread-safe)."""
+    """libtesseract through tesserocr, in one helper process that keeps its API object
+    (:class:`~refocus_dsl.ocr_worker.OcrWorker`), calls serialised under a lock."""
 
     name = "tesserocr"
 
@@ -269,34 +299,34 @@ class TesserocrEngine(_Engine):
                 f"install: {_INSTALL['tesserocr']}"
             ) from None
         path = tessdata_dir()
-        kwargs: dict[str, Any] = {"lang": lang, "psm": tesserocr.PSM.SPARSE_TEXT}
-        if path is not None:
-            kwargs["path"] = path.rstrip("/") + "/"
+        # The helper turns off tessedit_do_invert: inverted re-reads double the time of
+        # weak lines, and detectors hand us dark-on-light text.
+        self._worker = OcrWorker(lang, path.rstrip("/") + "/" if path is not None else None)
         try:
-            self._api = tesserocr.PyTessBaseAPI(**kwargs)
-        except RuntimeError as exc:
+            self._worker.start()  # the model loads here: a missing one is found now
+        except WorkerFailed as exc:
             raise OcrUnavailableError(
                 f"OCR backend 'tesserocr' could not load the {lang!r} model "
                 f"(tessdata: {path or 'default'}): {exc}; install: {_INSTALL['tesserocr']} "
                 "or set TESSDATA_PREFIX"
             ) from None
-        # Inverted re-reads double the time of weak lines; detectors hand us dark-on-light text.
-        self._api.SetVariable("tessedit_do_invert", "0")
         self.version = (
             str(tesserocr.tesseract_version().split()[1]) if tesserocr.tesseract_version() else ""
         )
         self.tessdata = path
         self.model = _model_id(path, lang)
 
-    def _tsv(self, image: Image.Image, psm: int) -> str:
-        self._api.SetPageSegMode(psm)
-        self._api.SetImage(image)
-        self._api.SetSourceResolution(300)
-        text = self._api.GetTSVText(0)
-        return str(text or "")
+    def _tsv(self, image: Image.Image, psm: int, seconds: float) -> str:
+        try:
+            return self._worker.tsv(image.tobytes(), image.size, psm, seconds)
+        except WorkerFailed as exc:  # a crash inside tesseract: one retry on a new helper
+            try:
+                return self._worker.tsv(image.tobytes(), image.size, psm, seconds)
+            except WorkerFailed:
+                raise OcrUnavailableError(f"tesseract failed: {exc}") from None
 
     def close(self) -> None:
-        self._api.End()
+        self._worker.stop()
 
 
 # ---------------------------------------------------------------- pytesseract
@@ -329,12 +359,17 @@ class PytesseractEngine(_Engine):
             raise OcrUnavailableError(f"tesseract binary {cmd} does not run: {exc}") from None
         self._pt = pytesseract
 
-    def _tsv(self, image: Image.Image, psm: int) -> str:
+    def _tsv(self, image: Image.Image, psm: int, seconds: float) -> str:
         config = f"--psm {int(psm)} -c tessedit_do_invert=0"
         try:
-            return str(self._pt.image_to_data(image, lang=self.lang, config=config))
+            return str(self._pt.image_to_data(image, lang=self.lang, config=config,
+                                              timeout=seconds))
         except self._pt.TesseractError as exc:
             raise OcrUnavailableError(f"tesseract failed: {exc}") from None
+        except RuntimeError as exc:  # pytesseract's timeout: the binary has been killed
+            if "timeout" in str(exc).lower():
+                raise CallTimedOut from None
+            raise
 
 
 # ---------------------------------------------------------------- choosing

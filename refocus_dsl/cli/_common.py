@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS
+from refocus_dsl.ocr_time import DEFAULT_OCR_CALL_SECONDS, DEFAULT_OCR_TOTAL_SECONDS, OcrTimeLimit
 
 
 def positive_int(text: str) -> int:
@@ -16,6 +17,35 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def positive_seconds(text: str) -> float:
+    """A positive, finite number of seconds (an argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
+
+
+def add_ocr_time(p: argparse.ArgumentParser) -> None:
+    """``--ocr-seconds`` and ``--ocr-budget``: how long OCR may take."""
+    p.add_argument(
+        "--ocr-seconds", type=positive_seconds, default=DEFAULT_OCR_CALL_SECONDS, metavar="S",
+        help=f"stop one OCR call after S seconds (default {DEFAULT_OCR_CALL_SECONDS:g}); its "
+        "text is then not read, and the layout's notes say so",
+    )
+    p.add_argument(
+        "--ocr-budget", type=positive_seconds, default=DEFAULT_OCR_TOTAL_SECONDS, metavar="S",
+        help=f"all OCR of one image at most S seconds (default {DEFAULT_OCR_TOTAL_SECONDS:g})",
+    )
+
+
+def ocr_time(args: argparse.Namespace) -> OcrTimeLimit:
+    """The OCR time limit the options of :func:`add_ocr_time` give."""
+    return OcrTimeLimit(args.ocr_seconds, args.ocr_budget)
 
 
 def add_max_pixels(p: argparse.ArgumentParser) -> None:

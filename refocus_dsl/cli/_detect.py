@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from refocus_dsl.cli._common import add_engine, add_kind, add_max_pixels, add_ocr
+from refocus_dsl.cli._common import (
+    add_engine,
+    add_kind,
+    add_max_pixels,
+    add_ocr,
+    add_ocr_time,
+    ocr_time,
+)
 from refocus_dsl.layout import Layout
 
 RAW = argparse.RawDescriptionHelpFormatter
@@ -85,6 +92,7 @@ def add_parsers(sub: Any) -> None:
     )
     add_engine(batch)
     add_max_pixels(p)
+    add_ocr_time(p)
     p.set_defaults(handler=_detect)
 
     e = sub.add_parser(
@@ -183,7 +191,8 @@ def _detect(args: argparse.Namespace) -> int:
     refuse_input_overwrite(args.overlay, [("input image", args.image)], "--overlay")
     check_image_extension(args.overlay, "--overlay")
     loaded = load_image(image_input(args.image), args.max_pixels)
-    layout = detect_layout(loaded, args.kind, ocr=args.ocr, cache=False if args.no_cache else None)
+    layout = detect_layout(loaded, args.kind, ocr=args.ocr, cache=False if args.no_cache else None,
+                           ocr_time=ocr_time(args))
     if args.overlay:
         from refocus_dsl.overlay import draw_overlay
 
@@ -233,7 +242,8 @@ def _detect_many(args: argparse.Namespace) -> int:
         engine=args.engine,
         ray_address=args.ray_address,
     )
-    settings = DetectSettings(args.kind, args.ocr, not args.no_cache, args.max_pixels)
+    settings = DetectSettings(args.kind, args.ocr, not args.no_cache, args.max_pixels,
+                              ocr_time(args))
     shown: list[ProgressDisplay] = []
 
     def start(todo: int) -> Report:

@@ -43,6 +43,7 @@ from refocus_dsl.errors import LayoutError
 from refocus_dsl.imageio import LoadedImage, check_detectable, load_image, normalize_image
 from refocus_dsl.layout import Layout
 from refocus_dsl.ocr import OcrEngine, get_ocr
+from refocus_dsl.ocr_time import OcrTimeLimit, ocr_time_limit
 
 DETECTOR_VERSION = "2"
 """Bumped whenever detection output can change outside the three detectors (the kind
@@ -231,12 +232,16 @@ def detect_layout(
     *,
     ocr: OcrEngine | str | None = None,
     cache: LayoutCache | bool | None = None,
+    ocr_time: OcrTimeLimit | None = None,
 ) -> Layout:
     """Detect the layout of a table, bar chart or multi-panel figure from pixels.
 
     ``ocr``: an engine, a backend name, or None for the fastest available.
     ``cache``: None for the process-wide cache (memory + disk), False for none,
     or a :class:`~refocus_dsl.cache.LayoutCache`.
+    ``ocr_time``: how long OCR may take (None: 15 s a call, 60 s in all); a call
+    stopped at it leaves its text unread, which the layout's notes say (and such a
+    layout is not cached).
     """
     if kind not in KINDS:
         raise LayoutError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
@@ -276,7 +281,11 @@ def detect_layout(
         if min(work.size) < MIN_SIDE_PX:
             notes.append(f"at that size its short side is under {MIN_SIDE_PX} px, too thin "
                          "for a line of text: crop the image to its content")
-    chosen, version, layout, t_cls = _detect_kind(work, kind, work_ocr, notes)
+    with ocr_time_limit(ocr_time) as tally:
+        chosen, version, layout, t_cls = _detect_kind(work, kind, work_ocr, notes)
+    cut_short = tally.note()
+    if cut_short is not None:
+        notes.append(cut_short)
     if factor > 1:
         layout = scale_layout(layout, img.size)
         # A table turned or photographed at an angle reads its text on the straightened
@@ -304,6 +313,6 @@ def detect_layout(
     layout = dataclasses.replace(
         layout, notes=tuple(notes) + tuple(layout.notes), detector=detector
     )
-    if store is not None:
+    if store is not None and cut_short is None:
         store.put(key, layout)
     return layout

@@ -26,6 +26,7 @@ from pathlib import Path
 from refocus_dsl.errors import RefocusError
 from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS, Limits
 from refocus_dsl.loop.session import ResolvedLayout, detect_for_question, load_input_image
+from refocus_dsl.ocr_time import DEFAULT_OCR_TIME, OcrTimeLimit
 
 
 def machine_cores() -> int:
@@ -44,6 +45,7 @@ class DetectSettings:
     ocr: str = "auto"
     cache: bool = True
     max_pixels: int = DEFAULT_MAX_PIXELS
+    ocr_time: OcrTimeLimit = DEFAULT_OCR_TIME
 
 
 def detect_image(source: str | bytes, settings: DetectSettings | None = None) -> ResolvedLayout:
@@ -61,7 +63,8 @@ def detect_image(source: str | bytes, settings: DetectSettings | None = None) ->
         )
     except RefocusError as exc:
         return ResolvedLayout(None, "none", (f"cannot read the image: {exc}",))
-    return detect_for_question(image, settings.kind, settings.ocr, settings.cache)
+    return detect_for_question(image, settings.kind, settings.ocr, settings.cache,
+                               settings.ocr_time)
 
 
 def _executor(workers: int) -> cf.Executor:

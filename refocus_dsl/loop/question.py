@@ -25,6 +25,7 @@ from refocus_dsl.loop.prompt import PROMPT_STYLES
 
 if TYPE_CHECKING:
     from refocus_dsl.lang.limits import Limits
+    from refocus_dsl.ocr_time import OcrTimeLimit
 
 NO_MODEL_MESSAGE = "no answer without a model"
 DEFAULT_MAX_TURNS = 4
@@ -115,7 +116,8 @@ def load_input_image(source: ImageInput, limits: Limits | None = None) -> Image.
 
 
 def detect_for_question(
-    image: Image.Image, kind: str = "auto", ocr: str = "auto", cache: bool = True
+    image: Image.Image, kind: str = "auto", ocr: str = "auto", cache: bool = True,
+    ocr_time: OcrTimeLimit | None = None,
 ) -> ResolvedLayout:
     """Detect ``image``'s layout; a failure or a detector crash is a note, not an error."""
     try:
@@ -123,7 +125,8 @@ def detect_for_question(
     except ImportError as exc:
         return ResolvedLayout(None, "none", (f"layout detection unavailable ({exc})",))
     try:
-        found = detect_layout(image, kind, ocr=ocr, cache=None if cache else False)
+        found = detect_layout(image, kind, ocr=ocr, cache=None if cache else False,
+                              ocr_time=ocr_time)
     except RefocusError as exc:
         return ResolvedLayout(None, "none", (f"layout detection failed: {exc}",))
     except Exception as exc:  # noqa: BLE001 - a detector bug must not end the question

@@ -1,0 +1,93 @@
+"""How long OCR may take: a limit per call and per detection, and what was cut.
+
+A texture of 1-px cells read as one line kept tesseract busy for a minute; every
+other bound of the library has a default, so OCR has one too. The limit and the
+tally of one detection travel in a context variable, so concurrent detections in
+threads or tasks each keep their own, and no detector passes them along.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+DEFAULT_OCR_CALL_SECONDS = 15.0
+"""One OCR call's limit, wall seconds. Calls on ordinary images take 0.01-2 s; a
+texture of 1-px cells read as one line took a minute before this limit."""
+DEFAULT_OCR_TOTAL_SECONDS = 60.0
+"""All of one detection's OCR calls together (a figure of many panels makes many)."""
+
+
+@dataclass(frozen=True)
+class OcrTimeLimit:
+    """How long OCR may take: each call, and all calls of one detection together.
+
+    Why both: the limit per call stops one pathological read early and leaves the
+    other calls their time; the total bounds a detection whatever its number of calls.
+    """
+
+    call_seconds: float = DEFAULT_OCR_CALL_SECONDS
+    total_seconds: float = DEFAULT_OCR_TOTAL_SECONDS
+
+    def __post_init__(self) -> None:
+        for name in ("call_seconds", "total_seconds"):
+            value = getattr(self, name)
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not ok or not math.isfinite(value) or value <= 0:
+                raise ValueError(
+                    f"OcrTimeLimit.{name} must be a positive number of seconds, got {value!r}"
+                )
+
+
+DEFAULT_OCR_TIME = OcrTimeLimit()
+
+
+class OcrTally:
+    """What one detection's OCR calls spent against its :class:`OcrTimeLimit`:
+    seconds, calls stopped at the limit (``cut``) and calls not made (``skipped``)."""
+
+    __slots__ = ("cut", "limit", "skipped", "spent")
+
+    def __init__(self, limit: OcrTimeLimit) -> None:
+        self.limit = limit
+        self.spent = 0.0
+        self.cut = 0
+        self.skipped = 0
+
+    def note(self) -> str | None:
+        """The layout note when text was left unread, else None."""
+        parts = []
+        if self.cut:
+            calls = "1 OCR call" if self.cut == 1 else f"{self.cut} OCR calls"
+            parts.append(f"{calls} stopped at the {self.limit.call_seconds:g} s limit a call")
+        if self.skipped:
+            calls = "1 OCR call" if self.skipped == 1 else f"{self.skipped} OCR calls"
+            parts.append(f"{calls} not made: the {self.limit.total_seconds:g} s OCR "
+                         "budget of the detection was spent")
+        if not parts:
+            return None
+        return ("; ".join(parts) + ": text there is not read (raise the limits with "
+                "OcrTimeLimit(call_seconds=..., total_seconds=...) or --ocr-seconds / "
+                "--ocr-budget)")
+
+
+_TALLY: ContextVar[OcrTally | None] = ContextVar("refocus_ocr_tally", default=None)
+
+
+@contextmanager
+def ocr_time_limit(limit: OcrTimeLimit | None = None) -> Iterator[OcrTally]:
+    """OCR calls made inside (in this thread or task) obey ``limit`` and are tallied."""
+    tally = OcrTally(limit or DEFAULT_OCR_TIME)
+    token = _TALLY.set(tally)
+    try:
+        yield tally
+    finally:
+        _TALLY.reset(token)
+
+
+def current_tally() -> OcrTally | None:
+    """The tally of the detection this call belongs to (None outside one)."""
+    return _TALLY.get()
