@@ -129,7 +129,8 @@ _CHILD = """
 import json, resource, sys, time
 from refocus_dsl.detect import detect_layout
 from refocus_dsl.errors import RefocusError
-t0, c0 = time.perf_counter(), time.process_time()
+from refocus_dsl.ocr import ocr_cpu_elsewhere, ocr_helper_peak_mb
+t0, c0 = time.perf_counter(), time.process_time() + ocr_cpu_elsewhere()
 try:
     lay = detect_layout(sys.argv[1], sys.argv[2], cache=False)
     out = f"ok {lay.kind}"
@@ -141,7 +142,9 @@ try:
     rss = int(hwm.split()[1]) / 1024
 except (OSError, IndexError, ValueError):
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps([out, time.perf_counter() - t0, time.process_time() - c0, rss]))
+rss += ocr_helper_peak_mb()  # OCR runs in a helper process
+cpu = time.process_time() + ocr_cpu_elsewhere() - c0
+print(json.dumps([out, time.perf_counter() - t0, cpu, rss]))
 """
 
 

@@ -30,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import fuzz_helpers as fz  # noqa: E402
 
+from refocus_dsl.ocr import ocr_cpu_elsewhere  # noqa: E402
+
 SLOW_S = 2.0
 ALARM_S = 30
 
@@ -54,7 +56,7 @@ def _run(
     for i in range(n):
         rng = random.Random(seed * 1_000_003 + i)
         thunk = case(rng)
-        c0, t0 = time.process_time(), time.perf_counter()
+        c0, t0 = time.process_time() + ocr_cpu_elsewhere(), time.perf_counter()
         signal.alarm(ALARM_S)
         try:
             thunk()
@@ -67,7 +69,8 @@ def _run(
             examples.setdefault(key, i)
         finally:
             signal.alarm(0)
-        took, wall = time.process_time() - c0, time.perf_counter() - t0
+        took = time.process_time() + ocr_cpu_elsewhere() - c0  # OCR's helper too
+        wall = time.perf_counter() - t0
         worst, worst_wall = max(worst, took), max(worst_wall, wall)
         if took > SLOW_S:
             slow.append((i, round(took, 2)))

@@ -208,6 +208,9 @@ class _Engine:
         self.seconds = 0.0
         self.timeouts = 0
         """Calls stopped at their time limit (they gave no words)."""
+        self.helper_cpu_seconds = 0.0
+        """CPU time OCR spent in other processes (the tesserocr helper), which this
+        process's own CPU clock does not count."""
         self._lock = threading.Lock()
 
     def _tsv(self, image: Image.Image, psm: int, seconds: float) -> str:  # pragma: no cover
@@ -324,6 +327,8 @@ class TesserocrEngine(_Engine):
                 return self._worker.tsv(image.tobytes(), image.size, psm, seconds)
             except WorkerFailed:
                 raise OcrUnavailableError(f"tesseract failed: {exc}") from None
+        finally:
+            self.helper_cpu_seconds = self._worker.cpu_seconds
 
     def close(self) -> None:
         self._worker.stop()
@@ -404,6 +409,19 @@ def get_ocr(backend: str = "auto") -> OcrEngine:
             _ENGINES[name] = engine
             return engine
     raise OcrUnavailableError("no OCR backend is available: " + " | ".join(problems))
+
+
+def ocr_cpu_elsewhere() -> float:
+    """CPU seconds the engines of this process spent in helper processes so far: add it
+    to ``time.process_time()`` to measure detection's whole CPU cost."""
+    return sum(e.helper_cpu_seconds for e in list(_ENGINES.values()))
+
+
+def ocr_helper_peak_mb() -> float:
+    """Peak memory of this process's OCR helper processes (MB; Linux): add it to this
+    process's own peak to measure detection's whole memory."""
+    return sum(e._worker.peak_mb() for e in list(_ENGINES.values())
+               if isinstance(e, TesserocrEngine))
 
 
 def available_backends() -> list[str]:

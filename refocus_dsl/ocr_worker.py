@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
 _LEN = struct.Struct(">I")
+_CPU = struct.Struct(">d")
 
 
 class CallTimedOut(Exception):
@@ -84,7 +85,8 @@ def _serve(lang: str, path: str) -> int:
         api.SetPageSegMode(psm)
         api.SetImage(Image.frombytes("L", (w, h), pixels))
         api.SetSourceResolution(300)
-        _write_frame(out, b"T" + str(api.GetTSVText(0) or "").encode("utf-8"))
+        tsv = str(api.GetTSVText(0) or "").encode("utf-8")
+        _write_frame(out, b"T" + _CPU.pack(time.process_time()) + tsv)
 
 
 # ---------------------------------------------------------------- the parent's side
@@ -113,6 +115,10 @@ class OcrWorker:
         self.path = path or ""
         self._proc: subprocess.Popen[bytes] | None = None
         self._pid = 0
+        self.cpu_seconds = 0.0
+        """CPU time the helpers spent on calls (their own clock, reported with each reply;
+        a stopped call's is lost): this process's clock no longer counts OCR."""
+        self._helper_cpu = 0.0
 
     def _start(self) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
@@ -122,6 +128,7 @@ class OcrWorker:
             stderr=subprocess.DEVNULL,
         )
         self._proc, self._pid = proc, os.getpid()
+        self._helper_cpu = 0.0
         _widen(proc)
         try:
             reply = self._reply(proc, 120.0)
@@ -179,8 +186,32 @@ class OcrWorker:
         except OSError:
             self.stop()
             raise WorkerFailed("the OCR helper exited") from None
-        reply = self._reply(proc, seconds)
-        return reply[1:].decode("utf-8", "replace")
+        except BaseException:  # interrupted half-way: the helper would read a torn request
+            self.stop()
+            raise
+        try:
+            reply = self._reply(proc, seconds)
+        except BaseException:  # Ctrl-C, an alarm: its late reply must not answer the next call
+            self.stop()
+            raise
+        used = _CPU.unpack(reply[1 : 1 + _CPU.size])[0]
+        self.cpu_seconds += max(0.0, used - self._helper_cpu)
+        self._helper_cpu = used
+        return reply[1 + _CPU.size :].decode("utf-8", "replace")
+
+    def peak_mb(self) -> float:
+        """The running helper's peak memory (Linux; 0 when unknown or not running)."""
+        proc = self._proc
+        if proc is None:
+            return 0.0
+        try:
+            with open(f"/proc/{proc.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024.0
+        except (OSError, ValueError, IndexError):
+            pass
+        return 0.0
 
     def stop(self) -> None:
         """Kill the helper (a new one starts on the next call)."""
