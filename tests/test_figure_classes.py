@@ -298,3 +298,32 @@ def test_curves_crossing_light_gridlines_do_not_cut_a_despined_plot(seed: int) -
 
     image, want = render(draw, (9, 2.6))
     assert_panels(image, want)
+
+
+@pytest.mark.parametrize(("seed", "size"), [(0, (7, 2.2)), (3, (9, 2.6))])
+def test_a_boxed_scatter_with_light_gridlines_is_not_cut_at_them(
+    seed: int, size: tuple[float, float]
+) -> None:
+    # Light top and right spines, light vertical gridlines from the top spine to the x
+    # axis, and the top y tick label centred on the top spine: its top is a few pixels
+    # over the spine (as on a copy at half size), so the spine lies near the box's end.
+    # It still runs on across every gridline: each is inside one plot (no dot on them).
+    def draw(fig: plt.Figure) -> list[list[plt.Axes]]:
+        axs = fig.subplots(1, 3, gridspec_kw={"width_ratios": [2.5, 1.5 + 0.3 * seed, 2]})
+        rng = np.random.default_rng(seed)
+        for ax in axs:
+            x = rng.uniform(0, 10, 40)
+            x = x[np.abs(x / 2.5 - np.round(x / 2.5)) > 0.12]
+            ax.scatter(x, rng.uniform(20, 40, x.size), s=6)
+            ax.set_xlim(0, 10)
+            ax.set_ylim(20, 40)
+            ax.set_yticks([20, 40])
+            ax.set_xticks([0, 2.5, 5, 7.5, 10])
+            ax.tick_params(labelsize=7)
+            ax.grid(True, axis="x", color="#d9d9d9")
+            for side in ("top", "right"):
+                ax.spines[side].set_color("#d9d9d9")
+        return [[ax] for ax in axs]
+
+    image, want = render(draw, size)
+    assert_panels(image, want)

@@ -175,6 +175,33 @@ def axis_at_one_end(window: BoolArr) -> bool:
     return at_start != at_end
 
 
+def plain_positions(content: BoolArr) -> BoolArr:
+    """Which positions along a step (rows of ``content``, a box's soft ink) are blank or
+    a line across half the box or more (a border, a shadow): no text, no marks."""
+    share = content.mean(axis=1)
+    out: BoolArr = (share == 0) | (share >= 0.5)
+    return out
+
+
+def runs_across(window: BoolArr, plain: BoolArr) -> int:
+    """How many lines cross the ``window`` of lines around a step (drawn all along it),
+    not counting a card's own edge. A crossing line within END_PX of the box's end is
+    that card's edge (cards pasted edge to edge meet across the step there) only when
+    nothing lies beyond it but ``plain`` positions (:func:`plain_positions`). Text
+    beyond it (a tick label over a plot's top spine, tick marks under its x axis) makes
+    it a frame inside one drawing, however close to the end: on a copy at half size
+    a spine lies a few pixels from the label's top."""
+    cross: BoolArr = np.asarray(window.all(axis=0))
+    n = cross.size
+    # The first position from each end holding something else than blank or a line.
+    head = int(np.argmin(plain)) if not plain.all() else n
+    tail = int(np.argmin(plain[::-1])) if not plain.all() else n
+    keep = cross.copy()
+    keep[: min(head, END_PX)] = False
+    keep[n - min(tail, END_PX) :] = False
+    return int(keep.sum())
+
+
 def enclosed(ink: BoolArr, lo: int, hi: int, step: int) -> bool:
     """Whether the colour step between lines ``step`` and ``step + 1`` of ``ink`` (lines
     along the cut) stops inside a frame: lines cross the window ``lo:hi`` around it on

@@ -28,7 +28,6 @@ from refocus_dsl.detect._raster import (
 )
 from refocus_dsl.detect._seams import (
     CORE_PX,
-    END_PX,
     GRIDLINE_MAX_PX,
     RULE_MAX_PX,
     axis_at_one_end,
@@ -37,6 +36,8 @@ from refocus_dsl.detect._seams import (
     gridline_edge,
     inside_fill,
     marks_cross,
+    plain_positions,
+    runs_across,
     snap_to_card,
 )
 from refocus_dsl.detect._text_bands import (
@@ -58,7 +59,7 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "11"
+VERSION = "12"
 
 BoolArr = npt.NDArray[np.bool_]
 
@@ -240,6 +241,8 @@ class _Cutter:
         out = []
         half = CORE_PX // 2
         off: BoolArr | None = None  # lines off the box's own colour, once per box
+        soft = self.soft_ink[y1:y2, x1:x2]
+        plain = plain_positions(soft if axis == 1 else soft.T)
         for i in found:
             if gridline_edge(lines, ink, int(i)) or fills_meet(
                 lines, ink, int(i), self.page
@@ -251,7 +254,7 @@ class _Cutter:
             # Drawing that runs on across the step means the step is inside one drawing.
             # Cards' own top and bottom edges meet across the step: only the inside counts.
             if (
-                int(drawn[:, END_PX:-END_PX].all(axis=0).sum()) <= 1
+                runs_across(drawn, plain) <= 1
                 and not enclosed(ink, lo, hi, i)
                 and not axis_at_one_end(drawn)
                 and not marks_cross(drawn, lines[lo:hi], i - lo)
