@@ -7,6 +7,7 @@ differs clearly from its local background is ink.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,12 +57,41 @@ class Levels:
 def grey_levels(grey: U8, page: int) -> Levels:
     noise = noise_sigma(grey, page)
     struct = int(max(STRUCT_DIFF, round(3.5 * noise)))
+    rule = int(max(RULE_DIFF, round(3.5 * noise)))
+    return Levels(noise, struct, rule, _ink_level(grey, page, struct, noise))
+
+
+def _ink_level(grey: U8, page: int, struct: int, noise: float) -> int:
+    """The grey difference from the page that counts as ink: three quarters of Otsu's split
+    of the marked pixels (text strokes against their blur and anti-aliasing), between the
+    page's grain and INK_DIFF."""
     diff = np.abs(grey.astype(np.int16) - page)
     marked = diff[diff >= struct]
     split = otsu_level(marked) if marked.size >= 50 else INK_DIFF
-    ink = int(min(INK_DIFF, max(RULE_DIFF + 5, round(5 * noise), round(0.75 * split))))
-    rule = int(max(RULE_DIFF, round(3.5 * noise)))
-    return Levels(noise, struct, rule, ink)
+    return int(min(INK_DIFF, max(RULE_DIFF + 5, round(5 * noise), round(0.75 * split))))
+
+
+def _text_levels(
+    grey: U8, page: int, levels: Levels, bands: Sequence[Band], rules: Sequence[Rule]
+) -> Levels:
+    """The levels with the ink level measured on the text on the page only.
+
+    A dark shaded header is most of the marked pixels of a small table: its split
+    sits far above the contrast of soft body text (a faded scan's grey letters), and
+    thin strokes fell under the ink level, opening word spaces as wide as column
+    gaps. Shading and rules are structure, found already: the text is what is left.
+    """
+    if not bands and not rules:
+        return levels
+    keep = np.ones(grey.shape[0], bool)
+    for a, b, _ in bands:
+        keep[a:b] = False
+    for r in rules:
+        keep[max(0, r.pos - RULE_HALO) : r.end + RULE_HALO] = False
+    if keep.sum() < 4:
+        return levels
+    ink = _ink_level(np.ascontiguousarray(grey[keep]), page, levels.struct, levels.noise)
+    return dataclasses.replace(levels, ink=ink)
 
 
 @dataclass(frozen=True)
@@ -137,6 +167,7 @@ def horizontal_structure(
     rules: list[Rule] = []
     bands: list[tuple[int, int, float]] = []
     extents: list[tuple[int, int]] = []
+    band_spans: list[tuple[int, int]] = []
     for a, b in runs(dense):
         if b - a < 5:
             continue
@@ -164,9 +195,11 @@ def horizontal_structure(
                 if e - s <= 4:
                     own = (int(r1[s:e].min()), int(r2[s:e].max()))
                     span = own if own[1] - own[0] > xs2 - xs1 else (xs1, xs2)
-                    rules.append(Rule(s, e - s, span))
+                    if even_along(grey, s, e, *span):
+                        rules.append(Rule(s, e - s, span))
                 else:
                     bands.append((s, e, float(np.median(colour[s - a : e - a]))))
+                    band_spans.append((xs1, xs2))
                 seg_start = y
         solid[a:b] = False
     for a, b in runs(solid):
@@ -177,13 +210,18 @@ def horizontal_structure(
             # rules closing it all marked, holds its rules as rows dark all along
             found = [core] if core is not None else _dark_rows(grey, a, b, x1, x2)
         else:
-            found = [(a, b)] if _stands_out(grey, not_page, a, b, x1, x2) else []
+            stands = _stands_out(grey, not_page, a, b, x1, x2)
+            found = [(a, b)] if stands and even_along(grey, a, b, x1, x2) else []
         for a, b in found:
             rules.append(Rule(a, b - a, (x1, x2)))
             extents.append((x1, x2))
     if not extents:
         return [], [], None
     lo, hi = min(e[0] for e in extents), max(e[1] for e in extents)
+    # shading runs across the table as its rules do: a dense run under half as long as
+    # the longest rule or band is a line of small, blurred text (a caption above it)
+    widest = max([r.span[1] - r.span[0] for r in rules] + [x2 - x1 for x1, x2 in band_spans])
+    bands = [bd for bd, (x1, x2) in zip(bands, band_spans, strict=True) if x2 - x1 >= widest / 2]
     rules.sort(key=lambda r: r.pos)
     bands.sort()
     return rules, bands, (lo, hi)
@@ -254,6 +292,48 @@ def _stands_out(grey: U8, not_page: B, a: int, b: int, x1: int, x2: int) -> bool
     g = grey[:, x1:x2].astype(np.int16)
     core = np.median(g[a:b], axis=0)
     return any(float((np.abs(core - g[y]) >= STRUCT_DIFF).mean()) >= ALL_ALONG for y in outside)
+
+
+def even_along(grey: U8, a: int, b: int, x1: int, x2: int) -> bool:
+    """Whether a thin solid run is a rule along its length: in one of its rows the greys
+    spread no more than those of the evenest row beside it (the paper's grain) plus half
+    the row's contrast with that row, or nearly every pixel keeps half that contrast off
+    the paper (a soft rule drifting across rows). A small, blurred line of dense text is
+    marked solid too, but its letters and the spaces between them spread its greys about
+    as far as its contrast, and the spaces reach the paper's grey (a faded scan's long
+    cell was read as a rule under a spanning header). A run differing from the rows
+    beside it by less than ``STRUCT_HALF`` is not judged."""
+    h = grey.shape[0]
+    # two and three rows off: the row next to a blurred rule is its own halo
+    beside = [y for y in (a - 3, a - 2, b + 1, b + 2) if 0 <= y < h]
+    if not beside or x2 - x1 < 4:
+        return True
+    g = grey[:, x1:x2].astype(np.int16)
+    lo, mid, hi = np.percentile(g[[*range(a, b), *beside]], [10, 50, 90], axis=1)
+    k = b - a
+    # the paper (or a band's ground): the evenest row beside the run, not text touching it
+    ref = k + int(np.argmin(hi[k:] - lo[k:]))
+    judged = False
+    for y in range(k):
+        contrast = abs(float(mid[ref] - mid[y]))
+        if contrast < STRUCT_HALF:
+            continue
+        judged = True
+        if (hi[y] - lo[y]) - (hi[ref] - lo[ref]) < 0.5 * contrast:
+            return True
+        # a soft rule drifting across rows is uneven, but nowhere near the paper's grey
+        if float((np.abs(g[a + y] - mid[ref]) >= 0.5 * contrast).mean()) >= _EVERY_PIXEL:
+            return True
+    return not judged
+
+
+_EVERY_PIXEL = 0.97
+"""Share of a rule's pixels that keep off the paper's grey (text's letter spaces reach it)."""
+
+
+STRUCT_HALF = STRUCT_DIFF // 2
+"""Grey levels a run differs from the rows beside it at least to be judged even or not;
+the least change of paper between two text lines that is a row boundary."""
 
 
 def _rule_core(grey: U8, a: int, b: int, x1: int, x2: int) -> Span | None:
@@ -352,8 +432,6 @@ def erase_rules(
         arr[max(0, r.pos - p) : r.end + p, max(0, r.span[0] - p) : r.span[1] + p] = value
     for r in v_rules:
         arr[max(0, r.span[0] - p) : r.span[1] + p, max(0, r.pos - p) : r.end + p] = value
-
-
 
 
 def merge_touching(rules: Sequence[Rule]) -> list[Rule]:
@@ -485,6 +563,7 @@ def find_structure(grey: U8, marks: tuple[int, Levels, B] | None = None) -> Stru
     ``marks``: :func:`page_marks` of ``grey`` when the caller has them already."""
     page, levels, not_page = marks if marks is not None else page_marks(grey)
     h_rules, bands, extent = horizontal_structure(grey, not_page)
+    levels = _text_levels(grey, page, levels, bands, h_rules)
     text: B = np.abs(grey.astype(np.int16) - page) >= levels.ink
     if extent is not None and len(h_rules) >= 2:
         h_rules += broken_rules(not_page, text, extent, h_rules, bands)
