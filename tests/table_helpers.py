@@ -105,9 +105,14 @@ def draw_table(
     right_align_numbers: bool = True,
     wrap: dict[tuple[int, int], list[str]] | None = None,
     sections: dict[int, str] | None = None,
+    rule: tuple[int, int, int] = (110, 110, 110),
+    tint: tuple[int, int, int] = (238, 238, 238),
+    ink: tuple[int, int, int] = (20, 20, 20),
 ) -> DrawnTable:
     """``cells[0]`` is the header row; ``wrap[(r, c)]`` gives a cell as several lines;
-    ``sections[r]`` makes row r one cell across the table with that (bold-ish) text."""
+    ``sections[r]`` makes row r one cell across the table with that (bold-ish) text;
+    ``rule``, ``tint`` and ``ink``: the colours of the rules, the zebra's shaded rows and
+    the body's text."""
     wrap = wrap or {}
     sections = sections or {}
     f = font(size)
@@ -144,13 +149,10 @@ def draw_table(
     d = ImageDraw.Draw(img)
     x1, x2 = col_bounds[0], col_bounds[-1]
     y1, y2 = row_bounds[0], row_bounds[-1]
-    rule = (110, 110, 110)
     if style == "zebra":
         for r in range(1, n_rows):
             if r % 2 == 0:
-                d.rectangle(
-                    (x1, row_bounds[r], x2 - 1, row_bounds[r + 1] - 1), fill=(238, 238, 238)
-                )
+                d.rectangle((x1, row_bounds[r], x2 - 1, row_bounds[r + 1] - 1), fill=tint)
     if style == "darkheader":
         d.rectangle((x1, y1, x2 - 1, row_bounds[1] - 1), fill=(30, 50, 100))
     if style == "grid":
@@ -186,7 +188,7 @@ def draw_table(
                     tx = col_bounds[c + 1] - pad - tw
                 else:
                     tx = col_bounds[c] + pad
-                colour = (255, 255, 255) if (style == "darkheader" and r == 0) else (20, 20, 20)
+                colour = (255, 255, 255) if (style == "darkheader" and r == 0) else ink
                 d.text((tx, ty + k * line_h), ln, font=f, fill=colour)
     headers = [" ".join(lines_of(0, c)) for c in range(n_cols)]
     labels = [sections.get(r, " ".join(lines_of(r, 0))) for r in range(n_rows)]

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from refocus_dsl.detect._grid import Span
 from refocus_dsl.detect._raster import runs
 from refocus_dsl.detect.table.columns import column_bounds, ink_columns, text_groups
-from refocus_dsl.detect.table.structure import Structure
+from refocus_dsl.detect.table.structure import STRUCT_HALF, Structure, even_along
 
 B = npt.NDArray[np.bool_]
 
@@ -236,12 +236,49 @@ _EDGE_PX = 3
 """How near the table's right end a rule under the value columns ends."""
 
 
+def gap_bounds(st: Structure, lines: Sequence[Span], known: Sequence[int]) -> list[int]:
+    """Row boundaries in the white space between text lines that the structure stage
+    missed: the paper changes between the two lines (zebra shading faded to a few grey
+    levels, grainy), or a gap row is darker than both lines' paper and even all along
+    (a rule too faint or broken to be marked solid). Between two lines of one cell the
+    paper is one and nothing is drawn. ``known``: boundaries already found."""
+    grey, bg = st.grey[:, st.ex1 : st.ex2], st.row_bg
+    level = max(STRUCT_HALF, 3.5 * st.levels.noise)
+    out = []
+    for (a0, b0), (a1, b1) in zip(lines, lines[1:], strict=False):
+        if a1 <= b0 or any(b0 - 1 <= y <= a1 + 1 for y in known):
+            continue
+        up = float(np.median(bg[a0:b0])) if b0 > a0 else float(st.page)
+        down = float(np.median(bg[a1:b1]))
+        med = np.median(grey[b0:a1], axis=1)
+        first, last = float(med[0]), float(med[-1])
+        # a change of paper shows in the gap itself, from the upper line's to the lower's
+        if (
+            abs(first - last) >= level
+            and abs(first - up) < abs(first - down)
+            and abs(last - down) < abs(last - up)
+        ):
+            # the edge: the first gap row whose grey is nearer the lower line's paper
+            nearer = np.nonzero(np.abs(med - last) < np.abs(med - first))[0]
+            out.append(b0 + int(nearer[0]))
+            continue
+        y = int(np.argmin(med))
+        dip = min(up, down, float(med.max())) - float(med[y])
+        if dip >= level and even_along(st.grey, b0 + y, b0 + y + 1, st.ex1, st.ex2):
+            out.append(b0 + y)
+    return out
+
+
 def _drop_outside_text(
     st: Structure, lines: list[Span], line_h: float, min_gap: float, notes: list[str]
 ) -> list[Span]:
     """Lines of a caption above the table and of a note below its closing rule."""
     ink, ex1, ex2 = st.ink, st.ex1, st.ex2
-    struct_top = min([r.pos for r in st.h_rules] + [a for a, _, _ in st.bands], default=None)
+    tops = [r.pos for r in st.h_rules] + [a for a, _, _ in st.bands]
+    # a rule too faint for the structure stage above the first line is the table's top
+    (a, b), edge = lines[0], max(0, 2 * lines[0][0] - lines[0][1] - 4)
+    tops += gap_bounds(st, [(edge, edge), (a, b)], [])
+    struct_top = min(tops, default=None)
     if struct_top is not None and sum(b <= struct_top for _, b in lines) > len(lines) / 2:
         struct_top = None  # most rows above the first rule: it sets off a total, not the top
     n_cap = caption_lines(ink, lines, struct_top, ex1, ex2, max(min_gap, line_h))
@@ -312,6 +349,45 @@ def _header_rows(st: Structure, spans: Sequence[Span]) -> int:
     return min(n_header, max(1, len(spans) - 1))
 
 
+def zebra_bounds(st: Structure, lines: Sequence[Span], known: Sequence[int]) -> list[int]:
+    """Where the white rows just outside a zebra's shaded run begin and end.
+
+    Zebra shading alternates shaded and white rows of one height: when the shaded
+    bands are of one height and one pitch (a shaded row every other row), the white
+    row before the first band starts a band's height above it, and the one after the
+    last ends a band's height below it. Each is a row boundary when it falls in the
+    white space between two text lines (a two-level header set tight above a white
+    first body row, with no rule between them, no longer takes that row in).
+    """
+    bands = [(a, b) for a, b, _ in st.bands]
+    if len(bands) < 2:
+        return []
+    height = float(np.median([b - a for a, b in bands]))
+    tol = max(2.0, 0.1 * height)
+    # the longest run of bands of that height, two heights apart
+    best: list[Span] = []
+    run: list[Span] = []
+    for band in bands:
+        if abs(band[1] - band[0] - height) > tol:
+            run = []
+            continue
+        if run and abs(band[0] - run[-1][0] - 2 * height) > tol:
+            run = []
+        run.append(band)
+        if len(run) > len(best):
+            best = list(run)
+    if len(best) < 2:
+        return []
+    out = []
+    for y in (best[0][0] - round(height), best[-1][1] + round(height)):
+        if any(abs(y - k) <= tol for k in known):
+            continue
+        for (_, b0), (a1, _) in zip(lines, lines[1:], strict=False):
+            if b0 <= y <= a1:
+                out.append(y)
+    return out
+
+
 def find_rows(st: Structure, notes: list[str]) -> Rows | str:
     """The rows of the table in ``st``, or why there are none."""
     ink, ex1, ex2 = st.ink, st.ex1, st.ex2
@@ -323,23 +399,34 @@ def find_rows(st: Structure, notes: list[str]) -> Rows | str:
     min_gap = max(4.0, 0.55 * line_h)
     sbounds = _structural_bounds(st)
     lines = _drop_outside_text(st, lines, line_h, min_gap, notes)
+    faint = gap_bounds(st, lines, sbounds)
+    zebra = zebra_bounds(st, lines, [*sbounds, *faint])
 
     # provisional columns (skip the top lines: spanning headers cross column gaps)
     k0 = 2 if len(lines) >= 6 else (1 if len(lines) >= 3 else 0)
     col_bounds, _, ix1, ix2 = column_bounds(ink, lines[k0:], st.v_rules, ex1, ex2, min_gap)
 
-    def bound_between(a: int, b: int) -> int | None:
-        inside = [y for y in sbounds if a - 1 <= y <= b + 1]
+    def bound_between(a: int, b: int, bounds: Sequence[int]) -> int | None:
+        inside = [y for y in bounds if a - 1 <= y <= b + 1]
         if not inside:
             return None
         mid = (a + b) / 2
         return min(inside, key=lambda y: abs(y - mid))
 
     n_gaps = len(lines) - 1
-    struct_cut = [bound_between(lines[i][1], lines[i + 1][0]) for i in range(n_gaps)]
+    struct_cut = [bound_between(lines[i][1], lines[i + 1][0], sbounds) for i in range(n_gaps)]
     n_struct = sum(1 for c in struct_cut if c is not None)
+    # ruled: rows are what the rules found whole enclose; a faint boundary found in a gap
+    # only cuts there (a gap where none was found may still hold a missed one)
     ruled = n_struct >= 3 and n_struct >= 0.3 * n_gaps
     same = same_cell_gaps(ink, lines, [ix1, *col_bounds, ix2])
+    for i, c in enumerate(struct_cut):
+        if c is None:
+            a, b = lines[i][1], lines[i + 1][0]
+            # a zebra's row height is no boundary between two lines of one cell
+            struct_cut[i] = bound_between(a, b, faint if same[i] else [*faint, *zebra])
+    n_struct = sum(1 for c in struct_cut if c is not None)
+    sbounds = sorted([*sbounds, *faint, *zebra])
     spans: list[Span] = []
     cut_at: list[int | None] = []
     start, end = lines[0]

@@ -1,0 +1,155 @@
+"""Tables shrunk to under half their size and faded as a low-resolution scan leaves them:
+tiny soft text, zebra shading and row rules a few grey levels off the paper, body text
+lighter than a dark header. Their rows and columns should still be the drawn ones."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from matplotlib import font_manager
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
+from table_helpers import LABELS, DrawnTable, draw_table, font, make_cells
+
+from refocus_dsl.detect import detect_layout
+from refocus_dsl.detect._raster import grey_of
+from refocus_dsl.detect.table.structure import horizontal_structure, page_marks
+from refocus_dsl.ocr import get_ocr
+
+OCR = get_ocr()
+
+
+def _scanned(image: Image.Image, seed: int, scale: float = 0.45) -> Image.Image:
+    """As a scanner at low resolution leaves a page: washed out, shrunk (area average),
+    softened, grainy, JPEG'd."""
+    rng = np.random.default_rng(seed)
+    im = ImageEnhance.Contrast(image.convert("RGB")).enhance(0.8)
+    w, h = im.size
+    im = im.resize((round(w * scale), round(h * scale)), Image.Resampling.BOX)
+    im = im.filter(ImageFilter.GaussianBlur(0.7))
+    arr = np.asarray(im).astype(np.float64) + rng.normal(0, 4.0, (im.height, im.width, 1))
+    buf = io.BytesIO()
+    Image.fromarray(arr.clip(0, 255).astype(np.uint8)).save(buf, "JPEG", quality=60)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def _counts(drawn: DrawnTable, seed: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(columns, rows) found on the scanned copy, and drawn."""
+    t = detect_layout(_scanned(drawn.image, seed), "table", ocr=OCR, cache=False).table
+    assert t is not None
+    found = (len(t.columns), len(t.rows))
+    return found, (len(drawn.col_bounds) - 1, len(drawn.row_bounds) - 1)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_faded_zebra_rows_with_faint_rules_stay_apart(seed: int) -> None:
+    """Light grey row rules and a tint of 15 grey levels, shrunk and faded: the rules fall
+    under what is marked solid in places, and the shading to a few levels in grain. The
+    rows are still parted where the paper changes, or a faint even rule runs, in the
+    white space between their lines."""
+    drawn = draw_table(
+        make_cells(12, 5, seed), style="zebra", size=16, pad=6, rule=(207,) * 3, tint=(240,) * 3
+    )
+    found, drawn_counts = _counts(drawn, seed)
+    assert found == drawn_counts
+
+
+def _convoy_cells(seed: int) -> list[list[str]]:
+    """Cells of several words (dates, names), whose word spaces a lost stroke widens."""
+    months = ["May", "June", "July", "March"]
+    out = [["Date", "Number", "Captain", "Casualties", "Sunk by"]]
+    for r in range(1, 9):
+        name = f"{LABELS[(r + seed) % len(LABELS)]} {LABELS[(r * 5 + seed) % len(LABELS)]}"
+        out.append(
+            [
+                f"{(r * 3 + seed) % 28 + 1} {months[(r + seed) % 4]} 1945",
+                f"U-{(r * 97 + seed) % 900 + 100}",
+                name,
+                str((r * 13 + seed) % 60 + 1),
+                f"HMS {LABELS[(r * 7 + seed) % len(LABELS)]}",
+            ]
+        )
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_grey_body_text_under_a_dark_header_keeps_its_columns(seed: int) -> None:
+    """A dark header band is most of what differs from the paper in a small table: the
+    ink level is measured on the text beside it, so a faded scan's grey letters keep their
+    strokes and their word spaces stay narrower than the column gaps."""
+    drawn = draw_table(_convoy_cells(seed), style="darkheader", size=16, pad=6, ink=(100,) * 3)
+    found, drawn_counts = _counts(drawn, seed)
+    assert found[0] == drawn_counts[0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_tiny_blurred_line_of_dense_text_is_no_rule(seed: int) -> None:
+    """Shrunk and blurred, a long line of small dense text is marked solid across much of
+    the table; its letters and the spaces between them leave it uneven, where a faint
+    rule under it, its greys only grainy, is a rule."""
+    image = Image.new("RGB", (900, 120), "white")
+    d = ImageDraw.Draw(image)
+    d.line((20, 20, 880, 20), fill=(110, 110, 110), width=2)
+    text = "Catalina flying boat of No. 5 Squadron RCAF, HMS Sunflower, HMS Vidette, Oslo Paris"
+    d.text((24, 50), text, font=font(12), fill=(20, 20, 20))
+    d.line((20, 90, 880, 90), fill=(200, 200, 200), width=2)
+    grey = grey_of(_scanned(image, seed))
+    rules, _, _ = horizontal_structure(grey, page_marks(grey)[2])
+    ys = sorted(r.pos for r in rules)
+    assert not [y for y in ys if 18 <= y <= 32], ys
+    assert [y for y in ys if 38 <= y <= 43], ys
+
+
+def _zebra_two_level(first_shaded: bool, rules: bool) -> Image.Image:
+    """Two column groups over two sub-headers each, no rule under the header; zebra
+    body rows, the first one white (or shaded)."""
+    size = 20
+    bold = ImageFont.truetype(font_manager.findfont("DejaVu Sans:bold"), size)
+    plain = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), size)
+    pitch, col = int(1.17 * size), 6 * size
+    xs = [12, 12 + 10 * size] + [12 + 10 * size + k * col for k in range(1, 5)]
+    width, top = xs[-1] + 12, 10
+    image = Image.new("RGB", (width, top + 16 * pitch), "white")
+    draw = ImageDraw.Draw(image)
+    if rules:
+        draw.line((xs[0], top, xs[-1], top), fill="black", width=3)
+    y = top + size // 2
+    for g, group in enumerate(["2023", "Q2"]):
+        a, b = xs[1 + 2 * g], xs[3 + 2 * g]
+        tw = draw.textlength(group, font=bold)
+        draw.text(((a + b - tw) / 2, y), group, fill="black", font=bold)
+        draw.line((a + size // 2, y + pitch, b - size // 2, y + pitch), fill="black", width=2)
+    last = y + pitch + size // 2
+    for g in range(2):
+        for j, text in enumerate(["Exports", "Orders"]):
+            tw = draw.textlength(text, font=bold)
+            draw.text((xs[2 + 2 * g + j] - size // 2 - tw, last), text, fill="black", font=bold)
+    body_pitch = int(1.65 * size)
+    y0 = last + pitch + size // 3
+    for i, name in enumerate(["Transport", "Lombardy", "Tuscany", "Hokkaido", "Gauteng"]):
+        ry = y0 + i * body_pitch
+        if (i % 2 == 0) == first_shaded:
+            draw.rectangle((xs[0], ry, xs[-1], ry + body_pitch - 1), fill=(225, 230, 238))
+        yy = ry + (body_pitch - size) // 2
+        draw.text((xs[0] + size // 2, yy), name, fill="black", font=plain)
+        for c in range(1, 5):
+            text = f"{(i * 37 + c * 11) % 90 + 1}.{c}{i}"
+            tw = draw.textlength(text, font=plain)
+            draw.text((xs[c + 1] - size // 2 - tw, yy), text, fill="black", font=plain)
+    bottom = y0 + 5 * body_pitch
+    if rules:
+        draw.line((xs[0], bottom, xs[-1], bottom), fill="black", width=2)
+    return image.crop((0, 0, width, bottom + 12))
+
+
+@pytest.mark.parametrize(("first_shaded", "rules"), [(False, True), (False, False), (True, True)])
+def test_a_zebras_white_first_row_is_not_the_headers(first_shaded: bool, rules: bool) -> None:
+    """Shaded rows of one height, every other row: the white first body row starts one
+    row height above the first shaded one, so it is a row of its own, not the second
+    header row's second line."""
+    t = detect_layout(_zebra_two_level(first_shaded, rules), "table", ocr=OCR, cache=False).table
+    assert t is not None
+    labels = [r.label for r in t.rows]
+    assert len(t.rows) == 7 and len(t.header_rows) == 2, labels
+    assert labels[2] == "Transport", labels
