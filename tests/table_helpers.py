@@ -195,6 +195,23 @@ def draw_table(
     return DrawnTable(img, col_bounds, row_bounds, headers, labels, 1, cap_box, pad)
 
 
+def draw_column_groups(
+    draw: ImageDraw.ImageDraw,
+    xs: list[int],
+    y: int,
+    size: int,
+    pitch: int,
+    bold: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+) -> None:
+    """A two-level header's top row: groups "2023" and "Q2", each centred over two of the
+    columns ``xs[1:]`` bound and underlined by a short rule one line pitch lower."""
+    for g, group in enumerate(["2023", "Q2"]):
+        a, b = xs[1 + 2 * g], xs[3 + 2 * g]
+        tw = draw.textlength(group, font=bold)
+        draw.text(((a + b - tw) / 2, y), group, fill="black", font=bold)
+        draw.line((a + size // 2, y + pitch, b - size // 2, y + pitch), fill="black", width=2)
+
+
 def make_cells(n_rows: int, n_cols: int, seed: int) -> list[list[str]]:
     """A header of distinct words, a first column of distinct labels, numbers elsewhere."""
     header = [WORDS[(seed + 3 * c) % len(WORDS)] for c in range(n_cols)]

@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 from matplotlib import font_manager
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
-from table_helpers import LABELS, DrawnTable, draw_table, font, make_cells
+from table_helpers import (
+    LABELS,
+    DrawnTable,
+    draw_column_groups,
+    draw_table,
+    font,
+    make_cells,
+)
 
 from refocus_dsl.detect import detect_layout
 from refocus_dsl.detect._raster import grey_of
@@ -115,11 +122,7 @@ def _zebra_two_level(first_shaded: bool, rules: bool) -> Image.Image:
     if rules:
         draw.line((xs[0], top, xs[-1], top), fill="black", width=3)
     y = top + size // 2
-    for g, group in enumerate(["2023", "Q2"]):
-        a, b = xs[1 + 2 * g], xs[3 + 2 * g]
-        tw = draw.textlength(group, font=bold)
-        draw.text(((a + b - tw) / 2, y), group, fill="black", font=bold)
-        draw.line((a + size // 2, y + pitch, b - size // 2, y + pitch), fill="black", width=2)
+    draw_column_groups(draw, xs, y, size, pitch, bold)
     last = y + pitch + size // 2
     for g in range(2):
         for j, text in enumerate(["Exports", "Orders"]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from matplotlib import font_manager
 from PIL import Image, ImageDraw, ImageFont
+from table_helpers import draw_column_groups
 
 from refocus_dsl.detect import detect_layout
 from refocus_dsl.ocr import get_ocr
@@ -29,11 +30,7 @@ def _wrapped_sub_headers(size: int, under_values_only: bool) -> tuple[Image.Imag
     draw = ImageDraw.Draw(image)
     draw.line((xs[0], top, xs[-1], top), fill="black", width=3)
     y = top + size // 2
-    for g, group in enumerate(["2023", "Q2"]):
-        a, b = xs[1 + 2 * g], xs[3 + 2 * g]
-        tw = draw.textlength(group, font=bold)
-        draw.text(((a + b - tw) / 2, y), group, fill="black", font=bold)
-        draw.line((a + size // 2, y + pitch, b - size // 2, y + pitch), fill="black", width=2)
+    draw_column_groups(draw, xs, y, size, pitch, bold)
     last = y + pitch + size // 2 + pitch  # the sub-headers' last line
     for g in range(2):
         for j, lines in enumerate([["Exports"], ["Orders", "(hrs)"]]):
