@@ -58,28 +58,34 @@ def grey_levels(grey: U8, page: int) -> Levels:
     noise = noise_sigma(grey, page)
     struct = int(max(STRUCT_DIFF, round(3.5 * noise)))
     rule = int(max(RULE_DIFF, round(3.5 * noise)))
-    return Levels(noise, struct, rule, _ink_level(grey, page, struct, noise))
+    return Levels(noise, struct, rule, _level_of(_split(grey, page, struct), noise))
 
 
-def _ink_level(grey: U8, page: int, struct: int, noise: float) -> int:
-    """The grey difference from the page that counts as ink: three quarters of Otsu's split
-    of the marked pixels (text strokes against their blur and anti-aliasing), between the
-    page's grain and INK_DIFF."""
+def _split(grey: U8, page: int, struct: int) -> int:
+    """Otsu's split of the pixels marked at the structure level (text strokes against their
+    blur and anti-aliasing, on a page of text)."""
     diff = np.abs(grey.astype(np.int16) - page)
     marked = diff[diff >= struct]
-    split = otsu_level(marked) if marked.size >= 50 else INK_DIFF
+    return otsu_level(marked) if marked.size >= 50 else INK_DIFF
+
+
+def _level_of(split: int, noise: float) -> int:
+    """The grey difference from the page that counts as ink: three quarters of the split,
+    between the page's grain and INK_DIFF."""
     return int(min(INK_DIFF, max(RULE_DIFF + 5, round(5 * noise), round(0.75 * split))))
 
 
 def _text_levels(
     grey: U8, page: int, levels: Levels, bands: Sequence[Band], rules: Sequence[Rule]
 ) -> Levels:
-    """The levels with the ink level measured on the text on the page only.
+    """The levels with the ink level measured on the text, when shading set it.
 
-    A dark shaded header is most of the marked pixels of a small table: its split
-    sits far above the contrast of soft body text (a faded scan's grey letters), and
-    thin strokes fell under the ink level, opening word spaces as wide as column
-    gaps. Shading and rules are structure, found already: the text is what is left.
+    A dark shaded header is most of what differs from the paper in a small table: the
+    page's split falls between it and the text, more than twice the text's own split
+    (soft grey letters of a faded scan against their blur), and thin strokes fell under
+    the ink level, opening word spaces as wide as column gaps. Then the text's split
+    (the rows outside the shading and rules found) sets the level. Rules and tints as
+    dark as the text leave the page's split near the text's, and change nothing.
     """
     if not bands and not rules:
         return levels
@@ -90,8 +96,14 @@ def _text_levels(
         keep[max(0, r.pos - RULE_HALO) : r.end + RULE_HALO] = False
     if keep.sum() < 4:
         return levels
-    ink = _ink_level(np.ascontiguousarray(grey[keep]), page, levels.struct, levels.noise)
-    return dataclasses.replace(levels, ink=ink)
+    text = _split(np.ascontiguousarray(grey[keep]), page, levels.struct)
+    if _split(grey, page, levels.struct) < _SET_BY_SHADING * text:
+        return levels
+    return dataclasses.replace(levels, ink=_level_of(text, levels.noise))
+
+
+_SET_BY_SHADING = 2
+"""How many times the text's own split the page's is when dark shading set it."""
 
 
 @dataclass(frozen=True)
