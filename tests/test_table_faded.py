@@ -156,3 +156,22 @@ def test_a_zebras_white_first_row_is_not_the_headers(first_shaded: bool, rules: 
     labels = [r.label for r in t.rows]
     assert len(t.rows) == 7 and len(t.header_rows) == 2, labels
     assert labels[2] == "Transport", labels
+
+
+def test_lines_of_small_dense_text_on_a_tinted_table_join_into_no_band() -> None:
+    """A table's light background (249 on a white page) under lines of small dense text
+    four rows apart, below a shaded header: the few rows of paper between two lines are
+    no hole in a band to close, so the body stays text, not bands and rules."""
+    rng = np.random.default_rng(0)
+    g = np.full((200, 400), 255.0)
+    g[29:190, 15:388] = 249
+    g[30:54, 15:388] = 236
+    for y in (29, 54, 189):
+        g[y, 15:388] = 208
+    for y in range(58, 181, 8):
+        g[y : y + 5, 20:185] = np.where(rng.random((5, 165)) < 0.7, 60.0, 249.0)
+        g[y + 5 : y + 8, 20:185] = np.where(rng.random((3, 165)) < 0.15, 90.0, 249.0)
+    grey = g.astype(np.uint8)
+    rules, bands, _ = horizontal_structure(grey, page_marks(grey)[2])
+    assert [(a, b) for a, b, _ in bands] == [(30, 54)]
+    assert [r.pos for r in rules] == [29, 54, 189]

@@ -152,13 +152,18 @@ def horizontal_structure(
     b1, b2, blen, bcnt = longest_dense_runs(not_page, gap=16)
     dense = (blen >= min_len) & (bcnt >= 0.75 * np.maximum(blen, 1))
     # light text on a dark band can leave a row or two not dense: close such holes
-    # (only textured rows; a uniform white gap between two bands is a real gap)
+    # (only textured rows still mostly shaded; a uniform white gap between two bands is
+    # a real gap, and so is the paper between two lines of small dense text)
     rs = runs(dense)
     for (a0, b0), (a1, _) in zip(rs, rs[1:], strict=False):
         if a1 - b0 <= 4:
             lo, hi = int(np.median(b1[a0:b0])), int(np.median(b2[a0:b0]))
             hole = grey[b0:a1, lo:hi].astype(np.int16)
-            if hole.size and (np.abs(hole - commonest_grey(hole)) <= 8).mean() < 0.85:
+            if (
+                hole.size
+                and (np.abs(hole - commonest_grey(hole)) <= 8).mean() < 0.85
+                and float(not_page[b0:a1, lo:hi].mean()) >= 0.5
+            ):
                 dense[b0:a1] = True
     # a band's background is one colour: a long line of dense text is not a band
     for a, b in runs(dense):
