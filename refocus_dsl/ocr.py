@@ -1,6 +1,6 @@
 """OCR behind one small interface, with two real backends.
 
-Backends: ``tesserocr`` (in-process, one reused API object, fastest) and
+Backends: ``tesserocr`` (one reused API object in a helper process, fastest) and
 ``pytesseract`` (a tesseract binary on PATH, one process per call). Both speak
 tesseract's TSV, so one parser turns their output into :class:`Word` values in
 the pixels of the image the caller passed (crops and scale-ups are undone here,
@@ -26,6 +26,7 @@ import re
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -35,7 +36,7 @@ from PIL import Image, ImageOps
 
 from refocus_dsl.errors import OcrUnavailableError
 from refocus_dsl.layout import Box
-from refocus_dsl.ocr_time import DEFAULT_OCR_TIME, current_tally
+from refocus_dsl.ocr_time import DEFAULT_OCR_TIME, LONGEST_WAIT_SECONDS, current_tally
 from refocus_dsl.ocr_worker import CallTimedOut, OcrWorker, WorkerFailed
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -194,6 +195,10 @@ def parse_tsv(
     return out
 
 
+_LIVE: weakref.WeakSet[_Engine] = weakref.WeakSet()
+"""Every engine of this process (shared or not), for :func:`_new_locks_after_fork`."""
+
+
 class _Engine:
     """Counting, timing, cropping and mapping shared by both backends."""
 
@@ -212,6 +217,7 @@ class _Engine:
         """CPU time OCR spent in other processes (the tesserocr helper), which this
         process's own CPU clock does not count."""
         self._lock = threading.Lock()
+        _LIVE.add(self)
 
     def _tsv(self, image: Image.Image, psm: int, seconds: float) -> str:  # pragma: no cover
         """Tesseract's TSV; raises CallTimedOut after ``seconds``."""
@@ -230,7 +236,7 @@ class _Engine:
             return []
         tally = current_tally()
         limit = tally.limit if tally is not None else DEFAULT_OCR_TIME
-        seconds = limit.call_seconds
+        seconds = min(limit.call_seconds, LONGEST_WAIT_SECONDS)
         if tally is not None:
             seconds = min(seconds, limit.total_seconds - tally.spent)
             if seconds <= 0:
@@ -409,6 +415,19 @@ def get_ocr(backend: str = "auto") -> OcrEngine:
             _ENGINES[name] = engine
             return engine
     raise OcrUnavailableError("no OCR backend is available: " + " | ".join(problems))
+
+
+def _new_locks_after_fork() -> None:
+    """In a forked child: fresh locks. A thread of the parent may have held one at the
+    fork (mid-call); that thread does not exist in the child, which would wait forever."""
+    global _ENGINES_LOCK
+    _ENGINES_LOCK = threading.Lock()
+    for engine in list(_LIVE):
+        engine._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_locks_after_fork)
 
 
 def ocr_cpu_elsewhere() -> float:

@@ -19,6 +19,9 @@ DEFAULT_OCR_CALL_SECONDS = 15.0
 texture of 1-px cells read as one line took a minute before this limit."""
 DEFAULT_OCR_TOTAL_SECONDS = 60.0
 """All of one detection's OCR calls together (a figure of many panels makes many)."""
+LONGEST_WAIT_SECONDS = 7 * 86400.0
+"""A limit above a week is waited as a week: the system's clocks and waits overflow on
+10^10 s, and any finite limit is accepted (a user's way of saying "no limit")."""
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,29 @@ can be killed; the next call starts a new one (about 0.3 s, the model's load).
 
 The helper keeps one API object, as the in-process engine did, and reads grey
 images from its stdin and writes tesseract's TSV to its stdout, framed by a
-4-byte length. It is started with ``python -m refocus_dsl.ocr_worker LANG PATH``
-(a plain subprocess: a user's script is never imported again, as a
-``multiprocessing`` spawn would do).
+4-byte length. It is a plain subprocess of ``sys.executable`` (a user's script is
+never imported again, as a ``multiprocessing`` spawn would do) that imports this
+very file: the folder this package lives in comes first on its path and the
+working folder is left off, so a ``json.py`` or an older ``refocus_dsl`` copy
+there is never run, and its first frame names the file it loaded, which the
+parent checks. It ignores Ctrl-C (the parent stops it) and exits when its parent
+is gone, so a killed program leaves no tesseract running.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
+import math
 import os
 import select
+import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
+import weakref
 from typing import IO, Any
 
 try:
@@ -31,6 +40,20 @@ except ImportError:  # pragma: no cover - not on Windows
 
 _LEN = struct.Struct(">I")
 _CPU = struct.Struct(">d")
+_PROTOCOL = 2
+"""The frames' layout; the helper's ready frame says it, with the file it runs."""
+_HELPER_ENV = "REFOCUS_OCR_HELPER"
+"""Set in the helper's environment: a program that finds it set is itself a helper
+(a frozen app whose executable ran the app again) and must not start another."""
+_BOOT = (
+    "import sys; root = sys.argv.pop(1)\n"
+    "if not getattr(sys.flags, 'safe_path', False): del sys.path[0]\n"
+    "sys.path.insert(0, root)\n"
+    "from refocus_dsl.ocr_worker import main; sys.exit(main())"
+)
+"""The helper's command: the working folder off its path, this package's folder first."""
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_ORPHAN_POLL_S = 0.5
 
 
 class CallTimedOut(Exception):
@@ -59,9 +82,21 @@ def _read_exact(stream: IO[bytes], n: int) -> bytes:
 # ---------------------------------------------------------------- the helper's side
 
 
-def _serve(lang: str, path: str) -> int:
+def _exit_when_orphaned(parent: int) -> None:
+    """End the helper once its parent is gone (killed mid-call, say): a pathological
+    call would otherwise keep a core busy for a minute with nobody waiting for it."""
+    while os.getppid() == parent:
+        time.sleep(_ORPHAN_POLL_S)
+    os._exit(0)
+
+
+def _serve(lang: str, path: str, parent: int) -> int:
     """The helper's loop: one reply frame per request frame, until stdin closes."""
-    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    inp, out = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print (a library's, tesseract's) must not land between frames
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the parent's to handle
+    if parent:
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     try:
         import tesserocr
         from PIL import Image
@@ -74,7 +109,8 @@ def _serve(lang: str, path: str) -> int:
     except Exception as exc:  # noqa: BLE001 - reported to the parent as the reason
         _write_frame(out, b"E" + str(exc).encode("utf-8", "replace"))
         return 1
-    _write_frame(out, b"R")
+    ready = {"protocol": _PROTOCOL, "module": os.path.realpath(__file__)}
+    _write_frame(out, b"R" + json.dumps(ready).encode("utf-8"))
     while True:
         try:
             header = json.loads(_read_exact(inp, _LEN.unpack(_read_exact(inp, 4))[0]))
@@ -106,6 +142,55 @@ def _widen(proc: subprocess.Popen[bytes]) -> None:
                 pass
 
 
+def _readable(fd: int, seconds: float) -> bool:
+    """Whether ``fd`` has data (or its end) within ``seconds``. poll, not select:
+    select refuses descriptors from 1024 up, which a server's program reaches."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(max(0, math.ceil(seconds * 1000))))
+    return bool(select.select([fd], [], [], seconds)[0])  # pragma: no cover - Windows
+
+
+def _command() -> list[str]:
+    """The helper's command line; raises :class:`WorkerFailed` where it cannot run."""
+    if os.environ.get(_HELPER_ENV):
+        raise WorkerFailed("this process is itself an OCR helper's command (its Python "
+                           "ran a program, not the helper): no helper of its own")
+    if getattr(sys, "frozen", False) or not sys.executable:
+        raise WorkerFailed("no Python executable to run the OCR helper with "
+                           f"(sys.executable is {sys.executable!r})")
+    return [sys.executable, "-c", _BOOT, _PACKAGE_ROOT]
+
+
+def _check_ready(reply: bytes) -> None:
+    """The helper's first frame: it is ready, and runs this file, at this protocol."""
+    if reply[:1] == b"E":
+        raise WorkerFailed(reply[1:].decode("utf-8", "replace") or "the OCR helper failed")
+    try:
+        ready = json.loads(reply[1:]) if reply[:1] == b"R" else None
+    except ValueError:
+        ready = None
+    if not isinstance(ready, dict):
+        raise WorkerFailed(f"{sys.executable!r} did not start the OCR helper "
+                           f"(it answered {reply[:40]!r})")
+    mine = os.path.realpath(__file__)
+    if ready.get("module") != mine or ready.get("protocol") != _PROTOCOL:
+        raise WorkerFailed(f"the OCR helper loaded another refocus_dsl ({ready.get('module')}, "
+                           f"protocol {ready.get('protocol')}) than this process ({mine}, "
+                           f"protocol {_PROTOCOL})")
+
+
+_WORKERS: weakref.WeakSet[OcrWorker] = weakref.WeakSet()
+
+
+def _forget_helpers_after_fork() -> None:
+    """In a forked child: drop the parent's helpers (their pipes are the parent's;
+    the child starts its own on its first call) without stopping them."""
+    for worker in list(_WORKERS):
+        worker._forget()
+
+
 class OcrWorker:
     """The parent's handle on one helper: started on first use, restarted after a kill
     or a fork (a forked child must not share its parent's pipes)."""
@@ -119,24 +204,34 @@ class OcrWorker:
         """CPU time the helpers spent on calls (their own clock, reported with each reply;
         a stopped call's is lost): this process's clock no longer counts OCR."""
         self._helper_cpu = 0.0
+        _WORKERS.add(self)
 
     def _start(self) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "refocus_dsl.ocr_worker", self.lang, self.path],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        command = _command() + [self.lang, self.path, str(os.getpid())]
+        try:
+            proc = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, _HELPER_ENV: "1"},
+            )
+        except OSError as exc:  # sys.executable gone, not executable, no processes left
+            raise WorkerFailed(f"cannot run {sys.executable!r}: {exc}") from None
         self._proc, self._pid = proc, os.getpid()
         self._helper_cpu = 0.0
-        _widen(proc)
         try:
-            reply = self._reply(proc, 120.0)
+            _widen(proc)
+            _check_ready(self._reply(proc, 120.0))
         except CallTimedOut:
             raise WorkerFailed("the OCR helper did not start within 120 s") from None
-        if reply[:1] != b"R":
+        except WorkerFailed as exc:
             self.stop()
-            raise WorkerFailed(reply[1:].decode("utf-8", "replace") or "the OCR helper failed")
+            raise WorkerFailed(f"{exc} before it was ready ({sys.executable} -c ...: is it "
+                               "the Python that has tesserocr?)") from None
+        except BaseException:  # a failed start, or Ctrl-C / an alarm while the model loads:
+            self.stop()  # its ready frame must not be read as the next call's answer
+            raise
         return proc
 
     def start(self) -> None:
@@ -161,8 +256,7 @@ class OcrWorker:
         size: int | None = None
         while len(buf) < want:
             left = deadline - time.monotonic()
-            ready = select.select([fd], [], [], max(0.0, left))[0] if left > 0 else []
-            if not ready:
+            if left <= 0 or not _readable(fd, left):
                 self.stop()
                 raise CallTimedOut
             chunk = os.read(fd, want - len(buf))
@@ -194,6 +288,9 @@ class OcrWorker:
         except BaseException:  # Ctrl-C, an alarm: its late reply must not answer the next call
             self.stop()
             raise
+        if reply[:1] != b"T" or len(reply) < 1 + _CPU.size:
+            self.stop()
+            raise WorkerFailed(f"the OCR helper answered out of turn ({reply[:20]!r})")
         used = _CPU.unpack(reply[1 : 1 + _CPU.size])[0]
         self.cpu_seconds += max(0.0, used - self._helper_cpu)
         self._helper_cpu = used
@@ -213,6 +310,22 @@ class OcrWorker:
             pass
         return 0.0
 
+    def _forget(self) -> None:
+        """Let go of a helper this process did not start (a forked child's copy): its
+        pipe ends become /dev/null, so nothing the copy still holds (a half-written
+        request in a buffer) reaches the parent's helper, and they close with it."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        proc.returncode = 0  # the parent's child: not ours to wait for
+        devnull = os.open(os.devnull, os.O_RDWR)
+        try:
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None:
+                    os.dup2(devnull, stream.fileno(), inheritable=False)
+        finally:
+            os.close(devnull)
+
     def stop(self) -> None:
         """Kill the helper (a new one starts on the next call)."""
         proc, self._proc = self._proc, None
@@ -225,5 +338,24 @@ class OcrWorker:
                 stream.close()
 
 
+def main() -> int:
+    """The helper: ``LANG [TESSDATA [PARENT_PID]]`` (see :data:`_BOOT`)."""
+    args = sys.argv[1:]
+    parent = int(args[2]) if len(args) > 2 and args[2].isdigit() else 0
+    return _serve(args[0], args[1] if len(args) > 1 else "", parent)
+
+
+def _stop_helpers() -> None:
+    """At exit: stop and reap this process's helpers (an orphan is left to whatever
+    adopts it, and a container's first process often reaps nobody)."""
+    for worker in list(_WORKERS):
+        if worker._pid == os.getpid():
+            worker.stop()
+
+
+atexit.register(_stop_helpers)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_helpers_after_fork)
+
 if __name__ == "__main__":
-    sys.exit(_serve(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""))
+    sys.exit(main())

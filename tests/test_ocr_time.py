@@ -107,26 +107,6 @@ def test_the_defaults_are_documented() -> None:
     assert re.search(r"not read", text)
 
 
-def test_an_interrupted_call_does_not_answer_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
-    import refocus_dsl.ocr_worker as worker_mod
-
-    engine = get_ocr("tesserocr")
-    img = _page()
-    other = Image.new("RGB", (360, 90), "white")
-    ImageDraw.Draw(other).text((20, 25), "Geneva", font=ImageFont.load_default(size=28),
-                               fill="black")  # fmt: skip
-    real = worker_mod.select.select
-
-    def interrupted(*args: object, **kwargs: object) -> object:
-        monkeypatch.setattr(worker_mod.select, "select", real)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(worker_mod.select, "select", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        engine.words(img, psm=7)  # the helper is still reading "Harbour" when we give up
-    assert [w.text for w in engine.words(other, psm=7)] == ["Geneva"]
-
-
 def test_the_helpers_cpu_is_counted() -> None:
     from refocus_dsl.ocr import ocr_cpu_elsewhere
 

@@ -1,0 +1,263 @@
+"""The tesserocr helper process as a program that embeds the library meets it: many open
+files, an interrupted start, a fork while another thread reads, a stray copy of the
+package or a ``json.py`` in the working folder, no usable ``sys.executable``, a parent
+killed mid-call, a Ctrl-C, absurd limits. Each test once failed on the first helper.
+
+No timing targets: waits are bounds far above what the step takes.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+import refocus_dsl.ocr_worker as worker_mod
+from refocus_dsl.errors import OcrUnavailableError
+from refocus_dsl.ocr import TesserocrEngine, get_ocr, tessdata_dir
+from refocus_dsl.ocr_time import OcrTimeLimit, ocr_time_limit
+from refocus_dsl.ocr_worker import OcrWorker, WorkerFailed
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="the helper's POSIX behaviour")
+
+
+def _word(text: str) -> Image.Image:
+    img = Image.new("RGB", (360, 90), "white")
+    ImageDraw.Draw(img).text((20, 25), text, font=ImageFont.load_default(size=28), fill="black")
+    return img
+
+
+def _read(engine: TesserocrEngine, text: str) -> list[str]:
+    return [w.text for w in engine.words(_word(text), psm=7)]
+
+
+@pytest.fixture
+def engine() -> TesserocrEngine:
+    """An engine of the test's own (the shared one keeps its helper for other tests)."""
+    own = TesserocrEngine()
+    yield own
+    own.close()
+
+
+def _worker() -> OcrWorker:
+    path = tessdata_dir()
+    return OcrWorker("eng", path.rstrip("/") + "/" if path is not None else None)
+
+
+def test_a_helper_on_descriptors_past_1024_is_read(engine: TesserocrEngine) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1100:
+        pytest.skip("the open-file limit is under 1100")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1100), hard))
+    held = []
+    try:
+        while not held or held[-1] < 1030:  # a server with many sockets open
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        engine.close()  # the next helper's pipes are numbered past 1024, where select() fails
+        assert _read(engine, "Harbour") == ["Harbour"]
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_start_interrupted_while_the_model_loads_leaves_no_stale_frame(
+    engine: TesserocrEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = worker_mod._readable
+
+    def interrupted(fd: int, seconds: float) -> bool:
+        monkeypatch.setattr(worker_mod, "_readable", real)
+        raise KeyboardInterrupt  # Ctrl-C (or an alarm) before the helper said it is ready
+
+    engine.close()
+    monkeypatch.setattr(worker_mod, "_readable", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _read(engine, "Harbour")
+    # the half-started helper's ready frame must not be taken for this call's answer
+    assert _read(engine, "Geneva") == ["Geneva"]
+    assert _read(engine, "Harbour") == ["Harbour"]
+
+
+def test_an_interrupted_call_does_not_answer_the_next(
+    engine: TesserocrEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _read(engine, "Harbour")  # started
+    real = worker_mod._readable
+
+    def interrupted(fd: int, seconds: float) -> bool:
+        monkeypatch.setattr(worker_mod, "_readable", real)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(worker_mod, "_readable", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _read(engine, "Harbour")  # the helper is still reading "Harbour" when we give up
+    assert _read(engine, "Geneva") == ["Geneva"]
+
+
+@pytest.mark.parametrize("backend", ["tesserocr", "pytesseract"])
+def test_a_huge_limit_is_no_overflow(backend: str) -> None:
+    try:
+        engine = get_ocr(backend)
+    except OcrUnavailableError as exc:
+        pytest.skip(str(exc))
+    with ocr_time_limit(OcrTimeLimit(call_seconds=1e308, total_seconds=1e308)) as tally:
+        assert [w.text for w in engine.words(_word("Harbour"), psm=7)] == ["Harbour"]
+    assert tally.note() is None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_a_fork_while_another_thread_reads_does_not_deadlock_the_child(
+    engine: TesserocrEngine,
+) -> None:
+    _read(engine, "Harbour")
+    parent_pipes = [engine._worker._proc.stdin.fileno(), engine._worker._proc.stdout.fileno()]  # type: ignore[union-attr]
+    inside, release = threading.Event(), threading.Event()
+
+    def busy() -> None:  # another thread is inside a call when the program forks
+        with engine._lock:
+            inside.set()
+            release.wait(60)
+
+    thread = threading.Thread(target=busy)
+    thread.start()
+    inside.wait(60)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 1
+        try:
+            signal.alarm(60)
+            shared = [os.path.exists(f"/proc/self/fd/{fd}") and
+                      os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:")
+                      for fd in parent_pipes]  # fmt: skip
+            code = 0 if _read(engine, "Geneva") == ["Geneva"] and not any(shared) else 3
+        finally:
+            os._exit(code)
+    release.set()
+    thread.join()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0  # -14: stuck on the lock until the alarm
+    assert _read(engine, "Harbour") == ["Harbour"]  # the parent's helper is untouched
+
+
+def test_the_working_folder_is_not_on_the_helpers_path(
+    engine: TesserocrEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "json.py").write_text("raise SystemExit('a user script named json.py')\n")
+    stale = tmp_path / "refocus_dsl"
+    stale.mkdir()
+    (stale / "__init__.py").write_text("")
+    (stale / "ocr_worker.py").write_text("raise SystemExit('an old copy of the package')\n")
+    monkeypatch.chdir(tmp_path)
+    engine.close()
+    assert _read(engine, "Harbour") == ["Harbour"]
+
+
+def test_a_helper_from_another_copy_of_the_package_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "refocus_dsl"
+    other.mkdir()
+    (other / "__init__.py").write_text("")
+    (other / "ocr_worker.py").write_text(textwrap.dedent("""
+        import os, struct, sys
+        def main():
+            frame = b"R"  # the first helper's ready frame: no protocol, no file
+            out = os.fdopen(1, "wb")
+            out.write(struct.pack(">I", len(frame)) + frame)
+            out.flush()
+            sys.stdin.buffer.read()
+            return 0
+    """))
+    monkeypatch.setattr(worker_mod, "_PACKAGE_ROOT", str(tmp_path))
+    worker = _worker()
+    with pytest.raises(WorkerFailed, match="did not start the OCR helper"):
+        worker.start()
+    (other / "ocr_worker.py").write_text(textwrap.dedent("""
+        import json, os, struct, sys
+        def main():
+            frame = b"R" + json.dumps({"protocol": 2, "module": __file__}).encode()
+            out = os.fdopen(1, "wb")
+            out.write(struct.pack(">I", len(frame)) + frame)
+            out.flush()
+            sys.stdin.buffer.read()
+            return 0
+    """))
+    with pytest.raises(WorkerFailed, match="another refocus_dsl"):
+        worker.start()
+    assert worker._proc is None  # stopped, not left running
+
+
+@pytest.mark.parametrize("executable", ["", "/bin/false", "/no/such/python"])
+def test_no_usable_python_is_a_clear_error(
+    executable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "executable", executable)
+    with pytest.raises(OcrUnavailableError, match="tesserocr.*(Python|cannot run)"):
+        TesserocrEngine()
+
+
+def test_a_program_run_as_the_helpers_command_starts_no_helper(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REFOCUS_OCR_HELPER", "1")  # a frozen app's executable ran the app
+    with pytest.raises(WorkerFailed, match="itself an OCR helper"):
+        _worker().start()
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_helper_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
+    # The parent hands the helper's stdin to a long-lived child of its own, so the helper
+    # sees no end of input when the parent dies: only its own watch on the parent ends it.
+    script = textwrap.dedent("""
+        import subprocess, sys, time
+        from refocus_dsl.ocr import TesserocrEngine
+        engine = TesserocrEngine()
+        proc = engine._worker._proc
+        keeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
+                                  pass_fds=(proc.stdin.fileno(),))
+        print(proc.pid, keeper.pid, flush=True)
+        time.sleep(120)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    helper, keeper = (int(x) for x in parent.stdout.readline().split())
+    try:
+        parent.kill()
+        parent.wait()
+        assert _gone_within(helper, 60), "the helper outlived its parent"
+    finally:
+        for pid in (helper, keeper):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        parent.stdout.close()
+
+
+def test_a_ctrl_c_reaching_the_helper_does_not_end_it(engine: TesserocrEngine) -> None:
+    _read(engine, "Harbour")
+    proc = engine._worker._proc
+    assert proc is not None
+    os.kill(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C goes to the whole process group
+    assert _read(engine, "Geneva") == ["Geneva"]
+    assert engine._worker._proc is proc and proc.poll() is None  # the same helper read it
