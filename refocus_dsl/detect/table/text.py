@@ -17,6 +17,7 @@ from PIL import Image, ImageFilter
 from refocus_dsl.detect._grid import Rule
 from refocus_dsl.detect._raster import commonest_grey, grey_of
 from refocus_dsl.detect._scale import ScaledOcr
+from refocus_dsl.detect.table.dashes import DASHES, dashes_by_width
 from refocus_dsl.detect.table.structure import RULE_HALO, Structure, erase_rules, half_peak_rows
 from refocus_dsl.layout import Box
 from refocus_dsl.lexicon import supported, word_list
@@ -397,6 +398,9 @@ def read_regions(
         read[key] = ws
     if hard_to_read(line_h * unit, soft, st.levels.noise):
         second_readings(ocr, read, [(pixels[b], b, key) for b, key in inked], line_h, unit, soft)
+    for box, key in inked:
+        if any(ch in DASHES for w in read.get(key, []) for ch in w.text):
+            read[key] = dashes_by_width(read[key], pixels[box], box, unit)
     return read, rereads
 
 
