@@ -35,7 +35,7 @@ def _bar_runs(ink: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
     ink in the columns either side: its dashes (a 4's or a t's bar joins its stem; a
     dash touching a serif, in tiny serif text, is not found and stays as read)."""
     h, w = ink.shape
-    has = ink.any(axis=0)
+    has: npt.NDArray[np.bool_] = np.asarray(ink.any(axis=0), dtype=np.bool_)
     top = np.where(has, ink.argmax(axis=0), h)
     bottom = np.where(has, h - 1 - ink[::-1].argmax(axis=0), -1)
     bar = has & (top >= 0.25 * h) & (bottom <= 0.8 * h) & (bottom - top + 1 <= max(1, 0.3 * h))
