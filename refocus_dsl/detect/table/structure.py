@@ -237,7 +237,10 @@ def horizontal_structure(
     lo, hi = min(e[0] for e in extents), max(e[1] for e in extents)
     # shading runs across the table as its rules do: a dense run under half as long as
     # the longest rule or band is a line of small, blurred text (a caption above it)
-    widest = max([r.span[1] - r.span[0] for r in rules] + [x2 - x1 for x1, x2 in band_spans])
+    # (a dense run may leave neither: every thin run of it uneven, so no rule)
+    widest = max(
+        [r.span[1] - r.span[0] for r in rules] + [x2 - x1 for x1, x2 in band_spans], default=0
+    )
     bands = [bd for bd, (x1, x2) in zip(bands, band_spans, strict=True) if x2 - x1 >= widest / 2]
     rules.sort(key=lambda r: r.pos)
     bands.sort()
