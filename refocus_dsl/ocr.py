@@ -37,7 +37,7 @@ from PIL import Image, ImageOps
 from refocus_dsl.errors import OcrUnavailableError
 from refocus_dsl.layout import Box
 from refocus_dsl.ocr_time import DEFAULT_OCR_TIME, LONGEST_WAIT_SECONDS, current_tally
-from refocus_dsl.ocr_worker import CallTimedOut, OcrWorker, WorkerFailed
+from refocus_dsl.ocr_worker import CallCrashed, CallTimedOut, OcrWorker, WorkerFailed
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -213,6 +213,8 @@ class _Engine:
         self.seconds = 0.0
         self.timeouts = 0
         """Calls stopped at their time limit (they gave no words)."""
+        self.crashes = 0
+        """Calls that ended tesseract twice (they gave no words)."""
         self.helper_cpu_seconds = 0.0
         """CPU time OCR spent in other processes (the tesserocr helper), which this
         process's own CPU clock does not count."""
@@ -251,6 +253,11 @@ class _Engine:
                 self.timeouts += 1
                 if tally is not None:
                     tally.cut += 1
+            except CallCrashed:
+                tsv = ""
+                self.crashes += 1
+                if tally is not None:
+                    tally.crashed += 1
             spent = time.perf_counter() - t0
             self.calls += 1
             self.seconds += spent
@@ -331,7 +338,9 @@ class TesserocrEngine(_Engine):
         except WorkerFailed as exc:  # a crash inside tesseract: one retry on a new helper
             try:
                 return self._worker.tsv(image.tobytes(), image.size, psm, seconds)
-            except WorkerFailed:
+            except CallCrashed:  # it crashes on this image: its words are lost, not the layout
+                raise
+            except WorkerFailed:  # no helper starts any more
                 raise OcrUnavailableError(f"tesseract failed: {exc}") from None
         finally:
             self.helper_cpu_seconds = self._worker.cpu_seconds

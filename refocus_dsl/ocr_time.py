@@ -50,31 +50,38 @@ DEFAULT_OCR_TIME = OcrTimeLimit()
 
 class OcrTally:
     """What one detection's OCR calls spent against its :class:`OcrTimeLimit`:
-    seconds, calls stopped at the limit (``cut``) and calls not made (``skipped``)."""
+    seconds, calls stopped at the limit (``cut``), calls not made (``skipped``) and
+    calls on which tesseract crashed, twice (``crashed``)."""
 
-    __slots__ = ("cut", "limit", "skipped", "spent")
+    __slots__ = ("crashed", "cut", "limit", "skipped", "spent")
 
     def __init__(self, limit: OcrTimeLimit) -> None:
         self.limit = limit
         self.spent = 0.0
         self.cut = 0
         self.skipped = 0
+        self.crashed = 0
 
     def note(self) -> str | None:
         """The layout note when text was left unread, else None."""
         parts = []
         if self.cut:
-            calls = "1 OCR call" if self.cut == 1 else f"{self.cut} OCR calls"
-            parts.append(f"{calls} stopped at the {self.limit.call_seconds:g} s limit a call")
+            parts.append(f"{_calls(self.cut)} stopped at the {self.limit.call_seconds:g} s "
+                         "limit a call")
         if self.skipped:
-            calls = "1 OCR call" if self.skipped == 1 else f"{self.skipped} OCR calls"
-            parts.append(f"{calls} not made: the {self.limit.total_seconds:g} s OCR "
-                         "budget of the detection was spent")
+            parts.append(f"{_calls(self.skipped)} not made: the {self.limit.total_seconds:g} s "
+                         "OCR budget of the detection was spent")
+        if self.crashed:
+            parts.append(f"{_calls(self.crashed)} ended tesseract (it crashed on that crop twice)")
         if not parts:
             return None
-        return ("; ".join(parts) + ": text there is not read (raise the limits with "
-                "OcrTimeLimit(call_seconds=..., total_seconds=...) or --ocr-seconds / "
-                "--ocr-budget)")
+        hint = (" (raise the limits with OcrTimeLimit(call_seconds=..., total_seconds=...) or "
+                "--ocr-seconds / --ocr-budget)") if self.cut or self.skipped else ""
+        return "; ".join(parts) + ": text there is not read" + hint
+
+
+def _calls(n: int) -> str:
+    return "1 OCR call" if n == 1 else f"{n} OCR calls"
 
 
 _TALLY: ContextVar[OcrTally | None] = ContextVar("refocus_ocr_tally", default=None)

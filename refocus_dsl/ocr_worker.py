@@ -9,12 +9,12 @@ can be killed; the next call starts a new one (about 0.3 s, the model's load).
 The helper keeps one API object, as the in-process engine did, and reads grey
 images from its stdin and writes tesseract's TSV to its stdout, framed by a
 4-byte length. It is a plain subprocess of ``sys.executable`` (a user's script is
-never imported again, as a ``multiprocessing`` spawn would do) that imports this
-very file: the folder this package lives in comes first on its path and the
-working folder is left off, so a ``json.py`` or an older ``refocus_dsl`` copy
-there is never run, and its first frame names the file it loaded, which the
-parent checks. It ignores Ctrl-C (the parent stops it) and exits when its parent
-is gone, so a killed program leaves no tesseract running.
+never imported again, as a ``multiprocessing`` spawn would do) that runs this
+very file by its path, with the working folder off its path, so a ``json.py`` or
+an older ``refocus_dsl`` copy there is never run; its first frame names the file
+and protocol it runs, which the parent checks (a file upgraded under a running
+program is refused, not misread). It ignores Ctrl-C (the parent stops it) and
+exits when its parent is gone, so a killed program leaves no tesseract running.
 """
 
 from __future__ import annotations
@@ -46,13 +46,18 @@ _HELPER_ENV = "REFOCUS_OCR_HELPER"
 """Set in the helper's environment: a program that finds it set is itself a helper
 (a frozen app whose executable ran the app again) and must not start another."""
 _BOOT = (
-    "import sys; root = sys.argv.pop(1)\n"
+    "import sys\n"
     "if not getattr(sys.flags, 'safe_path', False): del sys.path[0]\n"
-    "sys.path.insert(0, root)\n"
-    "from refocus_dsl.ocr_worker import main; sys.exit(main())"
+    "from importlib.util import module_from_spec, spec_from_file_location\n"
+    "spec = spec_from_file_location('refocus_ocr_helper', sys.argv.pop(1))\n"
+    "helper = module_from_spec(spec); spec.loader.exec_module(helper)\n"
+    "sys.exit(helper.main())"
 )
-"""The helper's command: the working folder off its path, this package's folder first."""
-_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+"""The helper's command: this very file, run by path (it imports only the standard
+library, tesserocr and Pillow), with the working folder off the path and nothing
+put before the standard library (a site folder first would let an old ``pathlib``
+or ``enum`` backport there replace the real one)."""
+_HELPER_FILE = os.path.realpath(__file__)
 _ORPHAN_POLL_S = 0.5
 
 
@@ -62,6 +67,10 @@ class CallTimedOut(Exception):
 
 class WorkerFailed(Exception):
     """The helper could not start or died; the message says why."""
+
+
+class CallCrashed(WorkerFailed):
+    """The helper died during a call (tesseract crashed on the image, or was killed)."""
 
 
 def _write_frame(out: IO[bytes], payload: bytes) -> None:
@@ -109,7 +118,7 @@ def _serve(lang: str, path: str, parent: int) -> int:
     except Exception as exc:  # noqa: BLE001 - reported to the parent as the reason
         _write_frame(out, b"E" + str(exc).encode("utf-8", "replace"))
         return 1
-    ready = {"protocol": _PROTOCOL, "module": os.path.realpath(__file__)}
+    ready = {"protocol": _PROTOCOL, "module": _HELPER_FILE}
     _write_frame(out, b"R" + json.dumps(ready).encode("utf-8"))
     while True:
         try:
@@ -160,7 +169,7 @@ def _command() -> list[str]:
     if getattr(sys, "frozen", False) or not sys.executable:
         raise WorkerFailed("no Python executable to run the OCR helper with "
                            f"(sys.executable is {sys.executable!r})")
-    return [sys.executable, "-c", _BOOT, _PACKAGE_ROOT]
+    return [sys.executable, "-c", _BOOT, _HELPER_FILE]
 
 
 def _check_ready(reply: bytes) -> None:
@@ -174,11 +183,11 @@ def _check_ready(reply: bytes) -> None:
     if not isinstance(ready, dict):
         raise WorkerFailed(f"{sys.executable!r} did not start the OCR helper "
                            f"(it answered {reply[:40]!r})")
-    mine = os.path.realpath(__file__)
+    mine = _HELPER_FILE
     if ready.get("module") != mine or ready.get("protocol") != _PROTOCOL:
-        raise WorkerFailed(f"the OCR helper loaded another refocus_dsl ({ready.get('module')}, "
+        raise WorkerFailed(f"the OCR helper runs another refocus_dsl ({ready.get('module')}, "
                            f"protocol {ready.get('protocol')}) than this process ({mine}, "
-                           f"protocol {_PROTOCOL})")
+                           f"protocol {_PROTOCOL}): was it upgraded while this program ran?")
 
 
 _WORKERS: weakref.WeakSet[OcrWorker] = weakref.WeakSet()
@@ -279,18 +288,20 @@ class OcrWorker:
             proc.stdin.flush()
         except OSError:
             self.stop()
-            raise WorkerFailed("the OCR helper exited") from None
+            raise CallCrashed("the OCR helper exited") from None
         except BaseException:  # interrupted half-way: the helper would read a torn request
             self.stop()
             raise
         try:
             reply = self._reply(proc, seconds)
+        except WorkerFailed as exc:
+            raise CallCrashed(str(exc)) from None
         except BaseException:  # Ctrl-C, an alarm: its late reply must not answer the next call
             self.stop()
             raise
         if reply[:1] != b"T" or len(reply) < 1 + _CPU.size:
             self.stop()
-            raise WorkerFailed(f"the OCR helper answered out of turn ({reply[:20]!r})")
+            raise CallCrashed(f"the OCR helper answered out of turn ({reply[:20]!r})")
         used = _CPU.unpack(reply[1 : 1 + _CPU.size])[0]
         self.cpu_seconds += max(0.0, used - self._helper_cpu)
         self._helper_cpu = used

@@ -8,6 +8,7 @@ No timing targets: waits are bounds far above what the step takes.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -51,6 +52,21 @@ def engine() -> TesserocrEngine:
 def _worker() -> OcrWorker:
     path = tessdata_dir()
     return OcrWorker("eng", path.rstrip("/") + "/" if path is not None else None)
+
+
+_FAKE_HEAD = """
+import json, os, signal, struct, sys
+def send(payload):
+    out = os.fdopen(1, "wb", closefd=False)
+    out.write(struct.pack(">I", len(payload)) + payload)
+    out.flush()
+def main():
+"""
+
+
+def _fake_helper(path: Path, body: str) -> None:
+    """A stand-in helper file whose ``main`` runs ``body`` (``send`` writes a frame)."""
+    path.write_text(_FAKE_HEAD + textwrap.indent(textwrap.dedent(body), "    "))
 
 
 def test_a_helper_on_descriptors_past_1024_is_read(engine: TesserocrEngine) -> None:
@@ -162,37 +178,24 @@ def test_the_working_folder_is_not_on_the_helpers_path(
     assert _read(engine, "Harbour") == ["Harbour"]
 
 
-def test_a_helper_from_another_copy_of_the_package_is_refused(
+def test_a_helper_file_of_another_version_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    other = tmp_path / "refocus_dsl"
-    other.mkdir()
-    (other / "__init__.py").write_text("")
-    (other / "ocr_worker.py").write_text(textwrap.dedent("""
-        import os, struct, sys
-        def main():
-            frame = b"R"  # the first helper's ready frame: no protocol, no file
-            out = os.fdopen(1, "wb")
-            out.write(struct.pack(">I", len(frame)) + frame)
-            out.flush()
-            sys.stdin.buffer.read()
-            return 0
-    """))
-    monkeypatch.setattr(worker_mod, "_PACKAGE_ROOT", str(tmp_path))
+    # the file on disk changed under a running program (an upgrade): its helper is refused
+    other = tmp_path / "ocr_worker.py"
+    _fake_helper(other, """
+        send(b"R")  # the first helper's ready frame: no protocol, no file
+        sys.stdin.buffer.read()
+    """)
+    monkeypatch.setattr(worker_mod, "_HELPER_FILE", str(other))
     worker = _worker()
     with pytest.raises(WorkerFailed, match="did not start the OCR helper"):
         worker.start()
-    (other / "ocr_worker.py").write_text(textwrap.dedent("""
-        import json, os, struct, sys
-        def main():
-            frame = b"R" + json.dumps({"protocol": 2, "module": __file__}).encode()
-            out = os.fdopen(1, "wb")
-            out.write(struct.pack(">I", len(frame)) + frame)
-            out.flush()
-            sys.stdin.buffer.read()
-            return 0
-    """))
-    with pytest.raises(WorkerFailed, match="another refocus_dsl"):
+    _fake_helper(other, """
+        send(b"R" + json.dumps({"protocol": 1, "module": __file__}).encode())
+        sys.stdin.buffer.read()
+    """)
+    with pytest.raises(WorkerFailed, match="another refocus_dsl.*protocol 1"):
         worker.start()
     assert worker._proc is None  # stopped, not left running
 
@@ -261,3 +264,41 @@ def test_a_ctrl_c_reaching_the_helper_does_not_end_it(engine: TesserocrEngine) -
     os.kill(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C goes to the whole process group
     assert _read(engine, "Geneva") == ["Geneva"]
     assert engine._worker._proc is proc and proc.poll() is None  # the same helper read it
+
+
+def test_the_helpers_path_is_the_standard_one_without_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a helper file that reports its path instead of loading tesseract
+    spy = tmp_path / "ocr_worker.py"
+    _fake_helper(spy, """
+        send(b"E" + json.dumps(sys.path).encode())
+    """)
+    monkeypatch.setattr(worker_mod, "_HELPER_FILE", str(spy))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(WorkerFailed) as failed:
+        _worker().start()
+    path = json.loads(str(failed.value).split(" before it was ready")[0])
+    assert "" not in path and str(tmp_path) not in path and "." not in path
+    stdlib = os.path.dirname(os.__file__)
+    assert stdlib in path
+    assert all(p == stdlib or not p.endswith("site-packages") for p in path[: path.index(stdlib)])
+
+
+def test_a_crop_that_crashes_tesseract_loses_its_words_not_the_detection(
+    engine: TesserocrEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crashing = tmp_path / "ocr_worker.py"  # a helper whose tesseract dies on every image
+    _fake_helper(crashing, """
+        send(b"R" + json.dumps({"protocol": 2, "module": os.path.realpath(__file__)}).encode())
+        sys.stdin.buffer.read(4)
+        os.kill(os.getpid(), signal.SIGSEGV)
+    """)
+    monkeypatch.setattr(worker_mod, "_HELPER_FILE", str(crashing.resolve()))
+    engine.close()
+    with ocr_time_limit() as tally:
+        assert engine.words(_word("Harbour"), psm=7) == []  # crashed, and again on a new helper
+    assert tally.crashed == 1 and engine.crashes == 1
+    assert "ended tesseract" in str(tally.note()) and "raise the limits" not in str(tally.note())
+    monkeypatch.undo()
+    assert _read(engine, "Harbour") == ["Harbour"]  # a helper that works reads again
