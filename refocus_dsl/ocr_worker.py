@@ -337,6 +337,15 @@ class OcrWorker:
         finally:
             os.close(devnull)
 
+    def __del__(self) -> None:
+        # An engine dropped without close(): subprocess keeps an unfinished Popen (and
+        # so the pipe the helper waits on) alive for ever; stop the helper here.
+        if self._proc is not None and self._pid == os.getpid():
+            try:
+                self.stop()
+            except Exception:  # noqa: BLE001, S110 - at interpreter exit modules may be gone
+                pass
+
     def stop(self) -> None:
         """Kill the helper (a new one starts on the next call)."""
         proc, self._proc = self._proc, None

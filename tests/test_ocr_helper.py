@@ -8,6 +8,7 @@ No timing targets: waits are bounds far above what the step takes.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -302,3 +303,15 @@ def test_a_crop_that_crashes_tesseract_loses_its_words_not_the_detection(
     assert "ended tesseract" in str(tally.note()) and "raise the limits" not in str(tally.note())
     monkeypatch.undo()
     assert _read(engine, "Harbour") == ["Harbour"]  # a helper that works reads again
+
+
+def test_an_engine_dropped_without_close_leaves_no_helper() -> None:
+    engine = TesserocrEngine()
+    _read(engine, "Harbour")
+    proc = engine._worker._proc
+    assert proc is not None
+    pid, pipes = proc.pid, (proc.stdin, proc.stdout)
+    del engine, proc
+    gc.collect()
+    assert all(stream is not None and stream.closed for stream in pipes)
+    assert _gone_within(pid, 60), "the helper of a dropped engine still runs"
