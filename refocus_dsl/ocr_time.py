@@ -89,8 +89,16 @@ _TALLY: ContextVar[OcrTally | None] = ContextVar("refocus_ocr_tally", default=No
 
 @contextmanager
 def ocr_time_limit(limit: OcrTimeLimit | None = None) -> Iterator[OcrTally]:
-    """OCR calls made inside (in this thread or task) obey ``limit`` and are tallied."""
-    tally = OcrTally(limit or DEFAULT_OCR_TIME)
+    """OCR calls made inside (in this thread or task) obey ``limit`` and are tallied.
+
+    ``None``: the limit of the enclosing block, else the defaults. So a program may
+    wrap a whole question (``with ocr_time_limit(OcrTimeLimit(5, 20)): ask(...)``)
+    and every detection inside keeps that limit, each with a tally of its own.
+    """
+    outer = _TALLY.get()
+    if limit is None:
+        limit = outer.limit if outer is not None else DEFAULT_OCR_TIME
+    tally = OcrTally(limit)
     token = _TALLY.set(tally)
     try:
         yield tally

@@ -11,8 +11,10 @@ from typing import Any
 from refocus_dsl.cli._common import (
     add_engine,
     add_max_pixels,
+    add_ocr_time,
     add_prompt_style,
     add_request_settings,
+    ocr_time,
 )
 from refocus_dsl.cli._paths import (
     check_image_extension,
@@ -31,6 +33,7 @@ from refocus_dsl.cli._stdio import (
     write_text,
 )
 from refocus_dsl.errors import USAGE, RefocusError
+from refocus_dsl.ocr_time import ocr_time_limit
 
 _FMT = argparse.RawDescriptionHelpFormatter
 
@@ -120,6 +123,7 @@ def _add_ask(sub: Any) -> None:
     _endpoint_args(p)
     p.add_argument("--max-turns", type=int, default=None, help="model turns (default 4)")
     add_max_pixels(p)
+    add_ocr_time(p)
     p.add_argument("--trace-dir", help="write the trace folder here")
     p.add_argument(
         "--overwrite",
@@ -164,6 +168,7 @@ def _add_plan(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     add_max_pixels(p)
+    add_ocr_time(p)
     p.set_defaults(handler=_plan)
 
 
@@ -201,6 +206,7 @@ def _add_eval(sub: Any) -> None:
     p.add_argument("--limit", type=int, help="run at most N new questions this time")
     p.add_argument("--judge", action="store_true", help="also ask the model to judge answers")
     add_max_pixels(p)
+    add_ocr_time(p)
     p.add_argument("--no-resume", action="store_true", help="redo questions already done")
     p.add_argument(
         "--allow-outside-paths",
@@ -290,18 +296,19 @@ def _ask(args: argparse.Namespace) -> int:
 
     _check_image_output(args)
     refuse_trace_overwrite(args.trace_dir, args.overwrite)
-    result = ask(
-        image_input(args.image),
-        args.question,
-        config=_config(args),
-        offline=args.offline,
-        max_turns=args.max_turns,
-        layout=layout_input(args.layout),
-        trace_dir=args.trace_dir,
-        prompt_style=args.prompt_style,
-        mode=args.mode,
-        limits=Limits(max_pixels=args.max_pixels),
-    )
+    with ocr_time_limit(ocr_time(args)):  # every detection of the question keeps it
+        result = ask(
+            image_input(args.image),
+            args.question,
+            config=_config(args),
+            offline=args.offline,
+            max_turns=args.max_turns,
+            layout=layout_input(args.layout),
+            trace_dir=args.trace_dir,
+            prompt_style=args.prompt_style,
+            mode=args.mode,
+            limits=Limits(max_pixels=args.max_pixels),
+        )
     if result.layout is None:
         for note in result.notes:
             print(f"refocus ask: {note}", file=sys.stderr)
@@ -367,7 +374,8 @@ def _plan(args: argparse.Namespace) -> int:
     _check_image_output(args)
     limits = Limits(max_pixels=args.max_pixels)
     image = load_input_image(image_input(args.image), limits)
-    layout, source, notes = resolve_layout(image, layout_input(args.layout))
+    with ocr_time_limit(ocr_time(args)):
+        layout, source, notes = resolve_layout(image, layout_input(args.layout))
     planned = planner_turn(args.question, image, layout, None, limits)
     p, turn = planned.plan, planned.turn
     if args.output:
@@ -434,6 +442,7 @@ def _eval(args: argparse.Namespace) -> int:
         resume=not args.no_resume,
         mode=args.mode,
         max_pixels=args.max_pixels,
+        ocr_time=ocr_time(args),
         detect_workers=args.detect_workers,
         engine=args.engine,
         ray_address=args.ray_address,

@@ -239,7 +239,8 @@ def detect_layout(
     ``ocr``: an engine, a backend name, or None for the fastest available.
     ``cache``: None for the process-wide cache (memory + disk), False for none,
     or a :class:`~refocus_dsl.cache.LayoutCache`.
-    ``ocr_time``: how long OCR may take (None: 15 s a call, 60 s in all); a call
+    ``ocr_time``: how long OCR may take (None: the enclosing
+    :func:`~refocus_dsl.ocr_time.ocr_time_limit`'s, else 15 s a call, 60 s in all); a call
     stopped at it leaves its text unread, which the layout's notes say (and such a
     layout is not cached).
     """

@@ -50,7 +50,7 @@ class LocalEngine:
         self.detector = DetectionPool(
             (i.image for i in todo if needs_detection(i, options)),
             workers=options.detect_workers,
-            settings=DetectSettings(max_pixels=options.max_pixels),
+            settings=DetectSettings(max_pixels=options.max_pixels, ocr_time=options.ocr_time),
         )
         self.detect_workers = self.detector.workers
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from refocus_dsl.lang.limits import DEFAULT_MAX_PIXELS, Limits
 from refocus_dsl.loop.config import EndpointConfig
 from refocus_dsl.loop.errors import LoopError
+from refocus_dsl.ocr_time import DEFAULT_OCR_TIME, OcrTimeLimit
 
 if TYPE_CHECKING:
     from refocus_dsl.loop.dataset import Item
@@ -34,6 +35,8 @@ class EvalOptions:
     """``refocus``, or a baseline: ``direct`` (no edits) or ``planner`` (the planner's edit)."""
     max_pixels: int = DEFAULT_MAX_PIXELS
     """Largest image accepted, in pixels (``--max-pixels``)."""
+    ocr_time: OcrTimeLimit = DEFAULT_OCR_TIME
+    """How long OCR may take on each image (``--ocr-seconds``, ``--ocr-budget``)."""
     allow_outside_paths: bool = False
     """Read images and layouts outside the dataset file's folder (``--allow-outside-paths``)."""
     detect_workers: int | None = None

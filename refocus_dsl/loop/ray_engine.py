@@ -152,7 +152,7 @@ class RayEngine:
     ) -> None:
         self.detector = RayDetector(
             (i.image for i in todo if needs_detection(i, options)),
-            DetectSettings(max_pixels=options.max_pixels),
+            DetectSettings(max_pixels=options.max_pixels, ocr_time=options.ocr_time),
             address=options.ray_address,
         )
         self.detect_workers = self.detector.workers
