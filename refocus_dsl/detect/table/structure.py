@@ -577,6 +577,23 @@ def _whole(rule: Rule, not_page: B, text: B, x1: int, x2: int) -> Rule:
     return rule
 
 
+def _grid_level(grey: U8, row_bg: F, h_rules: Sequence[Rule], levels: Levels) -> int:
+    """The grey difference that marks a ruled grid's column rules: the rule level, or half
+    the row rules' own contrast when that is less (a grid's column rules are drawn like
+    its row rules; shrunk and faded, 1 px rules of a light grey keep 15-20 levels), never
+    under the page's grain."""
+    contrasts = []
+    for r in h_rules:
+        x1, x2 = r.span
+        rows = np.abs(grey[r.pos : r.end, x1:x2].astype(np.int16) - row_bg[r.pos : r.end, None])
+        if rows.size:
+            contrasts.append(float(np.median(rows, axis=1).max()))
+    if len(contrasts) < 2:
+        return levels.rule
+    half = 0.5 * float(np.median(contrasts))
+    return int(min(levels.rule, max(half, levels.struct)))
+
+
 def find_structure(grey: U8, marks: tuple[int, Levels, B] | None = None) -> Structure | str:
     """Rules, bands, extent and ink of the table in ``grey``, or why there is none.
 
@@ -616,9 +633,10 @@ def find_structure(grey: U8, marks: tuple[int, Levels, B] | None = None) -> Stru
         v_rules = [r for r in v_rules if r.span[1] - r.span[0] >= 0.6 * longest_v]
         ex1 = min(ex1, min(r.pos for r in v_rules))
         ex2 = max(ex2, max(r.end for r in v_rules))
-    v_rules = add_rules(v_rules, ruled_columns(grey, row_bg, h_rules, ex1, ex2, levels.rule))
-    v_rules = not_crossed(v_rules, grey, row_bg, h_rules, levels.rule, levels.ink)
-    v_drawn = drawn_pieces(grey, row_bg, v_rules, h_rules, levels.rule)
+    col_level = _grid_level(grey, row_bg, h_rules, levels)
+    v_rules = add_rules(v_rules, ruled_columns(grey, row_bg, h_rules, ex1, ex2, col_level))
+    v_rules = not_crossed(v_rules, grey, row_bg, h_rules, col_level, levels.ink)
+    v_drawn = drawn_pieces(grey, row_bg, v_rules, h_rules, col_level)
     ink = ink_mask(grey, row_bg, h_rules, v_drawn, levels.ink)
     # a rule under a spanning header (booktabs' cmidrule) is not a row boundary;
     # it is still not ink (removed above) and the build stage finds it again
