@@ -194,3 +194,21 @@ def test_a_dense_run_of_only_uneven_thin_runs_is_no_structure_and_no_error() -> 
     image = Image.fromarray(grey).convert("RGB")
     for kind in ("table", "auto"):
         assert detect_layout(image, kind, ocr=OCR, cache=False).kind in ("table", "chart", "figure")
+
+
+def test_a_rule_drifting_across_rows_over_a_shaded_row_is_a_rule() -> None:
+    """A photographed page's rule runs a little off the horizontal: each of its rows holds
+    it over part of its length only, and the colour steps split it into thin runs. Judged
+    together, each x dark in one of its rows, it is a rule, and so is the shaded row's
+    closing one below."""
+    rng = np.random.default_rng(3)
+    g = 232 + rng.normal(0, 2.0, (120, 400))
+    for k, x0 in enumerate(range(10, 390, 95)):  # dark one row lower every 95 px
+        g[40 + k // 2 + k % 2 : 42 + k // 2 + k % 2, x0 : x0 + 95] = 90
+    g[44:70, 10:390] = 212 + rng.normal(0, 2.0, (26, 380))  # the shaded row
+    g[70:72, 10:390] = 90
+    grey = g.clip(0, 255).astype(np.uint8)
+    rules, bands, _ = horizontal_structure(grey, page_marks(grey)[2])
+    ys = [(r.pos, r.end) for r in rules]
+    assert any(r.pos <= 41 and r.end >= 42 for r in rules), ys
+    assert any(69 <= r.pos <= 71 for r in rules), ys

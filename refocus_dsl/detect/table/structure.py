@@ -206,18 +206,19 @@ def horizontal_structure(
                     if (colour[k - 1] - block[k] >= RULE_DIFF).mean() < ALL_ALONG:
                         colour[k] = colour[k - 1]
         seg_start = a
+        thin: list[Rule] = []
         for y in range(a + 1, b + 1):
             if y == b or abs(colour[y - a] - colour[y - 1 - a]) > 8:
                 s, e = seg_start, y
                 if e - s <= 4:
                     own = (int(r1[s:e].min()), int(r2[s:e].max()))
-                    span = own if own[1] - own[0] > xs2 - xs1 else (xs1, xs2)
-                    if even_along(grey, s, e, *span):
-                        rules.append(Rule(s, e - s, span))
+                    thin.append(Rule(s, e - s, own if own[1] - own[0] > xs2 - xs1 else (xs1, xs2)))
                 else:
                     bands.append((s, e, float(np.median(colour[s - a : e - a]))))
                     band_spans.append((xs1, xs2))
                 seg_start = y
+        # shades of one rule drifting across rows are judged together
+        rules += [r for r in merge_touching(thin) if even_along(grey, r.pos, r.end, *r.span)]
         solid[a:b] = False
     for a, b in runs(solid):
         x1, x2 = int(r1[a:b].min()), int(r2[a:b].max())
@@ -315,34 +316,40 @@ def _stands_out(grey: U8, not_page: B, a: int, b: int, x1: int, x2: int) -> bool
 
 
 def even_along(grey: U8, a: int, b: int, x1: int, x2: int) -> bool:
-    """Whether a thin solid run is a rule along its length: in one of its rows the greys
-    spread no more than those of the evenest row beside it (the paper's grain) plus half
-    the row's contrast with that row, or nearly every pixel keeps half that contrast off
-    the paper (a soft rule drifting across rows). A small, blurred line of dense text is
-    marked solid too, but its letters and the spaces between them spread its greys about
-    as far as its contrast, and the spaces reach the paper's grey (a faded scan's long
-    cell was read as a rule under a spanning header). A run differing from the rows
-    beside it by less than ``STRUCT_HALF`` is not judged."""
+    """Whether a thin solid run is a rule along its length: in one of its rows, or in its
+    core (each x's darkest, or lightest, pixel of the run: a rule drifting across its
+    rows, as a photographed or turned page leaves it), the greys spread no more than
+    those of the evenest row beside it (the paper's grain) plus half the contrast with
+    that row, or nearly every pixel keeps half that contrast off the paper (a soft rule
+    drifting unevenly). A small, blurred line of dense text is marked solid too, but its
+    letters and the spaces between them spread its greys about as far as its contrast,
+    and the spaces reach the paper's grey in every row (a faded scan's long cell was read
+    as a rule under a spanning header). A run differing from the rows beside it by less
+    than ``STRUCT_HALF`` is not judged."""
     h = grey.shape[0]
     # two and three rows off: the row next to a blurred rule is its own halo
     beside = [y for y in (a - 3, a - 2, b + 1, b + 2) if 0 <= y < h]
     if not beside or x2 - x1 < 4:
         return True
     g = grey[:, x1:x2].astype(np.int16)
-    lo, mid, hi = np.percentile(g[[*range(a, b), *beside]], [10, 50, 90], axis=1)
-    k = b - a
+    paper = g[beside]
+    lo, mid, hi = np.percentile(paper, [10, 50, 90], axis=1)
     # the paper (or a band's ground): the evenest row beside the run, not text touching it
-    ref = k + int(np.argmin(hi[k:] - lo[k:]))
+    ref = int(np.argmin(hi - lo))
+    grain, ground = float(hi[ref] - lo[ref]), float(mid[ref])
+    run = g[a:b]
+    core = run.min(axis=0) if float(np.median(run)) < ground else run.max(axis=0)
     judged = False
-    for y in range(k):
-        contrast = abs(float(mid[ref] - mid[y]))
+    for line in (*run, core):
+        p10, p50, p90 = np.percentile(line, [10, 50, 90])
+        contrast = abs(ground - float(p50))
         if contrast < STRUCT_HALF:
             continue
         judged = True
-        if (hi[y] - lo[y]) - (hi[ref] - lo[ref]) < 0.5 * contrast:
+        if (p90 - p10) - grain < 0.5 * contrast:
             return True
         # a soft rule drifting across rows is uneven, but nowhere near the paper's grey
-        if float((np.abs(g[a + y] - mid[ref]) >= 0.5 * contrast).mean()) >= _EVERY_PIXEL:
+        if float((np.abs(line - ground) >= 0.5 * contrast).mean()) >= _EVERY_PIXEL:
             return True
     return not judged
 
