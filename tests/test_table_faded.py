@@ -21,7 +21,12 @@ from table_helpers import (
 
 from refocus_dsl.detect import detect_layout
 from refocus_dsl.detect._raster import grey_of
-from refocus_dsl.detect.table.structure import horizontal_structure, page_marks
+from refocus_dsl.detect.table.structure import (
+    Structure,
+    find_structure,
+    horizontal_structure,
+    page_marks,
+)
 from refocus_dsl.ocr import get_ocr
 
 OCR = get_ocr()
@@ -212,3 +217,26 @@ def test_a_rule_drifting_across_rows_over_a_shaded_row_is_a_rule() -> None:
     ys = [(r.pos, r.end) for r in rules]
     assert any(r.pos <= 41 and r.end >= 42 for r in rules), ys
     assert any(69 <= r.pos <= 71 for r in rules), ys
+
+
+def test_faint_worn_column_rules_are_read_at_the_grids_own_contrast() -> None:
+    """A grid whose row rules differ 30 grey levels from the paper and whose column rules,
+    worn away in a third of the rows, 17: under the rule level, but drawn as the grid's
+    rules are, at over half their contrast. Read row by row at that level, every column
+    rule is found."""
+    rng = np.random.default_rng(0)
+    g = 248 + rng.normal(0, 2.0, (200, 360))
+    ys, xs = list(range(10, 191, 18)), [10, 80, 150, 220, 290, 350]
+    for y in ys:
+        g[y, 10:351] = 218
+    for x in xs:
+        for k, (y0, y1) in enumerate(zip(ys, ys[1:], strict=False)):
+            if x in (10, 350) or k % 3 != 1:
+                g[y0:y1, x] = 231
+    for y in ys[:-1]:
+        for x0, x1 in zip(xs, xs[1:], strict=False):
+            n = (x1 - x0) // 2
+            g[y + 3 : y + 15, x0 + 3 : x0 + 3 + n] = np.where(rng.random((12, n)) < 0.6, 170, 240)
+    st = find_structure(g.clip(0, 255).astype(np.uint8))
+    assert isinstance(st, Structure)
+    assert [r.pos for r in st.v_rules] == xs
