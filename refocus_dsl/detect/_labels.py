@@ -57,12 +57,28 @@ class Phrase:
     lines: int = 1
 
 
+INK_CONTRAST = 60
+"""Grey levels from the background at which a crisp label's pixel is ink."""
+
+FAINT_INK = 30
+"""The least contrast that is ink when a strip's text is faint (JPEG ringing and noise
+stay under it)."""
+
+
 def ink(gray_strip: npt.NDArray[np.int16]) -> tuple[BoolArr, int]:
-    """Ink mask of a strip (pixels far from its commonest grey) and that background grey."""
+    """Ink mask of a strip (pixels far from its commonest grey) and that background grey.
+
+    Ink is what stands out by :data:`INK_CONTRAST`, or by half the strip's strongest
+    contrast when that is less (not below :data:`FAINT_INK`): blurred or shrunk grey
+    labels peak at 80-100 grey levels, and a fixed cut kept only their stroke cores,
+    fragments whose shape looked turned and whose rows hid the text line.
+    """
     if gray_strip.size == 0:
         return np.zeros(gray_strip.shape, dtype=bool), 255
     bg = commonest_grey(gray_strip)
-    return np.abs(gray_strip - bg) > 60, bg
+    dist = np.abs(gray_strip - bg)
+    cut = min(INK_CONTRAST, max(FAINT_INK, int(dist.max()) // 2))
+    return dist > cut, bg
 
 
 def norm_strip(g: npt.NDArray[np.int16], box: Box) -> tuple[Image.Image, npt.NDArray[Any]]:

@@ -6,10 +6,11 @@ Pipeline (each step in its own helper module):
    shared baseline (or stacked on such a bar); the orientation whose baseline
    carries the most, most regular bars wins.
 2. Bars are grouped into categories (stacks; side-by-side series bars).
-3. :mod:`._labels` finds the tick-label strip beyond the baseline (below the frame
+3. :mod:`._strip` finds the tick-label strip beyond the baseline (below the frame
    when negative bars end short of it), leaves an axis title out of it, detects its
-   rotation (reading a quarter turn both ways), OCRs only that strip, and turns the
-   words into label phrases.
+   rotation (reading a quarter turn both ways, and level too when no turn reads
+   well) and OCRs only that strip; :mod:`._labels` turns the words into label
+   phrases.
 4. Labels and bar groups are matched one-to-one along the category axis; a
    label with no bar (a zero or missing value) is still a category, with
    ``bar_bbox`` null; a bar with no readable label is kept with an empty label
@@ -42,34 +43,15 @@ from refocus_dsl.detect._bars import group_bars as _group_bars
 from refocus_dsl.detect._evidence import chart_confidence as chart_confidence
 from refocus_dsl.detect._evidence import label_alignment as label_alignment
 from refocus_dsl.detect._fills import clustered_ink, denoised, refine_edges
-from refocus_dsl.detect._labels import (
-    Phrase,
-    above_level_lines,
-    above_level_title,
-    above_page_line,
-    bands,
-    estimate_angle,
-    norm_strip,
-    ocr_box,
-    past_slivers,
-    past_turned_title,
-    skip_ticks,
-    text_block,
-)
+from refocus_dsl.detect._labels import Phrase, ocr_box
 from refocus_dsl.detect._raster import Palette, border_colour, gray, palette, to_rgb_array
 from refocus_dsl.detect._series import assign_series
+from refocus_dsl.detect._strip import Strip, read_labels
 from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.ocr import OcrEngine
 
 VERSION = "6"
-
-
-@dataclass(frozen=True)
-class _Strip:
-    box: Box  # in image pixels
-    angle: int
-    phrases: tuple[Phrase, ...]
 
 
 def find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
@@ -139,112 +121,6 @@ def _palette_bars(prep: Prepared) -> tuple[Bars, list[Rect], Palette]:
     return bars, rects, pal
 
 
-def _read_labels(
-    g: npt.NDArray[Any], bars: Bars, groups: list[Group], spacing: float, ocr: OcrEngine,
-    lines: list[Rect], mids: tuple[float, ...],
-) -> _Strip | None:
-    """Find and OCR the tick-label strip beyond the baseline (``lines``: long thin rules
-    across the bars, axes and frame among them; ``mids``: where an axis title would be
-    centred)."""
-    h, w = g.shape
-    # Level labels are centred under their bars: half a step either side is theirs.
-    lo = groups[0].centre - 0.5 * spacing
-    hi = groups[-1].centre + 0.5 * spacing
-    if bars.orientation == "vertical":
-        y0 = max(bars.baseline, max(r.y2 for r in bars.bars)) + 1
-        # Bars below the baseline (negative values) can end short of the frame, and their
-        # value labels sit between them and it: the labels start beyond the frame.
-        frame = [r.y2 for r in lines if y0 - 3 <= r.y1 <= y0 + 0.06 * h]
-        y0 = max([y0] + frame)
-        cap = min(h, y0 + max(40, int(0.4 * h)))
-        x1, x2 = max(0, int(lo)), min(w, int(hi))
-        if cap - y0 < 4 or x2 - x1 < 4:
-            return None
-        _, mask = norm_strip(g, (x1, y0, x2, cap))
-        skip = skip_ticks(mask, 0)
-        if skip:  # an axis line, then tick marks below it
-            skip += skip_ticks(mask[skip:], 0, sparse_ok=False)
-        skip += past_slivers(mask[skip:].sum(axis=1))
-        block = text_block(mask[skip:].sum(axis=1))
-        if block is None:
-            return None
-        bs, be, _ = block
-        top, bottom = y0 + skip + bs, y0 + skip + be
-        # A level axis title under short turned labels can outvote them.
-        labels_end = above_level_lines(mask[skip:], bs, be)
-        labels_end = above_level_title(mask[skip:], bs, labels_end, tuple(m - x1 for m in mids))
-        angle = estimate_angle(mask[skip + bs : skip + labels_end])
-        if angle == 0:
-            bottom = y0 + skip + above_page_line(mask[skip:], bs, be, spacing)
-            # The rows between ticks and text hold a blurred glyph's faint top.
-            box = (x1, max(0, top - (min(bs, 2) if skip else 2)), x2, min(h, bottom + 2))
-            pairs = zip(groups, groups[1:], strict=False)
-            mids = tuple((a.centre + b.centre) / 2.0 for a, b in pairs)
-            return _Strip(box, 0, tuple(ocr_box(g, box, 0, ocr, True, mids)))
-        # Turned labels: the sign of a 45-degree turn is easy to get wrong from ink alone
-        # when labels are short, so a poor reading is retried with the other sign. A
-        # quarter turn's sign cannot be told from ink at all (text read upwards and
-        # downwards has the same profile): both are read and the surer reading wins
-        # (upside-down text comes back as confident-looking junk such as "L661").
-        # Short labels at 30 and 60 degrees look alike in ink too (each reads as the
-        # other's thin lines): a poor reading tries the complementary turn as well.
-        quarter = angle in (90, -90)
-        other = (90 - abs(angle)) * (1 if angle > 0 else -1)
-        tries = list(dict.fromkeys([angle, -angle] if quarter else [angle, -angle, other, -other]))
-        best: _Strip | None = None
-        for a in tries:
-            bx1, bx2 = (0, x2) if 0 < a < 90 else (x1, w) if -90 < a < 0 else (x1, x2)
-            _, mask2 = norm_strip(g, (bx1, top, bx2, cap))
-            blk = text_block(mask2.sum(axis=1), max_gap=6)  # runs on without line gaps
-            end = top + blk[1] if blk is not None else bottom
-            if blk is not None:
-                local = tuple(m - bx1 for m in mids)
-                end = top + above_level_title(
-                    mask2, blk[0], above_level_lines(mask2, blk[0], blk[1]), local
-                )
-            box = (bx1, max(0, top - (0 if skip else 2)), bx2, min(h, end + 2))
-            found = _Strip(box, a, tuple(ocr_box(g, box, a, ocr, True)))
-            if best is None or _reading_score(found) > _reading_score(best):
-                best = found
-            sure = float(np.mean([p.confidence for p in best.phrases] or [0.0]))
-            if not quarter and len(best.phrases) >= 0.7 * len(groups) and sure >= 75:
-                break
-        return best
-    else:
-        x_end = min(bars.baseline, min(r.x1 for r in bars.bars)) - 1
-        # Half a step beyond the outer bars: the value axis' own tick labels stay out.
-        gap = spacing - float(np.median([gp.hi - gp.lo for gp in groups]))
-        margin = max(0.5 * gap, 0.15 * spacing) if len(groups) >= 2 else 0.5 * spacing
-        y1 = max(0, int(groups[0].lo - margin))
-        y2 = min(h, int(groups[-1].hi + margin))
-        if x_end < 4 or y2 - y1 < 4:
-            return None
-        _, mask = norm_strip(g, (0, y1, x_end, y2))
-        rev = mask[:, ::-1]
-        skip = skip_ticks(rev, 1, expected=len(groups))
-        if skip:
-            skip += skip_ticks(rev[:, skip:], 1, sparse_ok=False)
-        skip += past_slivers(rev[:, skip:].sum(axis=0))
-        row_runs = bands(mask.sum(axis=1))
-        line_h = float(np.median([e - s for s, e in row_runs])) if row_runs else 10.0
-        block = text_block(rev[:, skip:].sum(axis=0), max_gap=max(6, int(1.0 * line_h)))
-        if block is None:
-            return None
-        bs, be, _ = block
-        left, right = x_end - skip - be, x_end - skip - bs
-        # The labels' last glyphs, next to the ticks, give their text height.
-        ends = bands(np.asarray(mask[:, max(left, right - 12) : right].any(axis=1), np.int64))
-        text_h = float(np.median([e - s for s, e in ends])) if ends else line_h
-        left = past_turned_title(mask, left, right, text_h)
-        box = (max(0, left - 3), y1, min(w, right + 1), y2)
-        return _Strip(box, 0, tuple(ocr_box(g, box, 0, ocr, False)))
-
-
-def _reading_score(strip: _Strip) -> float:
-    """How much confident text a reading found (to compare two turns of one strip)."""
-    return sum(sum(ch.isalnum() for ch in p.text) * p.confidence for p in strip.phrases)
-
-
 def _drop_axis_title(
     phrases: list[Phrase], mids: tuple[float, ...], span: float
 ) -> list[Phrase]:
@@ -270,7 +146,7 @@ def _drop_axis_title(
 
 
 def _categories(
-    strip: _Strip | None, groups: list[Group], spacing: float, vertical: bool,
+    strip: Strip | None, groups: list[Group], spacing: float, vertical: bool,
     mids: tuple[float, ...],
 ) -> tuple[list[_Cat], list[str]]:
     """A strip's phrases (axis title left out, wrapped lines joined) matched to the bars."""
@@ -496,14 +372,14 @@ def _match(
 
 
 def _sharpened(
-    g: npt.NDArray[Any], strip: _Strip, groups: list[Group], spacing: float, vertical: bool,
+    g: npt.NDArray[Any], strip: Strip, groups: list[Group], spacing: float, vertical: bool,
     mids: tuple[float, ...], ocr: OcrEngine, cats: list[_Cat], notes: list[str],
 ) -> tuple[list[_Cat], list[str]]:
     """A level strip leaving bars unnamed read again sharpened (blurred labels that OCR
     drops as noise). When that names more bars, each bar keeps the surer of its two
     readings (sharpening also turns some well-read blurred words into others)."""
     cuts = tuple((a.centre + b.centre) / 2.0 for a, b in zip(groups, groups[1:], strict=False))
-    again = _Strip(strip.box, 0, tuple(
+    again = Strip(strip.box, 0, tuple(
         ocr_box(g, strip.box, 0, ocr, vertical, cuts if vertical else (), True)
     ))
     named = {id(c.group): c for c in _categories(again, groups, spacing, vertical, mids)[0]
@@ -566,7 +442,7 @@ def detect_chart(
     mids: tuple[float, ...] = ((span_lo + span_hi) / 2.0,)
     if vertical and lines:
         mids += ((min(r.x1 for r in lines) + max(r.x2 for r in lines)) / 2.0,)
-    strip = _read_labels(g, bars, groups, spacing, ocr, lines, mids)
+    strip = read_labels(g, bars, groups, spacing, ocr, lines, mids)
     cats, notes = _categories(strip, groups, spacing, vertical, mids)
     if strip is not None and strip.angle == 0 and _labelled(cats) < len(groups):
         cats, notes = _sharpened(g, strip, groups, spacing, vertical, mids, ocr, cats, notes)
