@@ -37,6 +37,15 @@ LEVEL_WORD = 2.0
 """Width-to-height ratio of a level line's typical piece from which it is made of words
 (a footer's "Source:", a legend's names); glyphs standing apart read about 1."""
 
+LABEL_TEXT_PX = 24.0
+"""Line height label strips are first read at: a little under the working size
+(``refocus_dsl.ocr.WORKING_TEXT_PX``), which reads the development charts' short
+labels best; a doubtful reading is read again at the working size."""
+
+SMALLEST_LINE_PX = 8.0
+"""Lines shorter than this are enlarged only as much as lines this tall: enlarging a
+few pixels' mush further only blows up its blur."""
+
 _SLIVERS = "'\"\u2018\u2019\u201c\u201d|!"
 """What a neighbouring glyph's edge left in a crop reads as, at a word's ends."""
 
@@ -528,12 +537,24 @@ def phrases_from_words(
     return out
 
 
+def text_line_height(mask: BoolArr, angle: int) -> float:
+    """Median height of a strip's text lines (bands of ink at least 4 px tall) once
+    turned level by ``-angle``; 12 when there are none."""
+    turned = Image.fromarray((mask * 255).astype(np.uint8), "L")
+    if angle:
+        turned = turned.rotate(-angle, resample=Image.Resampling.NEAREST, expand=True)
+    runs = bands((np.asarray(turned) > 0).sum(axis=1))
+    heights = [e - s for s, e in runs if e - s >= 4]
+    return float(np.median(heights)) if heights else 12.0
+
+
 def ocr_box(
     g: npt.NDArray[Any], box: Box, angle: int, ocr: OcrEngine, vertical: bool,
-    cuts: tuple[float, ...] = (), sharpen: bool = False,
+    cuts: tuple[float, ...] = (), sharpen: bool = False, text_px: float = LABEL_TEXT_PX,
 ) -> list[Phrase]:
     """OCR one label strip turned level by ``-angle`` (``sharpen``: see
-    :func:`read_strip`); phrases in image pixels."""
+    :func:`read_strip`), its lines enlarged towards ``text_px``; phrases in image
+    pixels."""
     strip, mask = norm_strip(g, box)
     # Axis lines, tick marks and gridlines crossing the strip are not text: paint them
     # out before OCR (they read as "I" or "|" inside labels) and leave them out of the
@@ -548,13 +569,7 @@ def ocr_box(
         arr[lines] = 255
         strip = Image.fromarray(arr, "L")
     mask = mask & ~lines
-    turned = Image.fromarray((mask * 255).astype(np.uint8), "L")
-    if angle:
-        turned = turned.rotate(-angle, resample=Image.Resampling.NEAREST, expand=True)
-    runs = bands((np.asarray(turned) > 0).sum(axis=1))
-    heights = [e - s for s, e in runs if e - s >= 4]
-    line_h = float(np.median(heights)) if heights else 12.0
-    scale = float(min(3.0, max(1.0, 24.0 / max(line_h, 1.0))))
+    scale = max(1.0, text_px / max(text_line_height(mask, angle), SMALLEST_LINE_PX))
     words, src, dst = read_strip(ocr, strip, angle, scale, sharpen)
     if vertical and angle == 0 and len(cuts) >= 2:
         local = tuple(c - box[0] for c in cuts)

@@ -43,15 +43,23 @@ from refocus_dsl.detect._bars import group_bars as _group_bars
 from refocus_dsl.detect._evidence import chart_confidence as chart_confidence
 from refocus_dsl.detect._evidence import label_alignment as label_alignment
 from refocus_dsl.detect._fills import clustered_ink, denoised, refine_edges
-from refocus_dsl.detect._labels import Phrase, ocr_box
+from refocus_dsl.detect._labels import (
+    LABEL_TEXT_PX,
+    SMALLEST_LINE_PX,
+    Phrase,
+    norm_strip,
+    ocr_box,
+    text_line_height,
+)
 from refocus_dsl.detect._raster import Palette, border_colour, gray, palette, to_rgb_array
 from refocus_dsl.detect._series import assign_series
 from refocus_dsl.detect._strip import Strip, read_labels
 from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Category, Chart, Layout
-from refocus_dsl.ocr import OcrEngine
+from refocus_dsl.lexicon import supported, word_list
+from refocus_dsl.ocr import DEFAULT_LANG, WORKING_TEXT_PX, OcrEngine
 
-VERSION = "6"
+VERSION = "7"
 
 
 def find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
@@ -371,32 +379,90 @@ def _match(
     return cats, notes
 
 
+def _again(
+    g: npt.NDArray[Any], strip: Strip, groups: list[Group], spacing: float, vertical: bool,
+    mids: tuple[float, ...], ocr: OcrEngine, sharpen: bool = False,
+    text_px: float = LABEL_TEXT_PX,
+) -> dict[int, _Cat]:
+    """The strip read again another way: each bar's category in that reading (by the
+    bar group's id), bars it leaves unnamed out."""
+    cuts = tuple((a.centre + b.centre) / 2.0 for a, b in zip(groups, groups[1:], strict=False))
+    level_cuts = cuts if vertical and strip.angle == 0 else ()
+    again = Strip(strip.box, strip.angle, tuple(
+        ocr_box(g, strip.box, strip.angle, ocr, vertical, level_cuts, sharpen, text_px)
+    ))
+    return {id(c.group): c for c in _categories(again, groups, spacing, vertical, mids)[0]
+            if c.group is not None and c.label is not None}
+
+
 def _sharpened(
     g: npt.NDArray[Any], strip: Strip, groups: list[Group], spacing: float, vertical: bool,
     mids: tuple[float, ...], ocr: OcrEngine, cats: list[_Cat], notes: list[str],
 ) -> tuple[list[_Cat], list[str]]:
     """A level strip leaving bars unnamed read again sharpened (blurred labels that OCR
-    drops as noise). When that names more bars, each bar keeps the surer of its two
+    drops as noise). When that names more bars, each bar keeps the better of its two
     readings (sharpening also turns some well-read blurred words into others)."""
-    cuts = tuple((a.centre + b.centre) / 2.0 for a, b in zip(groups, groups[1:], strict=False))
-    again = Strip(strip.box, 0, tuple(
-        ocr_box(g, strip.box, 0, ocr, vertical, cuts if vertical else (), True)
-    ))
-    named = {id(c.group): c for c in _categories(again, groups, spacing, vertical, mids)[0]
-             if c.group is not None and c.label is not None}
-    filled = [_surer(c, named.get(id(c.group))) for c in cats]
+    named = _again(g, strip, groups, spacing, vertical, mids, ocr, sharpen=True)
+    lang = str(getattr(ocr, "lang", DEFAULT_LANG))
+    filled = [_better(c, named.get(id(c.group)), lang) for c in cats]
     if _labelled(filled) <= _labelled(cats):
         return cats, notes
     return filled, [n for n in notes if not n.endswith(_UNNAMED)] + _unnamed_note(filled)
 
 
-def _surer(first: _Cat, second: _Cat | None) -> _Cat:
-    """Of two readings of one bar's label, the one OCR is surer of (a label beats none)."""
+def _known_words(
+    g: npt.NDArray[Any], strip: Strip, groups: list[Group], spacing: float, vertical: bool,
+    mids: tuple[float, ...], ocr: OcrEngine, cats: list[_Cat], grain: float,
+) -> list[_Cat]:
+    """Labels that are not known words (``refocus_dsl.lexicon``: 'Engiand', 'haly',
+    'Piug-in') read again at the working size, when the text is small (lines under
+    ``SMALLEST_LINE_PX``) or the image grainy or blurred (``grain``); a bar takes the
+    new reading only when it is made of known words. Why: small, shrunk or JPEG'd
+    labels come out as non-words under one enlargement and as the word under another,
+    and tesseract is as sure of either; on crisp labels of a fair size a non-word is a
+    name the list lacks ('Lenovo'), and reading it again costs a call for nothing."""
+    if grain <= 0:
+        _, mask = norm_strip(g, strip.box)
+        if text_line_height(mask, strip.angle) >= SMALLEST_LINE_PX:
+            return cats
+    lang = str(getattr(ocr, "lang", DEFAULT_LANG))
+    if word_list(lang) is None:
+        return cats
+    doubt = {id(c) for c in cats if c.label is not None and c.group is not None
+             and not supported(c.label.text, lang)}
+    if not doubt:
+        return cats
+    named = _again(g, strip, groups, spacing, vertical, mids, ocr, text_px=WORKING_TEXT_PX)
+    out = []
+    for c in cats:
+        new = named.get(id(c.group))
+        if id(c) in doubt and new is not None and new.label is not None:
+            out.append(new if _known_reading(new.label.text, c, lang) else c)
+        else:
+            out.append(c)
+    return out
+
+
+def _known_reading(text: str, first: _Cat, lang: str) -> bool:
+    """Whether ``text``, another reading of ``first``'s label, is made of known words and
+    holds no digit the first lacked: JPEG and blur turn letters into digits ('Made a
+    loss' read 'Made 4 loss'), and a number counts as known."""
+    before = first.label.text if first.label is not None else ""
+    digits = sum(ch.isdigit() for ch in text) <= sum(ch.isdigit() for ch in before)
+    return digits and supported(text, lang)
+
+
+def _better(first: _Cat, second: _Cat | None, lang: str) -> _Cat:
+    """Of two readings of one bar's label, the one made of known words, else the one OCR
+    is surer of (a label beats none)."""
     if second is None or second.label is None:
         return first
-    if first.label is None or second.label.confidence > first.label.confidence:
+    if first.label is None:
         return second
-    return first
+    known = supported(first.label.text, lang), supported(second.label.text, lang)
+    if known[0] != known[1]:
+        return second if known[1] else first
+    return second if second.label.confidence > first.label.confidence else first
 
 
 _UNNAMED = "bar group(s) without a readable tick label (label left empty)"
@@ -446,6 +512,8 @@ def detect_chart(
     cats, notes = _categories(strip, groups, spacing, vertical, mids)
     if strip is not None and strip.angle == 0 and _labelled(cats) < len(groups):
         cats, notes = _sharpened(g, strip, groups, spacing, vertical, mids, ocr, cats, notes)
+    if strip is not None:
+        cats = _known_words(g, strip, groups, spacing, vertical, mids, ocr, cats, prepared.grain)
     over = not vertical and _labelled(cats) < 0.5 * len(groups)
     if over:
         cats, notes, over = _names_over_bars(g, bars, groups, spacing, ocr, cats, notes)
