@@ -42,6 +42,9 @@ LABEL_TEXT_PX = 24.0
 (``refocus_dsl.ocr.WORKING_TEXT_PX``), which reads the development charts' short
 labels best; a doubtful reading is read again at the working size."""
 
+WRAP_GAP = 0.6
+"""Line heights under a turned label's line within which its wrapped next line starts."""
+
 SMALLEST_LINE_PX = 8.0
 """Lines shorter than this are enlarged only as much as lines this tall: enlarging a
 few pixels' mush further only blows up its blur."""
@@ -503,6 +506,40 @@ def join_text(words: list[Word]) -> str:
     return " ".join(w.text for w in words)
 
 
+def wrapped_turned(lines: list[list[Word]], angle: int) -> list[list[Word]]:
+    """Labels turned part of the way (30-60 degrees), their lines (in the turned frame,
+    read level) joined where one label wraps onto a second line: the next line starts
+    within ``WRAP_GAP`` line heights under it and is aligned with it at the end that
+    hangs from the tick (the right end of text rising to the right, the left end of
+    text falling) or centred on it. The next label's lines are offset from its
+    neighbour's by most of a bar step along both axes of that frame, so they stay apart.
+    Read alone, each wrapped line was a label of its own, and the nearest to a bar won
+    it: a second line ('New Hope') could name the bar its first line named.
+    """
+    def ext(ws: list[Word]) -> tuple[int, int, int, int]:
+        return (min(w.bbox[0] for w in ws), min(w.bbox[1] for w in ws),
+                max(w.bbox[2] for w in ws), max(w.bbox[3] for w in ws))
+
+    if len(lines) < 2:
+        return lines
+    h = float(np.median([w.bbox[3] - w.bbox[1] for ws in lines for w in ws]))
+    out: list[list[Word]] = []
+    last: list[tuple[int, int, int, int]] = []  # each label's last line so far
+    for ws in sorted(lines, key=lambda ws: ext(ws)[1]):
+        x1, y1, x2, y2 = ext(ws)
+        for k, (a1, _, a2, a4) in enumerate(last):
+            hang = abs(x2 - a2) if angle > 0 else abs(x1 - a1)
+            centred = abs((x1 + x2) - (a1 + a2)) / 2.0
+            if -0.3 * h <= y1 - a4 <= WRAP_GAP * h and min(hang, centred) <= 0.3 * h:
+                out[k] = out[k] + ws
+                last[k] = (x1, y1, x2, y2)
+                break
+        else:
+            out.append(list(ws))
+            last.append((x1, y1, x2, y2))
+    return out
+
+
 def phrases_from_words(
     words: list[Word], angle: int, src: tuple[int, int], dst: tuple[int, int],
     origin: tuple[int, int], vertical: bool, cuts: tuple[float, ...] = (),
@@ -510,7 +547,10 @@ def phrases_from_words(
     out: list[Phrase] = []
     # Cuts are image x positions; level strips' words are in strip pixels.
     local = tuple(c - origin[0] for c in cuts) if vertical and angle == 0 else ()
-    for line in line_phrases(clean_words(words), local):
+    lines = line_phrases(clean_words(words), local)
+    if 0 < abs(angle) < 90:
+        lines = wrapped_turned(lines, angle)
+    for line in lines:
         ph = trim_dashes(line)
         if not ph:
             continue

@@ -127,8 +127,17 @@ def _below(
     other = (90 - abs(angle)) * (1 if angle > 0 else -1)
     tries = list(dict.fromkeys([angle, -angle] if quarter else [angle, -angle, other, -other]))
     best: Strip | None = None
+    # A label hangs from its tick away from the bars' side, but a label centred on its
+    # tick reaches past it by half its run, at most the strip's depth (at 30 degrees
+    # .87 of it): the last label would lose its end.
+    reach = cap - top
     for a in tries:
-        bx1, bx2 = (0, x2) if 0 < a < 90 else (x1, w) if -90 < a < 0 else (x1, x2)
+        if 0 < a < 90:
+            bx1, bx2 = 0, min(w, x2 + reach)
+        elif -90 < a < 0:
+            bx1, bx2 = max(0, x1 - reach), w
+        else:
+            bx1, bx2 = x1, x2
         _, mask2 = norm_strip(g, (bx1, top, bx2, cap))
         blk = text_block(mask2.sum(axis=1), max_gap=6)  # runs on without line gaps
         end = top + blk[1] if blk is not None else y0 + skip + be

@@ -296,22 +296,41 @@ def _confidence(
 def _match(
     groups: list[Group], phrases: list[Phrase], spacing: float, vertical: bool, angle: int
 ) -> tuple[list[_Cat], list[str]]:
-    """One category per tick label, bars matched one-to-one by position along the axis."""
+    """One category per tick label, bars matched one-to-one by position along the axis.
+
+    A label turned part of the way (30-60 degrees) hangs from its tick by its upper
+    end, so that end says which bar it names; its centre lies up to a few bars away.
+    Labels centred on their ticks (as some plotting defaults draw them) show it plainly
+    when every centre is on a bar group and the ends are off them. When the centres sit
+    on the groups and the ends do too, the ends of centred labels long enough may each
+    lie on the next group: each label would name the bar after its own, the first bar
+    none and the last label none. Both are matched, and the one naming more bars wins.
+    """
+    if not (vertical and 0 < abs(angle) < 90 and phrases):
+        return _match_by(groups, phrases, spacing, vertical, False)
+    centres = [g.centre for g in groups]
+    d_c = float(np.mean([min(abs(p.centre - c) for c in centres) for p in phrases]))
+    d_e = float(np.mean([min(abs(p.end - c) for c in centres) for p in phrases]))
+    if d_c <= 0.1 * spacing and d_e >= 0.25 * spacing:
+        return _match_by(groups, phrases, spacing, vertical, False)
+    by_end = _match_by(groups, phrases, spacing, vertical, True)
+    if d_c <= 0.1 * spacing:
+        by_centre = _match_by(groups, phrases, spacing, vertical, False)
+        if _labelled(by_centre[0]) > _labelled(by_end[0]):
+            return by_centre
+    return by_end
+
+
+def _match_by(
+    groups: list[Group], phrases: list[Phrase], spacing: float, vertical: bool, use_end: bool
+) -> tuple[list[_Cat], list[str]]:
+    """:func:`_match` with each label placed at its end (``use_end``) or its centre."""
     notes: list[str] = []
     centres = [g.centre for g in groups]
 
     def anchor(p: Phrase, use_end: bool) -> float:
         return p.end if use_end else p.centre
 
-    # A label turned part of the way (30-60 degrees) hangs from its tick by its upper
-    # end, so that end says which bar it names; its centre lies up to a few bars
-    # away. Only labels centred on their ticks (as some plotting defaults draw them)
-    # show it plainly: every centre on a bar group, the ends off them.
-    use_end = False
-    if vertical and 0 < abs(angle) < 90 and phrases:
-        d_c = float(np.mean([min(abs(p.centre - c) for c in centres) for p in phrases]))
-        d_e = float(np.mean([min(abs(p.end - c) for c in centres) for p in phrases]))
-        use_end = not (d_c <= 0.1 * spacing and d_e >= 0.25 * spacing)
     reach = 0.5 * spacing
     # Which group each phrase is nearest to.
     claims: dict[int, list[Phrase]] = {}
