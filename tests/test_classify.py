@@ -503,3 +503,50 @@ def test_dense_thin_bars_are_a_chart() -> None:
         img = draw("dense", seed).image
         assert img.width * img.height > 200_000  # the copy is reduced
         assert classify_kind(img) == "chart"
+
+
+def _line_plot(seed: int) -> Image.Image:
+    fig, ax = plt.subplots(figsize=(3.6, 2.4), dpi=100)
+    ax.plot(range(2010, 2019), [(seed * 7 + k * k) % 13 for k in range(9)], marker="o")
+    ax.set_title(f"Series {seed}")
+    return _png(fig)
+
+
+def _ruled_table(rows: int, cols: int, seed: int) -> Image.Image:
+    """A small table ruled round every cell, as a figure's table panel is drawn."""
+    from matplotlib import font_manager
+
+    font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), 13)
+    cw, rh = 54, 28
+    img = Image.new("RGB", (cols * cw + 1, rows * rh + 1), "white")
+    d = ImageDraw.Draw(img)
+    names = ["Travel", "Food", "Media", "Steel", "Africa", "Health"]
+    for r in range(rows):
+        for c in range(cols):
+            d.rectangle((c * cw, r * rh, (c + 1) * cw, (r + 1) * rh), outline=(60, 60, 60))
+            text = (("Item", "2019", "2020", "2021")[c] if r == 0 else names[(r + seed) % 6]
+                    if c == 0 else f"{(r * 37 + c * 11 + seed) % 90 + 10}.{c}")
+            d.text((c * cw + 4, r * rh + 7), text, fill="black", font=font)
+    return img
+
+
+@pytest.mark.parametrize("with_third_plot", [False, True])
+def test_two_tables_side_by_side_under_plots_are_a_figure(with_third_plot: bool) -> None:
+    """A figure mixing plots and two small tables whose rows line up: the two tables are
+    parts of one table to the text test, but they are a small share of the pieces; the
+    plots make it a figure. The two tables alone are still one table."""
+    t1, t2 = _ruled_table(4, 4, 0), _ruled_table(7, 3, 1)
+    a, b = _line_plot(0), _line_plot(1)
+    img = Image.new("RGB", (a.width + b.width + 30, a.height + 40 + t2.height), "white")
+    img.paste(a, (5, 5))
+    img.paste(b, (a.width + 25, 5))
+    y = a.height + 20
+    img.paste(t1, (15, y))
+    img.paste(t2, (40 + t1.width, y))
+    if with_third_plot:
+        img.paste(_line_plot(2).resize((220, 240)), (65 + t1.width + t2.width, y))
+    assert classify_kind(img) == "figure"
+    tables = Image.new("RGB", (t1.width + t2.width + 60, t2.height + 40), "white")
+    tables.paste(t1, (20, 20))
+    tables.paste(t2, (45 + t1.width, 20))
+    assert classify_kind(tables) == "table"

@@ -462,8 +462,11 @@ def _text_across(ink: npt.NDArray[np.bool_], panels: tuple[Box, ...]) -> bool:
     both sides of the cut (three text columns at the same places, for pieces one
     above the other). A panel's plot is a band of ink far taller than a text line,
     and the few lines two panels of one template share (tick labels, legend) are
-    not all they hold."""
+    not all they hold. The pieces so joined must make up at least half of the pieces'
+    area: a table set beside plots in a figure is one panel of it."""
     fills = _eroded(ink, SOLID_PX)
+    joined: set[Box] = set()
+    half = sum(_box_area(p) for p in panels) / 2.0
     # A plot draws fills (bars, areas) over a fair part of its panel; a table's fills
     # are a header or section band at most.
     texts = [p for p in panels
@@ -505,8 +508,14 @@ def _text_across(ink: npt.NDArray[np.bool_], panels: tuple[Box, ...]) -> bool:
                     if any(abs(s - s2) <= 2 or abs(e - e2) <= 2 for s2, e2 in many)
                 )
                 if matched >= 3 + (axis == 0) and matched >= 0.6 * len(few):
-                    return True
+                    joined |= {a, b}
+                    if sum(_box_area(p) for p in joined) >= half:
+                        return True
     return False
+
+
+def _box_area(box: Box) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def _text_lines(block: npt.NDArray[np.bool_]) -> bool:
@@ -583,8 +592,8 @@ def features(
         bars, mask = _finer_bars(image, factor, (h, w))  # dense bars blend with their gaps
     lengths = list(bars.lengths) if bars is not None else []
     distinct = _distinct(lengths)
-    cover = sum((b[2] - b[0]) * (b[3] - b[1]) for b in big) / float(max(1, w * h))
-    areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in big]
+    areas = [_box_area(b) for b in big]
+    cover = sum(areas) / float(max(1, w * h))
     balance = min(areas) / max(areas) if areas else 0.0
     crosses = across = False
     if len(big) >= 2:  # with one piece or none, nothing runs on from piece to piece
@@ -635,7 +644,7 @@ def _finer_bars(image: Image.Image, factor: int, shape: tuple[int, int]
 def _big_panels(rgb: U8, area: int) -> tuple[Box, ...]:
     """The panels of ``rgb`` that hold at least a twentieth of the image."""
     boxes = find_panels(Image.fromarray(rgb), edges=False).boxes
-    return tuple(b for b in boxes if (b[2] - b[0]) * (b[3] - b[1]) >= 0.05 * area)
+    return tuple(b for b in boxes if _box_area(b) >= 0.05 * area)
 
 
 def decide(f: Features) -> Kind:
