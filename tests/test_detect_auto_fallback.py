@@ -1,7 +1,9 @@
 """kind="auto": when the chosen reading is poor and another kind was close, the runner-up
 is read too and the better supported reading kept (a table over a chart whose bars are
-its bands or fragments, or that names no category; a surer figure of charts over an
-unsure table, unless its panels are slices of the table with no bar of substance)."""
+its bands, fragments or cut by the image's edge, or that names no category; a surer
+figure of charts over an unsure table, unless its panels are slices of the table with no
+bar of substance; a figure over a chart whose bars are its panels; a sure chart over a
+figure that cut its bars)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,15 @@ from typing import cast
 import pytest
 from PIL import Image
 
-from refocus_dsl.detect.runner_up import figure_wins, table_beats_slices, table_wins
-from refocus_dsl.layout import Category, Chart, Column, Layout, Row, Subplot, Table
+from refocus_dsl.detect.runner_up import (
+    bars_are_panels,
+    cut_by_edge,
+    cut_through_bars,
+    figure_wins,
+    table_beats_slices,
+    table_wins,
+)
+from refocus_dsl.layout import Category, Cell, Chart, Column, Layout, Row, Subplot, Table
 
 
 def _chart(*labels: str, tall: int = 0) -> Layout:
@@ -422,3 +431,152 @@ def test_a_chart_of_small_values_on_a_fixed_axis_stays_a_chart() -> None:
     layout = detect_layout(Image.open(buf).convert("RGB"), cache=False)
     assert layout.kind == "chart" and layout.chart is not None, layout.notes
     assert sorted(c.label for c in layout.chart.categories) == sorted(names)
+
+
+def _bars_chart(*bars: tuple[int, int, int, int], labels: str = "abcdefgh",
+                confidence: float = 0.3, horizontal: bool = False) -> Layout:
+    """A 100x100 chart reading of one bar a category, named from ``labels``."""
+    cats = tuple(Category(index=i, label=labels[i], bars=(b,)) for i, b in enumerate(bars))
+    return Layout(width=100, height=100, kind="chart", confidence=confidence, chart=Chart(
+        orientation="horizontal" if horizontal else "vertical", categories=cats))
+
+
+def _worded_table(confidence: float, columns_with_words: int) -> Layout:
+    """A 3-column, 5-row table reading whose text (headers and cells) fills the first
+    ``columns_with_words`` columns; the others hold only specks ('a', '(')."""
+    cols = tuple(Column(i, "Year" if i < columns_with_words else "a", (i * 30, 0, i * 30 + 30, 50))
+                 for i in range(3))
+    rows = tuple(Row(i, "", i == 0, (0, i * 10, 90, i * 10 + 10)) for i in range(5))
+    cells = tuple(Cell(r, c, "Kenya" if c < columns_with_words else "(", None)
+                  for r in range(5) for c in range(3))
+    table = Table(bbox=(0, 0, 90, 50), columns=cols, rows=rows, cells=cells)
+    return Layout(width=100, height=100, kind="table", table=table, confidence=confidence)
+
+
+def test_bars_cut_by_the_image_edge_lose_to_a_surer_table() -> None:
+    """A photographed table's dark surround, cut by the picture's border, is read as bars
+    (one at the left edge, or bars ending at the right edge beside row text): no bar of
+    substance stands whole inside the image, so a surer table reading of words wins.
+    Bars standing clear of the edge, a sure chart, or a less sure table keep the chart."""
+    at_left = _bars_chart((0, 20, 10, 90), (14, 40, 20, 52))  # the second is a fragment
+    at_right = _bars_chart((60, 0, 100, 10), (80, 20, 100, 40), (70, 50, 100, 90),
+                           horizontal=True)
+    table = _worded_table(0.93, 3)
+    for chart in (at_left, at_right):
+        assert cut_by_edge(chart)
+        why = table_wins(table, chart)
+        assert why is not None and "edge" in why
+        assert table_wins(table, dataclasses.replace(chart, confidence=0.95)) is None
+        assert table_wins(dataclasses.replace(table, confidence=0.2), chart) is None
+    inside = _bars_chart((10, 20, 20, 90), (30, 40, 40, 90))
+    assert not cut_by_edge(inside) and table_wins(table, inside) is None
+
+
+def test_fragments_lose_only_to_a_table_reading_of_words_in_two_columns() -> None:
+    """A chart shrunk and blurred until its bars read as fragments: its title, tick and
+    legend lines read as a table fill one column with words and leave specks in the
+    others, and that table reading (however it compares in confidence) does not win. A
+    soft scanned table's reading names its columns, and wins."""
+    fragments = _bars_chart((30, 64, 40, 70), (30, 80, 45, 86), confidence=0.0, horizontal=True)
+    assert table_wins(_worded_table(0.2, 1), fragments) is None
+    why = table_wins(_worded_table(0.2, 2), fragments)
+    assert why is not None and "fragments" in why
+
+
+def _two_panels(left: Layout, right: Layout, gap: int = 10) -> Layout:
+    subplots = (Subplot(0, (0, 0, 45, 100), None, left),
+                Subplot(1, (45 + gap, 0, 100, 100), None, right))
+    return Layout(width=100, height=100, kind="figure", subplots=subplots, confidence=1.0)
+
+
+def test_plot_areas_read_as_huge_bars_lose_to_the_figure() -> None:
+    """Two line plots on grey grounds side by side: the chart detector reads each plot
+    area as one huge nameless bar. The figure reading's panels are no bar charts, yet its
+    panels are exactly those "bars", and, surer, it wins; narrow bars do not make it."""
+    plots = _two_panels(Layout(width=100, height=100, kind="chart"),
+                        Layout(width=100, height=100, kind="chart"))
+    areas = _bars_chart((4, 5, 44, 95), (58, 5, 98, 95), labels="  ", confidence=0.0)
+    assert bars_are_panels(areas, plots)
+    why = figure_wins(plots, areas)
+    assert why is not None and "panels" in why
+    narrow = _bars_chart((10, 5, 20, 95), (60, 5, 70, 95), labels="  ", confidence=0.0)
+    assert not bars_are_panels(narrow, plots) and figure_wins(plots, narrow) is None
+    one_panel = _bars_chart((4, 5, 20, 95), (22, 5, 44, 95), labels="  ", confidence=0.0)
+    assert not bars_are_panels(one_panel, plots)
+
+
+def test_a_chart_cut_through_a_group_of_bars_is_read_as_one_chart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The panel finder cut a grouped bar chart at a narrow gap inside a group: the left
+    panel's last bar and the right panel's first run into the cut from either side on one
+    baseline. The chart is read too and, named and sure, kept. Two panels with a gap
+    wider than a bar between them, or bars clear of the cut, are left a figure."""
+    left = _bars_chart((10, 30, 20, 90), (21, 40, 31, 90), (35, 20, 45, 90))
+    right = dataclasses.replace(_bars_chart((55, 50, 65, 90), (66, 30, 76, 90)), width=100)
+    cut = _two_panels(left, right, gap=10)
+    assert cut_through_bars(cut)
+    assert not cut_through_bars(_two_panels(left, right, gap=20))  # wider than a bar
+    clear = _bars_chart((10, 30, 20, 90), (21, 40, 31, 90))
+    assert not cut_through_bars(_two_panels(clear, right))
+    raised = _bars_chart((55, 50, 65, 80), (66, 30, 76, 80))  # another baseline
+    assert not cut_through_bars(_two_panels(left, raised))
+
+    import refocus_dsl.detect as detect
+    from refocus_dsl.ocr import OcrEngine
+
+    calls: list[str] = []
+    readings = {"figure": cut, "chart": _bars_chart((10, 30, 20, 90), (55, 50, 65, 90),
+                                                    confidence=0.95)}
+
+    def detector(kind: str) -> tuple[Callable[..., Layout], str]:
+        return (lambda *a: calls.append(kind) or readings[kind]), "1"
+
+    monkeypatch.setattr(detect, "_detector", detector)
+    _as_if_classified(monkeypatch, "figure", pieces=2)
+    img, no_ocr = Image.new("RGB", (100, 100), "white"), cast(OcrEngine, None)
+    notes: list[str] = []
+    assert detect._detect_kind(img, "auto", no_ocr, notes)[2].kind == "chart"
+    assert calls == ["figure", "chart"] and "cut one chart" in notes[-1]
+    readings["chart"] = dataclasses.replace(readings["chart"], confidence=0.6)  # unsure
+    assert detect._detect_kind(img, "auto", no_ocr, [])[2].kind == "figure"
+    calls.clear()
+    readings["figure"] = _two_panels(left, right, gap=20)  # no second reading
+    assert detect._detect_kind(img, "auto", no_ocr, [])[2].kind == "figure"
+    assert calls == ["figure"]
+
+
+def test_plots_on_grey_grounds_read_as_one_chart_are_read_as_a_figure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A wide strip of two ggplot-style panels (a line plot, a scatter) that the
+    classifier took for one chart of two pieces: the chart detector reads each grey plot
+    area as one bar, named by a tick label, and is sure. Bars thicker than they are long
+    send it to the figure detector, whose panels are those bars, and the figure wins."""
+    import io
+
+    import matplotlib
+    import numpy as np
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from refocus_dsl.detect import detect_layout
+
+    with plt.style.context("ggplot"):
+        fig, (a, b) = plt.subplots(1, 2, figsize=(11.5, 2.0), dpi=100)
+        x = np.linspace(0, 10, 21)
+        a.plot(x, 15 + 10 * np.sin(x / 4), marker="o")
+        a.plot(x, 18 - x * 0.7, marker="o")
+        rng = np.random.default_rng(0)
+        b.scatter(rng.normal(size=60), rng.normal(size=60), s=8)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100)
+        plt.close(fig)
+    buf.seek(0)
+    img = Image.open(buf).convert("RGB")
+    _as_if_classified(monkeypatch, "chart", pieces=2)
+    layout = detect_layout(img, cache=False)
+    assert layout.kind == "figure" and len(layout.subplots) == 2, layout.notes
+    assert any("thicker than long" in n for n in layout.notes)

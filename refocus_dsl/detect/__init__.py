@@ -31,6 +31,11 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.detect.runner_up import (
     SURE_CHART,
     SURE_TABLE,
+    chart_beats_cut,
+    cut_by_edge,
+    cut_through_bars,
+    fat_bars,
+    figure_of_plots,
     figure_wins,
     fragments_only,
     may_be_bands,
@@ -45,7 +50,7 @@ from refocus_dsl.layout import Layout
 from refocus_dsl.ocr import OcrEngine, get_ocr
 from refocus_dsl.ocr_time import OcrTimeLimit, ocr_time_limit
 
-DETECTOR_VERSION = "2"
+DETECTOR_VERSION = "3"
 """Bumped whenever detection output can change outside the three detectors (the kind
 classifier, the runner-up checks, the working copy); part of every cache key with each
 detector's own VERSION."""
@@ -144,24 +149,28 @@ def _reread(
 
 
 def _figure_instead(
-    img: Image.Image, engine: OcrEngine, layout: Layout, notes: list[str], why_poor: str
+    img: Image.Image, engine: OcrEngine, layout: Layout, notes: list[str], why_poor: str,
+    wins: Callable[[Layout, Layout], str | None] = figure_wins,
 ) -> tuple[str, str, Layout] | None:
     """The figure reading, when it beats ``layout`` (a poor reading of another kind)."""
     if len(import_module("refocus_dsl.detect.figure").find_panels(img).boxes) < 2:
         return None  # one panel: the figure detector would read it as one chart again
-    return _reread("figure", img, engine, layout, notes, figure_wins, why_poor)
+    return _reread("figure", img, engine, layout, notes, wins, why_poor)
 
 
 def _chart_doubt(chart: Layout) -> str | None:
     """Why a chart reading may rest on another kind's marks, or None: it names no
-    category, or, unsure, its bars are only fragments or have one length like a
-    table's bands. Checked on the chart reading alone, so a sound chart costs nothing more."""
+    category, or, unsure, its bars are only fragments, run into the image's edge or
+    have one length like a table's bands. Checked on the chart reading alone, so a
+    sound chart costs nothing more."""
     if unlabelled(chart):
         return "the chart reading found no category labels"
     if (chart.confidence or 0.0) >= SURE_CHART:
         return None  # short or equal bars of a sure chart: small values, a fixed axis
     if fragments_only(chart):
         return "the chart reading's bars are fragments"
+    if cut_by_edge(chart):
+        return "the chart reading's bars run into the image's edge"
     if may_be_bands(chart):
         return "the chart reading's bars are of one length"
     return None
@@ -193,10 +202,18 @@ def _cross_checked(
             figure = _figure_instead(img, engine, layout, notes,
                                      "the chart reading of several pieces is unsure")
             return figure or reading
+        if found.pieces >= 2 and fat_bars(layout):
+            # Plots on tinted grounds side by side, read as one chart of huge bars.
+            figure = _figure_instead(img, engine, layout, notes, "the chart reading's bars "
+                                     "are thicker than long", figure_of_plots)
+            return figure or reading
         return reading
     if chosen == "figure" and layout.kind == "figure" and sliced_without_bars(layout):
         # A table cut at its rules comes apart into slices: read it as a table too.
         return _reread("table", img, engine, layout, notes, table_beats_slices) or reading
+    if chosen == "figure" and layout.kind == "figure" and cut_through_bars(layout):
+        # One chart cut in two at a gap that whitespace or a bar's edge opened.
+        return _reread("chart", img, engine, layout, notes, chart_beats_cut) or reading
     if chosen == "table" and found.pieces >= 2 and (layout.confidence or 0.0) < SURE_TABLE:
         # Two or more big pieces the classifier took for parts of one table, and the
         # table reading is unsure: they may be panels.

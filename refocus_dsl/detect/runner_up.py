@@ -10,7 +10,7 @@ rests on the other kind's marks loses.
 
 from __future__ import annotations
 
-from refocus_dsl.layout import Box, Layout
+from refocus_dsl.layout import Box, Layout, Subplot
 
 SURE_TABLE = 0.88
 """Table confidence at which a table reading beats an unsure chart reading."""
@@ -32,6 +32,9 @@ ACROSS = 0.9
 
 GRID_SLACK = 0.05
 """Share of the table's extent a band may stop short of its edge at each end."""
+
+EDGE_PX = 1
+"""A bar ending this close to the image's edge (or its panel's) runs into it."""
 
 
 def unlabelled(chart: Layout) -> bool:
@@ -79,6 +82,33 @@ def fragments_only(chart: Layout, within: Box | None = None) -> bool:
     """Whether every bar of a chart reading is a fragment, none of substance. A reading
     with no bar box at all is not judged here."""
     return bool(_bars(chart)) and not _substantial(chart, within)
+
+
+def cut_by_edge(chart: Layout) -> bool:
+    """Whether every bar of substance of a chart reading runs into the image's edge. A
+    chart draws its bars whole, inside its axes and margins; a fill that the picture's
+    border cuts (the dark surround of a photographed page) has no known length, so it
+    is no bar to go by."""
+    bars = _substantial(chart)
+    w, h = chart.width, chart.height
+    return bool(bars) and all(b[0] <= EDGE_PX or b[1] <= EDGE_PX or b[2] >= w - EDGE_PX
+                              or b[3] >= h - EDGE_PX for b in bars)
+
+
+def _worded_columns(table: Layout) -> int:
+    """How many of a table reading's columns hold a word (two letters or digits or more)
+    in their header or a cell: a table's text fills several columns; a chart's title,
+    tick and legend lines read as a table fill its first column and leave the rest
+    empty or with single specks."""
+    if table.table is None:
+        return 0
+
+    def worded(text: str) -> bool:
+        return sum(ch.isalnum() for ch in text) >= 2
+
+    cols = {c.index for c in table.table.columns if worded(c.header)}
+    cols |= {c.col for c in table.table.cells if worded(c.text)}
+    return len(cols)
 
 
 def _of_one_length(chart: Layout, within: Box | None = None) -> list[Box]:
@@ -130,8 +160,8 @@ def table_wins(table: Layout, chart: Layout) -> str | None:
     The table detector also finds a grid in many real charts (axis ticks and gridlines
     look like rules), so its confidence alone is no proof. It wins when the chart
     reading has no bars to show: none at all, or (when the chart reading is unsure) only
-    fragments or bars that are the table's own bands; and, sure of itself, over a chart
-    that names no category.
+    fragments, bars cut by the image's edge or bars that are the table's own bands; and,
+    sure of itself, over a chart that names no category.
     Unlabelled bars of substance with no confidence are still a chart: a shrunk or
     blurred chart whose tick labels are too small to read.
     """
@@ -146,8 +176,14 @@ def table_wins(table: Layout, chart: Layout) -> str | None:
     # short, and a table read as a chart is a poor one (its bars fit no axis, its labels
     # are row text).
     grid = grid and (chart.confidence or 0.0) < SURE_CHART
-    if grid and fragments_only(chart):
+    # Fragments, or bars cut by the image's edge, are no bars to show; what the table
+    # reading found must then be a table's text, in more than one column.
+    worded = grid and _worded_columns(table) >= 2
+    if worded and fragments_only(chart):
         return "the chart reading's bars are fragments (its longest is under a fifth of the image)"
+    if worded and cut_by_edge(chart) and (table.confidence or 0.0) > (chart.confidence or 0.0):
+        return ("the chart reading's bars run into the image's edge (a photo's surround) "
+                "and the table reading is surer")
     if grid and bands_of(chart, table):
         return "the chart reading's bars are the table's bands (one length, across its grid)"
     if unlabelled(chart) and (table.confidence or 0.0) >= SURE_TABLE:
@@ -181,23 +217,63 @@ def figure_wins(figure: Layout, other: Layout) -> str | None:
     the other reading. A table cut at its bands or rules also comes apart into panels,
     but only into slices (full-width rows, or full-height columns) whose "charts" rest
     on fragments of text and rules or on the stripes themselves: panels that are
-    slices count as charts only with bars of substance that are not bands.
+    slices count as charts only with bars of substance that are not bands. Plots on a
+    tinted ground, side by side, can be read as one chart whose few huge "bars" are the
+    panels' plot areas (:func:`bars_are_panels`): then the panels need not be charts.
     """
     panels = figure.subplots if figure.kind == "figure" else ()
     if len(panels) < 2:
         return None
+    if bars_are_panels(other, figure):
+        found = f"the chart reading's bars are the figure reading's {len(panels)} panels"
+    else:
+        charts = _charts_among(panels)
+        if 2 * charts < len(panels):
+            return None
+        found = f"the figure reading finds {len(panels)} panels, {charts} of them charts"
+    if (figure.confidence or 0.0) <= (other.confidence or 0.0):
+        return None
+    return (f"{found}, and the figure reading is surer ({figure.confidence or 0.0:.2f} against "
+            f"{other.confidence or 0.0:.2f})")
+
+
+def _charts_among(panels: tuple[Subplot, ...]) -> int:
+    """How many panels a figure reading reads as charts; panels that are slices (see
+    :func:`_slices`) count only with bars of substance that are not bands."""
     sliced = _slices([p.bbox for p in panels])
-    charts = sum(
+    return sum(
         1 for p in panels
         if p.layout is not None and p.layout.chart is not None
         and not (sliced and not _bar_chart(p.layout, p.bbox))
     )
-    if 2 * charts < len(panels):
-        return None
-    if (figure.confidence or 0.0) <= (other.confidence or 0.0):
-        return None
-    return (f"the figure reading finds {len(panels)} panels, {charts} of them charts, and "
-            f"is surer ({figure.confidence or 0.0:.2f} against {other.confidence or 0.0:.2f})")
+
+
+def _inside(box: Box, panel: Box) -> bool:
+    return (box[0] >= panel[0] - EDGE_PX and box[1] >= panel[1] - EDGE_PX
+            and box[2] <= panel[2] + EDGE_PX and box[3] <= panel[3] + EDGE_PX)
+
+
+def _area(box: Box) -> int:
+    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
+
+
+def bars_are_panels(chart: Layout, figure: Layout) -> bool:
+    """Whether a chart reading's bars are a figure reading's panels: two or more bars,
+    each inside a panel of its own and filling at least half of it. Tinted plot areas
+    side by side (line or scatter plots on a grey ground) look like a few huge bars to
+    the chart detector; a chart's bars are narrow beside the plot they stand in."""
+    if chart.kind != "chart" or figure.kind != "figure":
+        return False
+    bars, panels = _bars(chart), [p.bbox for p in figure.subplots]
+    if len(bars) < 2:
+        return False
+    held = []
+    for b in bars:
+        home = [k for k, p in enumerate(panels) if _inside(b, p)]
+        if len(home) != 1 or 2 * _area(b) < _area(panels[home[0]]):
+            return False
+        held.append(home[0])
+    return len(set(held)) == len(held)
 
 
 def sliced_without_bars(figure: Layout) -> bool:
@@ -228,3 +304,73 @@ def table_beats_slices(table: Layout, figure: Layout) -> str | None:
         return None
     return (f"the figure reading's {len(figure.subplots)} panels are slices of one block "
             f"with no bar chart, and the table reading is sure ({sure:.2f})")
+
+
+def fat_bars(chart: Layout) -> bool:
+    """Whether a chart reading has two or more bars and every one is thicker across its
+    category axis than it is long: plot areas on a tinted ground, side by side, read
+    as bars. A chart's axis is scaled to its data, so its longest bars are long."""
+    bars, horizontal = _bars(chart), _horizontal(chart)
+    return len(bars) >= 2 and all(
+        (b[3] - b[1] if horizontal else b[2] - b[0]) > _length(b, horizontal) for b in bars)
+
+
+def figure_of_plots(figure: Layout, chart: Layout) -> str | None:
+    """Why a figure reading beats a chart reading whose bars are its panels (see
+    :func:`bars_are_panels`), or None: it must also be surer."""
+    return figure_wins(figure, chart) if bars_are_panels(chart, figure) else None
+
+
+def _each_bar(chart: Layout) -> list[Box]:
+    """Every bar of a chart reading, one box each (a group's bars apart)."""
+    if chart.chart is None:
+        return []
+    return [b for cat in chart.chart.categories
+            for b in ([x for x in cat.bars if x is not None] or
+                      ([cat.bar_bbox] if cat.bar_bbox is not None else []))]
+
+
+def _cut_pair(a: Subplot, b: Subplot) -> bool:
+    """Whether panel ``b``, next after ``a`` along their bars' category axis, continues
+    one chart that a narrow gap cut: bars of both run into the gap from either side,
+    stand on one baseline, and the gap is no wider than those bars are thick."""
+    la, lb = a.layout, b.layout
+    if la is None or lb is None or la.chart is None or lb.chart is None:
+        return False
+    horizontal = _horizontal(la)
+    if horizontal != _horizontal(lb):
+        return False
+    i, j = (1, 0) if horizontal else (0, 1)  # along the categories, along the values
+    gap = b.bbox[i] - a.bbox[i + 2]
+    across = min(a.bbox[j + 2], b.bbox[j + 2]) - max(a.bbox[j], b.bbox[j])
+    if gap < -EDGE_PX or across < 0.5 * min(a.bbox[j + 2] - a.bbox[j], b.bbox[j + 2] - b.bbox[j]):
+        return False
+    ends = [x for x in _each_bar(la) if x[i + 2] >= a.bbox[i + 2] - EDGE_PX]
+    starts = [x for x in _each_bar(lb) if x[i] <= b.bbox[i] + EDGE_PX]
+    if not ends or not starts or gap > max(x[i + 2] - x[i] for x in ends + starts):
+        return False
+    # the baseline: where most bars of each panel start along the value axis
+    base = j if horizontal else j + 2
+    sides = [sorted(x[base] for x in _each_bar(lay)) for lay in (la, lb)]
+    return abs(sides[0][len(sides[0]) // 2] - sides[1][len(sides[1]) // 2]) <= 2 * EDGE_PX + 1
+
+
+def cut_through_bars(figure: Layout) -> bool:
+    """Whether a figure reading cut one chart in two: two of its panels continue each
+    other's bars across a gap narrower than a bar (see :func:`_cut_pair`). Panels of
+    their own have an axis or tick labels, and their gap, between them. Checked on the
+    figure reading alone, so other figures cost nothing more."""
+    panels = figure.subplots if figure.kind == "figure" else ()
+    return any(_cut_pair(a, b) for a in panels for b in panels if a is not b)
+
+
+def chart_beats_cut(chart: Layout, figure: Layout) -> str | None:
+    """Why a chart reading beats a figure reading that cut its bars, or None: it names
+    its categories and is sure."""
+    if not cut_through_bars(figure) or unlabelled(chart):
+        return None
+    sure = chart.confidence or 0.0
+    if sure < SURE_CHART:
+        return None
+    return (f"the figure reading's panels cut one chart's bars in two, and the chart reading "
+            f"is sure ({sure:.2f})")
