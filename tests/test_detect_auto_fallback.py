@@ -214,6 +214,18 @@ def _banded_table(seed: int) -> Image.Image:
     return img
 
 
+def _stub_detectors(
+    monkeypatch: pytest.MonkeyPatch, readings: dict[str, Layout], calls: list[str]
+) -> None:
+    """Each kind's detector returns ``readings[kind]`` and logs the call in ``calls``."""
+    import refocus_dsl.detect as detect
+
+    def detector(kind: str) -> tuple[Callable[..., Layout], str]:
+        return (lambda *a: calls.append(kind) or readings[kind]), "1"
+
+    monkeypatch.setattr(detect, "_detector", detector)
+
+
 def _as_if_classified(monkeypatch: pytest.MonkeyPatch, kind: str, pieces: int = 0) -> None:
     import refocus_dsl.detect as detect
 
@@ -382,11 +394,7 @@ def test_a_sure_table_beats_a_figure_of_slices_without_bar_charts(
 
     calls: list[str] = []
     readings = {"figure": _slices_figure(tall=5), "table": grid}
-
-    def detector(kind: str) -> tuple[Callable[..., Layout], str]:
-        return (lambda *a: calls.append(kind) or readings[kind]), "1"
-
-    monkeypatch.setattr(detect, "_detector", detector)
+    _stub_detectors(monkeypatch, readings, calls)
     _as_if_classified(monkeypatch, "figure", pieces=3)
     img, no_ocr = Image.new("RGB", (300, 180), "white"), cast(OcrEngine, None)
     notes: list[str] = []
@@ -528,11 +536,7 @@ def test_a_chart_cut_through_a_group_of_bars_is_read_as_one_chart(
     calls: list[str] = []
     readings = {"figure": cut, "chart": _bars_chart((10, 30, 20, 90), (55, 50, 65, 90),
                                                     confidence=0.95)}
-
-    def detector(kind: str) -> tuple[Callable[..., Layout], str]:
-        return (lambda *a: calls.append(kind) or readings[kind]), "1"
-
-    monkeypatch.setattr(detect, "_detector", detector)
+    _stub_detectors(monkeypatch, readings, calls)
     _as_if_classified(monkeypatch, "figure", pieces=2)
     img, no_ocr = Image.new("RGB", (100, 100), "white"), cast(OcrEngine, None)
     notes: list[str] = []
