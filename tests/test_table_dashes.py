@@ -8,6 +8,7 @@ from matplotlib import font_manager
 from PIL import Image, ImageDraw, ImageFont
 
 from refocus_dsl.detect.table.dashes import dashes_by_width
+from refocus_dsl.detect.table.text import join_words
 from refocus_dsl.ocr import Word
 
 FONTS = ["DejaVu Sans", "DejaVu Serif"]
@@ -58,3 +59,25 @@ def test_a_line_of_only_a_dash_and_faint_ink_are_kept_as_read() -> None:
     h, w = faint.shape
     assert [x.text for x in dashes_by_width(read, faint, (0, 0, w, h))] == ["1940-41"]
     assert [x.text for x in dashes_by_width(read, pixels, (0, 0, w, h))] == ["1940–41"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([["Runner–"], ["up"]], "Runner–up"),
+        ([["Pre-"], ["production", "cost"]], "Pre-production cost"),
+        ([["1990", "–"], ["1995"]], "1990 – 1995"),
+        ([["New"], ["York"]], "New York"),
+    ],
+)
+def test_a_cell_wrapped_after_a_dash_joins_without_a_space(
+    lines: list[list[str]], expected: str
+) -> None:
+    """Cells wrap after their hyphens and dashes; the next line continues the word.
+    A dash standing alone (a range written with spaces) keeps its spaces."""
+    words = [
+        Word(text, (10 + 60 * j, 10 + 20 * i, 60 + 60 * j, 25 + 20 * i), 90.0, line_id=i)
+        for i, line in enumerate(lines)
+        for j, text in enumerate(line)
+    ]
+    assert join_words(words) == expected

@@ -276,6 +276,8 @@ def join_words(words: Sequence[Word]) -> str:
 
     Lines come from tesseract's own segmentation (``line_id``); grouping by box
     overlap instead lets one tall word box pull the next line's words into its own.
+    Lines join with a space, except after a word ending in a dash: text wraps after
+    its hyphens and dashes ('Runner–' / 'up', 'Pre-' / 'production').
     """
     if not words:
         return ""
@@ -285,7 +287,13 @@ def join_words(words: Sequence[Word]) -> str:
     ordered = sorted(
         lines.values(), key=lambda ln: float(np.median([(w.bbox[1] + w.bbox[3]) / 2 for w in ln]))
     )
-    return " ".join(" ".join(w.text for w in sorted(ln, key=lambda w: w.bbox[0])) for ln in ordered)
+    text = ""
+    for ln in ordered:
+        line = " ".join(w.text for w in sorted(ln, key=lambda w: w.bbox[0]))
+        # a cell wrapped after a dash ('Runner–' / 'up') is one word: no space
+        glue = "" if not text or (text[-1] in DASHES and text[-2:-1].isalnum()) else " "
+        text += glue + line
+    return text
 
 
 _RULE_CHARS = set("|[]_{}!")
