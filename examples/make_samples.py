@@ -44,7 +44,8 @@ def draw_table(path: Path) -> None:
     height = row_h * len(TABLE) + 2 * margin + 34
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((margin, 12), "Company results, 2018-2023 (thousand USD)", fill="#333333", font=_font(15))
+    title = "Company results, 2018-2023 (thousand USD)"
+    draw.text((margin, 12), title, fill="#333333", font=_font(15))
     top = margin + 34
     for r, row in enumerate(TABLE):
         y = top + r * row_h
