@@ -49,6 +49,12 @@ SMALLEST_LINE_PX = 8.0
 """Lines shorter than this are enlarged only as much as lines this tall: enlarging a
 few pixels' mush further only blows up its blur."""
 
+SOFT_EDGES = 0.45
+"""Edge steepness (:func:`edge_steepness`) under which a strip's text is blurred and is
+sharpened after enlarging: crisp labels step from paper to ink within a pixel (.7-1.0
+at their own size, .55-.8 shrunk to half or JPEG'd at quality 30), a blur of 1 px
+spreads the step over three or four (.25-.4)."""
+
 _SLIVERS = "'\"\u2018\u2019\u201c\u201d|!"
 """What a neighbouring glyph's edge left in a crop reads as, at a word's ends."""
 
@@ -577,6 +583,29 @@ def phrases_from_words(
     return out
 
 
+def edge_steepness(strip: Image.Image, mask: BoolArr) -> float:
+    """How steep the steps at the ink's edges are, against the strip's contrast: the 90th
+    percentile of the grey steps between neighbours where one of them is ink (1.0 with
+    no ink). Why: tesseract drops or misreads blurred small words (a 1 px blur read
+    'Cermany', 'Scotiand' or nothing), and restoring the edges after enlarging reads them;
+    the same sharpening turns JPEG's ringing into strokes, so only soft strips get it."""
+    a = np.asarray(strip, dtype=np.float32)
+    if a.shape != mask.shape or a.shape[0] < 2 or a.shape[1] < 2:
+        return 1.0
+    dx = np.abs(np.diff(a, axis=1))[mask[:, 1:] | mask[:, :-1]]
+    dy = np.abs(np.diff(a, axis=0))[mask[1:, :] | mask[:-1, :]]
+    steps = np.concatenate([dx, dy])
+    if steps.size == 0:
+        return 1.0
+    return float(np.percentile(steps, 90)) / max(1.0, 255.0 - float(a.min()))
+
+
+def soft_text(g: npt.NDArray[Any], box: Box) -> bool:
+    """Whether a strip's text is blurred (:data:`SOFT_EDGES`)."""
+    strip, mask = norm_strip(g, box)
+    return edge_steepness(strip, mask) < SOFT_EDGES
+
+
 def text_line_height(mask: BoolArr, angle: int) -> float:
     """Median height of a strip's text lines (bands of ink at least 4 px tall) once
     turned level by ``-angle``; 12 when there are none."""
@@ -590,12 +619,15 @@ def text_line_height(mask: BoolArr, angle: int) -> float:
 
 def ocr_box(
     g: npt.NDArray[Any], box: Box, angle: int, ocr: OcrEngine, vertical: bool,
-    cuts: tuple[float, ...] = (), sharpen: bool = False, text_px: float = LABEL_TEXT_PX,
+    cuts: tuple[float, ...] = (), sharpen: bool | None = None,
+    text_px: float = LABEL_TEXT_PX,
 ) -> list[Phrase]:
     """OCR one label strip turned level by ``-angle`` (``sharpen``: see
-    :func:`read_strip`), its lines enlarged towards ``text_px``; phrases in image
-    pixels."""
+    :func:`read_strip`; None: when the strip's text is blurred, :data:`SOFT_EDGES`), its
+    lines enlarged towards ``text_px``; phrases in image pixels."""
     strip, mask = norm_strip(g, box)
+    if sharpen is None:
+        sharpen = edge_steepness(strip, mask) < SOFT_EDGES
     # Axis lines, tick marks and gridlines crossing the strip are not text: paint them
     # out before OCR (they read as "I" or "|" inside labels) and leave them out of the
     # line-height estimate.

@@ -49,6 +49,7 @@ from refocus_dsl.detect._labels import (
     Phrase,
     norm_strip,
     ocr_box,
+    soft_text,
     text_line_height,
 )
 from refocus_dsl.detect._raster import Palette, border_colour, gray, palette, to_rgb_array
@@ -59,7 +60,7 @@ from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.lexicon import supported, word_list
 from refocus_dsl.ocr import DEFAULT_LANG, WORKING_TEXT_PX, OcrEngine
 
-VERSION = "7"
+VERSION = "8"
 
 
 def find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
@@ -400,7 +401,7 @@ def _match_by(
 
 def _again(
     g: npt.NDArray[Any], strip: Strip, groups: list[Group], spacing: float, vertical: bool,
-    mids: tuple[float, ...], ocr: OcrEngine, sharpen: bool = False,
+    mids: tuple[float, ...], ocr: OcrEngine, sharpen: bool | None = None,
     text_px: float = LABEL_TEXT_PX,
 ) -> dict[int, _Cat]:
     """The strip read again another way: each bar's category in that reading (by the
@@ -417,14 +418,18 @@ def _again(
 def _sharpened(
     g: npt.NDArray[Any], strip: Strip, groups: list[Group], spacing: float, vertical: bool,
     mids: tuple[float, ...], ocr: OcrEngine, cats: list[_Cat], notes: list[str],
+    soft: bool = False,
 ) -> tuple[list[_Cat], list[str]]:
     """A level strip leaving bars unnamed read again sharpened (blurred labels that OCR
     drops as noise). When that names more bars, each bar keeps the better of its two
-    readings (sharpening also turns some well-read blurred words into others)."""
-    named = _again(g, strip, groups, spacing, vertical, mids, ocr, sharpen=True)
+    readings (sharpening also turns some well-read blurred words into others).
+    ``soft``: the strip is blurred and was read sharpened; it is read again plain and
+    each bar keeps the better reading whatever the count ('Northern' read 'Northem'
+    sharpened, 'Scotland' read 'Scotiand' plain)."""
+    named = _again(g, strip, groups, spacing, vertical, mids, ocr, sharpen=not soft)
     lang = str(getattr(ocr, "lang", DEFAULT_LANG))
     filled = [_better(c, named.get(id(c.group)), lang) for c in cats]
-    if _labelled(filled) <= _labelled(cats):
+    if not soft and _labelled(filled) <= _labelled(cats):
         return cats, notes
     return filled, [n for n in notes if not n.endswith(_UNNAMED)] + _unnamed_note(filled)
 
@@ -484,6 +489,21 @@ def _better(first: _Cat, second: _Cat | None, lang: str) -> _Cat:
     return second if second.label.confidence > first.label.confidence else first
 
 
+def _read_again(
+    g: npt.NDArray[Any], strip: Strip, groups: list[Group], spacing: float, vertical: bool,
+    mids: tuple[float, ...], ocr: OcrEngine, cats: list[_Cat], notes: list[str],
+    grain: float,
+) -> tuple[list[_Cat], list[str]]:
+    """The doubtful readings of a strip read again: a blurred strip plain as well as
+    sharpened, a level one leaving bars unnamed sharpened, non-words at the working size."""
+    soft = soft_text(g, strip.box)
+    if soft or (strip.angle == 0 and _labelled(cats) < len(groups)):
+        cats, notes = _sharpened(
+            g, strip, groups, spacing, vertical, mids, ocr, cats, notes, soft
+        )
+    return _known_words(g, strip, groups, spacing, vertical, mids, ocr, cats, grain), notes
+
+
 _UNNAMED = "bar group(s) without a readable tick label (label left empty)"
 
 
@@ -529,10 +549,10 @@ def detect_chart(
         mids += ((min(r.x1 for r in lines) + max(r.x2 for r in lines)) / 2.0,)
     strip = read_labels(g, bars, groups, spacing, ocr, lines, mids)
     cats, notes = _categories(strip, groups, spacing, vertical, mids)
-    if strip is not None and strip.angle == 0 and _labelled(cats) < len(groups):
-        cats, notes = _sharpened(g, strip, groups, spacing, vertical, mids, ocr, cats, notes)
     if strip is not None:
-        cats = _known_words(g, strip, groups, spacing, vertical, mids, ocr, cats, prepared.grain)
+        cats, notes = _read_again(
+            g, strip, groups, spacing, vertical, mids, ocr, cats, notes, prepared.grain
+        )
     over = not vertical and _labelled(cats) < 0.5 * len(groups)
     if over:
         cats, notes, over = _names_over_bars(g, bars, groups, spacing, ocr, cats, notes)
