@@ -69,6 +69,11 @@ class WorkerFailed(Exception):
     """The helper could not start or died; the message says why."""
 
 
+class HelperRefused(WorkerFailed):
+    """The helper ran and said why it cannot read (no tesserocr, a model that does not
+    load): its own message, which needs no guess at the cause."""
+
+
 class CallCrashed(WorkerFailed):
     """The helper died during a call (tesseract crashed on the image, or was killed)."""
 
@@ -109,7 +114,11 @@ def _serve(lang: str, path: str, parent: int) -> int:
     try:
         import tesserocr
         from PIL import Image
-
+    except ImportError as exc:
+        _write_frame(out, b"E" + f"{exc} (is {sys.executable} the Python that has "
+                     "tesserocr?)".encode("utf-8", "replace"))
+        return 1
+    try:
         kwargs: dict[str, Any] = {"lang": lang, "psm": tesserocr.PSM.SPARSE_TEXT}
         if path:
             kwargs["path"] = path
@@ -175,7 +184,7 @@ def _command() -> list[str]:
 def _check_ready(reply: bytes) -> None:
     """The helper's first frame: it is ready, and runs this file, at this protocol."""
     if reply[:1] == b"E":
-        raise WorkerFailed(reply[1:].decode("utf-8", "replace") or "the OCR helper failed")
+        raise HelperRefused(reply[1:].decode("utf-8", "replace") or "the OCR helper failed")
     try:
         ready = json.loads(reply[1:]) if reply[:1] == b"R" else None
     except ValueError:
@@ -234,6 +243,9 @@ class OcrWorker:
             _check_ready(self._reply(proc, 120.0))
         except CallTimedOut:
             raise WorkerFailed("the OCR helper did not start within 120 s") from None
+        except HelperRefused:  # its own reason (a tessdata that does not load, say)
+            self.stop()
+            raise
         except WorkerFailed as exc:
             self.stop()
             raise WorkerFailed(f"{exc} before it was ready ({sys.executable} -c ...: is it "

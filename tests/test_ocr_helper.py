@@ -315,3 +315,23 @@ def test_an_engine_dropped_without_close_leaves_no_helper() -> None:
     gc.collect()
     assert all(stream is not None and stream.closed for stream in pipes)
     assert _gone_within(pid, 60), "the helper of a dropped engine still runs"
+
+
+def test_a_model_that_does_not_load_is_named_without_a_guess_at_the_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The helper ran (it has tesserocr) and tesseract refused the model: the error says
+    # so and points at the tessdata, not at the Python running the helper.
+    (tmp_path / "eng.traineddata").write_bytes(b"")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    with pytest.raises(OcrUnavailableError) as failed:
+        TesserocrEngine()
+    message = str(failed.value)
+    assert str(tmp_path) in message and "TESSDATA_PREFIX" in message
+    assert "the Python that has tesserocr" not in message
+    # A helper whose Python lacks tesserocr is told that, with the Python it ran.
+    monkeypatch.delenv("TESSDATA_PREFIX")
+    (tmp_path / "tesserocr.py").write_text("raise ImportError('No module named tesserocr')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    with pytest.raises(WorkerFailed, match="No module named tesserocr.*the Python that has"):
+        _worker().start()
