@@ -333,11 +333,17 @@ class TesserocrEngine(_Engine):
         self.model = _model_id(path, lang)
 
     def _tsv(self, image: Image.Image, psm: int, seconds: float) -> str:
+        t0 = time.perf_counter()
         try:
             return self._worker.tsv(image.tobytes(), image.size, psm, seconds)
-        except WorkerFailed as exc:  # a crash inside tesseract: one retry on a new helper
+        except WorkerFailed as exc:  # a crash inside tesseract: one retry on a new helper,
+            # in what is left of the call's limit (a crash late in a slow call must not
+            # give it the whole limit again)
+            left = seconds - (time.perf_counter() - t0)
+            if isinstance(exc, CallCrashed) and left <= 0:
+                raise
             try:
-                return self._worker.tsv(image.tobytes(), image.size, psm, seconds)
+                return self._worker.tsv(image.tobytes(), image.size, psm, max(0.0, left))
             except CallCrashed:  # it crashes on this image: its words are lost, not the layout
                 raise
             except WorkerFailed:  # no helper starts any more

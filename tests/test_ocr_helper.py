@@ -335,3 +335,42 @@ def test_a_model_that_does_not_load_is_named_without_a_guess_at_the_python(
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     with pytest.raises(WorkerFailed, match="No module named tesserocr.*the Python that has"):
         _worker().start()
+
+
+class _CrashingWorker:
+    """A stand-in helper whose first call crashes after ``spent`` of its limit (on a
+    clock the test moves), and whose next call reads nothing."""
+
+    cpu_seconds = 0.0
+
+    def __init__(self, clock: list[float], spent: float) -> None:
+        self.clock, self.spent, self.limits = clock, spent, []
+
+    def tsv(self, grey: bytes, size: tuple[int, int], psm: int, seconds: float) -> str:
+        self.limits.append(seconds)
+        if len(self.limits) == 1:
+            self.clock[0] += self.spent * seconds
+            raise worker_mod.CallCrashed("the OCR helper exited")
+        return ""
+
+    def stop(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("spent", [0.75, 1.5])
+def test_a_retry_after_a_crash_gets_what_is_left_of_the_limit(
+    spent: float, engine: TesserocrEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import refocus_dsl.ocr as ocr_mod
+
+    clock = [1000.0]
+    monkeypatch.setattr(ocr_mod.time, "perf_counter", lambda: clock[0])
+    engine.close()
+    stand_in = _CrashingWorker(clock, spent)
+    monkeypatch.setattr(engine, "_worker", stand_in)
+    with ocr_time_limit(OcrTimeLimit(call_seconds=8, total_seconds=60)) as tally:
+        assert engine.words(_word("Harbour"), psm=7) == []
+    if spent < 1:  # a quarter of the limit was left: the retry may take that, no more
+        assert stand_in.limits == [8, 2] and tally.crashed == 0
+    else:  # the crash came after the limit: no second try
+        assert stand_in.limits == [8] and tally.crashed == 1
