@@ -47,6 +47,9 @@ class OcrTimeLimit:
 
 DEFAULT_OCR_TIME = OcrTimeLimit()
 
+UNREAD = "text there is not read"
+"""What the layout note of a detection whose OCR was cut says (:meth:`OcrTally.note`)."""
+
 
 class OcrTally:
     """What one detection's OCR calls spent against its :class:`OcrTimeLimit`:
@@ -77,7 +80,7 @@ class OcrTally:
             return None
         hint = (" (raise the limits with OcrTimeLimit(call_seconds=..., total_seconds=...) or "
                 "--ocr-seconds / --ocr-budget)") if self.cut or self.skipped else ""
-        return "; ".join(parts) + ": text there is not read" + hint
+        return "; ".join(parts) + f": {UNREAD}" + hint
 
 
 def _calls(n: int) -> str:

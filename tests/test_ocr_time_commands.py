@@ -11,9 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from table_helpers import draw_table, make_cells
 
 from refocus_dsl.cli import main
+from refocus_dsl.layout import Layout
 from refocus_dsl.loop.engines import LocalEngine
 from refocus_dsl.loop.eval_options import EvalOptions
 from refocus_dsl.loop.session import ask
@@ -75,3 +77,27 @@ def test_a_bad_limit_is_a_usage_error(
         main([*args, "--ocr-budget", "-1"])
     assert stop.value.code == 2
     assert "positive number of seconds" in capsys.readouterr().err
+
+
+def test_run_and_prompt_take_the_ocr_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other commands that detect: ``run`` without --layout (the note says why the
+    program's labels may be missing) and ``prompt --request`` (the request ask sends)."""
+    image, out = _table(tmp_path), str(tmp_path / "out.png")
+    main(["run", image, "-e", 'highlight(rows("1997"))', "-o", out, "--ocr-seconds", TOO_SHORT])
+    assert STOPPED in capsys.readouterr().err
+
+    import refocus_dsl.detect
+    from refocus_dsl.ocr_time import current_tally
+
+    limits: list[OcrTimeLimit | None] = []
+
+    def detect(img: Image.Image, *args: object, **kwargs: object) -> Layout:
+        limits.append(kwargs.get("ocr_time") or getattr(current_tally(), "limit", None))
+        return Layout(img.width, img.height, "table")
+
+    monkeypatch.setattr(refocus_dsl.detect, "detect_layout", detect)
+    assert main(["prompt", "--request", image, "What is in row 2?", "--ocr-seconds", "3",
+                 "--ocr-budget", "9"]) == 0  # fmt: skip
+    assert limits == [OcrTimeLimit(3, 9)]

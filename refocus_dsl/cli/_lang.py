@@ -16,7 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from refocus_dsl.cli._common import add_max_pixels, add_request_settings
+from refocus_dsl.cli._common import add_max_pixels, add_ocr_time, add_request_settings, ocr_time
 from refocus_dsl.cli._paths import (
     check_image_extension,
     check_output_file,
@@ -32,6 +32,7 @@ from refocus_dsl.cli._stdio import (
     write_text,
 )
 from refocus_dsl.errors import USAGE, RefocusError
+from refocus_dsl.ocr_time import UNREAD, ocr_time_limit
 
 RAW = argparse.RawDescriptionHelpFormatter
 
@@ -108,6 +109,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--trace", metavar="T.json", help="write the trace of every statement")
     p.add_argument("--json", action="store_true", help="print the result (trace) as JSON")
     add_max_pixels(p)
+    add_ocr_time(p)
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -160,6 +162,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--model", help="with --request: model name (else REFOCUS_MODEL)")
     add_request_settings(p)
     add_max_pixels(p)
+    add_ocr_time(p)
     p.set_defaults(handler=cmd_prompt)
 
 
@@ -276,7 +279,12 @@ def _layout_for(args: argparse.Namespace, loaded: Any) -> Any:
             "pass --layout L.json (a refocus-layout/1 document)"
         )
     print(f"refocus run: detecting the layout of {args.image} ...", file=sys.stderr)
-    return fn(loaded)
+    with ocr_time_limit(ocr_time(args)):
+        layout = fn(loaded)
+    for note in layout.notes:  # labels the program names may be missing for this reason
+        if UNREAD in note:
+            print(f"refocus run: note: {note}", file=sys.stderr)
+    return layout
 
 
 def _refuse(args: argparse.Namespace, diagnostics: Sequence[Any], text: str, name: str) -> int:

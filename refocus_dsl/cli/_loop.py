@@ -479,11 +479,12 @@ def print_first_request(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if config is None:  # cannot happen: a key is given, so there is an endpoint
         raise RefocusError("no endpoint settings")
-    prepared = prepare(
-        image, question, config, layout=args.layout,
-        prompt_style=args.prompt_style or "dsl", mode=args.mode,
-        limits=Limits(max_pixels=args.max_pixels),
-    )  # fmt: skip
+    with ocr_time_limit(ocr_time(args)):  # its detection keeps the limit, as ask's does
+        prepared = prepare(
+            image, question, config, layout=args.layout,
+            prompt_style=args.prompt_style or "dsl", mode=args.mode,
+            limits=Limits(max_pixels=args.max_pixels),
+        )  # fmt: skip
     body = request_body(prepared.config, prepared.dialogue.api_messages())
     if not args.full_images:
         for message in body["messages"]:
