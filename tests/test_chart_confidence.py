@@ -9,6 +9,7 @@ import pytest
 from chart_helpers import WORDS, draw_chart
 from PIL import Image
 
+from refocus_dsl.detect._evidence import nearer_own
 from refocus_dsl.detect.chart import chart_confidence, detect_chart, label_alignment
 from refocus_dsl.ocr import OcrEngine
 
@@ -81,3 +82,43 @@ def test_ringing_that_leaves_ink_in_no_fill_colour_lowers_confidence(ocr: OcrEng
     assert jpeg.confidence is not None and clean.confidence is not None
     assert jpeg.confidence < clean.confidence
     assert chart_confidence(1.0, 95.0, 1.0, clustered=0.9) == pytest.approx(0.5)
+
+
+def test_turned_labels_hanging_between_groups_bars_grouped_across_categories() -> None:
+    # Two series side by side, labels turned 45 degrees hanging from their ticks: when
+    # the second bar of each category is grouped with the first of the next (as a
+    # grouped chart whose leading categories are zero was read), each group spans one
+    # tick to the next and every label's end lies on a group's edge, half-way between
+    # two groups' centres: it names either, and confidence must say so.
+    drawn = draw_chart(list(WORDS[:6]), [[3.0, 7.0, 5.0, 2.0, 6.0, 4.0],
+                                         [4.0, 6.0, 2.0, 5.0, 3.0, 7.0]],
+                       rotation=45, anchor=True)
+    # Where each label says its tick is: turned with its end at the tick, the tick
+    # under the middle of its category's bars.
+    ends = [(b[0] + b[2]) / 2.0 for b in drawn.bars]
+
+    def pairs(groups: list[tuple[float, float]], anchors: list[float]
+              ) -> tuple[list[tuple[float, float, float]], list[float]]:
+        return ([(a, lo, hi) for a, (lo, hi) in zip(anchors, groups, strict=False)],
+                [(lo + hi) / 2.0 for lo, hi in groups])
+
+    right = [(float(b[0]), float(b[2])) for b in drawn.bars]
+    spacing = (right[-1][0] - right[0][0]) / (len(right) - 1)
+    ok, centres = pairs(right, ends)
+    assert label_alignment(ok, spacing, centres) == 1.0
+    across = [(float(a[1][0]), float(b[0][2])) for a, b in zip(drawn.each, drawn.each[1:],
+                                                                strict=False)]
+    wrong, centres = pairs(across, ends)
+    # Within the wide groups' extents: the extent test alone takes them as aligned.
+    assert label_alignment(wrong, spacing) == 1.0
+    assert label_alignment(wrong, spacing, centres) <= 0.25
+    assert chart_confidence(1.0, 95.0, label_alignment(wrong, spacing, centres)) <= 0.7
+
+
+def test_a_label_nearer_its_own_group_than_the_next_counts_fully() -> None:
+    # Narrow groups 40 px apart: a label 8 px off its group's centre (a fifth of the
+    # way to the next) names its group; one 20 px off names either.
+    centres = [20.0, 60.0, 100.0]
+    assert nearer_own(68.0, 60.0, centres, 40.0) == 1.0
+    assert nearer_own(80.0, 60.0, centres, 40.0) == 0.0
+    assert nearer_own(12.0, 20.0, centres, 40.0) == 1.0  # no group before: one spacing on

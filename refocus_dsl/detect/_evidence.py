@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def label_alignment(pairs: Sequence[tuple[float, float, float]], spacing: float) -> float:
+def label_alignment(
+    pairs: Sequence[tuple[float, float, float]], spacing: float,
+    centres: Sequence[float] = (),
+) -> float:
     """Share of tick labels sitting over/under the bars they are assigned to (0..1).
 
     Each pair is a label's anchor along the category axis (its centre; the end at
@@ -18,14 +21,38 @@ def label_alignment(pairs: Sequence[tuple[float, float, float]], spacing: float)
     (lo, hi). A label sits right when its anchor lies within the group, or, for a
     group narrower than half the category spacing, within a quarter spacing of its
     centre. Evidence for the pairing: a label half-way between two bars names
-    either. 1.0 when no label has a bar.
+    either. With every group's centre (``centres``) a label also counts only as far
+    as it is nearer its own group's centre than the neighbour's on its side
+    (:func:`nearer_own`): a wide group's extent reaches almost to the next one, and a
+    turned label hanging at the gap between two groups (bars grouped across two
+    categories) lies within both. 1.0 when no label has a bar.
     """
     if not pairs:
         return 1.0
-    ok = sum(
-        abs(a - (lo + hi) / 2.0) <= max((hi - lo) / 2.0, 0.25 * spacing) for a, lo, hi in pairs
-    )
+    ok = 0.0
+    for a, lo, hi in pairs:
+        c = (lo + hi) / 2.0
+        if abs(a - c) <= max((hi - lo) / 2.0, 0.25 * spacing):
+            ok += nearer_own(a, c, centres, spacing) if centres else 1.0
     return ok / len(pairs)
+
+
+SURE_SHARE = 0.3
+"""A label whose distance to its own group's centre is at most this share of its
+distances to that centre and the neighbour's together names its own group surely;
+at one half it names either."""
+
+
+def nearer_own(anchor: float, own: float, centres: Sequence[float], spacing: float) -> float:
+    """1 when ``anchor`` is clearly nearer its group's centre ``own`` than the next
+    centre on its side (one ``spacing`` on when there is none), 0 half-way, linear
+    between."""
+    side = [c for c in centres if (c - own) * (anchor - own) > 0 and c != own]
+    neighbour = min(side, key=lambda c: abs(c - own)) if side else (
+        own + spacing if anchor >= own else own - spacing)
+    d_own, d_next = abs(anchor - own), abs(anchor - neighbour)
+    share = d_own / max(d_own + d_next, 1e-9)
+    return float(min(1.0, max(0.0, (0.5 - share) / (0.5 - SURE_SHARE))))
 
 
 UNEXPLAINED_WEIGHT = 5.0

@@ -281,7 +281,8 @@ def _confidence(
     paired = [(c.anchor, c.group.lo, c.group.hi) for c in cats
               if c.label is not None and c.group is not None and c.anchor is not None]
     conf_ocr = float(np.mean([c.label.confidence for c in cats if c.label is not None] or [0.0]))
-    alignment = label_alignment(paired, spacing)
+    centres = [c.group.centre for c in cats if c.group is not None]
+    alignment = label_alignment(paired, spacing, centres)
     if alignment < 0.7:
         notes.append(f"tick labels sit poorly under their bars (alignment {alignment:.2f})")
     clustered = clustered_ink(prepared.flat, pal.labels)
