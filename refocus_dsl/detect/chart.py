@@ -60,7 +60,7 @@ from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.lexicon import supported, word_list
 from refocus_dsl.ocr import DEFAULT_LANG, WORKING_TEXT_PX, OcrEngine
 
-VERSION = "8"
+VERSION = "9"
 
 
 def find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
