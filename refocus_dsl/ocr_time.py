@@ -9,6 +9,7 @@ threads or tasks each keep their own, and no detector passes them along.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,11 +39,17 @@ class OcrTimeLimit:
     def __post_init__(self) -> None:
         for name in ("call_seconds", "total_seconds"):
             value = getattr(self, name)
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if not ok or not math.isfinite(value) or value <= 0:
+            seconds = math.nan
+            if isinstance(value, numbers.Real) and not isinstance(value, bool):
+                try:  # numpy's floats are numbers too; an int past a float's range is not
+                    seconds = float(value)
+                except OverflowError:
+                    pass
+            if not math.isfinite(seconds) or seconds <= 0:
                 raise ValueError(
                     f"OcrTimeLimit.{name} must be a positive number of seconds, got {value!r}"
                 )
+            object.__setattr__(self, name, seconds)  # a float, whatever number was given
 
 
 DEFAULT_OCR_TIME = OcrTimeLimit()

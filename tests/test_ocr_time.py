@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 from table_helpers import draw_table, make_cells
@@ -85,9 +86,13 @@ def test_a_layout_whose_ocr_was_stopped_says_so_and_is_not_cached(tmp_path: Path
 
 
 def test_bad_limits_are_clear_errors() -> None:
-    for bad in (0, -1.0, float("nan"), float("inf"), True, "5"):
+    for bad in (0, -1.0, float("nan"), float("inf"), True, "5", 10**400):
         with pytest.raises(ValueError, match="positive number of seconds"):
             OcrTimeLimit(call_seconds=bad)  # type: ignore[arg-type]
+    # numpy's numbers are numbers (a limit computed with numpy), kept as floats
+    limit = OcrTimeLimit(np.float32(2.5), np.int64(30))  # type: ignore[arg-type]
+    assert (limit.call_seconds, limit.total_seconds) == (2.5, 30.0)
+    assert type(limit.call_seconds) is float and type(limit.total_seconds) is float
     assert OcrTimeLimit() == OcrTimeLimit(DEFAULT_OCR_CALL_SECONDS, DEFAULT_OCR_TOTAL_SECONDS)
 
 
