@@ -9,7 +9,7 @@ import pytest
 from chart_helpers import WORDS, draw_chart
 from PIL import Image
 
-from refocus_dsl.detect._evidence import nearer_own
+from refocus_dsl.detect._evidence import nearer_own, numbers_out_of_step
 from refocus_dsl.detect.chart import chart_confidence, detect_chart, label_alignment
 from refocus_dsl.ocr import OcrEngine
 
@@ -122,3 +122,30 @@ def test_a_label_nearer_its_own_group_than_the_next_counts_fully() -> None:
     assert nearer_own(68.0, 60.0, centres, 40.0) == 1.0
     assert nearer_own(80.0, 60.0, centres, 40.0) == 0.0
     assert nearer_own(12.0, 20.0, centres, 40.0) == 1.0  # no group before: one spacing on
+
+
+def test_a_year_out_of_step_with_the_others_lowers_confidence(ocr: OcrEngine) -> None:
+    # JPEG and blur turn a year's digit into another ('2014' read '2034', '2011' read
+    # '201)'), and tesseract is as sure of it: the years around it say it is misread.
+    values = [[3.0, 7.0, 5.0, 2.0, 6.0, 4.0]]
+    years = ["2012", "2013", "2014", "2015", "2016", "2017"]
+    misread = ["2012", "2013", "2034", "2015", "2016", "2017"]
+    right = detect_chart(draw_chart(years, values).image, ocr)
+    wrong = detect_chart(draw_chart(misread, values).image, ocr)
+    assert [c.label for c in wrong.chart.categories] == misread  # type: ignore[union-attr]
+    assert right.confidence is not None and wrong.confidence is not None
+    assert right.confidence >= 0.9 > wrong.confidence
+    assert any("out of step" in n for n in wrong.notes)
+    assert not any("out of step" in n for n in right.notes)
+
+
+def test_numbers_out_of_step_counts_only_breaks_in_a_run() -> None:
+    assert numbers_out_of_step(["2010", "2011", "2032", "2013", "2018", "2018"]) == 2
+    assert numbers_out_of_step(["2000", "2001", "200)", "2003", "2004"]) == 1
+    assert numbers_out_of_step(["2010*", "2011*", "2012'", "2013"]) == 0
+    # Steps of any size, falling runs, a total after the numbers: all in step.
+    assert numbers_out_of_step(["5", "10", "15", "20", "25"]) == 0
+    assert numbers_out_of_step(["2020", "2015", "2010", "2005", "Total"]) == 0
+    # Years sorted by their bars' values, or names: no run to be out of.
+    assert numbers_out_of_step(["1990", "2005", "1985", "2010", "1970"]) == 0
+    assert numbers_out_of_step(["Apples", "2012", "Berlin", "Canada", "Delta"]) == 0

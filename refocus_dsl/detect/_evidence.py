@@ -7,6 +7,8 @@ say: tick labels under the bars they name, and fills that are flat colours.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Sequence
 
 
@@ -70,3 +72,37 @@ def chart_confidence(
     of ink in the fills' colours (:func:`~refocus_dsl.detect._fills.clustered_ink`)."""
     fills = max(0.0, 1.0 - UNEXPLAINED_WEIGHT * (1.0 - clustered))
     return paired * min(1.0, ocr / 90.0) * (0.6 + 0.4 * alignment) * fills
+
+
+_NUMBER = re.compile(r"^\s*(\d+)\s*[*\"'\u2019\u201d]*\s*$")
+
+
+def numbers_out_of_step(texts: Sequence[str]) -> int:
+    """How many of a chart's tick labels, read in axis order, break the run of numbers
+    they mostly form (years, ages, sizes: 2012, 2013, 2034, 2015): a number that is not
+    on the longest rising or falling run, or a label holding digits but no number
+    ('200)') among numbers. Such a label is
+    misread, and tesseract is as sure of '2034' as of '2014'. 0 when the labels are not
+    mostly numbers (under three quarters, or fewer than four) or are out of order more
+    than in it (a chart sorted by value whose categories are years)."""
+    texts = [t for t in texts if t.strip()]
+    values = [(m.group(1) if (m := _NUMBER.match(t)) else None) for t in texts]
+    numbers = [v for v in values if v is not None]
+    if len(numbers) < 4 or len(numbers) < 0.75 * len(texts):
+        return 0
+    garbled = sum(1 for t, v in zip(texts, values, strict=True)
+                  if v is None and any(ch.isdigit() for ch in t))
+    run = [int(v) for v in numbers]
+    out = len(run) - max(_longest_run(run), _longest_run([-x for x in run]))
+    if out > len(run) / 3:
+        return 0
+    return out + garbled
+
+
+def _longest_run(xs: Sequence[int]) -> int:
+    """Length of the longest strictly rising subsequence of ``xs``."""
+    tails: list[int] = []
+    for x in xs:
+        k = bisect.bisect_left(tails, x)
+        tails[k:k + 1] = [x]
+    return len(tails)

@@ -42,6 +42,7 @@ from refocus_dsl.detect._bars import (
 from refocus_dsl.detect._bars import group_bars as _group_bars
 from refocus_dsl.detect._evidence import chart_confidence as chart_confidence
 from refocus_dsl.detect._evidence import label_alignment as label_alignment
+from refocus_dsl.detect._evidence import numbers_out_of_step
 from refocus_dsl.detect._fills import clustered_ink, denoised, refine_edges
 from refocus_dsl.detect._labels import (
     LABEL_TEXT_PX,
@@ -60,7 +61,7 @@ from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.lexicon import supported, word_list
 from refocus_dsl.ocr import DEFAULT_LANG, WORKING_TEXT_PX, OcrEngine
 
-VERSION = "9"
+VERSION = "10"
 
 
 def find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
@@ -288,10 +289,16 @@ def _confidence(
     clustered = clustered_ink(prepared.flat, pal.labels)
     if clustered < 0.95:
         notes.append(f"colours do not cluster into flat fills ({1 - clustered:.0%} of the ink)")
+    # A number out of step with the labels' run is misread: it names its bar no better
+    # than no label.
+    out = numbers_out_of_step([c.label.text if c.label is not None else "" for c in cats])
+    if out:
+        notes.append(f"{out} tick label(s) out of step with the numbers the others form")
     confidence = chart_confidence(
-        len(paired) / max(1, len(cats)), conf_ocr, alignment, clustered
+        max(0, len(paired) - out) / max(1, len(cats)), conf_ocr, alignment, clustered
     )
-    evidence = {"label_alignment": round(alignment, 3), "clustered_ink": round(clustered, 3)}
+    evidence = {"label_alignment": round(alignment, 3), "clustered_ink": round(clustered, 3),
+                "numbers_out_of_step": float(out)}
     return confidence, evidence
 
 
