@@ -295,6 +295,10 @@ class OcrWorker:
         proc = self._live()
         assert proc.stdin is not None
         header = json.dumps({"w": size[0], "h": size[1], "psm": int(psm)}).encode()
+        # The limit runs from the request on: timed from after it, a reply the helper
+        # wrote while this thread waited for a core (or sent a big image) was taken
+        # however late it came.
+        sent = time.monotonic()
         try:
             proc.stdin.write(_LEN.pack(len(header)) + header + grey)
             proc.stdin.flush()
@@ -305,7 +309,7 @@ class OcrWorker:
             self.stop()
             raise
         try:
-            reply = self._reply(proc, seconds)
+            reply = self._reply(proc, seconds - (time.monotonic() - sent))
         except WorkerFailed as exc:
             raise CallCrashed(str(exc)) from None
         except BaseException:  # Ctrl-C, an alarm: its late reply must not answer the next call

@@ -18,7 +18,9 @@ import sys
 import textwrap
 import threading
 import time
+import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -374,3 +376,39 @@ def test_a_retry_after_a_crash_gets_what_is_left_of_the_limit(
         assert stand_in.limits == [8, 2] and tally.crashed == 0
     else:  # the crash came after the limit: no second try
         assert stand_in.limits == [8] and tally.crashed == 1
+
+
+class _SlowPipe:
+    """The helper's stdin, on which sending a request takes ``lag`` seconds of the
+    worker's clock: a big image, or this thread waiting for a core on a busy machine."""
+
+    def __init__(self, pipe: Any, clock: list[float], lag: float) -> None:
+        self.pipe, self.clock, self.lag = pipe, clock, lag
+
+    def write(self, data: bytes) -> int:
+        self.clock[0] += self.lag
+        return int(self.pipe.write(data))
+
+    def flush(self) -> None:
+        self.pipe.flush()
+
+    def close(self) -> None:
+        self.pipe.close()
+
+
+def test_the_limit_of_a_call_runs_from_its_request(
+    engine: TesserocrEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A request that took longer than the limit to send: the reply, however quick once
+    # the helper had it, comes after the limit and is not taken.
+    clock = [1000.0]
+    fake_time = types.SimpleNamespace(**vars(time))
+    fake_time.monotonic = lambda: clock[0]
+    monkeypatch.setattr(worker_mod, "time", fake_time)
+    engine._worker.start()
+    proc = engine._worker._proc
+    assert proc is not None
+    monkeypatch.setattr(proc, "stdin", _SlowPipe(proc.stdin, clock, 60.0))
+    with ocr_time_limit(OcrTimeLimit(call_seconds=30)) as tally:
+        assert engine.words(_word("Harbour"), psm=7) == []
+    assert tally.cut == 1
