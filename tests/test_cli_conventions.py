@@ -168,3 +168,18 @@ def test_a_bug_of_ours_is_a_message_and_exit_70_with_the_traceback_only_on_v(
     assert "bug in refocus-dsl" in err
     assert ("Traceback" in err) is verbose
     assert ("-v for the traceback" in err) is not verbose
+
+
+def test_a_ctrl_c_before_the_command_runs_is_no_traceback() -> None:
+    # Building the parser (and loading plugins) takes a good part of a second: a Ctrl-C
+    # then ends the program with a line and 130, as one during the command does.
+    code = (
+        "import sys, refocus_dsl.cli as cli\n"
+        "def interrupted(): raise KeyboardInterrupt\n"
+        "cli.build_parser = interrupted\n"
+        "sys.exit(cli.main(['detect', 'x.png']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 130 and "interrupted" in done.stderr

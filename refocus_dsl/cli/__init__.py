@@ -79,7 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from refocus_dsl.safetext import safe_output
 
     with safe_output():
-        return _main(argv)
+        try:
+            return _main(argv)
+        except KeyboardInterrupt:  # before the command ran (its parser, its plugins)
+            print("refocus: interrupted", file=sys.stderr)
+            return 130
 
 
 def _main(argv: Sequence[str] | None) -> int:
