@@ -139,6 +139,44 @@ def fills_meet(
     return float((before & after).mean()) >= 0.6
 
 
+def _reach(band: BoolArr) -> BoolArr:
+    """Per line of ``band``, whether ink runs to it from the first line, each step to
+    the next line at most one position aside (8-connected)."""
+    out = np.zeros(len(band), dtype=bool)
+    reach = band[0]
+    for k, line in enumerate(band):
+        if k:
+            reach = line & _grown(reach)
+        if not reach.any():
+            break
+        out[k] = True
+    return out
+
+
+def _grown(line: BoolArr) -> BoolArr:
+    """``line`` with every ink position grown by one either way."""
+    out: BoolArr = line.copy()
+    out[1:] |= line[:-1]
+    out[:-1] |= line[1:]
+    return out
+
+
+def cut_off(band: BoolArr, before: BoolArr, after: BoolArr) -> BoolArr:
+    """Lines of ``band`` (sparse lines between the drawings on the lines ``before`` and
+    ``after`` it) that no stroke crosses, when no stroke runs through the whole band:
+    specks there are scattered, while a line or curve drawn across them runs from one
+    end to the other. A line holds a stroke where its ink continues into the lines on
+    both sides (8-connected); the drawing reaching in from each end (an axis's top, a
+    label's glyphs) keeps its own lines."""
+    out = np.zeros(len(band), dtype=bool)
+    if _reach(band)[-1]:
+        return out
+    lines = np.concatenate([before[None], band, after[None]])
+    for k in range(len(band)):
+        out[k] = not (band[k] & _grown(lines[k]) & _grown(lines[k + 2])).any()
+    return out
+
+
 def snap_to_card(ink: BoolArr, cut: int) -> int:
     """``cut`` moved onto the edge of the card that reaches past the other: where one card
     is shorter, nothing is drawn on its side beside the taller card's border band, and

@@ -31,6 +31,7 @@ from refocus_dsl.detect._seams import (
     GRIDLINE_MAX_PX,
     RULE_MAX_PX,
     axis_at_one_end,
+    cut_off,
     enclosed,
     fills_meet,
     gridline_edge,
@@ -59,7 +60,7 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "12"
+VERSION = "13"
 
 BoolArr = npt.NDArray[np.bool_]
 
@@ -143,13 +144,21 @@ class _Cutter:
         lines = rgb if axis == 0 else rgb.transpose(1, 0, 2)
         # Blank: no ink, or only a few faint specks that a 3x3 mean takes off (JPEG
         # ringing beside a line's end or an edge, reaching into a narrow gap).
-        specks = (~self.soft_ink[y1:y2, x1:x2].any(axis=1 - axis)) & (
-            ink.mean(axis=1 - axis) <= SPECK_SHARE
-        )
-        blank: BoolArr = np.asarray(
-            (~ink.any(axis=1 - axis) | specks) & ~self._edge_bands(box, axis, outer or box)
-        )
+        sparse: BoolArr = np.asarray(ink.mean(axis=1 - axis) <= SPECK_SHARE)
+        specks: BoolArr = np.asarray(~self.soft_ink[y1:y2, x1:x2].any(axis=1 - axis) & sparse)
+        empty: BoolArr = np.asarray(~ink.any(axis=1 - axis))
         ink_lines = ink if axis == 0 else ink.T
+        # In a gap of a few pixels the mean takes in the panels on both sides, and specks
+        # bunched beside a title's edge outlast it. Such specks are scattered: no stroke
+        # runs through them from one side of the gap to the other, as any line or curve
+        # drawn across it does. (Only bands of sparse lines with no blank line: where
+        # one is, the gap is found already.)
+        for s, e in runs(sparse):
+            if 0 < s and e < len(sparse) and not (empty[s:e] | specks[s:e]).any():
+                specks[s:e] = cut_off(ink_lines[s:e], ink_lines[s - 1], ink_lines[e])
+        blank: BoolArr = np.asarray(
+            (empty | specks) & ~self._edge_bands(box, axis, outer or box)
+        )
         for s, e in runs(blank):
             if e - s <= GRIDLINE_MAX_PX and inside_fill(lines, ink_lines, s, e):
                 blank[s:e] = False
