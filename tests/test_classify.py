@@ -550,3 +550,39 @@ def test_two_tables_side_by_side_under_plots_are_a_figure(with_third_plot: bool)
     tables.paste(t1, (20, 20))
     tables.paste(t2, (45 + t1.width, 20))
     assert classify_kind(tables) == "table"
+
+
+def _page_cut_by_the_picture(seed: int) -> Image.Image:
+    """A ruled table photographed with its right side out of the picture: two shaded
+    section rows run into the picture's edge, and the light falling from the top left
+    pales the left of the upper one more than the lower one, so the two fills of the
+    shade reach different lengths."""
+    w, h = 460, 230
+    ink = (40, 38, 35)
+    img = Image.new("RGB", (w, h), (238, 229, 214))
+    d = ImageDraw.Draw(img)
+    for k, kind in enumerate(["head", "section", "row", "row", "section", "row", "row"]):
+        y = 15 + 27 * k
+        if kind == "section":
+            d.rectangle((20, y, w, y + 26), fill=(200, 192, 181))
+            d.text((28, y + 8), "Government" if k < 3 else "Households", fill=ink)
+        else:
+            for c, x in enumerate([20, 130, 200, 270, 350, 420]):
+                text = f"Col{c}" if kind == "head" else f"{(k * 37 + c * 11) % 97}.{c}"
+                d.text((x + 8, y + 8), text, fill=ink)
+                d.line((x, y, x, y + 27), fill=ink)
+        d.line((20, y, w, y), fill=ink)
+    d.line((20, 15 + 27 * 7, w, 15 + 27 * 7), fill=ink)
+    rgb = np.asarray(img).astype(np.float32)
+    yy, xx = np.mgrid[0:h, 0:w]
+    rgb *= (1.0 + 0.1 * np.clip(1 - xx / (0.5 * w) - yy / h, 0, 1))[..., None]
+    rgb += np.random.default_rng(seed).normal(0.0, 3.0, rgb.shape)
+    return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(0.8))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_shaded_rows_cut_by_the_pictures_edge_are_no_bars(seed: int) -> None:
+    # A chart draws its bars whole inside its margins; fills the picture's edge cuts
+    # have no length to go by (they were read as two bars of different lengths).
+    assert classify_kind(_page_cut_by_the_picture(seed)) == "table"

@@ -69,6 +69,9 @@ THIN_COVER = 0.1
 """Share of the copy that one colour of fills too thin for it covers at the least."""
 MAX_COLOURS = 10
 """Fill colours examined for bars (the commonest ones after the page)."""
+BORDER_PX = 2
+"""A fill ending this close to the copy's border (a pixel of blur or a photo's rim
+between) runs into it."""
 
 
 @dataclass(frozen=True)
@@ -314,8 +317,8 @@ def bar_evidence(
             continue  # too little of it for bars that cover MIN_BAR_COVER (_bar_like)
         for vertical in (True, False):
             found = _bars_of(mask, vertical, prep.flat if mask is solid else None)
-            if found is None or not _bar_like(found, rgb.shape[0] if vertical
-                                              else rgb.shape[1]):
+            side = rgb.shape[0] if vertical else rgb.shape[1]
+            if found is None or not _bar_like(found, side) or _cut_by_border(found, side):
                 continue
             if float(np.median(found.widths)) <= RULE_PX and not _ends_at_edges(found, prep.flat):
                 continue
@@ -343,6 +346,15 @@ def _bar_like(bars: Bars, side: int) -> bool:
         and float(widths.max() - widths.min()) <= EQUAL_WIDTH * wide + 2
         and (wide > RULE_PX or _not_rules(list(bars.lengths), side))
     )
+
+
+def _cut_by_border(bars: Bars, side: int) -> bool:
+    """Whether every fill runs into the image's border along its length: a chart draws
+    its bars whole, inside its axes and margins (none of 561 development charts has
+    such a run), while the dark surround of a photographed page, or a table's bands
+    reaching into it, is cut by the picture's edge and has no length to go by."""
+    return all(m - n / 2.0 <= BORDER_PX or m + n / 2.0 >= side - BORDER_PX
+               for m, n in zip(bars.mids, bars.lengths, strict=True))
 
 
 def _ends_at_edges(bars: Bars, rgb: U8) -> bool:
