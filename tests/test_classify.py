@@ -586,3 +586,31 @@ def test_shaded_rows_cut_by_the_pictures_edge_are_no_bars(seed: int) -> None:
     # A chart draws its bars whole inside its margins; fills the picture's edge cuts
     # have no length to go by (they were read as two bars of different lengths).
     assert classify_kind(_page_cut_by_the_picture(seed)) == "table"
+
+
+def _one_tall_bar(values: list[float]) -> Image.Image:
+    """Grey bars with their values above, a baseline and no other axis or frame (a
+    news chart): open page beside the tallest bar from top to bottom."""
+    fig, ax = plt.subplots(figsize=(6.4, 5.9), dpi=100)
+    bars = ax.bar([str(2010 + i) for i in range(len(values))], values, color="#6b6b6b",
+                  width=0.6)
+    for bar, v in zip(bars, values, strict=True):
+        ax.text(bar.get_x() + bar.get_width() / 2, v + 1, f"{v:.1f}", ha="center",
+                va="bottom", fontsize=9)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_yticks([])
+    fig.suptitle("Use of online platforms grew", x=0.02, ha="left", fontweight="bold")
+    return _png(fig)
+
+
+@pytest.mark.parametrize("values", [
+    [79, 22, 37, 34, 7, 24, 87, 66, 16, 73, 63, 77],
+    [35, 62, 20, 48, 90, 58, 12, 44, 71, 30],
+    [55, 70, 33, 8, 91, 65, 24, 77, 50, 60, 38, 46],
+])
+def test_pieces_cut_apart_through_a_bar_are_one_chart(values: list[float]) -> None:
+    # The unblurred copy came apart into two pieces either side of a tall bar (the
+    # panel finder took it for a divider); whitespace never lies inside a fill, so a
+    # bar of the run standing between the pieces makes them one chart.
+    assert classify_kind(_one_tall_bar(values)) == "chart"

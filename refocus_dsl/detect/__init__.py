@@ -50,7 +50,7 @@ from refocus_dsl.layout import Layout
 from refocus_dsl.ocr import OcrEngine, get_ocr
 from refocus_dsl.ocr_time import OcrTimeLimit, ocr_time_limit
 
-DETECTOR_VERSION = "4"
+DETECTOR_VERSION = "5"
 """Bumped whenever detection output can change outside the three detectors (the kind
 classifier, the runner-up checks, the working copy); part of every cache key with each
 detector's own VERSION."""

@@ -431,6 +431,21 @@ def _panel_of(bars: Bars, panels: tuple[Box, ...]) -> list[int]:
     return out
 
 
+def _bar_in_cut(bars: Bars, panels: tuple[Box, ...]) -> bool:
+    """Whether the pieces were cut apart through a bar: one of the run stands in no
+    piece, between neighbours of the run that stand in two different pieces. Whitespace
+    never lies inside a fill, so the cut is no gap between panels but one chart split
+    at a bar the panel finder took for a divider (a tall bar with open page beside it
+    on both sides)."""
+    where = _panel_of(bars, panels)
+    order = sorted(range(len(bars.centres)), key=lambda i: bars.centres[i])
+    held = [where[i] for i in order]
+    return any(
+        held[k] < 0 and held[k - 1] >= 0 and held[k + 1] >= 0 and held[k - 1] != held[k + 1]
+        for k in range(1, len(held) - 1)
+    )
+
+
 def _one_bar_each(bars: Bars, panels: tuple[Box, ...]) -> bool:
     """Whether whitespace cut one chart between its categories: the bars of one run
     fall into two or more of the pieces, most pieces holding a single bar (or group).
@@ -612,8 +627,8 @@ def features(
         dark = colour_distance(rgb, page) > 60
         if bars is not None and mask is not None:
             ink = colour_distance(clean, _page(clean)) > PAGE_STEP
-            crosses = (_one_bar_each(bars, big) or _open_between(bars, big, ink)
-                       or _crosses(mask, dark, big))
+            crosses = (_bar_in_cut(bars, big) or _one_bar_each(bars, big)
+                       or _open_between(bars, big, ink) or _crosses(mask, dark, big))
         else:  # a table has no bars
             across = _text_across(dark, big)
     return Features(
