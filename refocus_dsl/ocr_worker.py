@@ -70,8 +70,8 @@ class WorkerFailed(Exception):
 
 
 class HelperRefused(WorkerFailed):
-    """The helper ran and said why it cannot read (no tesserocr, a model that does not
-    load): its own message, which needs no guess at the cause."""
+    """The helper ran and why it cannot serve is known (no tesserocr, a model that does
+    not load, another version of this file): a message that needs no guess at the cause."""
 
 
 class CallCrashed(WorkerFailed):
@@ -194,7 +194,7 @@ def _check_ready(reply: bytes) -> None:
                            f"(it answered {reply[:40]!r})")
     mine = _HELPER_FILE
     if ready.get("module") != mine or ready.get("protocol") != _PROTOCOL:
-        raise WorkerFailed(f"the OCR helper runs another refocus_dsl ({ready.get('module')}, "
+        raise HelperRefused(f"the OCR helper runs another refocus_dsl ({ready.get('module')}, "
                            f"protocol {ready.get('protocol')}) than this process ({mine}, "
                            f"protocol {_PROTOCOL}): was it upgraded while this program ran?")
 

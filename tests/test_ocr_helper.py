@@ -198,9 +198,10 @@ def test_a_helper_file_of_another_version_is_refused(
         send(b"R" + json.dumps({"protocol": 1, "module": __file__}).encode())
         sys.stdin.buffer.read()
     """)
-    with pytest.raises(WorkerFailed, match="another refocus_dsl.*protocol 1"):
+    with pytest.raises(WorkerFailed, match="another refocus_dsl.*protocol 1") as refused:
         worker.start()
     assert worker._proc is None  # stopped, not left running
+    assert "the Python that has tesserocr" not in str(refused.value)  # no guess: it is known
 
 
 @pytest.mark.parametrize("executable", ["", "/bin/false", "/no/such/python"])
