@@ -1,5 +1,6 @@
 """A chart's confidence falls when its tick labels do not sit under the bars they name,
-or when much of its ink is in no fill's colour."""
+when much of its ink is in no fill's colour, or when blurred, small or grainy labels read
+as no known word."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import io
 
 import pytest
 from chart_helpers import WORDS, draw_chart
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from refocus_dsl.detect._evidence import nearer_own, numbers_out_of_step
 from refocus_dsl.detect.chart import chart_confidence, detect_chart, label_alignment
-from refocus_dsl.ocr import OcrEngine
+from refocus_dsl.layout import Box
+from refocus_dsl.lexicon import word_list
+from refocus_dsl.ocr import OcrEngine, Word
 
 
 def _evidence(labels: list[tuple[int, int, int, int]], bars: list[tuple[int, int, int, int]]
@@ -149,3 +152,52 @@ def test_numbers_out_of_step_counts_only_breaks_in_a_run() -> None:
     # Years sorted by their bars' values, or names: no run to be out of.
     assert numbers_out_of_step(["1990", "2005", "1985", "2010", "1970"]) == 0
     assert numbers_out_of_step(["Apples", "2012", "Berlin", "Canada", "Delta"]) == 0
+
+
+class _SameReading:
+    """Reads any strip as ``texts``, each word centred in its share of the strip, as
+    sure as tesseract is of a misread (90)."""
+
+    name = "scripted"
+    version = "1"
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.calls = 0
+        self.seconds = 0.0
+
+    def words(
+        self, image: Image.Image, *, box: Box | None = None, psm: int = 11,
+        scale: float | None = None,
+    ) -> list[Word]:
+        self.calls += 1
+        w, h = image.size
+        out = []
+        for k, text in enumerate(self.texts):
+            cx = (k + 0.5) * w / len(self.texts)
+            out.append(Word(text, (int(cx - 12), h // 4, int(cx + 12), 3 * h // 4), 90.0, 0))
+        return out
+
+
+@pytest.mark.skipif(word_list("eng") is None, reason="no word list installed")
+def test_blurred_labels_that_are_no_words_lower_confidence() -> None:
+    # Read off blurred labels, 'Engiand' and 'Wates' are likely misreads; off crisp
+    # labels of a fair size a non-word is more often a name the list lacks.
+    drawn = draw_chart(["England", "Wales", "Scotland"], [[3.0, 7.0, 5.0]], labelsize=11)
+    texts = ["Engiand", "Wates", "Scotland"]
+    crisp = detect_chart(drawn.image, _SameReading(texts))
+    blurred = detect_chart(
+        drawn.image.convert("RGB").filter(ImageFilter.GaussianBlur(1.0)), _SameReading(texts)
+    )
+    assert crisp.detector is not None and blurred.detector is not None
+    assert crisp.detector["evidence"]["non_words"] == 0.0
+    assert blurred.detector["evidence"]["non_words"] == pytest.approx(2 / 3, abs=1e-3)
+    assert crisp.confidence is not None and blurred.confidence is not None
+    assert blurred.confidence == pytest.approx(0.8 * crisp.confidence, abs=0.01)
+    assert any("no known word" in n for n in blurred.notes)
+    assert not any("no known word" in n for n in crisp.notes)
+
+
+def test_non_words_weigh_on_confidence() -> None:
+    assert chart_confidence(1.0, 95.0, 1.0, non_words=0.0) == 1.0
+    assert chart_confidence(1.0, 95.0, 1.0, non_words=1.0) == pytest.approx(0.7)

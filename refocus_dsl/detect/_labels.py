@@ -600,12 +600,6 @@ def edge_steepness(strip: Image.Image, mask: BoolArr) -> float:
     return float(np.percentile(steps, 90)) / max(1.0, 255.0 - float(a.min()))
 
 
-def soft_text(g: npt.NDArray[Any], box: Box) -> bool:
-    """Whether a strip's text is blurred (:data:`SOFT_EDGES`)."""
-    strip, mask = norm_strip(g, box)
-    return edge_steepness(strip, mask) < SOFT_EDGES
-
-
 def text_line_height(mask: BoolArr, angle: int) -> float:
     """Median height of a strip's text lines (bands of ink at least 4 px tall) once
     turned level by ``-angle``; 12 when there are none."""

@@ -47,10 +47,11 @@ from refocus_dsl.detect._fills import clustered_ink, denoised, refine_edges
 from refocus_dsl.detect._labels import (
     LABEL_TEXT_PX,
     SMALLEST_LINE_PX,
+    SOFT_EDGES,
     Phrase,
+    edge_steepness,
     norm_strip,
     ocr_box,
-    soft_text,
     text_line_height,
 )
 from refocus_dsl.detect._raster import Palette, border_colour, gray, palette, to_rgb_array
@@ -61,7 +62,7 @@ from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.lexicon import supported, word_list
 from refocus_dsl.ocr import DEFAULT_LANG, WORKING_TEXT_PX, OcrEngine
 
-VERSION = "10"
+VERSION = "11"
 
 
 def find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
@@ -275,10 +276,12 @@ def _names_over_bars(
 
 
 def _confidence(
-    cats: list[_Cat], spacing: float, prepared: Prepared, pal: Palette, notes: list[str]
+    cats: list[_Cat], spacing: float, prepared: Prepared, pal: Palette, notes: list[str],
+    doubtful: bool, lang: str,
 ) -> tuple[float, dict[str, float]]:
     """:func:`chart_confidence` of a reading, and the evidence it weighed (notes added
-    where the evidence disagrees)."""
+    where the evidence disagrees). ``doubtful``: the labels are blurred, small or grainy
+    (:func:`_doubtful_text`), so a label that is no known word is likely misread."""
     paired = [(c.anchor, c.group.lo, c.group.hi) for c in cats
               if c.label is not None and c.group is not None and c.anchor is not None]
     conf_ocr = float(np.mean([c.label.confidence for c in cats if c.label is not None] or [0.0]))
@@ -294,11 +297,19 @@ def _confidence(
     out = numbers_out_of_step([c.label.text if c.label is not None else "" for c in cats])
     if out:
         notes.append(f"{out} tick label(s) out of step with the numbers the others form")
+    texts = [c.label.text for c in cats if c.label is not None]
+    non_words = 0.0
+    if doubtful and texts and word_list(lang) is not None:
+        non_words = sum(not supported(t, lang) for t in texts) / len(texts)
+        if non_words:
+            notes.append(f"{non_words:.0%} of the blurred, small or grainy tick labels "
+                         "are no known word (misread?)")
     confidence = chart_confidence(
-        max(0, len(paired) - out) / max(1, len(cats)), conf_ocr, alignment, clustered
+        max(0, len(paired) - out) / max(1, len(cats)), conf_ocr, alignment, clustered,
+        non_words,
     )
     evidence = {"label_alignment": round(alignment, 3), "clustered_ink": round(clustered, 3),
-                "numbers_out_of_step": float(out)}
+                "numbers_out_of_step": float(out), "non_words": round(non_words, 3)}
     return confidence, evidence
 
 
@@ -444,19 +455,17 @@ def _sharpened(
 
 def _known_words(
     g: npt.NDArray[Any], strip: Strip, groups: list[Group], spacing: float, vertical: bool,
-    mids: tuple[float, ...], ocr: OcrEngine, cats: list[_Cat], grain: float,
+    mids: tuple[float, ...], ocr: OcrEngine, cats: list[_Cat], doubtful: bool,
 ) -> list[_Cat]:
     """Labels that are not known words (``refocus_dsl.lexicon``: 'Engiand', 'haly',
-    'Piug-in') read again at the working size, when the text is small (lines under
-    ``SMALLEST_LINE_PX``) or the image grainy or blurred (``grain``); a bar takes the
-    new reading only when it is made of known words. Why: small, shrunk or JPEG'd
-    labels come out as non-words under one enlargement and as the word under another,
-    and tesseract is as sure of either; on crisp labels of a fair size a non-word is a
-    name the list lacks ('Lenovo'), and reading it again costs a call for nothing."""
-    if grain <= 0:
-        _, mask = norm_strip(g, strip.box)
-        if text_line_height(mask, strip.angle) >= SMALLEST_LINE_PX:
-            return cats
+    'Piug-in') read again at the working size, when the text is doubtful
+    (:func:`_doubtful_text`); a bar takes the new reading only when it is made of known
+    words. Why: small, shrunk or JPEG'd labels come out as non-words under one
+    enlargement and as the word under another, and tesseract is as sure of either; on
+    crisp labels of a fair size a non-word is a name the list lacks ('Lenovo'), and
+    reading it again costs a call for nothing."""
+    if not doubtful:
+        return cats
     lang = str(getattr(ocr, "lang", DEFAULT_LANG))
     if word_list(lang) is None:
         return cats
@@ -497,19 +506,30 @@ def _better(first: _Cat, second: _Cat | None, lang: str) -> _Cat:
     return second if second.label.confidence > first.label.confidence else first
 
 
+def _doubtful_text(g: npt.NDArray[Any], strip: Strip, grain: float) -> tuple[bool, bool]:
+    """Whether a strip's labels are doubtful (small: lines under ``SMALLEST_LINE_PX``;
+    blurred; or the image grainy, ``grain``), and whether they are blurred."""
+    image, mask = norm_strip(g, strip.box)
+    soft = edge_steepness(image, mask) < SOFT_EDGES
+    small = text_line_height(mask, strip.angle) < SMALLEST_LINE_PX
+    return soft or small or grain > 0, soft
+
+
 def _read_again(
     g: npt.NDArray[Any], strip: Strip, groups: list[Group], spacing: float, vertical: bool,
     mids: tuple[float, ...], ocr: OcrEngine, cats: list[_Cat], notes: list[str],
     grain: float,
-) -> tuple[list[_Cat], list[str]]:
+) -> tuple[list[_Cat], list[str], bool]:
     """The doubtful readings of a strip read again: a blurred strip plain as well as
-    sharpened, a level one leaving bars unnamed sharpened, non-words at the working size."""
-    soft = soft_text(g, strip.box)
+    sharpened, a level one leaving bars unnamed sharpened, non-words at the working size
+    when the text is doubtful (returned: :func:`_doubtful_text`)."""
+    doubtful, soft = _doubtful_text(g, strip, grain)
     if soft or (strip.angle == 0 and _labelled(cats) < len(groups)):
         cats, notes = _sharpened(
             g, strip, groups, spacing, vertical, mids, ocr, cats, notes, soft
         )
-    return _known_words(g, strip, groups, spacing, vertical, mids, ocr, cats, grain), notes
+    cats = _known_words(g, strip, groups, spacing, vertical, mids, ocr, cats, doubtful)
+    return cats, notes, doubtful
 
 
 _UNNAMED = "bar group(s) without a readable tick label (label left empty)"
@@ -557,8 +577,9 @@ def detect_chart(
         mids += ((min(r.x1 for r in lines) + max(r.x2 for r in lines)) / 2.0,)
     strip = read_labels(g, bars, groups, spacing, ocr, lines, mids)
     cats, notes = _categories(strip, groups, spacing, vertical, mids)
+    doubtful = False
     if strip is not None:
-        cats, notes = _read_again(
+        cats, notes, doubtful = _read_again(
             g, strip, groups, spacing, vertical, mids, ocr, cats, notes, prepared.grain
         )
     over = not vertical and _labelled(cats) < 0.5 * len(groups)
@@ -620,7 +641,8 @@ def detect_chart(
                 bars=each,
             )
         )
-    confidence, evidence = _confidence(cats, spacing, prepared, pal, notes)
+    lang = str(getattr(ocr, "lang", DEFAULT_LANG))
+    confidence, evidence = _confidence(cats, spacing, prepared, pal, notes, doubtful, lang)
     chart = Chart(
         type="bar",
         orientation=bars.orientation,
