@@ -28,6 +28,9 @@ drawn over a tinted plot area or a heatmap, not a gap between panels (gaps the i
 are 4 px and up; drawn gridlines are 1-2 px at screen resolution)."""
 FILL_DEPTH = 4
 """How far a fill must run on each side of such a line (beyond its anti-aliased edge)."""
+SAME_SURFACE = 0.8
+"""A line drawn over one surface has that surface facing itself across it along this share
+of it (or its cells' edges at this share of the same places)."""
 END_PX = 6
 """Lines this close to a box's end are its edge (a card's border, an axis under its plot)."""
 
@@ -69,7 +72,41 @@ def inside_fill(lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int)
     where the colour differs from side to side); a gap between panels has a panel's edge
     (an axis, text, a frame line) beside it, not fills running up to it."""
     sides = _fill_sides(lines, ink, s, e)
-    return sides is not None and _crosses_fills(*sides)
+    return sides is not None and _crosses_fills(*sides) and _one_surface(
+        lines, ink, s, e, sides[0]
+    )
+
+
+def _one_surface(
+    lines: npt.NDArray[np.int16] | U8, ink: BoolArr, s: int, e: int, fill: BoolArr
+) -> bool:
+    """Whether the fills either side of the lines ``s:e`` are one surface that a line is
+    drawn over: the same colour facing each other along most of it (a tint, a heatmap's
+    cell), or, where the colours differ (a line along cells' edges), cells on both
+    sides: flat runs of colour that change in steps. Two pictures side by side
+    (micrographs a pixel or two apart) face each other with unrelated colours that
+    drift all along."""
+    before = lines[s - 2].astype(np.int16)
+    after = lines[e + 1].astype(np.int16)
+    if float((np.abs(before - after).max(axis=1) <= 10)[fill].mean()) >= SAME_SURFACE:
+        return True
+    drawn = ink[s - 2] & ink[e + 1]
+    return _cells(before, drawn) and _cells(after, drawn)
+
+
+def _cells(side: npt.NDArray[np.int16], drawn: BoolArr) -> bool:
+    """Whether ``side`` (a line of colours) is, where ``drawn``, flat runs of colour that
+    change in steps (cells) along SAME_SURFACE of it: runs at least FILL_DEPTH long
+    between two steps, each within a colour's noise (10 levels) of its own first colour.
+    A picture's colours drift, or change at every few positions."""
+    step = np.ones(len(side), dtype=bool)
+    step[1:] = (np.abs(np.diff(side, axis=0)).max(axis=1) > 10) | ~drawn[1:] | ~drawn[:-1]
+    starts = np.flatnonzero(step)
+    ends = np.append(starts[1:], len(side))
+    run_of = np.searchsorted(starts, np.arange(len(side)), side="right") - 1
+    flat = (np.abs(side - side[starts[run_of]]).max(axis=1) <= 10) & drawn
+    flat &= (ends - starts)[run_of] >= FILL_DEPTH
+    return int(flat.sum()) >= SAME_SURFACE * int(drawn.sum())
 
 
 def _fill_deep(

@@ -60,7 +60,7 @@ from refocus_dsl.detect.prepared import Prepared
 from refocus_dsl.layout import Box, Layout, Subplot
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "13"
+VERSION = "14"
 
 BoolArr = npt.NDArray[np.bool_]
 
