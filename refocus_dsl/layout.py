@@ -23,6 +23,11 @@ Box = tuple[int, int, int, int]
 Kind = Literal["table", "chart", "figure"]
 
 
+def box_area(box: Box) -> int:
+    """Pixels inside ``box`` (x1, y1, x2, y2); an empty or inverted box has none."""
+    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
+
+
 @dataclass(frozen=True)
 class Column:
     index: int

@@ -36,7 +36,7 @@ from refocus_dsl.detect._scale import working_factor
 from refocus_dsl.detect.chart import prepare
 from refocus_dsl.detect.figure import find_panels
 from refocus_dsl.detect.prepared import Prepared
-from refocus_dsl.layout import Box
+from refocus_dsl.layout import Box, box_area
 
 Kind = Literal["table", "chart", "figure"]
 
@@ -493,7 +493,7 @@ def _text_across(ink: npt.NDArray[np.bool_], panels: tuple[Box, ...]) -> bool:
     area: a table set beside plots in a figure is one panel of it."""
     fills = _eroded(ink, SOLID_PX)
     joined: set[Box] = set()
-    half = sum(_box_area(p) for p in panels) / 2.0
+    half = sum(box_area(p) for p in panels) / 2.0
     # A plot draws fills (bars, areas) over a fair part of its panel; a table's fills
     # are a header or section band at most.
     texts = [p for p in panels
@@ -536,13 +536,9 @@ def _text_across(ink: npt.NDArray[np.bool_], panels: tuple[Box, ...]) -> bool:
                 )
                 if matched >= 3 + (axis == 0) and matched >= 0.6 * len(few):
                     joined |= {a, b}
-                    if sum(_box_area(p) for p in joined) >= half:
+                    if sum(box_area(p) for p in joined) >= half:
                         return True
     return False
-
-
-def _box_area(box: Box) -> int:
-    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def _text_lines(block: npt.NDArray[np.bool_]) -> bool:
@@ -619,7 +615,7 @@ def features(
         bars, mask = _finer_bars(image, factor, (h, w))  # dense bars blend with their gaps
     lengths = list(bars.lengths) if bars is not None else []
     distinct = _distinct(lengths)
-    areas = [_box_area(b) for b in big]
+    areas = [box_area(b) for b in big]
     cover = sum(areas) / float(max(1, w * h))
     balance = min(areas) / max(areas) if areas else 0.0
     crosses = across = False
@@ -671,7 +667,7 @@ def _finer_bars(image: Image.Image, factor: int, shape: tuple[int, int]
 def _big_panels(rgb: U8, area: int) -> tuple[Box, ...]:
     """The panels of ``rgb`` that hold at least a twentieth of the image."""
     boxes = find_panels(Image.fromarray(rgb), edges=False).boxes
-    return tuple(b for b in boxes if _box_area(b) >= 0.05 * area)
+    return tuple(b for b in boxes if box_area(b) >= 0.05 * area)
 
 
 def decide(f: Features) -> Kind:

@@ -10,7 +10,7 @@ rests on the other kind's marks loses.
 
 from __future__ import annotations
 
-from refocus_dsl.layout import Box, Layout, Subplot
+from refocus_dsl.layout import Box, Layout, Subplot, box_area
 
 SURE_TABLE = 0.88
 """Table confidence at which a table reading beats an unsure chart reading."""
@@ -253,10 +253,6 @@ def _inside(box: Box, panel: Box) -> bool:
             and box[2] <= panel[2] + EDGE_PX and box[3] <= panel[3] + EDGE_PX)
 
 
-def _area(box: Box) -> int:
-    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
-
-
 def bars_are_panels(chart: Layout, figure: Layout) -> bool:
     """Whether a chart reading's bars are a figure reading's panels: two or more bars,
     each inside a panel of its own and filling at least half of it. Tinted plot areas
@@ -270,7 +266,7 @@ def bars_are_panels(chart: Layout, figure: Layout) -> bool:
     held = []
     for b in bars:
         home = [k for k, p in enumerate(panels) if _inside(b, p)]
-        if len(home) != 1 or 2 * _area(b) < _area(panels[home[0]]):
+        if len(home) != 1 or 2 * box_area(b) < box_area(panels[home[0]]):
             return False
         held.append(home[0])
     return len(set(held)) == len(held)
