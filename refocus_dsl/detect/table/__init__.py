@@ -32,7 +32,7 @@ from refocus_dsl.detect.table.structure import Levels, Structure, find_structure
 from refocus_dsl.layout import Box, Layout
 from refocus_dsl.ocr import OcrEngine
 
-VERSION = "9"
+VERSION = "10"
 
 __all__ = ["VERSION", "detect_table"]
 

@@ -159,7 +159,7 @@ def column_bounds(
         if b - a < min_gap or (edge and not inside):
             continue
         if len(inside) > 1 or edge:
-            wide = [g for g in inside if g[1] - g[0] >= max(2 * min_gap, 12)]
+            wide = [g for g in inside if g[1] - g[0] >= _NARROW_GAP * min_gap]
             inside = wide or ([] if edge else [max(inside, key=lambda g: g[1] - g[0])])
             if edge and not inside:
                 continue
@@ -176,13 +176,55 @@ def column_bounds(
     if len(widths) >= 3:
         floor = _GAP_FLOOR * float(np.median(widths))
         # judged on the body's gap: a header may narrow a real gap, never a word space
-        mids = [m for m, wd in zip(mids, body_widths, strict=True) if wd >= floor]
+        kept = [(m, wd) for m, wd in zip(mids, body_widths, strict=True) if wd >= floor]
+        mids = _headed_narrow_gaps(kept, head_occ, min_gap) if head else [m for m, _ in kept]
     bounds = [ix1 + m for m in mids]
     for r in inner:
         mid = r.pos + r.width // 2
         if all(abs(mid - x) > min_gap for x in bounds):
             bounds.append(mid)
     return sorted(bounds), ("white space and rules" if inner else "white space"), ix1, ix2
+
+
+def _headed_narrow_gaps(gaps_found: Sequence[Span], head_occ: B, min_gap: float) -> list[int]:
+    """Gap middles, without the narrow gaps that the header does not head as column gaps.
+
+    A word space lined up in every row ("4 May 1943", a bullet before each line of a
+    list in a cell) can be a little wider than the minimum gap once blur thins the
+    strokes, yet stays far narrower than the table's clear column gaps. A gap of a word
+    space's scale (under ``_NARROW_GAP`` minimum gaps) and under half the clear gaps'
+    median is a column gap only when the header leaves a word space free over it and
+    heads the columns on both sides of it: a header running over it, or header text
+    over one side only, heads one cell split at a space. Only the stub column (the
+    first) may have no header of its own. A header row running over a clear gap is a
+    group header over sub-headers (not a column's own header): it decides nothing.
+    ``gaps_found``: (middle, body gap width), in ``head_occ``'s x.
+    """
+    mids = [m for m, _ in gaps_found]
+    clear = [wd for _, wd in gaps_found if wd >= _NARROW_GAP * min_gap]
+    if len(clear) < 2:  # no clear gaps to compare with (a tight or tiny table)
+        return mids
+
+    def crossed(m: int, wd: int) -> bool:
+        # letters stand closer than half a minimum gap, words farther apart
+        free = runs(~head_occ[max(0, m - wd // 2) : m + (wd + 1) // 2])
+        return max((b - a for a, b in free), default=0) < 0.5 * min_gap
+
+    if any(crossed(m, wd) for m, wd in gaps_found if wd >= _NARROW_GAP * min_gap):
+        return mids
+    narrow = min(_NARROW_GAP * min_gap, 0.5 * float(np.median(clear)))
+    out: list[int] = []
+    for k, (m, wd) in enumerate(gaps_found):
+        lo = mids[k - 1] if k > 0 else 0
+        hi = mids[k + 1] if k + 1 < len(mids) else head_occ.size
+        left, right = bool(head_occ[lo:m].any()), bool(head_occ[m:hi].any())
+        if wd >= narrow or (not crossed(m, wd) and right and (left or k == 0)):
+            out.append(m)
+    return out
+
+
+_NARROW_GAP = 2
+"""Minimum gaps (about a line's height) under which a column gap may be a word space."""
 
 
 def _inside_frame(

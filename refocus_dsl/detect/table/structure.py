@@ -443,6 +443,32 @@ RULE_HALO = 2
 """Pixels either side of a rule that are its blur or anti-aliasing, never text."""
 
 
+def clear_band_ends(ink: B, grey: U8, band: Band, x1: int, x2: int) -> None:
+    """No ink in a shaded band's rows from each end of the table to the band's first text.
+
+    The ink of a band's rows is what differs from the band's grey: the paper
+    beyond the band's ends and, on a blurred image, the ramp from the band's
+    grey to the paper were marked as ink there (a text column at the table's
+    edge). Both are the same all down the band, where text is not (its letters
+    are shorter than the band and fade at their ends): from each end, the x
+    whose greys spread over no more than the paper's grain are cleared, up to
+    the first that spread more.
+    """
+    a, b, _ = band
+    if b - a < 3 or x2 - x1 < 2:
+        return
+    block = grey[a:b, x1:x2].astype(np.int16)
+    even = (block.max(axis=0) - block.min(axis=0)) <= _EVEN_DOWN_BAND
+    lead = int(np.argmin(even)) if not even.all() else even.size
+    trail = int(np.argmin(even[::-1])) if not even.all() else even.size
+    ink[a:b, x1 : x1 + lead] = False
+    ink[a:b, x2 - trail : x2] = False
+
+
+_EVEN_DOWN_BAND = 8
+"""Grey levels an x's pixels may spread down a shaded band and still hold no text."""
+
+
 def erase_rules(
     arr: npt.NDArray[Any],
     h_rules: Sequence[Rule],
@@ -645,6 +671,8 @@ def find_structure(grey: U8, marks: tuple[int, Levels, B] | None = None) -> Stru
     v_rules = not_crossed(v_rules, grey, row_bg, h_rules, col_level, levels.ink)
     v_drawn = drawn_pieces(grey, row_bg, v_rules, h_rules, col_level)
     ink = ink_mask(grey, row_bg, h_rules, v_drawn, levels.ink)
+    for band in bands:
+        clear_band_ends(ink, grey, band, ex1, ex2)
     # a rule under a spanning header (booktabs' cmidrule) is not a row boundary;
     # it is still not ink (removed above) and the build stage finds it again
     part_rules: list[Rule] = []
