@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from chart_helpers import WORDS, draw_chart
 from PIL import Image, ImageFilter
 
-from refocus_dsl.detect._evidence import nearer_own, numbers_out_of_step
-from refocus_dsl.detect.chart import chart_confidence, detect_chart, label_alignment
+from refocus_dsl.detect._evidence import labels_short_of_ink, nearer_own, numbers_out_of_step
+from refocus_dsl.detect.chart import _union, chart_confidence, detect_chart, label_alignment
 from refocus_dsl.layout import Box
 from refocus_dsl.lexicon import word_list
 from refocus_dsl.ocr import OcrEngine, Word
@@ -201,3 +202,33 @@ def test_blurred_labels_that_are_no_words_lower_confidence() -> None:
 def test_non_words_weigh_on_confidence() -> None:
     assert chart_confidence(1.0, 95.0, 1.0, non_words=0.0) == 1.0
     assert chart_confidence(1.0, 95.0, 1.0, non_words=1.0) == pytest.approx(0.7)
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_a_label_read_short_of_its_ink_lowers_confidence(
+    ocr: OcrEngine, horizontal: bool
+) -> None:
+    # OCR that drops a label's first word or line ('2002 Salt Lake City' read 'Salt
+    # Lake City') is as sure of the rest; the ink it left beside the box says so. An
+    # axis title a gap away from the labels is not such ink.
+    names = ["North Harbor", "South Garden", "East Market", "West Island"]
+    drawn = draw_chart(names, [[3.0, 7.0, 5.0, 2.0]], horizontal=horizontal,
+                       axis_titles=("Place of the market", "Sales"))
+    layout = detect_chart(drawn.image, ocr)
+    assert layout.detector is not None and layout.chart is not None
+    assert [c.label for c in layout.chart.categories] == names
+    assert layout.detector["evidence"]["labels_short_of_ink"] == 0
+    assert not any("stop short" in n for n in layout.notes)
+    # The same labels without axis titles, the second read as its last word only.
+    plain = draw_chart(names, [[3.0, 7.0, 5.0, 2.0]], horizontal=horizontal)
+    read = [c.label_bbox for c in detect_chart(plain.image, ocr).chart.categories  # type: ignore[union-attr]
+            if c.label_bbox is not None]
+    g = np.asarray(plain.image.convert("L")).astype(np.int16)
+    strip = _union(list(plain.labels))
+    box = (max(0, strip[0] - 40), strip[1], strip[2], strip[3] + 40)  # ticks left out
+    mask = np.abs(g[box[1]:box[3], box[0]:box[2]] - 255) >= 60
+    assert labels_short_of_ink(mask, (box[0], box[1]), read, read, 9.0) == 0
+    a, b, c, d = read[1]
+    cut = (a + (c - a) // 2, b, c, d)
+    shorter = [read[0], cut, *read[2:]]
+    assert labels_short_of_ink(mask, (box[0], box[1]), shorter, shorter, 9.0) == 1

@@ -11,6 +11,12 @@ import bisect
 import re
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+
+from refocus_dsl.detect._raster import runs
+from refocus_dsl.layout import Box
+
 
 def label_alignment(
     pairs: Sequence[tuple[float, float, float]], spacing: float,
@@ -117,3 +123,35 @@ def _longest_run(xs: Sequence[int]) -> int:
         k = bisect.bisect_left(tails, x)
         tails[k:k + 1] = [x]
     return len(tails)
+
+
+def labels_short_of_ink(
+    mask: npt.NDArray[np.bool_], origin: tuple[int, int], read: Sequence[Box],
+    labels: Sequence[Box], line_h: float, level: bool = True, pad: int = 2,
+) -> int:
+    """How many ``labels`` (boxes in image pixels) have ink left unread beside, above or
+    below them: within a ``line_h`` of the box (a word space, a wrapped line's
+    leading), at least a glyph's stroke (``line_h`` pixels) of the strip's ink ``mask``
+    (its top-left corner at ``origin``) that no read box (``read``, grown by ``pad``)
+    covers. Why: a label whose first line, year or last letters OCR dropped ('Salt Lake
+    City' under '2002', 'Asia and the rest of the wor') is read as sure as a whole one;
+    the ink it left says it is cut short. In a strip of level labels, a line of text
+    turned a quarter (an axis title set tight beside them) is no label's: columns of
+    unread ink at most two lines wide and over three lines tall are left out."""
+    x0, y0 = origin
+    free = mask.copy()
+    for a, b, c, d in read:
+        free[max(0, b - y0 - pad):max(0, d - y0 + pad),
+             max(0, a - x0 - pad):max(0, c - x0 + pad)] = False
+    if level:
+        for lo, hi in runs(free.any(axis=0)):
+            rows = np.flatnonzero(free[:, lo:hi].any(axis=1))
+            if hi - lo <= 2 * line_h and rows[-1] - rows[0] > 3 * line_h:
+                free[:, lo:hi] = False
+    reach = int(round(line_h)) + pad
+    short = 0
+    for a, b, c, d in labels:
+        near = free[max(0, b - y0 - reach):max(0, d - y0 + reach),
+                    max(0, a - x0 - reach):max(0, c - x0 + reach)]
+        short += int(near.sum()) >= line_h
+    return short

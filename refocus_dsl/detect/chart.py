@@ -42,7 +42,7 @@ from refocus_dsl.detect._bars import (
 from refocus_dsl.detect._bars import group_bars as _group_bars
 from refocus_dsl.detect._evidence import chart_confidence as chart_confidence
 from refocus_dsl.detect._evidence import label_alignment as label_alignment
-from refocus_dsl.detect._evidence import numbers_out_of_step
+from refocus_dsl.detect._evidence import labels_short_of_ink, numbers_out_of_step
 from refocus_dsl.detect._fills import clustered_ink, denoised, refine_edges
 from refocus_dsl.detect._labels import (
     LABEL_TEXT_PX,
@@ -62,7 +62,7 @@ from refocus_dsl.layout import Box, Category, Chart, Layout
 from refocus_dsl.lexicon import supported, word_list
 from refocus_dsl.ocr import DEFAULT_LANG, WORKING_TEXT_PX, OcrEngine
 
-VERSION = "11"
+VERSION = "12"
 
 
 def find_bars(rgb: npt.NDArray[Any]) -> tuple[Bars, list[Rect]]:
@@ -278,6 +278,7 @@ def _names_over_bars(
 def _confidence(
     cats: list[_Cat], spacing: float, prepared: Prepared, pal: Palette, notes: list[str],
     doubtful: bool, lang: str,
+    g: npt.NDArray[Any] | None = None, strip: Strip | None = None,
 ) -> tuple[float, dict[str, float]]:
     """:func:`chart_confidence` of a reading, and the evidence it weighed (notes added
     where the evidence disagrees). ``doubtful``: the labels are blurred, small or grainy
@@ -304,13 +305,35 @@ def _confidence(
         if non_words:
             notes.append(f"{non_words:.0%} of the blurred, small or grainy tick labels "
                          "are no known word (misread?)")
+    short = _short_of_ink(g, strip, cats)
+    if short:
+        notes.append(f"{short} tick label(s) stop short of ink beside them (text left unread?)")
     confidence = chart_confidence(
-        max(0, len(paired) - out) / max(1, len(cats)), conf_ocr, alignment, clustered,
+        max(0, len(paired) - out - short) / max(1, len(cats)), conf_ocr, alignment, clustered,
         non_words,
     )
     evidence = {"label_alignment": round(alignment, 3), "clustered_ink": round(clustered, 3),
-                "numbers_out_of_step": float(out), "non_words": round(non_words, 3)}
+                "numbers_out_of_step": float(out), "non_words": round(non_words, 3),
+                "labels_short_of_ink": float(short)}
     return confidence, evidence
+
+
+def _short_of_ink(g: npt.NDArray[Any] | None, strip: Strip | None, cats: list[_Cat]) -> int:
+    """:func:`labels_short_of_ink` of the labels read from the strip (every reading's
+    boxes count as read); lines spanning the strip (axes, gridlines) are not text."""
+    labels = [c.label.bbox for c in cats if c.label is not None]
+    if g is None or strip is None or not labels:
+        return 0
+    _, mask = norm_strip(g, strip.box)
+    mask = mask.astype(bool)
+    if mask.shape[0] >= 30:
+        mask[:, mask.mean(axis=0) > 0.85] = False
+    if mask.shape[1] >= 30:
+        mask[mask.mean(axis=1) > 0.85, :] = False
+    read = [p.bbox for p in strip.phrases] + labels
+    line_h = text_line_height(mask, strip.angle)
+    return labels_short_of_ink(mask, (strip.box[0], strip.box[1]), read, labels, line_h,
+                               strip.angle == 0)
 
 
 def _match(
@@ -641,8 +664,8 @@ def detect_chart(
                 bars=each,
             )
         )
-    lang = str(getattr(ocr, "lang", DEFAULT_LANG))
-    confidence, evidence = _confidence(cats, spacing, prepared, pal, notes, doubtful, lang)
+    lang, read = str(getattr(ocr, "lang", DEFAULT_LANG)), (g, strip)
+    confidence, evidence = _confidence(cats, spacing, prepared, pal, notes, doubtful, lang, *read)
     chart = Chart(
         type="bar",
         orientation=bars.orientation,
